@@ -1,0 +1,114 @@
+//! The document layer: source files, the span tape for YAML and JSON, RFC 6901 pointers and
+//! `$ref` resolution across files. It knows nothing of OpenAPI or rules.
+
+mod json;
+pub mod lines;
+pub mod pointer;
+mod refs;
+mod tree;
+mod yaml;
+
+pub use lines::LineIndex;
+pub use refs::{DocumentSet, FileId, LoadOptions, NodeRef, Problem, ProblemKind};
+pub use tree::{Entries, Items, Kind, LookupError, NodeId, Span, Tree};
+
+use std::sync::Arc;
+
+/// Budgets that keep hostile input bounded. See README, "Limits and safety".
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Deepest nesting of mappings and sequences accepted.
+    pub max_depth: usize,
+    /// Nodes that YAML aliases may add by copying their anchors, summed over a file.
+    pub max_alias_nodes: usize,
+    /// Largest file read, in bytes.
+    pub max_file_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_depth: 1_000,
+            max_alias_nodes: 1_000_000,
+            max_file_bytes: 256 * 1024 * 1024,
+        }
+    }
+}
+
+/// Which front-end read a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Yaml,
+}
+
+/// Why a file could not be turned into a tree.
+#[derive(Debug, Clone)]
+pub struct LoadError {
+    pub kind: ProblemKind,
+    pub message: String,
+    pub span: Option<Span>,
+    /// Another place in the same file that explains the error (the first of two duplicate keys).
+    pub secondary: Option<(Span, String)>,
+}
+
+impl LoadError {
+    pub(crate) fn syntax(message: String, span: Span) -> Self {
+        LoadError {
+            kind: ProblemKind::Syntax,
+            message,
+            span: Some(span),
+            secondary: None,
+        }
+    }
+
+    pub(crate) fn duplicate_key(dup: tree::DuplicateKey) -> Self {
+        LoadError {
+            kind: ProblemKind::DuplicateKey,
+            message: format!("duplicate key `{}`: the second value would silently replace the first", dup.key),
+            span: Some(dup.second),
+            secondary: Some((dup.first, "first defined here".into())),
+        }
+    }
+}
+
+/// Turns raw bytes into text: UTF-8 with or without a byte order mark. Invalid UTF-8 is
+/// replaced for display and reported at the first bad byte.
+pub fn decode(bytes: Vec<u8>) -> (Arc<str>, Result<usize, LoadError>) {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        let error = LoadError {
+            kind: ProblemKind::Encoding,
+            message: "the file is UTF-16: errlint reads UTF-8 (convert it, e.g. with `iconv -f UTF-16 -t UTF-8`)".into(),
+            span: None,
+            secondary: None,
+        };
+        return (Arc::from(""), Err(error));
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            let bom = if text.starts_with('\u{FEFF}') { 3 } else { 0 };
+            (Arc::from(text), Ok(bom))
+        }
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let error = LoadError {
+                kind: ProblemKind::Encoding,
+                message: format!("the file is not valid UTF-8 (first bad byte at offset {at})"),
+                span: Some(Span::new(at, at + '\u{FFFD}'.len_utf8())),
+                secondary: None,
+            };
+            (Arc::from(text), Err(error))
+        }
+    }
+}
+
+/// Detects the format from the content (never the file name) and parses it.
+pub fn parse(text: Arc<str>, start: usize, limits: &Limits) -> Result<(Tree, Format), LoadError> {
+    let first = text[start..].bytes().find(|b| !b.is_ascii_whitespace());
+    if matches!(first, Some(b'{' | b'[')) {
+        json::parse(text, start, limits).map(|t| (t, Format::Json))
+    } else {
+        yaml::parse(text, start, limits).map(|t| (t, Format::Yaml))
+    }
+}

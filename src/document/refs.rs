@@ -1,0 +1,538 @@
+//! A root document and every file it reaches through `$ref`, with each reference resolved once.
+//! Remote references are reported and never fetched; cycles are found and never looped on.
+
+use super::pointer::{self, PointerError};
+use super::tree::{Kind, LookupError, NodeId, Span, Tree};
+use super::{Format, Limits, LoadError};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(pub u32);
+
+/// A node in one of the set's files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NodeRef {
+    pub file: FileId,
+    pub node: NodeId,
+}
+
+/// One source file of the set. `tree` is `None` when the file could not be parsed.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The name used in reports: the path as given, or relative to the root document's folder.
+    pub name: String,
+    pub path: Option<PathBuf>,
+    pub text: Arc<str>,
+    pub tree: Option<Tree>,
+    pub format: Option<Format>,
+}
+
+/// What went wrong while loading, with the place it is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ProblemKind {
+    Io,
+    Encoding,
+    Syntax,
+    DuplicateKey,
+    UnresolvedRef,
+    RefCycle,
+    RemoteRef,
+}
+
+impl ProblemKind {
+    /// The stable id shown in reports.
+    pub fn id(self) -> &'static str {
+        match self {
+            ProblemKind::Io => "unreadable-file",
+            ProblemKind::Encoding => "invalid-encoding",
+            ProblemKind::Syntax => "invalid-syntax",
+            ProblemKind::DuplicateKey => "duplicate-key",
+            ProblemKind::UnresolvedRef => "unresolved-ref",
+            ProblemKind::RefCycle => "ref-cycle",
+            ProblemKind::RemoteRef => "remote-ref",
+        }
+    }
+
+    /// A fatal problem means the document could not be linted completely (exit code 2).
+    pub fn is_fatal(self) -> bool {
+        !matches!(self, ProblemKind::RemoteRef)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub kind: ProblemKind,
+    pub message: String,
+    pub file: FileId,
+    pub span: Option<Span>,
+    pub secondary: Option<(Span, String)>,
+    pub help: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    pub limits: Limits,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    Node(NodeRef),
+    /// Missing, remote, or part of a cycle: already reported.
+    Unknown,
+}
+
+/// The root document (file 0) and the files its references reach.
+#[derive(Debug)]
+pub struct DocumentSet {
+    pub files: Vec<SourceFile>,
+    pub problems: Vec<Problem>,
+    /// Every Reference Object, keyed by its mapping node, with its final target.
+    refs: HashMap<NodeRef, Target>,
+    by_path: HashMap<PathBuf, FileId>,
+    options: LoadOptions,
+}
+
+impl DocumentSet {
+    /// Loads a document from disk, then every file its `$ref`s reach.
+    pub fn load_path(path: &Path, name: String, options: LoadOptions) -> Self {
+        let mut set = DocumentSet::empty(options);
+        let id = set.read_file(path, name);
+        set.resolve_all(id);
+        set
+    }
+
+    /// Loads a document from text. Relative file references resolve against `base_dir`, if any.
+    pub fn load_text(name: String, text: &str, base_dir: Option<&Path>, options: LoadOptions) -> Self {
+        let mut set = DocumentSet::empty(options);
+        let path = base_dir.map(|d| d.join(&name));
+        let id = set.add_file(name, path, text.as_bytes().to_vec());
+        set.resolve_all(id);
+        set
+    }
+
+    fn empty(options: LoadOptions) -> Self {
+        DocumentSet {
+            files: Vec::new(),
+            problems: Vec::new(),
+            refs: HashMap::new(),
+            by_path: HashMap::new(),
+            options,
+        }
+    }
+
+    pub fn root(&self) -> FileId {
+        FileId(0)
+    }
+
+    pub fn file(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    /// The tree of a file that parsed.
+    pub fn tree(&self, id: FileId) -> Option<&Tree> {
+        self.file(id).tree.as_ref()
+    }
+
+    /// True when a fatal problem was found: the document could not be linted completely.
+    pub fn has_fatal_problem(&self) -> bool {
+        self.problems.iter().any(|p| p.kind.is_fatal())
+    }
+
+    /// Follows a Reference Object to its final target; other nodes are returned as they are.
+    /// `None` when the reference could not be resolved (that is reported once, at load).
+    pub fn deref(&self, at: NodeRef) -> Option<NodeRef> {
+        let tree = self.tree(at.file)?;
+        if !tree.has_ref(at.node) {
+            return Some(at);
+        }
+        match self.refs.get(&at) {
+            Some(Target::Node(target)) => Some(*target),
+            Some(Target::Unknown) => None,
+            None => Some(at),
+        }
+    }
+
+    /// True when `at` is a Reference Object that resolved.
+    pub fn is_ref(&self, at: NodeRef) -> bool {
+        self.tree(at.file).is_some_and(|t| t.has_ref(at.node)) && self.refs.contains_key(&at)
+    }
+
+    fn read_file(&mut self, path: &Path, name: String) -> FileId {
+        let limit = self.options.limits.max_file_bytes;
+        let bytes = match std::fs::metadata(path) {
+            Ok(meta) if meta.len() > limit => Err(format!(
+                "the file is {} bytes, over the limit of {limit} bytes (raise it with --max-file-size)",
+                meta.len()
+            )),
+            Ok(meta) if meta.is_dir() => Err("it is a directory".to_string()),
+            Ok(_) => std::fs::read(path).map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        match bytes {
+            Ok(bytes) => self.add_file(name, Some(path.to_path_buf()), bytes),
+            Err(reason) => {
+                let id = self.push_file(name.clone(), Some(path.to_path_buf()), Arc::from(""), None);
+                self.problems.push(Problem {
+                    kind: ProblemKind::Io,
+                    message: format!("cannot read `{name}`: {reason}"),
+                    file: id,
+                    span: None,
+                    secondary: None,
+                    help: None,
+                });
+                id
+            }
+        }
+    }
+
+    fn add_file(&mut self, name: String, path: Option<PathBuf>, bytes: Vec<u8>) -> FileId {
+        let (text, start) = super::decode(bytes);
+        let parsed = start.and_then(|start| super::parse(text.clone(), start, &self.options.limits));
+        match parsed {
+            Ok((tree, format)) => self.push_file(name, path, text, Some((tree, format))),
+            Err(error) => {
+                let id = self.push_file(name, path, text, None);
+                self.push_load_error(id, error);
+                id
+            }
+        }
+    }
+
+    fn push_file(&mut self, name: String, path: Option<PathBuf>, text: Arc<str>, parsed: Option<(Tree, Format)>) -> FileId {
+        let id = FileId(self.files.len() as u32);
+        if let Some(p) = &path {
+            self.by_path.insert(canonical(p), id);
+        }
+        let (tree, format) = match parsed {
+            Some((t, f)) => (Some(t), Some(f)),
+            None => (None, None),
+        };
+        self.files.push(SourceFile { name, path, text, tree, format });
+        id
+    }
+
+    fn push_load_error(&mut self, file: FileId, error: LoadError) {
+        self.problems.push(Problem {
+            kind: error.kind,
+            message: error.message,
+            file,
+            span: error.span,
+            secondary: error.secondary,
+            help: None,
+        });
+    }
+
+    /// Resolves every reference reachable from `root`, loading referenced files as it goes.
+    fn resolve_all(&mut self, root: FileId) {
+        let mut raw: HashMap<NodeRef, Target> = HashMap::new();
+        let mut queue = vec![root];
+        let mut scanned = 0;
+        while scanned < queue.len() {
+            let file = queue[scanned];
+            scanned += 1;
+            for (ref_node, value) in self.reference_objects(file) {
+                let target = self.resolve_one(file, value, &mut queue);
+                raw.insert(NodeRef { file, node: ref_node }, target);
+            }
+        }
+        self.refs = self.follow_chains(&raw);
+    }
+
+    /// Reference Objects of a file: `(mapping, $ref value)`. Extensions (`x-…`) and literal
+    /// `example` values are data, not OpenAPI, so references inside them are not followed.
+    fn reference_objects(&self, file: FileId) -> Vec<(NodeId, NodeId)> {
+        let Some(tree) = self.tree(file) else { return Vec::new() };
+        let mut found = Vec::new();
+        let mut at = 0usize;
+        while at < tree.len() {
+            let id = NodeId(at as u32);
+            if tree.is_key(id) && is_opaque_key(tree, id) {
+                at = tree.subtree_end(NodeId(id.0 + 1)).index();
+                continue;
+            }
+            if tree.has_ref(id) {
+                if let Some(value) = tree.get(id, "$ref") {
+                    found.push((id, value));
+                }
+            }
+            at += 1;
+        }
+        found
+    }
+
+    fn resolve_one(&mut self, file: FileId, value: NodeId, queue: &mut Vec<FileId>) -> Target {
+        let tree = self.tree(file).expect("scanned files have trees");
+        let span = tree.span(value);
+        let reference = tree.str(value).unwrap_or_default().to_string();
+        let (location, fragment) = match reference.split_once('#') {
+            Some((l, f)) => (l, Some(f)),
+            None => (reference.as_str(), None),
+        };
+        if let Some(scheme) = url_scheme(location) {
+            let (kind, message, help) = if matches!(scheme.as_str(), "http" | "https") {
+                (
+                    ProblemKind::RemoteRef,
+                    format!("remote reference `{reference}` is not fetched: errlint never uses the network"),
+                    "bundle the remote file into the repository and reference it by a relative path",
+                )
+            } else {
+                (
+                    ProblemKind::UnresolvedRef,
+                    format!("`{scheme}:` references are not followed"),
+                    "use a relative path to a file inside the linted tree",
+                )
+            };
+            self.problem(kind, file, span, message, Some(help.into()));
+            return Target::Unknown;
+        }
+        let target_file = if location.is_empty() {
+            file
+        } else {
+            match self.referenced_file(file, location, span, queue) {
+                Some(id) => id,
+                None => return Target::Unknown,
+            }
+        };
+        let Some(target_tree) = self.tree(target_file) else {
+            return Target::Unknown;
+        };
+        let tokens = match pointer::parse_fragment(fragment.unwrap_or("")) {
+            Ok(tokens) => tokens,
+            Err(error) => {
+                let help = matches!(error, PointerError::NotAPointer)
+                    .then(|| "write the fragment as a JSON pointer, e.g. `#/components/schemas/Error`".to_string());
+                self.problem(ProblemKind::UnresolvedRef, file, span, format!("bad reference `{reference}`: {error}"), help);
+                return Target::Unknown;
+            }
+        };
+        match target_tree.lookup(tokens.iter().map(String::as_str)) {
+            Ok(node) => Target::Node(NodeRef { file: target_file, node }),
+            Err(error) => {
+                let message = describe_lookup_error(target_tree, &tokens, error, &reference);
+                self.problem(ProblemKind::UnresolvedRef, file, span, message, None);
+                Target::Unknown
+            }
+        }
+    }
+
+    fn referenced_file(&mut self, from: FileId, location: &str, span: Span, queue: &mut Vec<FileId>) -> Option<FileId> {
+        let decoded = percent_decode_path(location);
+        let Some(base) = self.file(from).path.as_ref().and_then(|p| p.parent()) else {
+            self.problem(
+                ProblemKind::UnresolvedRef,
+                from,
+                span,
+                format!("`{location}` is relative to a file, but this document was not read from disk"),
+                None,
+            );
+            return None;
+        };
+        let path = base.join(&decoded);
+        if let Some(&id) = self.by_path.get(&canonical(&path)) {
+            return Some(id);
+        }
+        if !path.is_file() {
+            let reason = if path.exists() { "it is not a file" } else { "no such file" };
+            self.problem(ProblemKind::UnresolvedRef, from, span, format!("cannot read `{location}`: {reason}"), None);
+            return None;
+        }
+        let name = display_name(&self.file(FileId(0)).name, self.file(FileId(0)).path.as_deref(), &path);
+        let id = self.read_file(&path, name);
+        queue.push(id);
+        Some(id)
+    }
+
+    fn problem(&mut self, kind: ProblemKind, file: FileId, span: Span, message: String, help: Option<String>) {
+        self.problems.push(Problem { kind, message, file, span: Some(span), secondary: None, help });
+    }
+
+    /// Replaces each raw target by the end of its chain of references; reports each cycle
+    /// once, at its first reference in document order.
+    fn follow_chains(&mut self, raw: &HashMap<NodeRef, Target>) -> HashMap<NodeRef, Target> {
+        let mut resolved: HashMap<NodeRef, Target> = HashMap::with_capacity(raw.len());
+        let mut starts: Vec<NodeRef> = raw.keys().copied().collect();
+        starts.sort();
+        for start in starts {
+            if resolved.contains_key(&start) {
+                continue;
+            }
+            let mut chain = vec![start];
+            let mut at = start;
+            let end = loop {
+                match raw.get(&at) {
+                    Some(Target::Node(next)) if raw.contains_key(next) => {
+                        if let Some(&known) = resolved.get(next) {
+                            break known;
+                        }
+                        if let Some(pos) = chain.iter().position(|c| c == next) {
+                            self.report_cycle(&chain[pos..]);
+                            break Target::Unknown;
+                        }
+                        chain.push(*next);
+                        at = *next;
+                    }
+                    Some(&target) => break target,
+                    None => break Target::Node(at),
+                }
+            };
+            for link in chain {
+                resolved.insert(link, end);
+            }
+        }
+        resolved
+    }
+
+    fn report_cycle(&mut self, cycle: &[NodeRef]) {
+        let Some(&first) = cycle.iter().min() else { return };
+        let names: Vec<String> = cycle
+            .iter()
+            .map(|r| {
+                let tree = self.tree(r.file).expect("refs live in parsed files");
+                tree.get(r.node, "$ref").and_then(|v| tree.str(v)).unwrap_or("?").to_string()
+            })
+            .collect();
+        let tree = self.tree(first.file).expect("refs live in parsed files");
+        let span = tree.get(first.node, "$ref").map(|v| tree.span(v)).unwrap_or_default();
+        let message = if cycle.len() == 1 {
+            format!("`$ref: {}` refers to itself and never reaches a value", names[0])
+        } else {
+            format!("reference cycle never reaches a value: {} → back to the start", names.join(" → "))
+        };
+        self.problem(
+            ProblemKind::RefCycle,
+            first.file,
+            span,
+            message,
+            Some("point one of these references at a real definition".into()),
+        );
+    }
+}
+
+/// Keys whose values are opaque data for OpenAPI: extensions and literal examples. A property
+/// that happens to be named so (inside `properties`) is still a schema.
+fn is_opaque_key(tree: &Tree, key: NodeId) -> bool {
+    let Some(name) = tree.scalar(key) else { return false };
+    if !(name.starts_with("x-") || name == "example") {
+        return false;
+    }
+    let owner_key = tree.parent(key).and_then(|map| tree.key_of(map));
+    owner_key.and_then(|k| tree.scalar(k)) != Some("properties")
+}
+
+fn url_scheme(location: &str) -> Option<String> {
+    let (scheme, _) = location.split_once(':')?;
+    let mut chars = scheme.chars();
+    let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    // A single letter is a Windows drive (`C:`), not a scheme.
+    (valid && scheme.len() > 1).then(|| scheme.to_ascii_lowercase())
+}
+
+fn percent_decode_path(location: &str) -> String {
+    pointer::parse_fragment(&format!("/{}", location.replace('~', "~0").replace('/', "~1")))
+        .ok()
+        .and_then(|mut t| t.pop())
+        .unwrap_or_else(|| location.to_string())
+}
+
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// A referenced file's report name: relative to the root document's name when possible.
+fn display_name(root_name: &str, root_path: Option<&Path>, path: &Path) -> String {
+    let root_dir = Path::new(root_name).parent().unwrap_or(Path::new(""));
+    let real_root_dir = root_path.and_then(|p| p.parent()).unwrap_or(Path::new(""));
+    let relative = path.strip_prefix(real_root_dir).unwrap_or(path);
+    normalize(&root_dir.join(relative)).to_string_lossy().replace('\\', "/")
+}
+
+/// Removes `.` and folds `dir/..` without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out.iter().collect()
+}
+
+fn describe_lookup_error(tree: &Tree, tokens: &[String], error: LookupError, reference: &str) -> String {
+    let (depth, node, what) = match error {
+        LookupError::Missing { depth, node } => (depth, node, "has no"),
+        LookupError::NotAContainer { depth, node } => (depth, node, "is a scalar, so it has no"),
+    };
+    let parent = if depth == 0 { "the document root".to_string() } else { format!("`#{}`", tree.pointer(node)) };
+    let kind = match tree.kind(node) {
+        Kind::Sequence => "item",
+        _ => "key",
+    };
+    format!("`{reference}` does not resolve: {parent} {what} {kind} `{}`", tokens[depth])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> DocumentSet {
+        DocumentSet::load_text("t.yaml".into(), text, None, LoadOptions::default())
+    }
+
+    fn target_of(set: &DocumentSet, pointer: &str) -> Option<String> {
+        let tree = set.tree(FileId(0)).unwrap();
+        let tokens = super::super::pointer::parse_fragment(pointer).unwrap();
+        let node = tree.lookup(tokens.iter().map(String::as_str)).unwrap();
+        let target = set.deref(NodeRef { file: FileId(0), node })?;
+        Some(set.tree(target.file).unwrap().pointer(target.node))
+    }
+
+    #[test]
+    fn follows_escaped_pointers_and_chains() {
+        let set = load(
+            "a: {$ref: '#/b'}\nb: {$ref: '#/c~1d'}\nc/d: {x: 1}\ne: {$ref: '#/f%20g'}\nf g: 2\n",
+        );
+        assert!(set.problems.is_empty(), "{:?}", set.problems);
+        assert_eq!(target_of(&set, "/a").as_deref(), Some("/c~1d"));
+        assert_eq!(target_of(&set, "/e").as_deref(), Some("/f g"));
+    }
+
+    #[test]
+    fn reports_each_cycle_once_and_leaves_recursion_alone() {
+        let set = load(
+            "a: {$ref: '#/b'}\nb: {$ref: '#/a'}\nc: {$ref: '#/a'}\nnode: {properties: {children: {items: {$ref: '#/node'}}}}\n",
+        );
+        let cycles: Vec<_> = set.problems.iter().filter(|p| p.kind == ProblemKind::RefCycle).collect();
+        assert_eq!(cycles.len(), 1, "{:?}", set.problems);
+        assert_eq!(cycles[0].span.map(|s| s.start), Some(10));
+        assert_eq!(target_of(&set, "/c"), None);
+        assert_eq!(target_of(&set, "/node/properties/children/items").as_deref(), Some("/node"));
+    }
+
+    #[test]
+    fn bad_pointers_are_problems_at_the_ref() {
+        let text = "a: {$ref: '#/components/schemas/Missing'}\nb: {$ref: '#foo'}\nc: {$ref: '#/a~2b'}\nd: {$ref: 'https://example.com/x.yaml'}\ncomponents: {schemas: {}}\n";
+        let set = load(text);
+        let kinds: Vec<_> = set.problems.iter().map(|p| p.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![ProblemKind::UnresolvedRef, ProblemKind::UnresolvedRef, ProblemKind::UnresolvedRef, ProblemKind::RemoteRef]
+        );
+        let first = &set.problems[0];
+        assert_eq!(&text[first.span.unwrap().range()], "'#/components/schemas/Missing'");
+        assert!(first.message.contains("`#/components/schemas` has no key `Missing`"), "{}", first.message);
+    }
+
+    #[test]
+    fn references_inside_extensions_are_data() {
+        let set = load("x-samples: {$ref: 'missing.sh'}\nexample: {$ref: '#/nowhere'}\n");
+        assert!(set.problems.is_empty(), "{:?}", set.problems);
+    }
+}

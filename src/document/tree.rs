@@ -1,0 +1,484 @@
+//! The span tape: one flat array of nodes in document order, shared by the JSON and YAML
+//! front-ends. Every key and value keeps its byte span; nothing here knows about OpenAPI.
+
+use std::sync::Arc;
+
+/// A byte range `start..end` in one source file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Span {
+            start: start as u32,
+            end: end.max(start) as u32,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        (self.end - self.start) as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.end == self.start
+    }
+
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+/// The index of a node in its file's tape. The root is always `NodeId(0)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NodeId(pub u32);
+
+impl NodeId {
+    pub const ROOT: NodeId = NodeId(0);
+
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// What a node holds. Numbers and booleans keep their source text; interpreting them is the
+/// reader's business.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Kind {
+    Null,
+    Bool,
+    Number,
+    String,
+    Mapping,
+    Sequence,
+}
+
+pub(crate) const FLAG_KEY: u8 = 1;
+pub(crate) const FLAG_TEXT_IN_ARENA: u8 = 2;
+/// A mapping with a `$ref` key whose value is a string: a Reference Object candidate.
+pub(crate) const FLAG_HAS_REF: u8 = 4;
+
+/// One node of the tape. Scalars use `a..a+b` as their text (in the source, or in the arena
+/// when decoding changed it); containers keep their child count in `a`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Node {
+    pub start: u32,
+    pub end: u32,
+    pub parent: u32,
+    /// Index one past this node's subtree: the next sibling, or the parent's end.
+    pub next: u32,
+    pub a: u32,
+    pub b: u32,
+    pub kind: Kind,
+    pub flags: u8,
+}
+
+/// A parsed file: its text and its tape. Mapping entries are stored as a key node (a string
+/// with `FLAG_KEY`) directly followed by its value's subtree.
+#[derive(Debug)]
+pub struct Tree {
+    text: Arc<str>,
+    pub(crate) nodes: Vec<Node>,
+    pub(crate) arena: String,
+}
+
+impl Tree {
+    pub(crate) fn new(text: Arc<str>, nodes: Vec<Node>, arena: String) -> Self {
+        Tree { text, nodes, arena }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn shared_text(&self) -> Arc<str> {
+        self.text.clone()
+    }
+
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id.index()]
+    }
+
+    pub fn kind(&self, id: NodeId) -> Kind {
+        self.node(id).kind
+    }
+
+    pub fn span(&self, id: NodeId) -> Span {
+        let n = self.node(id);
+        Span {
+            start: n.start,
+            end: n.end,
+        }
+    }
+
+    pub fn parent(&self, id: NodeId) -> Option<NodeId> {
+        (id.0 != 0).then(|| NodeId(self.node(id).parent))
+    }
+
+    /// The index just past `id`'s subtree.
+    pub fn subtree_end(&self, id: NodeId) -> NodeId {
+        NodeId(self.node(id).next)
+    }
+
+    pub fn is_key(&self, id: NodeId) -> bool {
+        self.node(id).flags & FLAG_KEY != 0
+    }
+
+    /// True for a mapping that has a `$ref` key with a string value.
+    pub fn has_ref(&self, id: NodeId) -> bool {
+        self.node(id).flags & FLAG_HAS_REF != 0
+    }
+
+    /// The text of a scalar (decoded string, or the source text of a number or boolean).
+    pub fn scalar(&self, id: NodeId) -> Option<&str> {
+        let n = self.node(id);
+        match n.kind {
+            Kind::Mapping | Kind::Sequence => None,
+            _ => {
+                let range = n.a as usize..(n.a + n.b) as usize;
+                Some(if n.flags & FLAG_TEXT_IN_ARENA != 0 {
+                    &self.arena[range]
+                } else {
+                    &self.text[range]
+                })
+            }
+        }
+    }
+
+    /// The text of a string node; `None` for every other kind.
+    pub fn str(&self, id: NodeId) -> Option<&str> {
+        match self.kind(id) {
+            Kind::String => self.scalar(id),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self, id: NodeId) -> Option<bool> {
+        match (self.kind(id), self.scalar(id)) {
+            (Kind::Bool, Some(t)) => Some(matches!(t, "true" | "True" | "TRUE")),
+            _ => None,
+        }
+    }
+
+    pub fn is_mapping(&self, id: NodeId) -> bool {
+        self.kind(id) == Kind::Mapping
+    }
+
+    pub fn is_sequence(&self, id: NodeId) -> bool {
+        self.kind(id) == Kind::Sequence
+    }
+
+    /// Number of entries of a mapping or items of a sequence.
+    pub fn child_count(&self, id: NodeId) -> usize {
+        match self.kind(id) {
+            Kind::Mapping | Kind::Sequence => self.node(id).a as usize,
+            _ => 0,
+        }
+    }
+
+    /// The `(key, value)` pairs of a mapping, in source order; empty for anything else.
+    pub fn entries(&self, id: NodeId) -> Entries<'_> {
+        let is_map = self.is_mapping(id);
+        Entries {
+            tree: self,
+            at: id.0 + 1,
+            end: if is_map { self.node(id).next } else { id.0 + 1 },
+        }
+    }
+
+    /// The items of a sequence, in source order; empty for anything else.
+    pub fn items(&self, id: NodeId) -> Items<'_> {
+        let is_seq = self.is_sequence(id);
+        Items {
+            tree: self,
+            at: id.0 + 1,
+            end: if is_seq { self.node(id).next } else { id.0 + 1 },
+        }
+    }
+
+    /// The value at `key` in a mapping.
+    pub fn get(&self, map: NodeId, key: &str) -> Option<NodeId> {
+        self.get_entry(map, key).map(|(_, v)| v)
+    }
+
+    /// The `(key, value)` entry for `key` in a mapping.
+    pub fn get_entry(&self, map: NodeId, key: &str) -> Option<(NodeId, NodeId)> {
+        self.entries(map)
+            .find(|&(k, _)| self.scalar(k) == Some(key))
+    }
+
+    /// The key node that owns a mapping value, if `id` is one.
+    pub fn key_of(&self, id: NodeId) -> Option<NodeId> {
+        (id.0 > 0 && self.is_key(NodeId(id.0 - 1))).then(|| NodeId(id.0 - 1))
+    }
+
+    /// The most specific node to underline for `id`: its key when it is a mapping value.
+    pub fn report_node(&self, id: NodeId) -> NodeId {
+        self.key_of(id).unwrap_or(id)
+    }
+
+    /// The RFC 6901 pointer of a node, built by walking up its parents.
+    pub fn pointer(&self, id: NodeId) -> String {
+        let mut segments: Vec<String> = Vec::new();
+        let mut at = id;
+        // A key's pointer is the pointer of its value.
+        if self.is_key(at) {
+            at = NodeId(at.0 + 1);
+        }
+        while let Some(parent) = self.parent(at) {
+            if self.is_mapping(parent) {
+                let key = self.key_of(at).and_then(|k| self.scalar(k)).unwrap_or("");
+                segments.push(super::pointer::escape(key));
+            } else {
+                let index = self.items(parent).take_while(|&i| i != at).count();
+                segments.push(index.to_string());
+            }
+            at = parent;
+        }
+        let mut out = String::new();
+        for segment in segments.iter().rev() {
+            out.push('/');
+            out.push_str(segment);
+        }
+        out
+    }
+
+    /// Follows RFC 6901 reference tokens (already unescaped) from the root.
+    pub fn lookup<'s>(
+        &self,
+        tokens: impl IntoIterator<Item = &'s str>,
+    ) -> Result<NodeId, LookupError> {
+        let mut at = NodeId::ROOT;
+        for (depth, token) in tokens.into_iter().enumerate() {
+            at = match self.kind(at) {
+                Kind::Mapping => self.get(at, token),
+                Kind::Sequence => token
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|_| token == "0" || !token.starts_with('0'))
+                    .and_then(|i| self.items(at).nth(i)),
+                _ => {
+                    return Err(LookupError::NotAContainer { depth, node: at });
+                }
+            }
+            .ok_or(LookupError::Missing { depth, node: at })?;
+        }
+        Ok(at)
+    }
+}
+
+/// Why a pointer lookup stopped: at `depth` (0-based token index), below `node`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LookupError {
+    Missing { depth: usize, node: NodeId },
+    NotAContainer { depth: usize, node: NodeId },
+}
+
+pub struct Entries<'t> {
+    tree: &'t Tree,
+    at: u32,
+    end: u32,
+}
+
+impl Iterator for Entries<'_> {
+    type Item = (NodeId, NodeId);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.at >= self.end {
+            return None;
+        }
+        let key = NodeId(self.at);
+        let value = NodeId(self.at + 1);
+        self.at = self.tree.nodes[value.index()].next;
+        Some((key, value))
+    }
+}
+
+pub struct Items<'t> {
+    tree: &'t Tree,
+    at: u32,
+    end: u32,
+}
+
+impl Iterator for Items<'_> {
+    type Item = NodeId;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.at >= self.end {
+            return None;
+        }
+        let item = NodeId(self.at);
+        self.at = self.tree.nodes[item.index()].next;
+        Some(item)
+    }
+}
+
+/// Shared by both front-ends: appends nodes, closes containers, and checks duplicate keys.
+pub(crate) struct TapeBuilder {
+    pub nodes: Vec<Node>,
+    pub arena: String,
+    /// Open containers, innermost last.
+    pub open: Vec<u32>,
+}
+
+/// A key that appears twice in one mapping: the second occurrence and the first.
+pub(crate) struct DuplicateKey {
+    pub first: Span,
+    pub second: Span,
+    pub key: String,
+}
+
+impl TapeBuilder {
+    pub fn with_capacity(nodes: usize) -> Self {
+        TapeBuilder {
+            nodes: Vec::with_capacity(nodes),
+            arena: String::new(),
+            open: Vec::new(),
+        }
+    }
+
+    pub fn parent(&self) -> u32 {
+        self.open.last().copied().unwrap_or(0)
+    }
+
+    /// Appends a scalar whose text is `text_start..text_end` of the source.
+    pub fn push_scalar(&mut self, kind: Kind, span: Span, text_start: usize, text_len: usize, key: bool) {
+        let index = self.nodes.len() as u32;
+        self.nodes.push(Node {
+            start: span.start,
+            end: span.end,
+            parent: self.parent(),
+            next: index + 1,
+            a: text_start as u32,
+            b: text_len as u32,
+            kind,
+            flags: if key { FLAG_KEY } else { 0 },
+        });
+        self.bump_parent();
+    }
+
+    /// Appends a scalar whose decoded text differs from the source.
+    pub fn push_owned_scalar(&mut self, kind: Kind, span: Span, text: &str, key: bool) {
+        let start = self.arena.len();
+        self.arena.push_str(text);
+        self.push_scalar(kind, span, start, text.len(), key);
+        if let Some(last) = self.nodes.last_mut() {
+            last.flags |= FLAG_TEXT_IN_ARENA;
+        }
+    }
+
+    pub fn open_container(&mut self, kind: Kind, start: usize) {
+        let index = self.nodes.len() as u32;
+        self.nodes.push(Node {
+            start: start as u32,
+            end: start as u32,
+            parent: self.parent(),
+            next: index + 1,
+            a: 0,
+            b: 0,
+            kind,
+            flags: 0,
+        });
+        self.bump_parent();
+        self.open.push(index);
+    }
+
+    /// Counts a new child of the innermost open container (keys are not counted).
+    fn bump_parent(&mut self) {
+        if let Some(&p) = self.open.last() {
+            let index = self.nodes.len() - 1;
+            if self.nodes[index].flags & FLAG_KEY == 0 {
+                self.nodes[p as usize].a += 1;
+            }
+        }
+    }
+
+    /// Closes the innermost container at `end` and checks its keys for duplicates.
+    pub fn close_container(&mut self, end: usize, text: &str) -> Option<DuplicateKey> {
+        let index = self.open.pop()? as usize;
+        let next = self.nodes.len() as u32;
+        let node = &mut self.nodes[index];
+        node.end = end as u32;
+        node.next = next;
+        if node.kind == Kind::Mapping {
+            self.check_mapping(index, text)
+        } else {
+            None
+        }
+    }
+
+    fn key_text<'a>(&'a self, key: usize, text: &'a str) -> &'a str {
+        let n = &self.nodes[key];
+        let range = n.a as usize..(n.a + n.b) as usize;
+        if n.flags & FLAG_TEXT_IN_ARENA != 0 {
+            &self.arena[range]
+        } else {
+            &text[range]
+        }
+    }
+
+    fn check_mapping(&mut self, index: usize, text: &str) -> Option<DuplicateKey> {
+        let end = self.nodes[index].next as usize;
+        let mut keys: Vec<usize> = Vec::with_capacity(self.nodes[index].a as usize);
+        let mut at = index + 1;
+        while at < end {
+            keys.push(at);
+            at = self.nodes[at + 1].next as usize;
+        }
+        let mut has_ref = false;
+        let duplicate = if keys.len() <= 16 {
+            let mut found = None;
+            'outer: for (i, &k) in keys.iter().enumerate() {
+                let name = self.key_text(k, text);
+                if name == "$ref" && self.nodes[k + 1].kind == Kind::String {
+                    has_ref = true;
+                }
+                for &earlier in &keys[..i] {
+                    if self.key_text(earlier, text) == name {
+                        found = Some((earlier, k));
+                        break 'outer;
+                    }
+                }
+            }
+            found
+        } else {
+            let mut seen = std::collections::HashMap::with_capacity(keys.len());
+            let mut found = None;
+            for &k in &keys {
+                let name = self.key_text(k, text);
+                if name == "$ref" && self.nodes[k + 1].kind == Kind::String {
+                    has_ref = true;
+                }
+                if let Some(&earlier) = seen.get(name) {
+                    found = Some((earlier, k));
+                    break;
+                }
+                seen.insert(name, k);
+            }
+            found
+        };
+        if has_ref {
+            self.nodes[index].flags |= FLAG_HAS_REF;
+        }
+        duplicate.map(|(first, second)| DuplicateKey {
+            first: Span::new(self.nodes[first].start as usize, self.nodes[first].end as usize),
+            second: Span::new(self.nodes[second].start as usize, self.nodes[second].end as usize),
+            key: self.key_text(second, text).to_string(),
+        })
+    }
+
+    pub fn last_end(&self) -> Option<u32> {
+        self.nodes.last().map(|n| n.end)
+    }
+}

@@ -1,0 +1,389 @@
+//! The YAML front-end: pulls events from `saphyr-parser` (which never expands aliases) and writes
+//! the same span tape as the JSON front-end. Aliases are copied under a node budget.
+
+use super::tree::{FLAG_KEY, Kind, Node, Span, TapeBuilder, Tree};
+use super::{LoadError, Limits};
+use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+pub(crate) fn parse(text: Arc<str>, start: usize, limits: &Limits) -> Result<Tree, LoadError> {
+    let body = &text[start..];
+    let offsets = CharOffsets::new(body, start);
+    let mut builder = Builder {
+        text: &text,
+        tape: TapeBuilder::with_capacity(body.len() / 32),
+        expecting_key: Vec::new(),
+        anchors: HashMap::new(),
+        alias_budget: limits.max_alias_nodes,
+        limits,
+        documents: 0,
+    };
+    let mut parser = Parser::new_from_str(body);
+    while let Some(event) = parser.next_event() {
+        let (event, span) = event.map_err(|e| scan_error(&e, &offsets, &text))?;
+        let span = Span::new(offsets.byte(span.start.index()), offsets.byte(span.end.index()));
+        if builder.event(event, span)? {
+            break;
+        }
+    }
+    if builder.tape.nodes.is_empty() {
+        return Err(LoadError::syntax("the file is empty: no YAML document".into(), Span::new(start, start)));
+    }
+    let TapeBuilder { nodes, arena, .. } = builder.tape;
+    Ok(Tree::new(text, nodes, arena))
+}
+
+struct Builder<'a> {
+    text: &'a str,
+    tape: TapeBuilder,
+    /// One flag per open container: for mappings, whether the next scalar is a key.
+    expecting_key: Vec<bool>,
+    anchors: HashMap<usize, u32>,
+    alias_budget: usize,
+    limits: &'a Limits,
+    documents: usize,
+}
+
+impl Builder<'_> {
+    /// Handles one event; returns true at the end of the stream.
+    fn event(&mut self, event: Event<'_>, span: Span) -> Result<bool, LoadError> {
+        match event {
+            Event::StreamEnd => return Ok(true),
+            Event::DocumentStart(_) => {
+                self.documents += 1;
+                if self.documents > 1 {
+                    return Err(LoadError::syntax(
+                        "a second YAML document in the same file: errlint reads one document per file".into(),
+                        span,
+                    ));
+                }
+            }
+            Event::Scalar(value, style, anchor, tag) => {
+                let is_key = self.at_key();
+                let kind = if is_key || style != ScalarStyle::Plain || tag.is_some() {
+                    Kind::String
+                } else {
+                    plain_scalar_kind(&value)
+                };
+                self.push_scalar(kind, span, &value, is_key);
+                self.remember_anchor(anchor);
+                self.after_node();
+            }
+            Event::MappingStart(anchor, _) | Event::SequenceStart(anchor, _) => {
+                let is_mapping = matches!(event, Event::MappingStart(..));
+                if self.at_key() {
+                    return Err(LoadError::syntax(
+                        "a mapping key that is itself a mapping or sequence is not supported".into(),
+                        span,
+                    ));
+                }
+                if self.tape.open.len() >= self.limits.max_depth {
+                    return Err(LoadError::syntax(
+                        format!("nesting is deeper than {} levels", self.limits.max_depth),
+                        span,
+                    ));
+                }
+                let kind = if is_mapping { Kind::Mapping } else { Kind::Sequence };
+                self.tape.open_container(kind, span.start as usize);
+                self.expecting_key.push(is_mapping);
+                self.remember_anchor(anchor);
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                let index = self.tape.open.last().copied().unwrap_or(0) as usize;
+                let start = self.tape.nodes[index].start as usize;
+                let flow = matches!(self.text.as_bytes().get(start), Some(b'{' | b'['));
+                // A block collection ends with its last child; its end event sits on the next
+                // token, possibly lines later.
+                let end = if flow {
+                    span.end as usize
+                } else {
+                    let last = self.tape.nodes.len() - 1;
+                    if last == index { start } else { self.tape.last_end().unwrap_or(0) as usize }
+                };
+                self.expecting_key.pop();
+                if let Some(dup) = self.tape.close_container(end.max(start), self.text) {
+                    return Err(LoadError::duplicate_key(dup));
+                }
+                self.after_node();
+            }
+            Event::Alias(anchor) => self.alias(anchor, span)?,
+            Event::Nothing | Event::StreamStart | Event::DocumentEnd => {}
+        }
+        Ok(false)
+    }
+
+    fn at_key(&self) -> bool {
+        self.expecting_key.last().copied().unwrap_or(false)
+    }
+
+    /// After a complete value or key, a mapping alternates between expecting keys and values.
+    fn after_node(&mut self) {
+        if let Some(flag) = self.expecting_key.last_mut() {
+            let is_mapping = self
+                .tape
+                .open
+                .last()
+                .is_some_and(|&i| self.tape.nodes[i as usize].kind == Kind::Mapping);
+            if is_mapping {
+                *flag = !*flag;
+            }
+        }
+    }
+
+    fn remember_anchor(&mut self, anchor: usize) {
+        if anchor != 0 {
+            let index = match self.tape.open.last() {
+                // A container's anchor belongs to the container just opened.
+                Some(&open) if self.tape.nodes.len() as u32 - 1 == open => open,
+                _ => self.tape.nodes.len() as u32 - 1,
+            };
+            self.anchors.insert(anchor, index);
+        }
+    }
+
+    fn push_scalar(&mut self, kind: Kind, span: Span, value: &Cow<'_, str>, key: bool) {
+        match source_offset(self.text, value) {
+            Some(at) => self.tape.push_scalar(kind, span, at, value.len(), key),
+            None => self.tape.push_owned_scalar(kind, span, value, key),
+        }
+    }
+
+    /// Copies the anchored subtree in place of the alias, within the node budget.
+    fn alias(&mut self, anchor: usize, span: Span) -> Result<(), LoadError> {
+        let unknown = || LoadError::syntax("alias to an unknown anchor".into(), span);
+        let source = *self.anchors.get(&anchor).ok_or_else(unknown)? as usize;
+        if self.tape.open.iter().any(|&i| i as usize == source) {
+            return Err(LoadError::syntax("an alias inside the node it refers to (recursive alias)".into(), span));
+        }
+        let end = self.tape.nodes[source].next as usize;
+        let count = end - source;
+        if count > self.alias_budget {
+            return Err(LoadError::syntax(
+                format!(
+                    "aliases expand to more than {} nodes: refusing to expand further (is this an alias bomb?)",
+                    self.limits.max_alias_nodes
+                ),
+                span,
+            ));
+        }
+        self.alias_budget -= count;
+        let is_key = self.at_key();
+        if is_key && self.tape.nodes[source].kind != Kind::String {
+            return Err(LoadError::syntax("an alias used as a key must refer to a string".into(), span));
+        }
+        let base = self.tape.nodes.len() as u32;
+        let parent = self.tape.parent();
+        let shift = |i: u32| i - source as u32 + base;
+        for offset in 0..count {
+            let mut node: Node = self.tape.nodes[source + offset];
+            node.next = shift(node.next);
+            if offset == 0 {
+                node.parent = parent;
+                node.flags = (node.flags & !FLAG_KEY) | if is_key { FLAG_KEY } else { 0 };
+            } else {
+                node.parent = shift(node.parent);
+            }
+            self.tape.nodes.push(node);
+        }
+        if !is_key {
+            if let Some(&p) = self.tape.open.last() {
+                self.tape.nodes[p as usize].a += 1;
+            }
+        }
+        self.after_node();
+        Ok(())
+    }
+}
+
+/// The byte offset of `value` inside `text` when the parser borrowed it from the source.
+fn source_offset(text: &str, value: &Cow<'_, str>) -> Option<usize> {
+    let Cow::Borrowed(slice) = value else { return None };
+    let base = text.as_ptr() as usize;
+    let at = (slice.as_ptr() as usize).checked_sub(base)?;
+    (at + slice.len() <= text.len()).then_some(at)
+}
+
+/// YAML 1.2 core schema resolution of an untagged plain scalar.
+fn plain_scalar_kind(value: &str) -> Kind {
+    match value {
+        "" | "~" | "null" | "Null" | "NULL" => Kind::Null,
+        "true" | "True" | "TRUE" | "false" | "False" | "FALSE" => Kind::Bool,
+        _ if is_core_number(value) => Kind::Number,
+        _ => Kind::String,
+    }
+}
+
+fn is_core_number(value: &str) -> bool {
+    let v = value.strip_prefix(['-', '+']).unwrap_or(value);
+    if matches!(v, ".inf" | ".Inf" | ".INF") || matches!(value, ".nan" | ".NaN" | ".NAN") {
+        return true;
+    }
+    if let Some(hex) = value.strip_prefix("0x") {
+        return !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit());
+    }
+    if let Some(oct) = value.strip_prefix("0o") {
+        return !oct.is_empty() && oct.bytes().all(|b| (b'0'..=b'7').contains(&b));
+    }
+    let (mantissa, exponent) = match v.find(['e', 'E']) {
+        Some(i) => (&v[..i], Some(&v[i + 1..])),
+        None => (v, None),
+    };
+    let (int, frac) = match mantissa.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (mantissa, None),
+    };
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = digits(int)
+        && frac.is_none_or(digits)
+        && (!int.is_empty() || frac.is_some_and(|f| !f.is_empty()));
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['-', '+']).unwrap_or(e);
+        !e.is_empty() && digits(e)
+    });
+    mantissa_ok && exponent_ok
+}
+
+fn scan_error(e: &ScanError, offsets: &CharOffsets<'_>, text: &str) -> LoadError {
+    let at = offsets.byte(e.marker().index()).min(text.len());
+    let end = super::json::floor_char_boundary(text, (at + 1).min(text.len()));
+    LoadError::syntax(format!("invalid YAML: {}", e.info()), Span::new(at, end.max(at)))
+}
+
+/// Converts the parser's character indices to byte offsets in the whole file.
+struct CharOffsets<'a> {
+    base: usize,
+    /// Byte offset (relative to `base`) of every 64th character; empty for ASCII text.
+    checkpoints: Vec<u32>,
+    bytes: &'a [u8],
+}
+
+const STRIDE: usize = 64;
+
+impl<'a> CharOffsets<'a> {
+    fn new(body: &'a str, base: usize) -> Self {
+        let bytes = body.as_bytes();
+        if body.is_ascii() {
+            return CharOffsets { base, checkpoints: Vec::new(), bytes };
+        }
+        let checkpoints = body
+            .char_indices()
+            .step_by(STRIDE)
+            .map(|(i, _)| i as u32)
+            .collect();
+        CharOffsets { base, checkpoints, bytes }
+    }
+
+    fn byte(&self, char_index: usize) -> usize {
+        if self.checkpoints.is_empty() {
+            return self.base + char_index.min(self.bytes.len());
+        }
+        let Some(&checkpoint) = self.checkpoints.get(char_index / STRIDE) else {
+            return self.base + self.bytes.len();
+        };
+        let mut at = checkpoint as usize;
+        for _ in 0..char_index % STRIDE {
+            if at >= self.bytes.len() {
+                break;
+            }
+            at += utf8_width(self.bytes[at]);
+        }
+        self.base + at.min(self.bytes.len())
+    }
+}
+
+fn utf8_width(first: u8) -> usize {
+    match first {
+        0x00..=0x7F => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::tree::NodeId;
+
+    fn tree(src: &str) -> Tree {
+        parse(Arc::from(src), 0, &Limits::default()).expect("valid YAML")
+    }
+
+    fn error(src: &str) -> LoadError {
+        parse(Arc::from(src), 0, &Limits::default()).expect_err("invalid YAML")
+    }
+
+    #[test]
+    fn spans_of_plain_quoted_and_unquoted_numeric_keys() {
+        let src = "paths:\n  /a:\n    get:\n      responses:\n        404:\n          description: x\n        '500': {description: \"y\"}\n";
+        let t = tree(src);
+        let responses = t.lookup(["paths", "/a", "get", "responses"]).unwrap();
+        let keys: Vec<_> = t.entries(responses).map(|(k, _)| k).collect();
+        assert_eq!(t.scalar(keys[0]), Some("404"));
+        assert_eq!(&src[t.span(keys[0]).range()], "404");
+        assert_eq!(t.scalar(keys[1]), Some("500"));
+        assert_eq!(&src[t.span(keys[1]).range()], "'500'");
+        let flow = t.get(responses, "500").unwrap();
+        assert_eq!(&src[t.span(flow).range()], "{description: \"y\"}");
+        assert_eq!(t.pointer(flow), "/paths/~1a/get/responses/500");
+    }
+
+    #[test]
+    fn block_mapping_ends_at_its_last_value() {
+        let src = "a:\n  b: 1\n  c: two\n\n# trailing\nd: 3\n";
+        let t = tree(src);
+        let a = t.get(NodeId::ROOT, "a").unwrap();
+        assert_eq!(&src[t.span(a).range()], "b: 1\n  c: two");
+    }
+
+    #[test]
+    fn core_schema_types_plain_scalars_only() {
+        let t = tree("a: 1\nb: '1'\nc: true\nd: ~\ne: 1.5e3\nf: 0x1F\ng: 1.2.3\n");
+        let kind = |k| t.kind(t.get(NodeId::ROOT, k).unwrap());
+        assert_eq!(kind("a"), Kind::Number);
+        assert_eq!(kind("b"), Kind::String);
+        assert_eq!(kind("c"), Kind::Bool);
+        assert_eq!(kind("d"), Kind::Null);
+        assert_eq!(kind("e"), Kind::Number);
+        assert_eq!(kind("f"), Kind::Number);
+        assert_eq!(kind("g"), Kind::String);
+    }
+
+    #[test]
+    fn non_ascii_text_keeps_byte_spans() {
+        let src = "é: 'ü'\nkey: value\n";
+        let t = tree(src);
+        let (k, _) = t.entries(NodeId::ROOT).nth(1).unwrap();
+        assert_eq!(&src[t.span(k).range()], "key");
+    }
+
+    #[test]
+    fn aliases_are_copied() {
+        let t = tree("a: &x {code: {type: string}}\nb: *x\n");
+        let b = t.get(NodeId::ROOT, "b").unwrap();
+        let code = t.get(b, "code").unwrap();
+        assert_eq!(t.str(t.get(code, "type").unwrap()), Some("string"));
+        assert_eq!(t.parent(code), Some(b));
+    }
+
+    #[test]
+    fn alias_bombs_are_refused() {
+        let mut src = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..10 {
+            let p = i - 1;
+            src.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+        }
+        let e = error(&src);
+        assert!(e.message.contains("alias bomb"), "{}", e.message);
+    }
+
+    #[test]
+    fn duplicate_keys_and_syntax_errors() {
+        assert!(error("a: 1\na: 2\n").message.contains("duplicate key `a`"));
+        assert!(error("a: [1, 2\n").message.contains("invalid YAML"));
+        assert!(error("").message.contains("empty"));
+        assert!(error("a: 1\n---\nb: 2\n").message.contains("second YAML document"));
+    }
+}
