@@ -1,0 +1,149 @@
+//! The OpenAPI layer: version detection and thin views over the document tree (operations,
+//! responses, schemas). A view is a handle plus a node; nothing here copies the tree.
+
+mod operation;
+pub mod schema;
+mod status;
+
+pub use operation::{Auth, Header, Media, Method, Operation, Response, SchemaUse};
+pub use status::StatusKey;
+
+use crate::document::{DocumentSet, FileId, Kind, NodeId, NodeRef, Span, Tree};
+
+/// The OpenAPI versions errlint reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    Swagger2,
+    OpenApi30,
+    OpenApi31,
+}
+
+/// Why a parsed file is not a document errlint can lint.
+#[derive(Debug, Clone)]
+pub struct VersionError {
+    pub id: &'static str,
+    pub message: String,
+    pub span: Option<Span>,
+    pub help: String,
+}
+
+/// An OpenAPI document: the root file of a [`DocumentSet`] and its version.
+pub struct Api<'d> {
+    pub docs: &'d DocumentSet,
+    pub version: Version,
+    pub root: NodeRef,
+}
+
+impl<'d> Api<'d> {
+    /// Reads the `openapi`/`swagger` field of the root document.
+    pub fn new(docs: &'d DocumentSet) -> Result<Self, VersionError> {
+        let file = docs.root();
+        let tree = docs.tree(file).ok_or_else(|| VersionError {
+            id: "not-openapi",
+            message: "the document could not be parsed".into(),
+            span: None,
+            help: String::new(),
+        })?;
+        let version = detect_version(tree)?;
+        Ok(Api {
+            docs,
+            version,
+            root: NodeRef { file, node: NodeId::ROOT },
+        })
+    }
+
+    pub fn tree(&self, at: NodeRef) -> &'d Tree {
+        self.docs.tree(at.file).expect("views only hold nodes of parsed files")
+    }
+
+    pub fn kind(&self, at: NodeRef) -> Kind {
+        self.tree(at).kind(at.node)
+    }
+
+    pub fn str(&self, at: NodeRef) -> Option<&'d str> {
+        self.tree(at).str(at.node)
+    }
+
+    pub fn scalar(&self, at: NodeRef) -> Option<&'d str> {
+        self.tree(at).scalar(at.node)
+    }
+
+    pub fn is_mapping(&self, at: NodeRef) -> bool {
+        self.tree(at).is_mapping(at.node)
+    }
+
+    /// The value at `key` of a mapping (not dereferenced).
+    pub fn get(&self, map: NodeRef, key: &str) -> Option<NodeRef> {
+        self.tree(map).get(map.node, key).map(|node| NodeRef { file: map.file, node })
+    }
+
+    /// The value at `key` of a mapping, following a `$ref` if it is one.
+    pub fn get_deref(&self, map: NodeRef, key: &str) -> Option<NodeRef> {
+        self.get(map, key).and_then(|v| self.deref(v))
+    }
+
+    /// Follows a Reference Object to its target; `None` if it does not resolve.
+    pub fn deref(&self, at: NodeRef) -> Option<NodeRef> {
+        self.docs.deref(at)
+    }
+
+    pub fn entries(&self, map: NodeRef) -> impl Iterator<Item = (NodeRef, NodeRef)> + 'd {
+        let file = map.file;
+        self.tree(map)
+            .entries(map.node)
+            .map(move |(k, v)| (NodeRef { file, node: k }, NodeRef { file, node: v }))
+    }
+
+    pub fn items(&self, seq: NodeRef) -> impl Iterator<Item = NodeRef> + 'd {
+        let file = seq.file;
+        self.tree(seq).items(seq.node).map(move |node| NodeRef { file, node })
+    }
+
+    /// The key of a mapping value, or the node itself: what a finding should underline.
+    pub fn report_node(&self, at: NodeRef) -> NodeRef {
+        NodeRef { file: at.file, node: self.tree(at).report_node(at.node) }
+    }
+
+    pub fn key_of(&self, at: NodeRef) -> Option<NodeRef> {
+        self.tree(at).key_of(at.node).map(|node| NodeRef { file: at.file, node })
+    }
+
+    pub fn as_bool(&self, at: NodeRef) -> Option<bool> {
+        self.tree(at).as_bool(at.node)
+    }
+
+    pub fn root_file(&self) -> FileId {
+        self.root.file
+    }
+}
+
+fn detect_version(tree: &Tree) -> Result<Version, VersionError> {
+    let root = NodeId::ROOT;
+    let not_openapi = |span| VersionError {
+        id: "not-openapi",
+        message: "not an OpenAPI document: the root has no `openapi` or `swagger` field".into(),
+        span,
+        help: "errlint lints OpenAPI 2.0, 3.0 and 3.1 documents".into(),
+    };
+    if !tree.is_mapping(root) {
+        return Err(not_openapi(Some(tree.span(root))));
+    }
+    let field = tree.get_entry(root, "openapi").or_else(|| tree.get_entry(root, "swagger"));
+    let Some((key, value)) = field else {
+        let start = tree.span(root).start as usize;
+        return Err(not_openapi(Some(Span::new(start, start))));
+    };
+    let text = tree.scalar(value).unwrap_or("");
+    let version = match (tree.scalar(key), text) {
+        (Some("swagger"), "2.0") => Some(Version::Swagger2),
+        (Some("openapi"), v) if v == "3.0" || v.starts_with("3.0.") => Some(Version::OpenApi30),
+        (Some("openapi"), v) if v == "3.1" || v.starts_with("3.1.") => Some(Version::OpenApi31),
+        _ => None,
+    };
+    version.ok_or_else(|| VersionError {
+        id: "unsupported-version",
+        message: format!("unsupported version `{text}`: errlint reads Swagger 2.0 and OpenAPI 3.0.x and 3.1.x"),
+        span: Some(tree.span(value)),
+        help: "check the version field; OpenAPI 3.2 and later are not supported yet".into(),
+    })
+}
