@@ -1,2 +1,203 @@
+//! errlint lints the error handling of HTTP APIs described in OpenAPI 2.0, 3.0 and 3.1.
+//!
+//! Lint a document, then render the findings in any format:
+//!
+//! ```
+//! use errlint::{lint_text, report, Options};
+//!
+//! let spec = "\
+//! openapi: 3.0.3
+//! paths:
+//!   /users/{id}:
+//!     get:
+//!       responses:
+//!         '200': {description: ok}
+//!         '404': {description: not found}
+//! ";
+//! let outcome = lint_text("openapi.yaml", spec, &Options::default());
+//! assert_eq!(outcome.exit_code(false), 1);
+//! let text = report::render(&outcome, &report::RenderOptions::plain(report::Format::Concise));
+//! assert!(text.contains("openapi.yaml:7:9: error[error-response-schema] the 404 response declares no body"));
+//! ```
+//!
+//! The library never prints; the `errlint` binary is a thin shell around it.
+
 pub mod document;
+mod engine;
+pub mod finding;
 pub mod openapi;
+pub mod report;
+#[path = "../rules/mod.rs"]
+pub mod rules;
+
+pub use document::Limits;
+pub use finding::{Finding, Location, Related, Severity, Sources, Summary};
+
+use document::{DocumentSet, LoadOptions, Problem};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// How to lint.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Run only these rules (by id); `None` runs every rule.
+    pub only_rules: Option<Vec<String>>,
+    /// Per-rule severity overrides; `None` turns a rule off.
+    pub severities: HashMap<String, Option<Severity>>,
+    pub limits: Limits,
+}
+
+/// The result of linting one or more documents.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    /// Sorted by file, position, rule and message.
+    pub findings: Vec<Finding>,
+    /// The text of every file a finding may quote.
+    pub sources: Sources,
+    /// How many root documents were linted.
+    pub files: usize,
+}
+
+impl Outcome {
+    pub fn summary(&self) -> Summary {
+        Summary::of(&self.findings, self.files)
+    }
+
+    /// 2 when something could not be linted, 1 when an error (or, with `deny_warnings`, a
+    /// warning) was found, 0 otherwise.
+    pub fn exit_code(&self, deny_warnings: bool) -> i32 {
+        if self.findings.iter().any(|f| f.fatal) {
+            2
+        } else if self
+            .findings
+            .iter()
+            .any(|f| f.severity == Severity::Error || (deny_warnings && f.severity == Severity::Warning))
+        {
+            1
+        } else {
+            0
+        }
+    }
+
+    fn merge(&mut self, other: Outcome) {
+        self.findings.extend(other.findings);
+        self.sources.extend(other.sources);
+        self.files += other.files;
+    }
+
+    fn sort(&mut self) {
+        self.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
+}
+
+/// Lints one document on disk (and the files its `$ref`s reach).
+pub fn lint_path(path: &Path, options: &Options) -> Outcome {
+    let name = path.to_string_lossy().replace('\\', "/");
+    let docs = DocumentSet::load_path(path, name, load_options(options));
+    lint_documents(&docs, options)
+}
+
+/// Lints several documents; the findings come back in one deterministic order.
+pub fn lint_paths(paths: &[PathBuf], options: &Options) -> Outcome {
+    let mut all = Outcome::default();
+    for path in paths {
+        all.merge(lint_path(path, options));
+    }
+    all.sort();
+    all
+}
+
+/// Lints a document given as text. `name` is used in reports; relative file `$ref`s cannot
+/// be followed (use [`lint_path`] for split documents).
+pub fn lint_text(name: &str, text: &str, options: &Options) -> Outcome {
+    let docs = DocumentSet::load_text(name.to_string(), text, None, load_options(options));
+    lint_documents(&docs, options)
+}
+
+fn load_options(options: &Options) -> LoadOptions {
+    LoadOptions { limits: options.limits.clone() }
+}
+
+fn lint_documents(docs: &DocumentSet, options: &Options) -> Outcome {
+    let mut findings: Vec<Finding> = docs.problems.iter().map(|p| problem_finding(docs, p)).collect();
+    let root_parsed = docs.tree(docs.root()).is_some();
+    if root_parsed {
+        match openapi::Api::new(docs) {
+            Ok(api) => findings.extend(engine::run(&api, rules::instantiate(), &severities(options))),
+            Err(e) => findings.push(version_finding(docs, e)),
+        }
+    }
+    let mut sources = Sources::default();
+    for file in &docs.files {
+        sources.insert(Arc::from(file.name.as_str()), file.text.clone());
+    }
+    let mut outcome = Outcome { findings, sources, files: 1 };
+    outcome.sort();
+    outcome
+}
+
+/// The effective severity of every rule under `options`.
+fn severities(options: &Options) -> engine::Severities {
+    rules::ALL
+        .iter()
+        .map(|meta| {
+            let enabled = options.only_rules.as_ref().is_none_or(|only| only.iter().any(|r| r == meta.id));
+            let level = match options.severities.get(meta.id) {
+                Some(level) => *level,
+                None => Some(meta.default_severity),
+            };
+            (meta.id, if enabled { level } else { None })
+        })
+        .collect()
+}
+
+fn problem_finding(docs: &DocumentSet, problem: &Problem) -> Finding {
+    let file = docs.file(problem.file);
+    let name: Arc<str> = Arc::from(file.name.as_str());
+    let pointer = match (problem.node, file.tree.as_ref()) {
+        (Some(node), Some(tree)) => tree.pointer(node),
+        _ => String::new(),
+    };
+    let location = problem.span.map(|span| Location { file: name.clone(), span, pointer });
+    let related = problem
+        .secondary
+        .iter()
+        .map(|(span, message)| Related {
+            location: Location { file: name.clone(), span: *span, pointer: String::new() },
+            message: message.clone(),
+        })
+        .collect();
+    Finding {
+        rule: problem.kind.id(),
+        severity: if problem.kind.is_fatal() { Severity::Error } else { Severity::Warning },
+        message: problem.message.clone(),
+        help: problem.help.clone(),
+        location,
+        label: None,
+        note: None,
+        operation: None,
+        related,
+        related_omitted: 0,
+        fatal: problem.kind.is_fatal(),
+        file: name,
+    }
+}
+
+fn version_finding(docs: &DocumentSet, error: openapi::VersionError) -> Finding {
+    let name: Arc<str> = Arc::from(docs.file(docs.root()).name.as_str());
+    Finding {
+        rule: error.id,
+        severity: Severity::Error,
+        message: error.message,
+        help: Some(error.help).filter(|h| !h.is_empty()),
+        location: error.span.map(|span| Location { file: name.clone(), span, pointer: String::new() }),
+        label: None,
+        note: None,
+        operation: None,
+        related: Vec::new(),
+        related_omitted: 0,
+        fatal: true,
+        file: name,
+    }
+}

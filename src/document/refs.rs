@@ -67,6 +67,8 @@ pub struct Problem {
     pub message: String,
     pub file: FileId,
     pub span: Option<Span>,
+    /// The node the problem is about, when there is one (a `$ref` value).
+    pub node: Option<NodeId>,
     pub secondary: Option<(Span, String)>,
     pub help: Option<String>,
 }
@@ -179,6 +181,7 @@ impl DocumentSet {
                     message: format!("cannot read `{name}`: {reason}"),
                     file: id,
                     span: None,
+                    node: None,
                     secondary: None,
                     help: None,
                 });
@@ -219,6 +222,7 @@ impl DocumentSet {
             message: error.message,
             file,
             span: error.span,
+            node: None,
             secondary: error.secondary,
             help: None,
         });
@@ -264,7 +268,6 @@ impl DocumentSet {
 
     fn resolve_one(&mut self, file: FileId, value: NodeId, queue: &mut Vec<FileId>) -> Target {
         let tree = self.tree(file).expect("scanned files have trees");
-        let span = tree.span(value);
         let reference = tree.str(value).unwrap_or_default().to_string();
         let (location, fragment) = match reference.split_once('#') {
             Some((l, f)) => (l, Some(f)),
@@ -284,13 +287,13 @@ impl DocumentSet {
                     "use a relative path to a file inside the linted tree",
                 )
             };
-            self.problem(kind, file, span, message, Some(help.into()));
+            self.problem(kind, file, value, message, Some(help.into()));
             return Target::Unknown;
         }
         let target_file = if location.is_empty() {
             file
         } else {
-            match self.referenced_file(file, location, span, queue) {
+            match self.referenced_file(file, location, value, queue) {
                 Some(id) => id,
                 None => return Target::Unknown,
             }
@@ -303,7 +306,7 @@ impl DocumentSet {
             Err(error) => {
                 let help = matches!(error, PointerError::NotAPointer)
                     .then(|| "write the fragment as a JSON pointer, e.g. `#/components/schemas/Error`".to_string());
-                self.problem(ProblemKind::UnresolvedRef, file, span, format!("bad reference `{reference}`: {error}"), help);
+                self.problem(ProblemKind::UnresolvedRef, file, value, format!("bad reference `{reference}`: {error}"), help);
                 return Target::Unknown;
             }
         };
@@ -311,19 +314,19 @@ impl DocumentSet {
             Ok(node) => Target::Node(NodeRef { file: target_file, node }),
             Err(error) => {
                 let message = describe_lookup_error(target_tree, &tokens, error, &reference);
-                self.problem(ProblemKind::UnresolvedRef, file, span, message, None);
+                self.problem(ProblemKind::UnresolvedRef, file, value, message, None);
                 Target::Unknown
             }
         }
     }
 
-    fn referenced_file(&mut self, from: FileId, location: &str, span: Span, queue: &mut Vec<FileId>) -> Option<FileId> {
+    fn referenced_file(&mut self, from: FileId, location: &str, value: NodeId, queue: &mut Vec<FileId>) -> Option<FileId> {
         let decoded = percent_decode_path(location);
         let Some(base) = self.file(from).path.as_ref().and_then(|p| p.parent()) else {
             self.problem(
                 ProblemKind::UnresolvedRef,
                 from,
-                span,
+                value,
                 format!("`{location}` is relative to a file, but this document was not read from disk"),
                 None,
             );
@@ -335,7 +338,7 @@ impl DocumentSet {
         }
         if !path.is_file() {
             let reason = if path.exists() { "it is not a file" } else { "no such file" };
-            self.problem(ProblemKind::UnresolvedRef, from, span, format!("cannot read `{location}`: {reason}"), None);
+            self.problem(ProblemKind::UnresolvedRef, from, value, format!("cannot read `{location}`: {reason}"), None);
             return None;
         }
         let name = display_name(&self.file(FileId(0)).name, self.file(FileId(0)).path.as_deref(), &path);
@@ -344,8 +347,9 @@ impl DocumentSet {
         Some(id)
     }
 
-    fn problem(&mut self, kind: ProblemKind, file: FileId, span: Span, message: String, help: Option<String>) {
-        self.problems.push(Problem { kind, message, file, span: Some(span), secondary: None, help });
+    fn problem(&mut self, kind: ProblemKind, file: FileId, value: NodeId, message: String, help: Option<String>) {
+        let span = self.tree(file).map(|t| t.span(value));
+        self.problems.push(Problem { kind, message, file, span, node: Some(value), secondary: None, help });
     }
 
     /// Replaces each raw target by the end of its chain of references; reports each cycle
@@ -394,7 +398,7 @@ impl DocumentSet {
             })
             .collect();
         let tree = self.tree(first.file).expect("refs live in parsed files");
-        let span = tree.get(first.node, "$ref").map(|v| tree.span(v)).unwrap_or_default();
+        let value = tree.get(first.node, "$ref").unwrap_or(first.node);
         let message = if cycle.len() == 1 {
             format!("`$ref: {}` refers to itself and never reaches a value", names[0])
         } else {
@@ -403,7 +407,7 @@ impl DocumentSet {
         self.problem(
             ProblemKind::RefCycle,
             first.file,
-            span,
+            value,
             message,
             Some("point one of these references at a real definition".into()),
         );

@@ -1,0 +1,134 @@
+//! `error-code-present`: the error body exposes a stable, required, string error code.
+
+use super::error_body::{Code, CODE_LOCATIONS};
+use super::{declare_rule, rule_meta, Rule};
+use crate::engine::{Context, Report};
+use crate::openapi::{Method, Operation, Response};
+
+declare_rule! {
+    /// ## What it checks
+    /// The schema of every JSON error body (4xx, 5xx, `default`) has a machine-readable code:
+    /// a property that is **required** and **string-typed** at one of `code`, `error.code`,
+    /// `error_code` or `errors[].code`; in `application/problem+json`, `type` (RFC 9457).
+    /// Fields are found through `$ref`, `allOf` (merged) and `oneOf`/`anyOf` (only when every
+    /// branch has them).
+    ///
+    /// ## Why
+    /// Clients switch on the code, not on the human message, which may be reworded. An optional
+    /// code cannot be relied on, and an integer code that echoes the HTTP status adds nothing
+    /// the status line did not say.
+    ///
+    /// ## Bad
+    /// ```yaml
+    /// Error:
+    ///   type: object
+    ///   properties:
+    ///     message: {type: string}
+    ///     code: {type: integer}
+    /// ```
+    ///
+    /// ## Good
+    /// ```yaml
+    /// Error:
+    ///   type: object
+    ///   required: [code, message]
+    ///   properties:
+    ///     code: {type: string, example: PAYWALL_FETCH_FAILED}
+    ///     message: {type: string}
+    /// ```
+    pub struct ErrorCodePresent;
+    id: "error-code-present",
+    severity: Error,
+    summary: "error bodies have a required, string-typed machine-readable code",
+}
+
+impl Rule for ErrorCodePresent {
+    rule_meta!(ErrorCodePresent);
+
+    fn check_response(&mut self, cx: &mut Context<'_, '_>, op: &Operation<'_>, response: &Response<'_>) {
+        if !response.status.is_error() || op.method == Method::Head {
+            return;
+        }
+        for (media, schema) in response.json_schemas() {
+            let body = cx.bodies.get(cx.api, schema.target, media.is_problem_json());
+            let (at, message, help) = match &body.code {
+                Code::Stable { .. } => continue,
+                Code::Missing => {
+                    let candidates = if media.is_problem_json() {
+                        "`type`".to_string()
+                    } else {
+                        format!("`{}`", CODE_LOCATIONS.join("`, `"))
+                    };
+                    (
+                        cx.api.report_node(schema.target),
+                        "error body has no machine-readable code".to_string(),
+                        format!("add a required string property at one of {candidates}"),
+                    )
+                }
+                Code::Optional { path, field } => (
+                    field.key,
+                    format!("error code `{path}` is optional, so clients cannot rely on it"),
+                    format!("list `{}` in `required`", path.rsplit('.').next().unwrap_or(path)),
+                ),
+                Code::NotString { path, field, types } if types.is_numeric() => (
+                    field.key,
+                    format!("error code `{path}` is {}: an echo of the HTTP status is not a stable code", types.describe()),
+                    "make it a string with a fixed set of values, such as `NOT_FOUND`".to_string(),
+                ),
+                Code::NotString { path, field, types } => (
+                    field.key,
+                    format!("error code `{path}` is {}, not a string", types.describe()),
+                    "declare it as `type: string`".to_string(),
+                ),
+            };
+            let report = Report::new(at, message)
+                .help(help)
+                .operation(op)
+                .used_at(cx.use_site(op, response, Some(schema)));
+            cx.report(report);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{lines, lint_with};
+
+    const RULE: &str = "error-code-present";
+
+    fn doc(schema: &str) -> String {
+        format!(
+            "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses:\n        '400':\n          description: x\n          content:\n            application/json:\n              schema:\n{schema}"
+        )
+    }
+
+    #[test]
+    fn distinct_messages_for_missing_optional_and_numeric() {
+        let missing = doc("                properties: {message: {type: string}}\n");
+        assert_eq!(lines(&lint_with(RULE, &missing), &missing), vec![(10, "error body has no machine-readable code".into())]);
+        let optional = doc("                properties: {code: {type: string}}\n");
+        assert_eq!(
+            lines(&lint_with(RULE, &optional), &optional),
+            vec![(11, "error code `code` is optional, so clients cannot rely on it".into())]
+        );
+        let numeric = doc("                required: [error]\n                properties:\n                  error:\n                    required: [code]\n                    properties: {code: {type: integer}}\n");
+        assert_eq!(
+            lines(&lint_with(RULE, &numeric), &numeric),
+            vec![(15, "error code `error.code` is integer: an echo of the HTTP status is not a stable code".into())]
+        );
+    }
+
+    #[test]
+    fn accepts_each_location_and_problem_type() {
+        for schema in [
+            "                required: [code]\n                properties: {code: {type: string}}\n",
+            "                required: [error_code]\n                properties: {error_code: {type: string}}\n",
+            "                required: [errors]\n                properties:\n                  errors: {type: array, items: {required: [code], properties: {code: {type: string}}}}\n",
+        ] {
+            let yaml = doc(schema);
+            assert!(lint_with(RULE, &yaml).is_empty(), "{yaml}");
+        }
+        let problem = "openapi: 3.1.0\npaths:\n  /a:\n    get:\n      responses:\n        '404':\n          description: x\n          content:\n            application/problem+json:\n              schema: {required: [type], properties: {type: {type: string}}}\n";
+        assert!(lint_with(RULE, problem).is_empty());
+    }
+}

@@ -1,0 +1,113 @@
+//! `error-response-schema`: every error response declares a JSON body with a schema.
+
+use super::{declare_rule, rule_meta, Rule};
+use crate::engine::{Context, Report};
+use crate::openapi::{Method, Operation, Response};
+
+declare_rule! {
+    /// ## What it checks
+    /// Every 4xx and 5xx response, and `default`, declares a JSON body (`application/json` or
+    /// any `+json` type such as `application/problem+json`) with a schema. HEAD operations are
+    /// exempt: their responses have no body.
+    ///
+    /// ## Why
+    /// Clients switch on a machine-readable error code. A response documented with only a
+    /// description, or only `text/html`, tells them nothing they can switch on, and generated
+    /// clients fall back to untyped errors.
+    ///
+    /// ## Bad
+    /// ```yaml
+    /// responses:
+    ///   '404':
+    ///     description: Not found
+    /// ```
+    ///
+    /// ## Good
+    /// ```yaml
+    /// responses:
+    ///   '404':
+    ///     description: Not found
+    ///     content:
+    ///       application/json:
+    ///         schema: {$ref: '#/components/schemas/Error'}
+    /// ```
+    pub struct ErrorResponseSchema;
+    id: "error-response-schema",
+    severity: Error,
+    summary: "every 4xx/5xx/default response declares a JSON body with a schema",
+}
+
+impl Rule for ErrorResponseSchema {
+    rule_meta!(ErrorResponseSchema);
+
+    fn check_response(&mut self, cx: &mut Context<'_, '_>, op: &Operation<'_>, response: &Response<'_>) {
+        if !response.status.is_error() || op.method == Method::Head {
+            return;
+        }
+        let Some(node) = response.node else { return };
+        if response.json_schemas().next().is_some() {
+            return;
+        }
+        let api = cx.api;
+        let status = response.status_text;
+        let json_without_schema = response.media.iter().find(|m| m.is_json());
+        let (at, message) = match (json_without_schema, response.content_key) {
+            (Some(media), _) => (
+                media.key.unwrap_or(response.key),
+                format!("the `{}` body of the {status} response has no schema", media.name),
+            ),
+            (None, Some(content)) if !response.media.is_empty() => {
+                let types: Vec<&str> = response.media.iter().map(|m| m.name).collect();
+                (content, format!("the {status} response has no JSON body (only `{}`)", types.join("`, `")))
+            }
+            _ => (
+                if response.shared { api.report_node(node) } else { response.key },
+                format!("the {status} response declares no body: clients get no machine-readable error"),
+            ),
+        };
+        let report = Report::new(at, message)
+            .help("add an `application/json` (or `application/problem+json`) body with the error schema")
+            .operation(op)
+            .used_at(cx.use_site(op, response, None));
+        cx.report(report);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{lines, lint_with};
+
+    const RULE: &str = "error-response-schema";
+
+    #[test]
+    fn flags_description_only_and_non_json_errors() {
+        let yaml = "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses:\n        '200': {description: ok}\n        '404': {description: nope}\n        '500':\n          description: boom\n          content: {text/html: {schema: {type: string}}}\n        default:\n          description: x\n          content: {application/json: {}}\n    head:\n      responses:\n        '404': {description: nope}\n";
+        let found = lines(&lint_with(RULE, yaml), yaml);
+        assert_eq!(
+            found,
+            vec![
+                (7, "the 404 response declares no body: clients get no machine-readable error".into()),
+                (10, "the 500 response has no JSON body (only `text/html`)".into()),
+                (13, "the `application/json` body of the default response has no schema".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn accepts_problem_json_and_swagger_schemas() {
+        let yaml = "openapi: 3.1.0\npaths:\n  /a:\n    get:\n      responses:\n        '404':\n          description: x\n          content: {application/problem+json: {schema: {type: object}}}\n";
+        assert!(lint_with(RULE, yaml).is_empty());
+        let swagger = "swagger: '2.0'\npaths:\n  /a:\n    get:\n      responses:\n        '404': {description: x, schema: {type: object}}\n";
+        assert!(lint_with(RULE, swagger).is_empty());
+    }
+
+    #[test]
+    fn shared_responses_are_reported_once_at_the_definition() {
+        let yaml = "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses:\n        '404': {$ref: '#/components/responses/NotFound'}\n  /b:\n    get:\n      responses:\n        '404': {$ref: '#/components/responses/NotFound'}\ncomponents:\n  responses:\n    NotFound: {description: nope}\n";
+        let findings = lint_with(RULE, yaml);
+        assert_eq!(lines(&findings, yaml).iter().map(|l| l.0).collect::<Vec<_>>(), vec![13]);
+        assert_eq!(findings[0].related.len(), 2);
+        assert_eq!(findings[0].operation, None);
+        assert_eq!(findings[0].note.as_deref(), Some("used by 2 responses"));
+    }
+}

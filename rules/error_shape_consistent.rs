@@ -1,0 +1,100 @@
+//! `error-shape-consistent`: all error bodies put their code in the same place.
+
+use super::{declare_rule, rule_meta, Rule};
+use crate::document::NodeRef;
+use crate::engine::{Context, Report, UseSite};
+use crate::openapi::{Method, Operation, Response};
+use std::collections::BTreeMap;
+
+declare_rule! {
+    /// ## What it checks
+    /// All error responses of a document use one envelope: the machine-readable code lives at
+    /// the same place (`code`, `error.code`, `error_code`, `errors[].code`, or `type` for
+    /// problem+json). The place most error responses use is the majority shape; each error
+    /// body that differs is reported once, at its schema, against it. Bodies with no code at
+    /// all are left to `error-code-present`.
+    ///
+    /// ## Why
+    /// Clients write one error handler. When most endpoints answer `{"error": {"code": …}}`
+    /// and a few answer `{"code": …}`, that handler misses the few, usually on the paths
+    /// that fail most.
+    ///
+    /// ## Bad
+    /// ```yaml
+    /// # most endpoints
+    /// Error: {required: [error], properties: {error: {required: [code], properties: {code: {type: string}}}}}
+    /// # one endpoint
+    /// LegacyError: {required: [code], properties: {code: {type: string}}}
+    /// ```
+    ///
+    /// ## Good
+    /// Every error response references `Error`.
+    pub struct ErrorShapeConsistent {
+        bodies: Vec<(NodeRef, &'static str, Option<UseSite>, String)>,
+    };
+    id: "error-shape-consistent",
+    severity: Warning,
+    summary: "all error bodies put their code at the same place",
+}
+
+impl Rule for ErrorShapeConsistent {
+    rule_meta!(ErrorShapeConsistent);
+
+    fn check_response(&mut self, cx: &mut Context<'_, '_>, op: &Operation<'_>, response: &Response<'_>) {
+        if !response.status.is_error() || op.method == Method::Head {
+            return;
+        }
+        for (media, schema) in response.json_schemas() {
+            let body = cx.bodies.get(cx.api, schema.target, media.is_problem_json());
+            if let Some(location) = body.code.location() {
+                let site = cx.use_site(op, response, Some(schema));
+                self.bodies.push((schema.target, location, site, op.name()));
+            }
+        }
+    }
+
+    fn finish(&mut self, cx: &mut Context<'_, '_>) {
+        let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
+        for (_, location, _, _) in &self.bodies {
+            *counts.entry(location).or_default() += 1;
+        }
+        if counts.len() < 2 {
+            return;
+        }
+        // Ties go to the first location in preference order, so the verdict is stable.
+        let order = |l: &str| super::error_body::CODE_LOCATIONS.iter().position(|c| *c == l).unwrap_or(usize::MAX);
+        let Some((&majority, &count)) = counts.iter().max_by_key(|(l, n)| (**n, std::cmp::Reverse(order(l)))) else {
+            return;
+        };
+        let total = self.bodies.len();
+        for (target, location, site, operation) in std::mem::take(&mut self.bodies) {
+            if location == majority {
+                continue;
+            }
+            let mut report = Report::new(
+                cx.api.report_node(target),
+                format!("error body puts its code at `{location}`, but {count} of {total} error responses use `{majority}`"),
+            )
+            .help(format!("use the document's common error envelope, with the code at `{majority}`"))
+            .used_at(site);
+            report.operation = Some(operation);
+            cx.report(report);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{lines, lint_with};
+
+    #[test]
+    fn reports_each_outlier_schema_once_against_the_majority() {
+        let yaml = "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses:\n        '404': {description: x, content: {application/json: {schema: {$ref: '#/components/schemas/E'}}}}\n        '500': {description: x, content: {application/json: {schema: {$ref: '#/components/schemas/E'}}}}\n  /b:\n    get:\n      responses:\n        '404': {description: x, content: {application/json: {schema: {$ref: '#/components/schemas/Legacy'}}}}\ncomponents:\n  schemas:\n    E: {properties: {error: {properties: {code: {type: string}}}}}\n    Legacy: {properties: {code: {type: string}}}\n";
+        let findings = lint_with("error-shape-consistent", yaml);
+        assert_eq!(
+            lines(&findings, yaml),
+            vec![(15, "error body puts its code at `code`, but 2 of 3 error responses use `error.code`".into())]
+        );
+        assert_eq!(findings[0].operation.as_deref(), Some("GET /b"));
+    }
+}

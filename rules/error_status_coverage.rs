@@ -1,0 +1,143 @@
+//! `error-status-coverage`: an operation documents the error statuses its traits imply.
+
+use super::{declare_rule, rule_meta, Rule};
+use crate::engine::{Context, Report};
+use crate::openapi::{Auth, Operation, StatusKey};
+
+declare_rule! {
+    /// ## What it checks
+    /// Each operation documents the error statuses that what it does implies:
+    /// - **401** when it requires authentication (its effective `security` has no `{}` alternative);
+    /// - **404** when its path has a path parameter;
+    /// - **400 or 422** when it takes a request body or required query/header parameters;
+    /// - a **5xx**: `500`, `5XX`, or a `default` response with a JSON error schema.
+    ///
+    /// A range (`4XX`, `5XX`) covers every code in it; `default` covers only the 5xx need.
+    /// Webhooks are skipped: their responses are the receiver's. One finding per operation
+    /// lists everything missing, at its `responses` key.
+    ///
+    /// ## Why
+    /// Clients and generated SDKs handle what the contract documents. An endpoint that forgets
+    /// its 404 leaves every client to guess what "not found" looks like.
+    ///
+    /// ## Bad
+    /// ```yaml
+    /// /users/{id}:
+    ///   get:
+    ///     responses:
+    ///       '200': {description: ok}
+    /// ```
+    ///
+    /// ## Good
+    /// ```yaml
+    /// /users/{id}:
+    ///   get:
+    ///     responses:
+    ///       '200': {description: ok}
+    ///       '404': {$ref: '#/components/responses/NotFound'}
+    ///       '5XX': {$ref: '#/components/responses/ServerError'}
+    /// ```
+    pub struct ErrorStatusCoverage;
+    id: "error-status-coverage",
+    severity: Warning,
+    summary: "operations document 401/404/400-or-422/5xx as their traits imply",
+}
+
+impl Rule for ErrorStatusCoverage {
+    rule_meta!(ErrorStatusCoverage);
+
+    fn check_operation(&mut self, cx: &mut Context<'_, '_>, op: &Operation<'_>) {
+        if op.webhook {
+            return;
+        }
+        let has = |codes: &[u16]| op.responses.iter().any(|r| codes.iter().any(|&c| r.status != StatusKey::Default && r.status.covers(c)));
+        let mut missing: Vec<(&str, String)> = Vec::new();
+        if op.auth == Auth::Required && !has(&[401]) {
+            missing.push(("401", "it requires authentication".into()));
+        }
+        if let Some(first) = op.path_params.first() {
+            if !has(&[404]) {
+                missing.push(("404", format!("its path has parameter `{first}`")));
+            }
+        }
+        let input = if op.has_body {
+            Some("it takes a request body".to_string())
+        } else {
+            op.required_params.first().map(|p| format!("it has required parameter `{p}`"))
+        };
+        if let Some(reason) = input {
+            if !has(&[400, 422]) {
+                missing.push(("400 or 422", reason));
+            }
+        }
+        let default_with_schema = op
+            .responses
+            .iter()
+            .any(|r| r.status == StatusKey::Default && r.json_schemas().next().is_some());
+        if !default_with_schema && !op.responses.iter().any(|r| r.status.is_server_error()) {
+            missing.push(("5xx", "any operation can fail on the server".into()));
+        }
+        if missing.is_empty() {
+            return;
+        }
+        let statuses: Vec<&str> = missing.iter().map(|(s, _)| *s).collect();
+        let reasons: Vec<String> = missing.iter().map(|(s, why)| format!("{s}: {why}")).collect();
+        let message = format!("{} documents no {} response", op.name(), join_or(&statuses));
+        let at = op.responses_key.unwrap_or(op.method_key);
+        let report = Report::new(at, message)
+            .help(format!("{}; add the responses (a `4XX`/`5XX` range counts)", reasons.join("; ")))
+            .operation(op);
+        cx.report(report);
+    }
+}
+
+fn join_or(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{}, or {last}", init.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{lines, lint_with};
+
+    const RULE: &str = "error-status-coverage";
+
+    #[test]
+    fn lists_everything_missing_in_one_finding() {
+        let yaml = "openapi: 3.0.3\nsecurity: [{key: []}]\npaths:\n  /users/{id}:\n    put:\n      requestBody: {content: {application/json: {schema: {}}}}\n      responses:\n        '200': {description: ok}\n";
+        let findings = lint_with(RULE, yaml);
+        assert_eq!(lines(&findings, yaml), vec![(7, "PUT /users/{id} documents no 401, 404, 400 or 422, or 5xx response".into())]);
+        assert!(findings[0].help.as_deref().unwrap().contains("404: its path has parameter `id`"));
+    }
+
+    #[test]
+    fn ranges_cover_and_public_operations_need_no_401() {
+        let yaml = "openapi: 3.0.3\nsecurity: [{key: []}]\npaths:\n  /users/{id}:\n    get:\n      security: []\n      responses:\n        '4XX': {description: x}\n        '5XX': {description: x}\n";
+        assert!(lint_with(RULE, yaml).is_empty());
+    }
+
+    #[test]
+    fn default_counts_only_for_5xx_and_only_with_a_schema() {
+        let yaml = "openapi: 3.0.3\npaths:\n  /a/{id}:\n    get:\n      responses:\n        default: {description: x, content: {application/json: {schema: {}}}}\n  /b:\n    get:\n      responses:\n        default: {description: x}\n";
+        let found = lines(&lint_with(RULE, yaml), yaml);
+        assert_eq!(
+            found,
+            vec![
+                (5, "GET /a/{id} documents no 404 response".into()),
+                (9, "GET /b documents no 5xx response".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn optional_auth_and_required_query_parameters() {
+        let yaml = "swagger: '2.0'\nsecurity: [{key: []}, {}]\npaths:\n  /search:\n    get:\n      parameters: [{name: q, in: query, required: true, type: string}]\n      responses:\n        '500': {description: x}\n";
+        assert_eq!(
+            lines(&lint_with(RULE, yaml), yaml),
+            vec![(7, "GET /search documents no 400 or 422 response".into())]
+        );
+    }
+}

@@ -1,0 +1,85 @@
+//! `error-status-known`: every response key is a registered status, a range, or `default`.
+
+use super::{declare_rule, rule_meta, Rule};
+use crate::engine::{Context, Report};
+use crate::openapi::{Operation, Response, StatusKey};
+
+declare_rule! {
+    /// ## What it checks
+    /// Every key of a `responses` object is a status code in the IANA HTTP Status Code
+    /// Registry, a range `1XX` to `5XX` (upper case, as the specification writes it), or
+    /// `default`. `499`, `600`, `4xx` and the like are findings; so are the reserved `306`
+    /// and `418`.
+    ///
+    /// ## Why
+    /// Clients, proxies and generated SDKs only know registered codes. An invented code is
+    /// handled as its class at best, and a lower-case range is not a range at all to most
+    /// tools: it silently documents nothing.
+    ///
+    /// ## Bad
+    /// ```yaml
+    /// responses:
+    ///   '499': {description: Client closed request}
+    ///   4xx: {description: Client error}
+    /// ```
+    ///
+    /// ## Good
+    /// ```yaml
+    /// responses:
+    ///   '408': {description: Request timeout}
+    ///   4XX: {description: Client error}
+    /// ```
+    pub struct ErrorStatusKnown;
+    id: "error-status-known",
+    severity: Error,
+    summary: "status keys are registered HTTP codes, `1XX`–`5XX`, or `default`",
+}
+
+impl Rule for ErrorStatusKnown {
+    rule_meta!(ErrorStatusKnown);
+
+    fn check_response(&mut self, cx: &mut Context<'_, '_>, op: &Operation<'_>, response: &Response<'_>) {
+        let key = response.status_text;
+        let (message, help) = match response.status {
+            StatusKey::Code(code) if !StatusKey::is_registered(code) => (
+                format!("`{key}` is not a registered HTTP status code"),
+                "use a registered code (RFC 9110 and the IANA registry), or a range such as `4XX`",
+            ),
+            StatusKey::Invalid if is_lower_case_range(key) => (
+                format!("`{key}` is not a status range: ranges are written in upper case"),
+                "write the range as `1XX`–`5XX`",
+            ),
+            StatusKey::Invalid => (
+                format!("`{key}` is not an HTTP status code, a range (`1XX`–`5XX`) or `default`"),
+                "use a three-digit registered code, a range such as `4XX`, or `default`",
+            ),
+            _ => return,
+        };
+        cx.report(Report::new(response.key, message).help(help).operation(op));
+    }
+}
+
+fn is_lower_case_range(key: &str) -> bool {
+    let b = key.as_bytes();
+    b.len() == 3 && (b'1'..=b'5').contains(&b[0]) && b[1..].eq_ignore_ascii_case(b"xx")
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{lines, lint_with};
+
+    #[test]
+    fn flags_unregistered_codes_and_malformed_ranges() {
+        let yaml = "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses:\n        '200': {description: ok}\n        '499': {description: x}\n        4xx: {description: x}\n        '600': {description: x}\n        'ok': {description: x}\n        4XX: {description: x}\n        default: {description: x}\n";
+        let found = lines(&lint_with("error-status-known", yaml), yaml);
+        assert_eq!(
+            found,
+            vec![
+                (7, "`499` is not a registered HTTP status code".into()),
+                (8, "`4xx` is not a status range: ranges are written in upper case".into()),
+                (9, "`600` is not a registered HTTP status code".into()),
+                (10, "`ok` is not an HTTP status code, a range (`1XX`–`5XX`) or `default`".into()),
+            ]
+        );
+    }
+}

@@ -1,0 +1,118 @@
+//! `no-429-when-unlimited`: operations declared not rate-limited document no 429 or retry hints.
+
+use super::error_body::example_retry_key;
+use super::{declare_rule, rule_meta, Rule};
+use crate::engine::{Context, Report};
+use crate::document::NodeRef;
+use crate::openapi::{Operation, SchemaUse, StatusKey};
+
+/// The extension that declares whether an operation is rate-limited.
+pub const EXTENSION: &str = "x-rate-limited";
+
+declare_rule! {
+    /// ## What it checks
+    /// An operation declared not rate-limited documents neither a `429` response nor a
+    /// `Retry-After` header nor a required `retry_after`/`retryAfter` field (or an example
+    /// carrying one) in any of its responses. The declaration is `x-rate-limited: false` on
+    /// the operation, its path item, or the document root: the root sets the default, the
+    /// nearest one wins, and `true` re-enables limiting below a `false`.
+    ///
+    /// ## Why
+    /// Some paths are never rate-limited by design (a data plane that fails open, an ingest
+    /// governed by quota). Documenting a 429 there makes clients build retry loops for a
+    /// response that never comes, and contradicts the published contract.
+    ///
+    /// ## Bad
+    /// ```yaml
+    /// /v1/ingest:
+    ///   x-rate-limited: false
+    ///   post:
+    ///     responses:
+    ///       '429': {description: Too many requests}
+    /// ```
+    ///
+    /// ## Good
+    /// ```yaml
+    /// /v1/ingest:
+    ///   x-rate-limited: false
+    ///   post:
+    ///     responses:
+    ///       '202': {description: Accepted}
+    /// ```
+    pub struct No429WhenUnlimited;
+    id: "no-429-when-unlimited",
+    severity: Error,
+    summary: "operations with `x-rate-limited: false` document no 429 or retry hints",
+}
+
+impl Rule for No429WhenUnlimited {
+    rule_meta!(No429WhenUnlimited);
+
+    fn check_operation(&mut self, cx: &mut Context<'_, '_>, op: &Operation<'_>) {
+        let api = cx.api;
+        let Some((false, declared)) = api.inherited_flag(op, EXTENSION) else { return };
+        let owner = api.tree(declared).parent(declared.node);
+        let place = if owner == Some(op.node.node) && declared.file == op.node.file {
+            "on the operation".to_string()
+        } else if owner == Some(op.path_item.node) && declared.file == op.path_item.file {
+            format!("on path `{}`", op.path)
+        } else {
+            "at the document root".to_string()
+        };
+        let help = format!("the operation is declared not rate-limited (`{EXTENSION}: false` {place}); remove this, or set `{EXTENSION}: true`");
+        for response in &op.responses {
+            let mut found: Vec<(NodeRef, String, Option<SchemaUse>)> = Vec::new();
+            if response.status == StatusKey::Code(429) {
+                found.push((response.key, "a 429 response on an operation that is not rate-limited".into(), None));
+            }
+            if let Some(header) = response.header("retry-after") {
+                found.push((header.key, format!("`{}` header on an operation that is not rate-limited", header.name), None));
+            }
+            for (media, schema) in response.json_schemas() {
+                let body = cx.bodies.get(api, schema.target, media.is_problem_json());
+                if let Some((path, field)) = body.retry_field.filter(|(_, f)| f.required) {
+                    found.push((field.key, format!("`{path}` is required in a response of an operation that is not rate-limited"), Some(schema)));
+                }
+            }
+            for example in response.media.iter().flat_map(|m| m.examples.iter()) {
+                if let Some(key) = example_retry_key(api, *example) {
+                    found.push((key, "example carries a retry hint on an operation that is not rate-limited".into(), None));
+                }
+            }
+            for (at, message, schema) in found {
+                let shared_part = at != response.key;
+                let site = if shared_part { cx.use_site(op, response, schema) } else { None };
+                let report = Report::new(at, message).help(help.clone()).operation(op).used_at(site);
+                cx.report(report);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{lines, lint_with};
+
+    const RULE: &str = "no-429-when-unlimited";
+
+    #[test]
+    fn nearest_declaration_wins() {
+        let yaml = "openapi: 3.0.3\nx-rate-limited: false\npaths:\n  /ingest:\n    post:\n      responses:\n        '429':\n          description: x\n          headers: {Retry-After: {schema: {type: integer}}}\n  /admin:\n    x-rate-limited: true\n    get:\n      responses:\n        '429': {description: x}\n  /verdict:\n    x-rate-limited: true\n    get:\n      x-rate-limited: false\n      responses:\n        '429': {description: x}\n";
+        let findings = lint_with(RULE, yaml);
+        assert_eq!(
+            lines(&findings, yaml),
+            vec![
+                (7, "a 429 response on an operation that is not rate-limited".into()),
+                (9, "`Retry-After` header on an operation that is not rate-limited".into()),
+                (20, "a 429 response on an operation that is not rate-limited".into()),
+            ]
+        );
+        assert!(findings[0].help.as_deref().unwrap().contains("at the document root"), "{:?}", findings[0].help);
+    }
+
+    #[test]
+    fn limited_by_default() {
+        let yaml = "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses:\n        '429': {description: x}\n";
+        assert!(lint_with(RULE, yaml).is_empty());
+    }
+}

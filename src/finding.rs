@@ -1,0 +1,155 @@
+//! What a lint produces: findings with a rule id, a severity, a message and exact locations.
+//! Knows source files and spans, not OpenAPI; the report formats read only this.
+
+use crate::document::{LineIndex, Span};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A place in a source file. The span is for rendering; the pointer is its identity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub file: Arc<str>,
+    pub span: Span,
+    /// RFC 6901 pointer of the node inside `file` (empty for the whole file).
+    pub pointer: String,
+}
+
+/// Another place that explains a finding: a use of a shared definition, a first duplicate key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub location: Location,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// A rule id (`error-code-present`) or a document problem id (`invalid-syntax`).
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    /// What to do about it.
+    pub help: Option<String>,
+    /// `None` when the whole file could not be read: there is nothing to point at.
+    pub location: Option<Location>,
+    /// A short text under the underlined span.
+    pub label: Option<String>,
+    /// A count that qualifies the finding, such as `used by 312 responses`.
+    pub note: Option<String>,
+    /// The operation concerned (`GET /users/{id}`), when there is exactly one.
+    pub operation: Option<String>,
+    /// The first few related places, in source order.
+    pub related: Vec<Related>,
+    /// How many more related places there are beyond `related`.
+    pub related_omitted: usize,
+    /// The file could not be linted completely (exit code 2).
+    pub fatal: bool,
+    /// The file this finding belongs to, for files that could not be read at all.
+    pub file: Arc<str>,
+}
+
+impl Finding {
+    /// Sorting key: file, position, rule, message — what makes output byte-identical.
+    pub fn sort_key(&self) -> (&str, u32, u32, &str, &str) {
+        let (start, end) = self.location.as_ref().map_or((0, 0), |l| (l.span.start, l.span.end));
+        (&self.file, start, end, self.rule, &self.message)
+    }
+}
+
+/// The texts of every file a report may quote, by report name.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    files: BTreeMap<Arc<str>, SourceText>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SourceText {
+    pub text: Arc<str>,
+    lines: Arc<std::sync::OnceLock<LineIndex>>,
+}
+
+impl Sources {
+    pub fn insert(&mut self, name: Arc<str>, text: Arc<str>) {
+        self.files.entry(name).or_insert_with(|| SourceText {
+            text,
+            lines: Arc::new(std::sync::OnceLock::new()),
+        });
+    }
+
+    pub fn text(&self, name: &str) -> Option<&str> {
+        self.files.get(name).map(|s| &*s.text)
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    pub fn extend(&mut self, other: Sources) {
+        for (name, text) in other.files {
+            self.files.entry(name).or_insert(text);
+        }
+    }
+
+    /// 1-based line and column of a byte offset in a file, computing its line index once.
+    pub fn line_col(&self, name: &str, offset: u32) -> (usize, usize) {
+        match self.files.get(name) {
+            Some(s) => s.lines.get_or_init(|| LineIndex::new(&s.text)).line_col(&s.text, offset as usize),
+            None => (1, 1),
+        }
+    }
+
+    pub fn line_index(&self, name: &str) -> Option<(&str, &LineIndex)> {
+        self.files
+            .get(name)
+            .map(|s| (&*s.text, s.lines.get_or_init(|| LineIndex::new(&s.text))))
+    }
+}
+
+/// Counts for the summary line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub files: usize,
+}
+
+impl Summary {
+    pub fn of(findings: &[Finding], files: usize) -> Self {
+        let count = |s| findings.iter().filter(|f| f.severity == s).count();
+        Summary {
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            infos: count(Severity::Info),
+            files,
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! The JSON report: `{"version":1,"findings":[…],"summary":{…}}`, stable field order.
+
+use crate::finding::{Location, Sources};
+use crate::Outcome;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Report<'a> {
+    version: u32,
+    findings: Vec<Finding<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    errors: usize,
+    warnings: usize,
+    files: usize,
+}
+
+#[derive(Serialize)]
+struct Finding<'a> {
+    rule: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    file: &'a str,
+    pointer: Option<&'a str>,
+    line: Option<usize>,
+    column: Option<usize>,
+    end_line: Option<usize>,
+    end_column: Option<usize>,
+    offset: Option<u32>,
+    length: Option<u32>,
+    operation: Option<&'a str>,
+    help: Option<&'a str>,
+    note: Option<&'a str>,
+    related: Vec<Related<'a>>,
+    related_omitted: usize,
+}
+
+#[derive(Serialize)]
+struct Related<'a> {
+    file: &'a str,
+    pointer: &'a str,
+    line: usize,
+    column: usize,
+    message: &'a str,
+}
+
+pub fn render(outcome: &Outcome) -> String {
+    let sources = &outcome.sources;
+    let findings = outcome
+        .findings
+        .iter()
+        .map(|f| {
+            let at = f.location.as_ref().map(|l| position(sources, l));
+            Finding {
+                rule: f.rule,
+                severity: f.severity.as_str(),
+                message: &f.message,
+                file: &f.file,
+                pointer: f.location.as_ref().map(|l| l.pointer.as_str()),
+                line: at.map(|p| p.0),
+                column: at.map(|p| p.1),
+                end_line: at.map(|p| p.2),
+                end_column: at.map(|p| p.3),
+                offset: f.location.as_ref().map(|l| l.span.start),
+                length: f.location.as_ref().map(|l| l.span.len() as u32),
+                operation: f.operation.as_deref(),
+                help: f.help.as_deref(),
+                note: f.note.as_deref(),
+                related: f
+                    .related
+                    .iter()
+                    .map(|r| {
+                        let (line, column, _, _) = position(sources, &r.location);
+                        Related { file: &r.location.file, pointer: &r.location.pointer, line, column, message: &r.message }
+                    })
+                    .collect(),
+                related_omitted: f.related_omitted,
+            }
+        })
+        .collect();
+    let s = outcome.summary();
+    let report = Report { version: 1, findings, summary: Summary { errors: s.errors, warnings: s.warnings, files: s.files } };
+    let mut out = serde_json::to_string_pretty(&report).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+/// Start line and column, end line and column (exclusive), all 1-based.
+fn position(sources: &Sources, location: &Location) -> (usize, usize, usize, usize) {
+    let (line, column) = sources.line_col(&location.file, location.span.start);
+    let (end_line, end_column) = sources.line_col(&location.file, location.span.end);
+    (line, column, end_line, end_column)
+}

@@ -1,0 +1,200 @@
+//! rustc-style code frames through miette's graphical handler, one per finding, then a summary.
+//! Each frame quotes one line of source; a long line (bundled single-line JSON) is cut to a
+//! window around the span, so a 13 MB line never reaches the terminal.
+
+use super::RenderOptions;
+use crate::finding::{Finding, Location, Severity, Sources};
+use crate::Outcome;
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode,
+    SourceSpan, SpanContents,
+};
+use std::fmt;
+
+/// Lines longer than this (in bytes) are cut to a window around the span.
+const MAX_LINE: usize = 120;
+/// Context kept before the span in a cut line.
+const WINDOW_BEFORE: usize = 40;
+
+pub fn render(outcome: &Outcome, options: &RenderOptions) -> String {
+    let theme = if options.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(options.width)
+        .with_links(false)
+        .with_context_lines(0);
+    let mut out = String::new();
+    for finding in &outcome.findings {
+        let diagnostic = FindingDiagnostic::new(finding, &outcome.sources);
+        if handler.render_report(&mut out, &diagnostic).is_err() {
+            // A frame that cannot be drawn still gets its line.
+            out.push_str(&format!("{}[{}]: {}\n", finding.severity, finding.rule, finding.message));
+        }
+        out.push('\n');
+    }
+    out.push_str(&super::summary_line(outcome));
+    out.push('\n');
+    out
+}
+
+/// One line of source (or a window of it) with the position it came from.
+#[derive(Debug)]
+struct Excerpt {
+    name: String,
+    text: String,
+    /// 0-based line and column of the span start in the real file.
+    line: usize,
+    column: usize,
+}
+
+impl SourceCode for Excerpt {
+    fn read_span<'a>(
+        &'a self,
+        _span: &SourceSpan,
+        _before: usize,
+        _after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        // The excerpt is one line: every read returns all of it, at the real position.
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            self.text.as_bytes(),
+            SourceSpan::new(0.into(), self.text.len()),
+            self.line,
+            self.column,
+            1,
+        )))
+    }
+}
+
+/// Cuts the line holding `location` down to what a frame shows, and the span within it.
+fn excerpt(sources: &Sources, location: &Location) -> Option<(Excerpt, SourceSpan)> {
+    let (text, lines) = sources.line_index(&location.file)?;
+    let start = location.span.start as usize;
+    let (line, column) = lines.line_col(text, start);
+    let range = lines.line_range(text, line);
+    let span_end = (location.span.end as usize).clamp(start, range.end.max(start));
+    let (from, to) = if range.len() <= MAX_LINE {
+        (range.start, range.end)
+    } else {
+        let from = floor_boundary(text, start.saturating_sub(WINDOW_BEFORE).max(range.start));
+        let to = floor_boundary(text, (from + MAX_LINE).max(span_end.min(from + 2 * MAX_LINE)).min(range.end));
+        (from, to)
+    };
+    let prefix = if from > range.start { "…" } else { "" };
+    let suffix = if to < range.end { "…" } else { "" };
+    let body = text.get(from..to).unwrap_or("");
+    let excerpt_text = format!("{prefix}{body}{suffix}");
+    let offset = prefix.len() + start.saturating_sub(from).min(body.len());
+    let length = span_end.min(to).saturating_sub(start);
+    let excerpt = Excerpt { name: location.file.to_string(), text: excerpt_text, line: line - 1, column: column - 1 };
+    Some((excerpt, SourceSpan::new(offset.into(), length)))
+}
+
+fn floor_boundary(text: &str, mut at: usize) -> usize {
+    while at > 0 && !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+#[derive(Debug)]
+struct FindingDiagnostic {
+    message: String,
+    code: &'static str,
+    severity: miette::Severity,
+    help: Option<String>,
+    source: Option<Excerpt>,
+    labels: Vec<LabeledSpan>,
+    related: Vec<FindingDiagnostic>,
+}
+
+impl FindingDiagnostic {
+    fn new(finding: &Finding, sources: &Sources) -> Self {
+        let framed = finding.location.as_ref().and_then(|l| excerpt(sources, l));
+        let (source, labels) = match framed {
+            Some((excerpt, span)) => {
+                let label = finding.note.clone().or_else(|| finding.label.clone());
+                (Some(excerpt), vec![LabeledSpan::new_primary_with_span(label, span)])
+            }
+            None => (None, Vec::new()),
+        };
+        let mut help = finding.help.clone();
+        if finding.related_omitted > 0 {
+            let more = format!("{} more uses are not shown", finding.related_omitted);
+            help = Some(match help {
+                Some(h) => format!("{h}\n{more}"),
+                None => more,
+            });
+        }
+        let message = match (&finding.location, &finding.operation) {
+            (None, _) => format!("{}: {}", finding.file, finding.message),
+            (Some(_), Some(op)) if finding.related.is_empty() && !finding.message.contains(op.as_str()) => {
+                format!("{} — {op}", finding.message)
+            }
+            _ => finding.message.clone(),
+        };
+        let related = finding
+            .related
+            .iter()
+            .filter_map(|r| {
+                let (excerpt, span) = excerpt(sources, &r.location)?;
+                Some(FindingDiagnostic {
+                    message: r.message.clone(),
+                    code: "",
+                    severity: miette::Severity::Advice,
+                    help: None,
+                    source: Some(excerpt),
+                    labels: vec![LabeledSpan::new_primary_with_span(None, span)],
+                    related: Vec::new(),
+                })
+            })
+            .collect();
+        FindingDiagnostic {
+            message,
+            code: finding.rule,
+            severity: match finding.severity {
+                Severity::Error => miette::Severity::Error,
+                Severity::Warning => miette::Severity::Warning,
+                Severity::Info => miette::Severity::Advice,
+            },
+            help,
+            source,
+            labels,
+            related,
+        }
+    }
+}
+
+impl fmt::Display for FindingDiagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for FindingDiagnostic {}
+
+impl Diagnostic for FindingDiagnostic {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        (!self.code.is_empty()).then(|| Box::new(self.code) as Box<dyn fmt::Display>)
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        (!self.labels.is_empty()).then(|| Box::new(self.labels.iter().cloned()) as Box<dyn Iterator<Item = LabeledSpan>>)
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        (!self.related.is_empty())
+            .then(|| Box::new(self.related.iter().map(|r| r as &dyn Diagnostic)) as Box<dyn Iterator<Item = &dyn Diagnostic>>)
+    }
+}
