@@ -2,8 +2,8 @@
 //! (however many responses use it) and shared by every rule.
 
 use crate::document::NodeRef;
-use crate::openapi::schema::{Field, FieldPath, Types};
 use crate::openapi::Api;
+use crate::openapi::schema::{Field, FieldPath, Types};
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::LazyLock;
@@ -13,7 +13,12 @@ pub const CODE_LOCATIONS: &[&str] = &["code", "error.code", "error_code", "error
 /// RFC 9457: in `application/problem+json`, the `type` URI is the stable code.
 pub const PROBLEM_CODE_LOCATION: &str = "type";
 /// Body fields that tell a client when to retry.
-pub const RETRY_FIELDS: &[&str] = &["retry_after", "retryAfter", "error.retry_after", "error.retryAfter"];
+pub const RETRY_FIELDS: &[&str] = &[
+    "retry_after",
+    "retryAfter",
+    "error.retry_after",
+    "error.retryAfter",
+];
 
 static CODE_PATHS: LazyLock<Vec<FieldPath>> =
     LazyLock::new(|| CODE_LOCATIONS.iter().map(|p| FieldPath::parse(p)).collect());
@@ -34,7 +39,11 @@ pub enum Code {
     /// Declared but optional.
     Optional { path: &'static str, field: Field },
     /// Declared (required or not) with a non-string type.
-    NotString { path: &'static str, field: Field, types: Types },
+    NotString {
+        path: &'static str,
+        field: Field,
+        types: Types,
+    },
     /// None of the locations is declared.
     Missing,
 }
@@ -43,7 +52,9 @@ impl Code {
     /// The code location the body uses, whether or not it is stable.
     pub fn location(&self) -> Option<&'static str> {
         match self {
-            Code::Stable { path, .. } | Code::Optional { path, .. } | Code::NotString { path, .. } => Some(path),
+            Code::Stable { path, .. }
+            | Code::Optional { path, .. }
+            | Code::NotString { path, .. } => Some(path),
             Code::Missing => None,
         }
     }
@@ -73,19 +84,33 @@ impl BodyFacts {
 }
 
 fn analyse(api: &Api<'_>, schema: NodeRef, problem_json: bool) -> ErrorBody {
-    let paths: &[FieldPath] = if problem_json { &PROBLEM_PATHS } else { &CODE_PATHS };
+    let paths: &[FieldPath] = if problem_json {
+        &PROBLEM_PATHS
+    } else {
+        &CODE_PATHS
+    };
     let mut first_declared: Option<Code> = None;
     let mut code = Code::Missing;
     for path in paths {
-        let Some(field) = api.field(schema, path) else { continue };
+        let Some(field) = api.field(schema, path) else {
+            continue;
+        };
         let name = static_name(&path.text);
         let types = field.schema.map(|s| api.types(s)).unwrap_or_default();
         let verdict = if !types.is_string() && !types.is_empty() {
-            Code::NotString { path: name, field, types }
+            Code::NotString {
+                path: name,
+                field,
+                types,
+            }
         } else if !field.required {
             Code::Optional { path: name, field }
         } else if types.is_empty() {
-            Code::NotString { path: name, field, types }
+            Code::NotString {
+                path: name,
+                field,
+                types,
+            }
         } else {
             Code::Stable { path: name, field }
         };
@@ -119,7 +144,10 @@ pub fn example_retry_key(api: &Api<'_>, example: NodeRef) -> Option<NodeRef> {
         ["retry_after", "retryAfter"]
             .iter()
             .find_map(|name| api.tree(map).get_entry(map.node, name))
-            .map(|(k, _)| NodeRef { file: map.file, node: k })
+            .map(|(k, _)| NodeRef {
+                file: map.file,
+                node: k,
+            })
     };
     direct(example).or_else(|| api.get(example, "error").and_then(direct))
 }

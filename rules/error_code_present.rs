@@ -1,7 +1,7 @@
 //! `error-code-present`: the error body exposes a stable, required, string error code.
 
-use super::error_body::{Code, CODE_LOCATIONS};
-use super::{declare_rule, rule_meta, Rule};
+use super::error_body::{CODE_LOCATIONS, Code};
+use super::{Rule, declare_rule, rule_meta};
 use crate::engine::{Context, Report};
 use crate::openapi::{Method, Operation, Response};
 
@@ -45,12 +45,19 @@ declare_rule! {
 impl Rule for ErrorCodePresent {
     rule_meta!(ErrorCodePresent);
 
-    fn check_response(&mut self, cx: &mut Context<'_, '_>, op: &Operation<'_>, response: &Response<'_>) {
+    fn check_response(
+        &mut self,
+        cx: &mut Context<'_, '_>,
+        op: &Operation<'_>,
+        response: &Response<'_>,
+    ) {
         if !response.status.is_error() || op.method == Method::Head {
             return;
         }
         for (media, schema) in response.json_schemas() {
-            let body = cx.bodies.get(cx.api, schema.target, media.is_problem_json());
+            let body = cx
+                .bodies
+                .get(cx.api, schema.target, media.is_problem_json());
             let (at, message, help) = match &body.code {
                 Code::Stable { .. } => continue,
                 Code::Missing => {
@@ -68,11 +75,17 @@ impl Rule for ErrorCodePresent {
                 Code::Optional { path, field } => (
                     field.key,
                     format!("error code `{path}` is optional, so clients cannot rely on it"),
-                    format!("list `{}` in `required`", path.rsplit('.').next().unwrap_or(path)),
+                    format!(
+                        "list `{}` in `required`",
+                        path.rsplit('.').next().unwrap_or(path)
+                    ),
                 ),
                 Code::NotString { path, field, types } if types.is_numeric() => (
                     field.key,
-                    format!("error code `{path}` is {}: an echo of the HTTP status is not a stable code", types.describe()),
+                    format!(
+                        "error code `{path}` is {}: an echo of the HTTP status is not a stable code",
+                        types.describe()
+                    ),
                     "make it a string with a fixed set of values, such as `NOT_FOUND`".to_string(),
                 ),
                 Code::NotString { path, field, types } => (
@@ -105,13 +118,21 @@ mod tests {
     #[test]
     fn distinct_messages_for_missing_optional_and_numeric() {
         let missing = doc("                properties: {message: {type: string}}\n");
-        assert_eq!(lines(&lint_with(RULE, &missing), &missing), vec![(10, "error body has no machine-readable code".into())]);
+        assert_eq!(
+            lines(&lint_with(RULE, &missing), &missing),
+            vec![(10, "error body has no machine-readable code".into())]
+        );
         let optional = doc("                properties: {code: {type: string}}\n");
         assert_eq!(
             lines(&lint_with(RULE, &optional), &optional),
-            vec![(11, "error code `code` is optional, so clients cannot rely on it".into())]
+            vec![(
+                11,
+                "error code `code` is optional, so clients cannot rely on it".into()
+            )]
         );
-        let numeric = doc("                required: [error]\n                properties:\n                  error:\n                    required: [code]\n                    properties: {code: {type: integer}}\n");
+        let numeric = doc(
+            "                required: [error]\n                properties:\n                  error:\n                    required: [code]\n                    properties: {code: {type: integer}}\n",
+        );
         assert_eq!(
             lines(&lint_with(RULE, &numeric), &numeric),
             vec![(15, "error code `error.code` is integer: an echo of the HTTP status is not a stable code".into())]

@@ -1,6 +1,6 @@
 //! `error-response-schema`: every error response declares a JSON body with a schema.
 
-use super::{declare_rule, rule_meta, Rule};
+use super::{Rule, declare_rule, rule_meta};
 use crate::engine::{Context, Report};
 use crate::openapi::{Method, Operation, Response};
 
@@ -40,12 +40,17 @@ declare_rule! {
 impl Rule for ErrorResponseSchema {
     rule_meta!(ErrorResponseSchema);
 
-    fn check_response(&mut self, cx: &mut Context<'_, '_>, op: &Operation<'_>, response: &Response<'_>) {
+    fn check_response(
+        &mut self,
+        cx: &mut Context<'_, '_>,
+        op: &Operation<'_>,
+        response: &Response<'_>,
+    ) {
         if !response.status.is_error() || op.method == Method::Head {
             return;
         }
         let Some(node) = response.node else { return };
-        if response.json_schemas().next().is_some() {
+        if response.declares_json_schema() {
             return;
         }
         let api = cx.api;
@@ -54,15 +59,30 @@ impl Rule for ErrorResponseSchema {
         let (at, message) = match (json_without_schema, response.content_key) {
             (Some(media), _) => (
                 media.key.unwrap_or(response.key),
-                format!("the `{}` body of the {status} response has no schema", media.name),
+                format!(
+                    "the `{}` body of the {status} response has no schema",
+                    media.name
+                ),
             ),
             (None, Some(content)) if !response.media.is_empty() => {
                 let types: Vec<&str> = response.media.iter().map(|m| m.name).collect();
-                (content, format!("the {status} response has no JSON body (only `{}`)", types.join("`, `")))
+                (
+                    content,
+                    format!(
+                        "the {status} response has no JSON body (only `{}`)",
+                        types.join("`, `")
+                    ),
+                )
             }
             _ => (
-                if response.shared { api.report_node(node) } else { response.key },
-                format!("the {status} response declares no body: clients get no machine-readable error"),
+                if response.shared {
+                    api.report_node(node)
+                } else {
+                    response.key
+                },
+                format!(
+                    "the {status} response declares no body: clients get no machine-readable error"
+                ),
             ),
         };
         let report = Report::new(at, message)
@@ -86,9 +106,19 @@ mod tests {
         assert_eq!(
             found,
             vec![
-                (7, "the 404 response declares no body: clients get no machine-readable error".into()),
-                (10, "the 500 response has no JSON body (only `text/html`)".into()),
-                (13, "the `application/json` body of the default response has no schema".into()),
+                (
+                    7,
+                    "the 404 response declares no body: clients get no machine-readable error"
+                        .into()
+                ),
+                (
+                    10,
+                    "the 500 response has no JSON body (only `text/html`)".into()
+                ),
+                (
+                    13,
+                    "the `application/json` body of the default response has no schema".into()
+                ),
             ]
         );
     }
@@ -105,7 +135,13 @@ mod tests {
     fn shared_responses_are_reported_once_at_the_definition() {
         let yaml = "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses:\n        '404': {$ref: '#/components/responses/NotFound'}\n  /b:\n    get:\n      responses:\n        '404': {$ref: '#/components/responses/NotFound'}\ncomponents:\n  responses:\n    NotFound: {description: nope}\n";
         let findings = lint_with(RULE, yaml);
-        assert_eq!(lines(&findings, yaml).iter().map(|l| l.0).collect::<Vec<_>>(), vec![13]);
+        assert_eq!(
+            lines(&findings, yaml)
+                .iter()
+                .map(|l| l.0)
+                .collect::<Vec<_>>(),
+            vec![13]
+        );
         assert_eq!(findings[0].related.len(), 2);
         assert_eq!(findings[0].operation, None);
         assert_eq!(findings[0].note.as_deref(), Some("used by 2 responses"));

@@ -1,6 +1,6 @@
 //! `error-shape-consistent`: all error bodies put their code in the same place.
 
-use super::{declare_rule, rule_meta, Rule};
+use super::{Rule, declare_rule, rule_meta};
 use crate::document::NodeRef;
 use crate::engine::{Context, Report, UseSite};
 use crate::openapi::{Method, Operation, Response};
@@ -40,12 +40,19 @@ declare_rule! {
 impl Rule for ErrorShapeConsistent {
     rule_meta!(ErrorShapeConsistent);
 
-    fn check_response(&mut self, cx: &mut Context<'_, '_>, op: &Operation<'_>, response: &Response<'_>) {
+    fn check_response(
+        &mut self,
+        cx: &mut Context<'_, '_>,
+        op: &Operation<'_>,
+        response: &Response<'_>,
+    ) {
         if !response.status.is_error() || op.method == Method::Head {
             return;
         }
         for (media, schema) in response.json_schemas() {
-            let body = cx.bodies.get(cx.api, schema.target, media.is_problem_json());
+            let body = cx
+                .bodies
+                .get(cx.api, schema.target, media.is_problem_json());
             if let Some(location) = body.code.location() {
                 let site = cx.use_site(op, response, Some(schema));
                 self.bodies.push((schema.target, location, site, op.name()));
@@ -62,8 +69,16 @@ impl Rule for ErrorShapeConsistent {
             return;
         }
         // Ties go to the first location in preference order, so the verdict is stable.
-        let order = |l: &str| super::error_body::CODE_LOCATIONS.iter().position(|c| *c == l).unwrap_or(usize::MAX);
-        let Some((&majority, &count)) = counts.iter().max_by_key(|(l, n)| (**n, std::cmp::Reverse(order(l)))) else {
+        let order = |l: &str| {
+            super::error_body::CODE_LOCATIONS
+                .iter()
+                .position(|c| *c == l)
+                .unwrap_or(usize::MAX)
+        };
+        let Some((&majority, &count)) = counts
+            .iter()
+            .max_by_key(|(l, n)| (**n, std::cmp::Reverse(order(l))))
+        else {
             return;
         };
         let total = self.bodies.len();
@@ -93,7 +108,11 @@ mod tests {
         let findings = lint_with("error-shape-consistent", yaml);
         assert_eq!(
             lines(&findings, yaml),
-            vec![(15, "error body puts its code at `code`, but 2 of 3 error responses use `error.code`".into())]
+            vec![(
+                15,
+                "error body puts its code at `code`, but 2 of 3 error responses use `error.code`"
+                    .into()
+            )]
         );
         assert_eq!(findings[0].operation.as_deref(), Some("GET /b"));
     }

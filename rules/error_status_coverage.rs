@@ -1,6 +1,6 @@
 //! `error-status-coverage`: an operation documents the error statuses its traits imply.
 
-use super::{declare_rule, rule_meta, Rule};
+use super::{Rule, declare_rule, rule_meta};
 use crate::engine::{Context, Report};
 use crate::openapi::{Auth, Operation, StatusKey};
 
@@ -50,7 +50,13 @@ impl Rule for ErrorStatusCoverage {
         if op.webhook {
             return;
         }
-        let has = |codes: &[u16]| op.responses.iter().any(|r| codes.iter().any(|&c| r.status != StatusKey::Default && r.status.covers(c)));
+        let has = |codes: &[u16]| {
+            op.responses.iter().any(|r| {
+                codes
+                    .iter()
+                    .any(|&c| r.status != StatusKey::Default && r.status.covers(c))
+            })
+        };
         let mut missing: Vec<(&str, String)> = Vec::new();
         if op.auth == Auth::Required && !has(&[401]) {
             missing.push(("401", "it requires authentication".into()));
@@ -63,7 +69,9 @@ impl Rule for ErrorStatusCoverage {
         let input = if op.has_body {
             Some("it takes a request body".to_string())
         } else {
-            op.required_params.first().map(|p| format!("it has required parameter `{p}`"))
+            op.required_params
+                .first()
+                .map(|p| format!("it has required parameter `{p}`"))
         };
         if let Some(reason) = input {
             if !has(&[400, 422]) {
@@ -81,11 +89,17 @@ impl Rule for ErrorStatusCoverage {
             return;
         }
         let statuses: Vec<&str> = missing.iter().map(|(s, _)| *s).collect();
-        let reasons: Vec<String> = missing.iter().map(|(s, why)| format!("{s}: {why}")).collect();
+        let reasons: Vec<String> = missing
+            .iter()
+            .map(|(s, why)| format!("{s}: {why}"))
+            .collect();
         let message = format!("{} documents no {} response", op.name(), join_or(&statuses));
         let at = op.responses_key.unwrap_or(op.method_key);
         let report = Report::new(at, message)
-            .help(format!("{}; add the responses (a `4XX`/`5XX` range counts)", reasons.join("; ")))
+            .help(format!(
+                "{}; add the responses (a `4XX`/`5XX` range counts)",
+                reasons.join("; ")
+            ))
             .operation(op);
         cx.report(report);
     }
@@ -95,6 +109,7 @@ fn join_or(items: &[&str]) -> String {
     match items {
         [] => String::new(),
         [one] => (*one).to_string(),
+        [first, second] => format!("{first} or {second}"),
         [init @ .., last] => format!("{}, or {last}", init.join(", ")),
     }
 }
@@ -109,8 +124,20 @@ mod tests {
     fn lists_everything_missing_in_one_finding() {
         let yaml = "openapi: 3.0.3\nsecurity: [{key: []}]\npaths:\n  /users/{id}:\n    put:\n      requestBody: {content: {application/json: {schema: {}}}}\n      responses:\n        '200': {description: ok}\n";
         let findings = lint_with(RULE, yaml);
-        assert_eq!(lines(&findings, yaml), vec![(7, "PUT /users/{id} documents no 401, 404, 400 or 422, or 5xx response".into())]);
-        assert!(findings[0].help.as_deref().unwrap().contains("404: its path has parameter `id`"));
+        assert_eq!(
+            lines(&findings, yaml),
+            vec![(
+                7,
+                "PUT /users/{id} documents no 401, 404, 400 or 422, or 5xx response".into()
+            )]
+        );
+        assert!(
+            findings[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("404: its path has parameter `id`")
+        );
     }
 
     #[test]

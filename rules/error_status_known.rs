@@ -1,6 +1,6 @@
 //! `error-status-known`: every response key is a registered status, a range, or `default`.
 
-use super::{declare_rule, rule_meta, Rule};
+use super::{Rule, declare_rule, rule_meta};
 use crate::engine::{Context, Report};
 use crate::openapi::{Operation, Response, StatusKey};
 
@@ -38,7 +38,12 @@ declare_rule! {
 impl Rule for ErrorStatusKnown {
     rule_meta!(ErrorStatusKnown);
 
-    fn check_response(&mut self, cx: &mut Context<'_, '_>, op: &Operation<'_>, response: &Response<'_>) {
+    fn check_response(
+        &mut self,
+        cx: &mut Context<'_, '_>,
+        op: &Operation<'_>,
+        response: &Response<'_>,
+    ) {
         let key = response.status_text;
         let (message, help) = match response.status {
             StatusKey::Code(code) if !StatusKey::is_registered(code) => (
@@ -76,9 +81,15 @@ mod tests {
             found,
             vec![
                 (7, "`499` is not a registered HTTP status code".into()),
-                (8, "`4xx` is not a status range: ranges are written in upper case".into()),
+                (
+                    8,
+                    "`4xx` is not a status range: ranges are written in upper case".into()
+                ),
                 (9, "`600` is not a registered HTTP status code".into()),
-                (10, "`ok` is not an HTTP status code, a range (`1XX`–`5XX`) or `default`".into()),
+                (
+                    10,
+                    "`ok` is not an HTTP status code, a range (`1XX`–`5XX`) or `default`".into()
+                ),
             ]
         );
     }

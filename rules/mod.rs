@@ -34,7 +34,13 @@ pub trait Rule {
 
     fn check_operation(&mut self, _cx: &mut Context<'_, '_>, _op: &Operation<'_>) {}
 
-    fn check_response(&mut self, _cx: &mut Context<'_, '_>, _op: &Operation<'_>, _response: &Response<'_>) {}
+    fn check_response(
+        &mut self,
+        _cx: &mut Context<'_, '_>,
+        _op: &Operation<'_>,
+        _response: &Response<'_>,
+    ) {
+    }
 
     /// After the walk, for rules that compare across the document.
     fn finish(&mut self, _cx: &mut Context<'_, '_>) {}
@@ -113,7 +119,10 @@ pub(crate) mod testing {
     use crate::finding::Finding;
 
     pub fn lint_with(rule: &str, yaml: &str) -> Vec<Finding> {
-        let options = crate::Options { only_rules: Some(vec![rule.to_string()]), ..Default::default() };
+        let options = crate::Options {
+            only_rules: Some(vec![rule.to_string()]),
+            ..Default::default()
+        };
         let outcome = crate::lint_text("t.yaml", yaml, &options);
         assert!(
             !outcome.findings.iter().any(|f| f.fatal),

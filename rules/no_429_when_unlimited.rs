@@ -1,9 +1,9 @@
 //! `no-429-when-unlimited`: operations declared not rate-limited document no 429 or retry hints.
 
 use super::error_body::example_retry_key;
-use super::{declare_rule, rule_meta, Rule};
-use crate::engine::{Context, Report};
+use super::{Rule, declare_rule, rule_meta};
 use crate::document::NodeRef;
+use crate::engine::{Context, Report};
 use crate::openapi::{Operation, SchemaUse, StatusKey};
 
 /// The extension that declares whether an operation is rate-limited.
@@ -50,7 +50,9 @@ impl Rule for No429WhenUnlimited {
 
     fn check_operation(&mut self, cx: &mut Context<'_, '_>, op: &Operation<'_>) {
         let api = cx.api;
-        let Some((false, declared)) = api.inherited_flag(op, EXTENSION) else { return };
+        let Some((false, declared)) = api.inherited_flag(op, EXTENSION) else {
+            return;
+        };
         let owner = api.tree(declared).parent(declared.node);
         let place = if owner == Some(op.node.node) && declared.file == op.node.file {
             "on the operation".to_string()
@@ -59,14 +61,27 @@ impl Rule for No429WhenUnlimited {
         } else {
             "at the document root".to_string()
         };
-        let help = format!("the operation is declared not rate-limited (`{EXTENSION}: false` {place}); remove this, or set `{EXTENSION}: true`");
+        let help = format!(
+            "the operation is declared not rate-limited (`{EXTENSION}: false` {place}); remove this, or set `{EXTENSION}: true`"
+        );
         for response in &op.responses {
             let mut found: Vec<(NodeRef, String, Option<SchemaUse>)> = Vec::new();
             if response.status == StatusKey::Code(429) {
-                found.push((response.key, "a 429 response on an operation that is not rate-limited".into(), None));
+                found.push((
+                    response.key,
+                    "a 429 response on an operation that is not rate-limited".into(),
+                    None,
+                ));
             }
             if let Some(header) = response.header("retry-after") {
-                found.push((header.key, format!("`{}` header on an operation that is not rate-limited", header.name), None));
+                found.push((
+                    header.key,
+                    format!(
+                        "`{}` header on an operation that is not rate-limited",
+                        header.name
+                    ),
+                    None,
+                ));
             }
             for (media, schema) in response.json_schemas() {
                 let body = cx.bodies.get(api, schema.target, media.is_problem_json());
@@ -76,13 +91,25 @@ impl Rule for No429WhenUnlimited {
             }
             for example in response.media.iter().flat_map(|m| m.examples.iter()) {
                 if let Some(key) = example_retry_key(api, *example) {
-                    found.push((key, "example carries a retry hint on an operation that is not rate-limited".into(), None));
+                    found.push((
+                        key,
+                        "example carries a retry hint on an operation that is not rate-limited"
+                            .into(),
+                        None,
+                    ));
                 }
             }
             for (at, message, schema) in found {
                 let shared_part = at != response.key;
-                let site = if shared_part { cx.use_site(op, response, schema) } else { None };
-                let report = Report::new(at, message).help(help.clone()).operation(op).used_at(site);
+                let site = if shared_part {
+                    cx.use_site(op, response, schema)
+                } else {
+                    None
+                };
+                let report = Report::new(at, message)
+                    .help(help.clone())
+                    .operation(op)
+                    .used_at(site);
                 cx.report(report);
             }
         }
@@ -102,12 +129,29 @@ mod tests {
         assert_eq!(
             lines(&findings, yaml),
             vec![
-                (7, "a 429 response on an operation that is not rate-limited".into()),
-                (9, "`Retry-After` header on an operation that is not rate-limited".into()),
-                (20, "a 429 response on an operation that is not rate-limited".into()),
+                (
+                    7,
+                    "a 429 response on an operation that is not rate-limited".into()
+                ),
+                (
+                    9,
+                    "`Retry-After` header on an operation that is not rate-limited".into()
+                ),
+                (
+                    20,
+                    "a 429 response on an operation that is not rate-limited".into()
+                ),
             ]
         );
-        assert!(findings[0].help.as_deref().unwrap().contains("at the document root"), "{:?}", findings[0].help);
+        assert!(
+            findings[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("at the document root"),
+            "{:?}",
+            findings[0].help
+        );
     }
 
     #[test]

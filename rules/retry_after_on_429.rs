@@ -1,6 +1,6 @@
 //! `retry-after-on-429`: a 429 response says when to retry.
 
-use super::{declare_rule, rule_meta, Rule};
+use super::{Rule, declare_rule, rule_meta};
 use crate::engine::{Context, Report};
 use crate::openapi::{Operation, Response, StatusKey};
 
@@ -36,7 +36,12 @@ declare_rule! {
 impl Rule for RetryAfterOn429 {
     rule_meta!(RetryAfterOn429);
 
-    fn check_response(&mut self, cx: &mut Context<'_, '_>, op: &Operation<'_>, response: &Response<'_>) {
+    fn check_response(
+        &mut self,
+        cx: &mut Context<'_, '_>,
+        op: &Operation<'_>,
+        response: &Response<'_>,
+    ) {
         if response.status != StatusKey::Code(429) || response.header("retry-after").is_some() {
             return;
         }
@@ -44,12 +49,20 @@ impl Rule for RetryAfterOn429 {
         let api = cx.api;
         let mut body_has_field = false;
         for (_, schema) in response.json_schemas() {
-            body_has_field |= cx.bodies.get(api, schema.target, false).retry_field.is_some();
+            body_has_field |= cx
+                .bodies
+                .get(api, schema.target, false)
+                .retry_field
+                .is_some();
         }
         if body_has_field {
             return;
         }
-        let at = if response.shared { api.report_node(node) } else { response.key };
+        let at = if response.shared {
+            api.report_node(node)
+        } else {
+            response.key
+        };
         let report = Report::new(at, "the 429 response does not say when to retry")
             .help("add a `Retry-After` header (seconds or an HTTP date), or a `retry_after` field in the body")
             .operation(op)

@@ -1,7 +1,7 @@
 //! `retry-after-scope`: `Retry-After` and `retry_after` appear only where retrying helps.
 
 use super::error_body::example_retry_key;
-use super::{declare_rule, rule_meta, Rule};
+use super::{Rule, declare_rule, rule_meta};
 use crate::engine::{Context, Report};
 use crate::openapi::{Operation, Response, StatusKey};
 
@@ -52,7 +52,12 @@ pub fn retry_is_meaningful(status: StatusKey) -> bool {
 impl Rule for RetryAfterScope {
     rule_meta!(RetryAfterScope);
 
-    fn check_response(&mut self, cx: &mut Context<'_, '_>, op: &Operation<'_>, response: &Response<'_>) {
+    fn check_response(
+        &mut self,
+        cx: &mut Context<'_, '_>,
+        op: &Operation<'_>,
+        response: &Response<'_>,
+    ) {
         if retry_is_meaningful(response.status) || response.status == StatusKey::Invalid {
             return;
         }
@@ -60,11 +65,17 @@ impl Rule for RetryAfterScope {
         let label = format!("on the {} response", response.status_text);
         let help = "retrying later cannot fix this status: remove it here, keep it on 429/503";
         if let Some(header) = response.header("retry-after") {
-            let report = Report::new(header.key, format!("`{}` header where retrying later is not meaningful", header.name))
-                .label(label.clone())
-                .help(help)
-                .operation(op)
-                .used_at(cx.use_site(op, response, None));
+            let report = Report::new(
+                header.key,
+                format!(
+                    "`{}` header where retrying later is not meaningful",
+                    header.name
+                ),
+            )
+            .label(label.clone())
+            .help(help)
+            .operation(op)
+            .used_at(cx.use_site(op, response, None));
             cx.report(report);
         }
         for (media, schema) in response.json_schemas() {
@@ -80,11 +91,17 @@ impl Rule for RetryAfterScope {
         }
         for example in response.media.iter().flat_map(|m| m.examples.iter()) {
             if let Some(key) = example_retry_key(api, *example) {
-                let report = Report::new(key, format!("example carries `{}` where retrying later is not meaningful", api.scalar(key).unwrap_or("retry_after")))
-                    .label(label.clone())
-                    .help(help)
-                    .operation(op)
-                    .used_at(cx.use_site(op, response, None));
+                let report = Report::new(
+                    key,
+                    format!(
+                        "example carries `{}` where retrying later is not meaningful",
+                        api.scalar(key).unwrap_or("retry_after")
+                    ),
+                )
+                .label(label.clone())
+                .help(help)
+                .operation(op)
+                .used_at(cx.use_site(op, response, None));
                 cx.report(report);
             }
         }

@@ -35,7 +35,14 @@ pub struct Report {
 
 impl Report {
     pub fn new(at: NodeRef, message: impl Into<String>) -> Self {
-        Report { at, message: message.into(), help: None, label: None, operation: None, use_site: None }
+        Report {
+            at,
+            message: message.into(),
+            help: None,
+            label: None,
+            operation: None,
+            use_site: None,
+        }
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Self {
@@ -73,15 +80,26 @@ impl<'d> Context<'_, 'd> {
     }
 
     /// Where a shared response or schema is used, when the finding is about the shared part.
-    pub fn use_site(&self, op: &Operation<'_>, response: &Response<'_>, schema: Option<SchemaUse>) -> Option<UseSite> {
+    pub fn use_site(
+        &self,
+        op: &Operation<'_>,
+        response: &Response<'_>,
+        schema: Option<SchemaUse>,
+    ) -> Option<UseSite> {
         let api = self.api;
-        let site = match schema {
-            Some(s) if s.site != s.target => Some(s.site),
-            _ if response.shared => Some(response.site),
-            _ => None,
-        }?;
+        // The operation's own reference is the most telling place: prefer the response's
+        // `$ref` over a schema `$ref` inside a shared response.
+        let site = if response.shared {
+            response.site
+        } else {
+            schema.filter(|s| s.site != s.target)?.site
+        };
         let at = api.get(site, "$ref").unwrap_or(site);
-        Some(UseSite { at, operation: op.name(), what: format!("{} response", response.status_text) })
+        Some(UseSite {
+            at,
+            operation: op.name(),
+            what: format!("{} response", response.status_text),
+        })
     }
 }
 
@@ -103,7 +121,11 @@ impl Sink {
         let key = (rule.id, report.at, report.message.clone());
         let use_site = report.use_site.take();
         let at = *self.index.entry(key).or_insert_with(|| {
-            self.pending.push(Pending { rule, report, uses: Vec::new() });
+            self.pending.push(Pending {
+                rule,
+                report,
+                uses: Vec::new(),
+            });
             self.pending.len() - 1
         });
         if let Some(site) = use_site {
@@ -117,13 +139,24 @@ pub type Severities = HashMap<&'static str, Option<Severity>>;
 
 /// Runs every enabled rule over the document and returns its findings, unsorted.
 pub fn run(api: &Api<'_>, mut rules: Vec<Box<dyn Rule>>, severities: &Severities) -> Vec<Finding> {
-    rules.retain(|r| severities.get(r.meta().id).copied().unwrap_or(Some(r.meta().default_severity)).is_some());
+    rules.retain(|r| {
+        severities
+            .get(r.meta().id)
+            .copied()
+            .unwrap_or(Some(r.meta().default_severity))
+            .is_some()
+    });
     let mut sink = Sink::default();
     let mut bodies = BodyFacts::default();
     let operations = api.operations();
     for op in &operations {
         for rule in rules.iter_mut() {
-            let mut cx = Context { api, bodies: &mut bodies, sink: &mut sink, rule: rule.meta() };
+            let mut cx = Context {
+                api,
+                bodies: &mut bodies,
+                sink: &mut sink,
+                rule: rule.meta(),
+            };
             rule.check_operation(&mut cx, op);
             for response in &op.responses {
                 rule.check_response(&mut cx, op, response);
@@ -131,10 +164,21 @@ pub fn run(api: &Api<'_>, mut rules: Vec<Box<dyn Rule>>, severities: &Severities
         }
     }
     for rule in rules.iter_mut() {
-        let mut cx = Context { api, bodies: &mut bodies, sink: &mut sink, rule: rule.meta() };
+        let mut cx = Context {
+            api,
+            bodies: &mut bodies,
+            sink: &mut sink,
+            rule: rule.meta(),
+        };
         rule.finish(&mut cx);
     }
-    let severity = |rule: &RuleMeta| severities.get(rule.id).copied().flatten().unwrap_or(rule.default_severity);
+    let severity = |rule: &RuleMeta| {
+        severities
+            .get(rule.id)
+            .copied()
+            .flatten()
+            .unwrap_or(rule.default_severity)
+    };
     sink.pending
         .into_iter()
         .map(|p| {
@@ -147,8 +191,15 @@ pub fn run(api: &Api<'_>, mut rules: Vec<Box<dyn Rule>>, severities: &Severities
 /// The report name and pointer of a node.
 pub fn location(docs: &DocumentSet, at: NodeRef) -> Location {
     let file = docs.file(at.file);
-    let tree = file.tree.as_ref().expect("findings point into parsed files");
-    Location { file: Arc::from(file.name.as_str()), span: tree.span(at.node), pointer: tree.pointer(at.node) }
+    let tree = file
+        .tree
+        .as_ref()
+        .expect("findings point into parsed files");
+    Location {
+        file: Arc::from(file.name.as_str()),
+        span: tree.span(at.node),
+        pointer: tree.pointer(at.node),
+    }
 }
 
 pub fn file_name(docs: &DocumentSet, file: FileId) -> Arc<str> {
@@ -156,18 +207,27 @@ pub fn file_name(docs: &DocumentSet, file: FileId) -> Arc<str> {
 }
 
 fn materialize(docs: &DocumentSet, pending: Pending, severity: Severity) -> Finding {
-    let Pending { rule, report, mut uses } = pending;
+    let Pending {
+        rule,
+        report,
+        mut uses,
+    } = pending;
     uses.sort_by_key(|u| (docs.file(u.at.file).name.clone(), u.at.node));
     uses.dedup_by(|a, b| a.at == b.at && a.what == b.what && a.operation == b.operation);
     let operation = match uses.first() {
         None => report.operation,
-        Some(first) if uses.iter().all(|u| u.operation == first.operation) => Some(first.operation.clone()),
+        Some(first) if uses.iter().all(|u| u.operation == first.operation) => {
+            Some(first.operation.clone())
+        }
         Some(_) => None,
     };
     let related = uses
         .iter()
         .take(RELATED_SHOWN)
-        .map(|u| Related { location: location(docs, u.at), message: format!("used by {} ({})", u.operation, u.what) })
+        .map(|u| Related {
+            location: location(docs, u.at),
+            message: format!("used by {} ({})", u.operation, u.what),
+        })
         .collect();
     let total_uses = uses.len();
     let note = (total_uses > 1).then(|| format!("used by {total_uses} responses"));

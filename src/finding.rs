@@ -75,7 +75,10 @@ pub struct Finding {
 impl Finding {
     /// Sorting key: file, position, rule, message — what makes output byte-identical.
     pub fn sort_key(&self) -> (&str, u32, u32, &str, &str) {
-        let (start, end) = self.location.as_ref().map_or((0, 0), |l| (l.span.start, l.span.end));
+        let (start, end) = self
+            .location
+            .as_ref()
+            .map_or((0, 0), |l| (l.span.start, l.span.end));
         (&self.file, start, end, self.rule, &self.message)
     }
 }
@@ -121,7 +124,10 @@ impl Sources {
     /// 1-based line and column of a byte offset in a file, computing its line index once.
     pub fn line_col(&self, name: &str, offset: u32) -> (usize, usize) {
         match self.files.get(name) {
-            Some(s) => s.lines.get_or_init(|| LineIndex::new(&s.text)).line_col(&s.text, offset as usize),
+            Some(s) => s
+                .lines
+                .get_or_init(|| LineIndex::new(&s.text))
+                .line_col(&s.text, offset as usize),
             None => (1, 1),
         }
     }

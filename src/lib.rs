@@ -69,11 +69,9 @@ impl Outcome {
     pub fn exit_code(&self, deny_warnings: bool) -> i32 {
         if self.findings.iter().any(|f| f.fatal) {
             2
-        } else if self
-            .findings
-            .iter()
-            .any(|f| f.severity == Severity::Error || (deny_warnings && f.severity == Severity::Warning))
-        {
+        } else if self.findings.iter().any(|f| {
+            f.severity == Severity::Error || (deny_warnings && f.severity == Severity::Warning)
+        }) {
             1
         } else {
             0
@@ -87,7 +85,8 @@ impl Outcome {
     }
 
     fn sort(&mut self) {
-        self.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.findings
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     }
 }
 
@@ -116,15 +115,25 @@ pub fn lint_text(name: &str, text: &str, options: &Options) -> Outcome {
 }
 
 fn load_options(options: &Options) -> LoadOptions {
-    LoadOptions { limits: options.limits.clone() }
+    LoadOptions {
+        limits: options.limits.clone(),
+    }
 }
 
 fn lint_documents(docs: &DocumentSet, options: &Options) -> Outcome {
-    let mut findings: Vec<Finding> = docs.problems.iter().map(|p| problem_finding(docs, p)).collect();
+    let mut findings: Vec<Finding> = docs
+        .problems
+        .iter()
+        .map(|p| problem_finding(docs, p))
+        .collect();
     let root_parsed = docs.tree(docs.root()).is_some();
     if root_parsed {
         match openapi::Api::new(docs) {
-            Ok(api) => findings.extend(engine::run(&api, rules::instantiate(), &severities(options))),
+            Ok(api) => findings.extend(engine::run(
+                &api,
+                rules::instantiate(),
+                &severities(options),
+            )),
             Err(e) => findings.push(version_finding(docs, e)),
         }
     }
@@ -132,7 +141,11 @@ fn lint_documents(docs: &DocumentSet, options: &Options) -> Outcome {
     for file in &docs.files {
         sources.insert(Arc::from(file.name.as_str()), file.text.clone());
     }
-    let mut outcome = Outcome { findings, sources, files: 1 };
+    let mut outcome = Outcome {
+        findings,
+        sources,
+        files: 1,
+    };
     outcome.sort();
     outcome
 }
@@ -142,7 +155,10 @@ fn severities(options: &Options) -> engine::Severities {
     rules::ALL
         .iter()
         .map(|meta| {
-            let enabled = options.only_rules.as_ref().is_none_or(|only| only.iter().any(|r| r == meta.id));
+            let enabled = options
+                .only_rules
+                .as_ref()
+                .is_none_or(|only| only.iter().any(|r| r == meta.id));
             let level = match options.severities.get(meta.id) {
                 Some(level) => *level,
                 None => Some(meta.default_severity),
@@ -159,18 +175,30 @@ fn problem_finding(docs: &DocumentSet, problem: &Problem) -> Finding {
         (Some(node), Some(tree)) => tree.pointer(node),
         _ => String::new(),
     };
-    let location = problem.span.map(|span| Location { file: name.clone(), span, pointer });
+    let location = problem.span.map(|span| Location {
+        file: name.clone(),
+        span,
+        pointer,
+    });
     let related = problem
         .secondary
         .iter()
         .map(|(span, message)| Related {
-            location: Location { file: name.clone(), span: *span, pointer: String::new() },
+            location: Location {
+                file: name.clone(),
+                span: *span,
+                pointer: String::new(),
+            },
             message: message.clone(),
         })
         .collect();
     Finding {
         rule: problem.kind.id(),
-        severity: if problem.kind.is_fatal() { Severity::Error } else { Severity::Warning },
+        severity: if problem.kind.is_fatal() {
+            Severity::Error
+        } else {
+            Severity::Warning
+        },
         message: problem.message.clone(),
         help: problem.help.clone(),
         location,
@@ -191,7 +219,11 @@ fn version_finding(docs: &DocumentSet, error: openapi::VersionError) -> Finding 
         severity: Severity::Error,
         message: error.message,
         help: Some(error.help).filter(|h| !h.is_empty()),
-        location: error.span.map(|span| Location { file: name.clone(), span, pointer: String::new() }),
+        location: error.span.map(|span| Location {
+            file: name.clone(),
+            span,
+            pointer: String::new(),
+        }),
         label: None,
         note: None,
         operation: None,

@@ -52,29 +52,48 @@ fn main() -> ExitCode {
     let color = match cli.color.as_str() {
         "always" => true,
         "never" => false,
-        _ => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        _ => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
     };
-    let rendered = report::render(&outcome, &RenderOptions { color, ..RenderOptions::plain(format) });
+    let rendered = report::render(
+        &outcome,
+        &RenderOptions {
+            color,
+            ..RenderOptions::plain(format)
+        },
+    );
     let mut stdout = std::io::stdout().lock();
-    if stdout.write_all(rendered.as_bytes()).and_then(|_| stdout.flush()).is_err() {
+    if stdout
+        .write_all(rendered.as_bytes())
+        .and_then(|_| stdout.flush())
+        .is_err()
+    {
         return ExitCode::from(2);
     }
     ExitCode::from(outcome.exit_code(cli.deny_warnings) as u8)
 }
 
 fn parse_rule_setting(setting: &str) -> Result<(String, Option<Severity>), String> {
-    let (id, level) = setting
-        .split_once('=')
-        .ok_or_else(|| format!("`--rule {setting}`: expected RULE=LEVEL, e.g. error-status-coverage=error"))?;
+    let (id, level) = setting.split_once('=').ok_or_else(|| {
+        format!("`--rule {setting}`: expected RULE=LEVEL, e.g. error-status-coverage=error")
+    })?;
     if errlint::rules::find(id).is_none() {
-        return Err(format!("unknown rule `{id}` (see the README's rules table)"));
+        return Err(format!(
+            "unknown rule `{id}` (see the README's rules table)"
+        ));
     }
     let level = match level {
         "off" => None,
         "info" => Some(Severity::Info),
         "warning" => Some(Severity::Warning),
         "error" => Some(Severity::Error),
-        other => return Err(format!("`{other}` is not a level: use off, info, warning or error")),
+        other => {
+            return Err(format!(
+                "`{other}` is not a level: use off, info, warning or error"
+            ));
+        }
     };
     Ok((id.to_string(), level))
 }

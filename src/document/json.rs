@@ -3,7 +3,7 @@
 //! performance budget needs (see README, "Design").
 
 use super::tree::{Kind, Span, TapeBuilder, Tree};
-use super::{LoadError, Limits};
+use super::{Limits, LoadError};
 use std::sync::Arc;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -49,13 +49,23 @@ impl Parser<'_> {
             let Some(&byte) = self.bytes.get(self.pos) else {
                 return match expect {
                     Expect::Nothing => Ok(()),
-                    _ if self.tape.nodes.is_empty() => Err(self.error_at(self.pos, 0, "the file is empty")),
-                    _ => Err(self.error_at(self.pos, 0, "unexpected end of file: the JSON is incomplete")),
+                    _ if self.tape.nodes.is_empty() => {
+                        Err(self.error_at(self.pos, 0, "the file is empty"))
+                    }
+                    _ => Err(self.error_at(
+                        self.pos,
+                        0,
+                        "unexpected end of file: the JSON is incomplete",
+                    )),
                 };
             };
             expect = match expect {
                 Expect::Nothing => {
-                    return Err(self.error_at(self.pos, 1, "unexpected text after the end of the JSON document"));
+                    return Err(self.error_at(
+                        self.pos,
+                        1,
+                        "unexpected text after the end of the JSON document",
+                    ));
                 }
                 Expect::ValueOrEnd if byte == b']' => self.close(byte)?,
                 Expect::Value | Expect::ValueOrEnd => self.value(byte)?,
@@ -77,11 +87,19 @@ impl Parser<'_> {
                 Expect::CommaOrEnd => match byte {
                     b',' => {
                         self.pos += 1;
-                        if self.in_mapping() { Expect::Key } else { Expect::Value }
+                        if self.in_mapping() {
+                            Expect::Key
+                        } else {
+                            Expect::Value
+                        }
                     }
                     b'}' | b']' => self.close(byte)?,
                     _ => {
-                        let wanted = if self.in_mapping() { "`,` or `}`" } else { "`,` or `]`" };
+                        let wanted = if self.in_mapping() {
+                            "`,` or `}`"
+                        } else {
+                            "`,` or `]`"
+                        };
                         return Err(self.error_at(self.pos, 1, &format!("expected {wanted}")));
                     }
                 },
@@ -97,7 +115,11 @@ impl Parser<'_> {
     }
 
     fn after_value(&self) -> Expect {
-        if self.tape.open.is_empty() { Expect::Nothing } else { Expect::CommaOrEnd }
+        if self.tape.open.is_empty() {
+            Expect::Nothing
+        } else {
+            Expect::CommaOrEnd
+        }
     }
 
     fn value(&mut self, byte: u8) -> Result<Expect, LoadError> {
@@ -182,7 +204,11 @@ impl Parser<'_> {
                 i += 1;
             }
             if i == digits {
-                return Err(self.error_at(start, i - start, "invalid number: digits must follow `.`"));
+                return Err(self.error_at(
+                    start,
+                    i - start,
+                    "invalid number: digits must follow `.`",
+                ));
             }
         }
         if let Some(b'e' | b'E') = b.get(i) {
@@ -195,7 +221,11 @@ impl Parser<'_> {
                 i += 1;
             }
             if i == digits {
-                return Err(self.error_at(start, i - start, "invalid number: the exponent has no digits"));
+                return Err(self.error_at(
+                    start,
+                    i - start,
+                    "invalid number: the exponent has no digits",
+                ));
             }
         }
         self.pos = i;
@@ -220,8 +250,13 @@ impl Parser<'_> {
             }
         }
         self.pos = i + 1;
-        self.tape
-            .push_scalar(Kind::String, Span::new(start, i + 1), start + 1, i - start - 1, key);
+        self.tape.push_scalar(
+            Kind::String,
+            Span::new(start, i + 1),
+            start + 1,
+            i - start - 1,
+            key,
+        );
         Ok(())
     }
 

@@ -65,7 +65,10 @@ impl LoadError {
     pub(crate) fn duplicate_key(dup: tree::DuplicateKey) -> Self {
         LoadError {
             kind: ProblemKind::DuplicateKey,
-            message: format!("duplicate key `{}`: the second value would silently replace the first", dup.key),
+            message: format!(
+                "duplicate key `{}`: the second value would silently replace the first",
+                dup.key
+            ),
             span: Some(dup.second),
             secondary: Some((dup.first, "first defined here".into())),
         }

@@ -23,14 +23,15 @@ pub enum PointerError {
 impl std::fmt::Display for PointerError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            PointerError::NotAPointer => {
-                f.write_str("the fragment is not a JSON pointer (it must be empty or start with `/`)")
-            }
-            PointerError::BadEscape(token) => write!(
-                f,
-                "`{token}` has a `~` that is not `~0` or `~1` (RFC 6901)"
+            PointerError::NotAPointer => f.write_str(
+                "the fragment is not a JSON pointer (it must be empty or start with `/`)",
             ),
-            PointerError::BadPercentEncoding => f.write_str("the fragment has invalid percent-encoding"),
+            PointerError::BadEscape(token) => {
+                write!(f, "`{token}` has a `~` that is not `~0` or `~1` (RFC 6901)")
+            }
+            PointerError::BadPercentEncoding => {
+                f.write_str("the fragment has invalid percent-encoding")
+            }
         }
     }
 }
@@ -76,7 +77,9 @@ fn percent_decode(s: &str) -> Result<String, PointerError> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3).ok_or(PointerError::BadPercentEncoding)?;
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .ok_or(PointerError::BadPercentEncoding)?;
             let hex = std::str::from_utf8(hex).map_err(|_| PointerError::BadPercentEncoding)?;
             let byte = u8::from_str_radix(hex, 16).map_err(|_| PointerError::BadPercentEncoding)?;
             out.push(byte);
@@ -97,8 +100,14 @@ mod tests {
     fn unescapes_in_rfc_order() {
         // `~01` must become `~1`, not `/`: `~1` is replaced after percent-decoding, `~0` last.
         assert_eq!(parse_fragment("/a~01b").unwrap(), vec!["a~1b"]);
-        assert_eq!(parse_fragment("/paths/~1users~1{id}").unwrap(), vec!["paths", "/users/{id}"]);
-        assert_eq!(parse_fragment("/a%20b/%7Bid%7D").unwrap(), vec!["a b", "{id}"]);
+        assert_eq!(
+            parse_fragment("/paths/~1users~1{id}").unwrap(),
+            vec!["paths", "/users/{id}"]
+        );
+        assert_eq!(
+            parse_fragment("/a%20b/%7Bid%7D").unwrap(),
+            vec!["a b", "{id}"]
+        );
     }
 
     #[test]
@@ -109,8 +118,14 @@ mod tests {
     #[test]
     fn rejects_anchors_and_bad_escapes() {
         assert_eq!(parse_fragment("foo"), Err(PointerError::NotAPointer));
-        assert!(matches!(parse_fragment("/a~2b"), Err(PointerError::BadEscape(_))));
-        assert_eq!(parse_fragment("/a%zz"), Err(PointerError::BadPercentEncoding));
+        assert!(matches!(
+            parse_fragment("/a~2b"),
+            Err(PointerError::BadEscape(_))
+        ));
+        assert_eq!(
+            parse_fragment("/a%zz"),
+            Err(PointerError::BadPercentEncoding)
+        );
     }
 
     #[test]
@@ -118,6 +133,9 @@ mod tests {
         assert_eq!(escape("/users/{id}"), "~1users~1{id}");
         assert_eq!(escape("a~b"), "a~0b");
         let token = "~/x~1";
-        assert_eq!(parse_fragment(&format!("/{}", escape(token))).unwrap(), vec![token]);
+        assert_eq!(
+            parse_fragment(&format!("/{}", escape(token))).unwrap(),
+            vec![token]
+        );
     }
 }

@@ -78,6 +78,24 @@ pub struct LoadOptions {
     pub limits: Limits,
 }
 
+/// Why a reference text does not resolve; reported at every place that writes it.
+#[derive(Debug, Clone)]
+struct RefFailure {
+    kind: ProblemKind,
+    message: String,
+    help: Option<String>,
+}
+
+impl RefFailure {
+    fn new(kind: ProblemKind, message: String, help: Option<&str>) -> Self {
+        RefFailure {
+            kind,
+            message,
+            help: help.map(str::to_string),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 enum Target {
     Node(NodeRef),
@@ -106,7 +124,12 @@ impl DocumentSet {
     }
 
     /// Loads a document from text. Relative file references resolve against `base_dir`, if any.
-    pub fn load_text(name: String, text: &str, base_dir: Option<&Path>, options: LoadOptions) -> Self {
+    pub fn load_text(
+        name: String,
+        text: &str,
+        base_dir: Option<&Path>,
+        options: LoadOptions,
+    ) -> Self {
         let mut set = DocumentSet::empty(options);
         let path = base_dir.map(|d| d.join(&name));
         let id = set.add_file(name, path, text.as_bytes().to_vec());
@@ -175,7 +198,8 @@ impl DocumentSet {
         match bytes {
             Ok(bytes) => self.add_file(name, Some(path.to_path_buf()), bytes),
             Err(reason) => {
-                let id = self.push_file(name.clone(), Some(path.to_path_buf()), Arc::from(""), None);
+                let id =
+                    self.push_file(name.clone(), Some(path.to_path_buf()), Arc::from(""), None);
                 self.problems.push(Problem {
                     kind: ProblemKind::Io,
                     message: format!("cannot read `{name}`: {reason}"),
@@ -192,7 +216,8 @@ impl DocumentSet {
 
     fn add_file(&mut self, name: String, path: Option<PathBuf>, bytes: Vec<u8>) -> FileId {
         let (text, start) = super::decode(bytes);
-        let parsed = start.and_then(|start| super::parse(text.clone(), start, &self.options.limits));
+        let parsed =
+            start.and_then(|start| super::parse(text.clone(), start, &self.options.limits));
         match parsed {
             Ok((tree, format)) => self.push_file(name, path, text, Some((tree, format))),
             Err(error) => {
@@ -203,7 +228,13 @@ impl DocumentSet {
         }
     }
 
-    fn push_file(&mut self, name: String, path: Option<PathBuf>, text: Arc<str>, parsed: Option<(Tree, Format)>) -> FileId {
+    fn push_file(
+        &mut self,
+        name: String,
+        path: Option<PathBuf>,
+        text: Arc<str>,
+        parsed: Option<(Tree, Format)>,
+    ) -> FileId {
         let id = FileId(self.files.len() as u32);
         if let Some(p) = &path {
             self.by_path.insert(canonical(p), id);
@@ -212,7 +243,13 @@ impl DocumentSet {
             Some((t, f)) => (Some(t), Some(f)),
             None => (None, None),
         };
-        self.files.push(SourceFile { name, path, text, tree, format });
+        self.files.push(SourceFile {
+            name,
+            path,
+            text,
+            tree,
+            format,
+        });
         id
     }
 
@@ -231,14 +268,42 @@ impl DocumentSet {
     /// Resolves every reference reachable from `root`, loading referenced files as it goes.
     fn resolve_all(&mut self, root: FileId) {
         let mut raw: HashMap<NodeRef, Target> = HashMap::new();
+        // The same reference text from the same file always means the same thing; large
+        // documents repeat a few hundred targets thousands of times.
+        let mut seen: HashMap<(FileId, String), Result<NodeRef, RefFailure>> = HashMap::new();
         let mut queue = vec![root];
         let mut scanned = 0;
         while scanned < queue.len() {
             let file = queue[scanned];
             scanned += 1;
             for (ref_node, value) in self.reference_objects(file) {
-                let target = self.resolve_one(file, value, &mut queue);
-                raw.insert(NodeRef { file, node: ref_node }, target);
+                let text = self
+                    .tree(file)
+                    .and_then(|t| t.str(value))
+                    .unwrap_or_default()
+                    .to_string();
+                let outcome = match seen.get(&(file, text.clone())) {
+                    Some(known) => known.clone(),
+                    None => {
+                        let fresh = self.resolve_one(file, &text, &mut queue);
+                        seen.insert((file, text), fresh.clone());
+                        fresh
+                    }
+                };
+                let target = match outcome {
+                    Ok(node) => Target::Node(node),
+                    Err(failure) => {
+                        self.problem(failure.kind, file, value, failure.message, failure.help);
+                        Target::Unknown
+                    }
+                };
+                raw.insert(
+                    NodeRef {
+                        file,
+                        node: ref_node,
+                    },
+                    target,
+                );
             }
         }
         self.refs = self.follow_chains(&raw);
@@ -247,7 +312,9 @@ impl DocumentSet {
     /// Reference Objects of a file: `(mapping, $ref value)`. Extensions (`x-…`) and literal
     /// `example` values are data, not OpenAPI, so references inside them are not followed.
     fn reference_objects(&self, file: FileId) -> Vec<(NodeId, NodeId)> {
-        let Some(tree) = self.tree(file) else { return Vec::new() };
+        let Some(tree) = self.tree(file) else {
+            return Vec::new();
+        };
         let mut found = Vec::new();
         let mut at = 0usize;
         while at < tree.len() {
@@ -266,90 +333,132 @@ impl DocumentSet {
         found
     }
 
-    fn resolve_one(&mut self, file: FileId, value: NodeId, queue: &mut Vec<FileId>) -> Target {
-        let tree = self.tree(file).expect("scanned files have trees");
-        let reference = tree.str(value).unwrap_or_default().to_string();
+    /// Resolves one reference text written in `file`, loading the file it names if needed.
+    fn resolve_one(
+        &mut self,
+        file: FileId,
+        reference: &str,
+        queue: &mut Vec<FileId>,
+    ) -> Result<NodeRef, RefFailure> {
         let (location, fragment) = match reference.split_once('#') {
             Some((l, f)) => (l, Some(f)),
-            None => (reference.as_str(), None),
+            None => (reference, None),
         };
         if let Some(scheme) = url_scheme(location) {
-            let (kind, message, help) = if matches!(scheme.as_str(), "http" | "https") {
-                (
+            return Err(if matches!(scheme.as_str(), "http" | "https") {
+                RefFailure::new(
                     ProblemKind::RemoteRef,
-                    format!("remote reference `{reference}` is not fetched: errlint never uses the network"),
-                    "bundle the remote file into the repository and reference it by a relative path",
+                    format!(
+                        "remote reference `{reference}` is not fetched: errlint never uses the network"
+                    ),
+                    Some(
+                        "bundle the remote file into the repository and reference it by a relative path",
+                    ),
                 )
             } else {
-                (
+                RefFailure::new(
                     ProblemKind::UnresolvedRef,
                     format!("`{scheme}:` references are not followed"),
-                    "use a relative path to a file inside the linted tree",
+                    Some("use a relative path to a file inside the linted tree"),
                 )
-            };
-            self.problem(kind, file, value, message, Some(help.into()));
-            return Target::Unknown;
+            });
         }
         let target_file = if location.is_empty() {
             file
         } else {
-            match self.referenced_file(file, location, value, queue) {
-                Some(id) => id,
-                None => return Target::Unknown,
-            }
+            self.referenced_file(file, location, queue)?
         };
         let Some(target_tree) = self.tree(target_file) else {
-            return Target::Unknown;
+            // The file's own problem is reported where it is.
+            return Err(RefFailure::new(
+                ProblemKind::UnresolvedRef,
+                format!("`{location}` could not be parsed, so `{reference}` does not resolve"),
+                None,
+            ));
         };
-        let tokens = match pointer::parse_fragment(fragment.unwrap_or("")) {
-            Ok(tokens) => tokens,
-            Err(error) => {
-                let help = matches!(error, PointerError::NotAPointer)
-                    .then(|| "write the fragment as a JSON pointer, e.g. `#/components/schemas/Error`".to_string());
-                self.problem(ProblemKind::UnresolvedRef, file, value, format!("bad reference `{reference}`: {error}"), help);
-                return Target::Unknown;
-            }
-        };
+        let tokens = pointer::parse_fragment(fragment.unwrap_or("")).map_err(|error| {
+            let help = matches!(error, PointerError::NotAPointer).then_some(
+                "write the fragment as a JSON pointer, e.g. `#/components/schemas/Error`",
+            );
+            RefFailure::new(
+                ProblemKind::UnresolvedRef,
+                format!("bad reference `{reference}`: {error}"),
+                help,
+            )
+        })?;
         match target_tree.lookup(tokens.iter().map(String::as_str)) {
-            Ok(node) => Target::Node(NodeRef { file: target_file, node }),
-            Err(error) => {
-                let message = describe_lookup_error(target_tree, &tokens, error, &reference);
-                self.problem(ProblemKind::UnresolvedRef, file, value, message, None);
-                Target::Unknown
-            }
+            Ok(node) => Ok(NodeRef {
+                file: target_file,
+                node,
+            }),
+            Err(error) => Err(RefFailure::new(
+                ProblemKind::UnresolvedRef,
+                describe_lookup_error(target_tree, &tokens, error, reference),
+                None,
+            )),
         }
     }
 
-    fn referenced_file(&mut self, from: FileId, location: &str, value: NodeId, queue: &mut Vec<FileId>) -> Option<FileId> {
+    fn referenced_file(
+        &mut self,
+        from: FileId,
+        location: &str,
+        queue: &mut Vec<FileId>,
+    ) -> Result<FileId, RefFailure> {
         let decoded = percent_decode_path(location);
         let Some(base) = self.file(from).path.as_ref().and_then(|p| p.parent()) else {
-            self.problem(
+            return Err(RefFailure::new(
                 ProblemKind::UnresolvedRef,
-                from,
-                value,
-                format!("`{location}` is relative to a file, but this document was not read from disk"),
+                format!(
+                    "`{location}` is relative to a file, but this document was not read from disk"
+                ),
                 None,
-            );
-            return None;
+            ));
         };
         let path = base.join(&decoded);
         if let Some(&id) = self.by_path.get(&canonical(&path)) {
-            return Some(id);
+            return Ok(id);
         }
         if !path.is_file() {
-            let reason = if path.exists() { "it is not a file" } else { "no such file" };
-            self.problem(ProblemKind::UnresolvedRef, from, value, format!("cannot read `{location}`: {reason}"), None);
-            return None;
+            let reason = if path.exists() {
+                "it is not a file"
+            } else {
+                "no such file"
+            };
+            return Err(RefFailure::new(
+                ProblemKind::UnresolvedRef,
+                format!("cannot read `{location}`: {reason}"),
+                None,
+            ));
         }
-        let name = display_name(&self.file(FileId(0)).name, self.file(FileId(0)).path.as_deref(), &path);
+        let name = display_name(
+            &self.file(FileId(0)).name,
+            self.file(FileId(0)).path.as_deref(),
+            &path,
+        );
         let id = self.read_file(&path, name);
         queue.push(id);
-        Some(id)
+        Ok(id)
     }
 
-    fn problem(&mut self, kind: ProblemKind, file: FileId, value: NodeId, message: String, help: Option<String>) {
+    fn problem(
+        &mut self,
+        kind: ProblemKind,
+        file: FileId,
+        value: NodeId,
+        message: String,
+        help: Option<String>,
+    ) {
         let span = self.tree(file).map(|t| t.span(value));
-        self.problems.push(Problem { kind, message, file, span, node: Some(value), secondary: None, help });
+        self.problems.push(Problem {
+            kind,
+            message,
+            file,
+            span,
+            node: Some(value),
+            secondary: None,
+            help,
+        });
     }
 
     /// Replaces each raw target by the end of its chain of references; reports each cycle
@@ -389,20 +498,41 @@ impl DocumentSet {
     }
 
     fn report_cycle(&mut self, cycle: &[NodeRef]) {
-        let Some(&first) = cycle.iter().min() else { return };
-        let names: Vec<String> = cycle
+        let Some(first_at) = cycle
             .iter()
+            .enumerate()
+            .min_by_key(|(_, r)| **r)
+            .map(|(i, _)| i)
+        else {
+            return;
+        };
+        let first = cycle[first_at];
+        // Name the Reference Objects in chain order, starting and ending at the first one.
+        let mut names: Vec<String> = cycle[first_at..]
+            .iter()
+            .chain(&cycle[..first_at])
+            .chain(std::iter::once(&first))
             .map(|r| {
-                let tree = self.tree(r.file).expect("refs live in parsed files");
-                tree.get(r.node, "$ref").and_then(|v| tree.str(v)).unwrap_or("?").to_string()
+                let file = self.file(r.file);
+                let tree = file.tree.as_ref().expect("refs live in parsed files");
+                let pointer = format!("#{}", tree.pointer(r.node));
+                if r.file == first.file {
+                    pointer
+                } else {
+                    format!("{}{pointer}", file.name)
+                }
             })
             .collect();
+        names.dedup();
         let tree = self.tree(first.file).expect("refs live in parsed files");
         let value = tree.get(first.node, "$ref").unwrap_or(first.node);
         let message = if cycle.len() == 1 {
-            format!("`$ref: {}` refers to itself and never reaches a value", names[0])
+            format!("`{}` refers to itself and never reaches a value", names[0])
         } else {
-            format!("reference cycle never reaches a value: {} → back to the start", names.join(" → "))
+            format!(
+                "reference cycle never reaches a value: {}",
+                names.join(" → ")
+            )
         };
         self.problem(
             ProblemKind::RefCycle,
@@ -417,7 +547,9 @@ impl DocumentSet {
 /// Keys whose values are opaque data for OpenAPI: extensions and literal examples. A property
 /// that happens to be named so (inside `properties`) is still a schema.
 fn is_opaque_key(tree: &Tree, key: NodeId) -> bool {
-    let Some(name) = tree.scalar(key) else { return false };
+    let Some(name) = tree.scalar(key) else {
+        return false;
+    };
     if !(name.starts_with("x-") || name == "example") {
         return false;
     }
@@ -435,10 +567,13 @@ fn url_scheme(location: &str) -> Option<String> {
 }
 
 fn percent_decode_path(location: &str) -> String {
-    pointer::parse_fragment(&format!("/{}", location.replace('~', "~0").replace('/', "~1")))
-        .ok()
-        .and_then(|mut t| t.pop())
-        .unwrap_or_else(|| location.to_string())
+    pointer::parse_fragment(&format!(
+        "/{}",
+        location.replace('~', "~0").replace('/', "~1")
+    ))
+    .ok()
+    .and_then(|mut t| t.pop())
+    .unwrap_or_else(|| location.to_string())
 }
 
 fn canonical(path: &Path) -> PathBuf {
@@ -450,7 +585,9 @@ fn display_name(root_name: &str, root_path: Option<&Path>, path: &Path) -> Strin
     let root_dir = Path::new(root_name).parent().unwrap_or(Path::new(""));
     let real_root_dir = root_path.and_then(|p| p.parent()).unwrap_or(Path::new(""));
     let relative = path.strip_prefix(real_root_dir).unwrap_or(path);
-    normalize(&root_dir.join(relative)).to_string_lossy().replace('\\', "/")
+    normalize(&root_dir.join(relative))
+        .to_string_lossy()
+        .replace('\\', "/")
 }
 
 /// Removes `.` and folds `dir/..` without touching the file system.
@@ -469,17 +606,29 @@ fn normalize(path: &Path) -> PathBuf {
     out.iter().collect()
 }
 
-fn describe_lookup_error(tree: &Tree, tokens: &[String], error: LookupError, reference: &str) -> String {
+fn describe_lookup_error(
+    tree: &Tree,
+    tokens: &[String],
+    error: LookupError,
+    reference: &str,
+) -> String {
     let (depth, node, what) = match error {
         LookupError::Missing { depth, node } => (depth, node, "has no"),
         LookupError::NotAContainer { depth, node } => (depth, node, "is a scalar, so it has no"),
     };
-    let parent = if depth == 0 { "the document root".to_string() } else { format!("`#{}`", tree.pointer(node)) };
+    let parent = if depth == 0 {
+        "the document root".to_string()
+    } else {
+        format!("`#{}`", tree.pointer(node))
+    };
     let kind = match tree.kind(node) {
         Kind::Sequence => "item",
         _ => "key",
     };
-    format!("`{reference}` does not resolve: {parent} {what} {kind} `{}`", tokens[depth])
+    format!(
+        "`{reference}` does not resolve: {parent} {what} {kind} `{}`",
+        tokens[depth]
+    )
 }
 
 #[cfg(test)]
@@ -494,7 +643,10 @@ mod tests {
         let tree = set.tree(FileId(0)).unwrap();
         let tokens = super::super::pointer::parse_fragment(pointer).unwrap();
         let node = tree.lookup(tokens.iter().map(String::as_str)).unwrap();
-        let target = set.deref(NodeRef { file: FileId(0), node })?;
+        let target = set.deref(NodeRef {
+            file: FileId(0),
+            node,
+        })?;
         Some(set.tree(target.file).unwrap().pointer(target.node))
     }
 
@@ -513,11 +665,18 @@ mod tests {
         let set = load(
             "a: {$ref: '#/b'}\nb: {$ref: '#/a'}\nc: {$ref: '#/a'}\nnode: {properties: {children: {items: {$ref: '#/node'}}}}\n",
         );
-        let cycles: Vec<_> = set.problems.iter().filter(|p| p.kind == ProblemKind::RefCycle).collect();
+        let cycles: Vec<_> = set
+            .problems
+            .iter()
+            .filter(|p| p.kind == ProblemKind::RefCycle)
+            .collect();
         assert_eq!(cycles.len(), 1, "{:?}", set.problems);
         assert_eq!(cycles[0].span.map(|s| s.start), Some(10));
         assert_eq!(target_of(&set, "/c"), None);
-        assert_eq!(target_of(&set, "/node/properties/children/items").as_deref(), Some("/node"));
+        assert_eq!(
+            target_of(&set, "/node/properties/children/items").as_deref(),
+            Some("/node")
+        );
     }
 
     #[test]
@@ -527,11 +686,25 @@ mod tests {
         let kinds: Vec<_> = set.problems.iter().map(|p| p.kind).collect();
         assert_eq!(
             kinds,
-            vec![ProblemKind::UnresolvedRef, ProblemKind::UnresolvedRef, ProblemKind::UnresolvedRef, ProblemKind::RemoteRef]
+            vec![
+                ProblemKind::UnresolvedRef,
+                ProblemKind::UnresolvedRef,
+                ProblemKind::UnresolvedRef,
+                ProblemKind::RemoteRef
+            ]
         );
         let first = &set.problems[0];
-        assert_eq!(&text[first.span.unwrap().range()], "'#/components/schemas/Missing'");
-        assert!(first.message.contains("`#/components/schemas` has no key `Missing`"), "{}", first.message);
+        assert_eq!(
+            &text[first.span.unwrap().range()],
+            "'#/components/schemas/Missing'"
+        );
+        assert!(
+            first
+                .message
+                .contains("`#/components/schemas` has no key `Missing`"),
+            "{}",
+            first.message
+        );
     }
 
     #[test]

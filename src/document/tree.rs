@@ -353,7 +353,14 @@ impl TapeBuilder {
     }
 
     /// Appends a scalar whose text is `text_start..text_end` of the source.
-    pub fn push_scalar(&mut self, kind: Kind, span: Span, text_start: usize, text_len: usize, key: bool) {
+    pub fn push_scalar(
+        &mut self,
+        kind: Kind,
+        span: Span,
+        text_start: usize,
+        text_len: usize,
+        key: bool,
+    ) {
         let index = self.nodes.len() as u32;
         self.nodes.push(Node {
             start: span.start,
@@ -472,8 +479,14 @@ impl TapeBuilder {
             self.nodes[index].flags |= FLAG_HAS_REF;
         }
         duplicate.map(|(first, second)| DuplicateKey {
-            first: Span::new(self.nodes[first].start as usize, self.nodes[first].end as usize),
-            second: Span::new(self.nodes[second].start as usize, self.nodes[second].end as usize),
+            first: Span::new(
+                self.nodes[first].start as usize,
+                self.nodes[first].end as usize,
+            ),
+            second: Span::new(
+                self.nodes[second].start as usize,
+                self.nodes[second].end as usize,
+            ),
             key: self.key_text(second, text).to_string(),
         })
     }

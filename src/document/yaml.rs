@@ -2,9 +2,8 @@
 //! the same span tape as the JSON front-end. Aliases are copied under a node budget.
 
 use super::tree::{FLAG_KEY, Kind, Node, Span, TapeBuilder, Tree};
-use super::{LoadError, Limits};
+use super::{Limits, LoadError};
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -23,13 +22,19 @@ pub(crate) fn parse(text: Arc<str>, start: usize, limits: &Limits) -> Result<Tre
     let mut parser = Parser::new_from_str(body);
     while let Some(event) = parser.next_event() {
         let (event, span) = event.map_err(|e| scan_error(&e, &offsets, &text))?;
-        let span = Span::new(offsets.byte(span.start.index()), offsets.byte(span.end.index()));
+        let span = Span::new(
+            offsets.byte(span.start.index()),
+            offsets.byte(span.end.index()),
+        );
         if builder.event(event, span)? {
             break;
         }
     }
     if builder.tape.nodes.is_empty() {
-        return Err(LoadError::syntax("the file is empty: no YAML document".into(), Span::new(start, start)));
+        return Err(LoadError::syntax(
+            "the file is empty: no YAML document".into(),
+            Span::new(start, start),
+        ));
     }
     let TapeBuilder { nodes, arena, .. } = builder.tape;
     Ok(Tree::new(text, nodes, arena))
@@ -75,7 +80,8 @@ impl Builder<'_> {
                 let is_mapping = matches!(event, Event::MappingStart(..));
                 if self.at_key() {
                     return Err(LoadError::syntax(
-                        "a mapping key that is itself a mapping or sequence is not supported".into(),
+                        "a mapping key that is itself a mapping or sequence is not supported"
+                            .into(),
                         span,
                     ));
                 }
@@ -85,7 +91,11 @@ impl Builder<'_> {
                         span,
                     ));
                 }
-                let kind = if is_mapping { Kind::Mapping } else { Kind::Sequence };
+                let kind = if is_mapping {
+                    Kind::Mapping
+                } else {
+                    Kind::Sequence
+                };
                 self.tape.open_container(kind, span.start as usize);
                 self.expecting_key.push(is_mapping);
                 self.remember_anchor(anchor);
@@ -100,7 +110,11 @@ impl Builder<'_> {
                     span.end as usize
                 } else {
                     let last = self.tape.nodes.len() - 1;
-                    if last == index { start } else { self.tape.last_end().unwrap_or(0) as usize }
+                    if last == index {
+                        start
+                    } else {
+                        self.tape.last_end().unwrap_or(0) as usize
+                    }
                 };
                 self.expecting_key.pop();
                 if let Some(dup) = self.tape.close_container(end.max(start), self.text) {
@@ -143,7 +157,7 @@ impl Builder<'_> {
         }
     }
 
-    fn push_scalar(&mut self, kind: Kind, span: Span, value: &Cow<'_, str>, key: bool) {
+    fn push_scalar(&mut self, kind: Kind, span: Span, value: &str, key: bool) {
         match source_offset(self.text, value) {
             Some(at) => self.tape.push_scalar(kind, span, at, value.len(), key),
             None => self.tape.push_owned_scalar(kind, span, value, key),
@@ -155,7 +169,10 @@ impl Builder<'_> {
         let unknown = || LoadError::syntax("alias to an unknown anchor".into(), span);
         let source = *self.anchors.get(&anchor).ok_or_else(unknown)? as usize;
         if self.tape.open.iter().any(|&i| i as usize == source) {
-            return Err(LoadError::syntax("an alias inside the node it refers to (recursive alias)".into(), span));
+            return Err(LoadError::syntax(
+                "an alias inside the node it refers to (recursive alias)".into(),
+                span,
+            ));
         }
         let end = self.tape.nodes[source].next as usize;
         let count = end - source;
@@ -171,7 +188,10 @@ impl Builder<'_> {
         self.alias_budget -= count;
         let is_key = self.at_key();
         if is_key && self.tape.nodes[source].kind != Kind::String {
-            return Err(LoadError::syntax("an alias used as a key must refer to a string".into(), span));
+            return Err(LoadError::syntax(
+                "an alias used as a key must refer to a string".into(),
+                span,
+            ));
         }
         let base = self.tape.nodes.len() as u32;
         let parent = self.tape.parent();
@@ -197,9 +217,9 @@ impl Builder<'_> {
     }
 }
 
-/// The byte offset of `value` inside `text` when the parser borrowed it from the source.
-fn source_offset(text: &str, value: &Cow<'_, str>) -> Option<usize> {
-    let Cow::Borrowed(slice) = value else { return None };
+/// The byte offset of `slice` inside `text` when the parser borrowed it from the source
+/// (an owned, decoded value lives elsewhere in memory).
+fn source_offset(text: &str, slice: &str) -> Option<usize> {
     let base = text.as_ptr() as usize;
     let at = (slice.as_ptr() as usize).checked_sub(base)?;
     (at + slice.len() <= text.len()).then_some(at)
@@ -248,7 +268,10 @@ fn is_core_number(value: &str) -> bool {
 fn scan_error(e: &ScanError, offsets: &CharOffsets<'_>, text: &str) -> LoadError {
     let at = offsets.byte(e.marker().index()).min(text.len());
     let end = super::json::floor_char_boundary(text, (at + 1).min(text.len()));
-    LoadError::syntax(format!("invalid YAML: {}", e.info()), Span::new(at, end.max(at)))
+    LoadError::syntax(
+        format!("invalid YAML: {}", e.info()),
+        Span::new(at, end.max(at)),
+    )
 }
 
 /// Converts the parser's character indices to byte offsets in the whole file.
@@ -265,14 +288,22 @@ impl<'a> CharOffsets<'a> {
     fn new(body: &'a str, base: usize) -> Self {
         let bytes = body.as_bytes();
         if body.is_ascii() {
-            return CharOffsets { base, checkpoints: Vec::new(), bytes };
+            return CharOffsets {
+                base,
+                checkpoints: Vec::new(),
+                bytes,
+            };
         }
         let checkpoints = body
             .char_indices()
             .step_by(STRIDE)
             .map(|(i, _)| i as u32)
             .collect();
-        CharOffsets { base, checkpoints, bytes }
+        CharOffsets {
+            base,
+            checkpoints,
+            bytes,
+        }
     }
 
     fn byte(&self, char_index: usize) -> usize {
@@ -384,6 +415,10 @@ mod tests {
         assert!(error("a: 1\na: 2\n").message.contains("duplicate key `a`"));
         assert!(error("a: [1, 2\n").message.contains("invalid YAML"));
         assert!(error("").message.contains("empty"));
-        assert!(error("a: 1\n---\nb: 2\n").message.contains("second YAML document"));
+        assert!(
+            error("a: 1\n---\nb: 2\n")
+                .message
+                .contains("second YAML document")
+        );
     }
 }

@@ -48,12 +48,17 @@ impl<'d> Api<'d> {
         Ok(Api {
             docs,
             version,
-            root: NodeRef { file, node: NodeId::ROOT },
+            root: NodeRef {
+                file,
+                node: NodeId::ROOT,
+            },
         })
     }
 
     pub fn tree(&self, at: NodeRef) -> &'d Tree {
-        self.docs.tree(at.file).expect("views only hold nodes of parsed files")
+        self.docs
+            .tree(at.file)
+            .expect("views only hold nodes of parsed files")
     }
 
     pub fn kind(&self, at: NodeRef) -> Kind {
@@ -74,7 +79,10 @@ impl<'d> Api<'d> {
 
     /// The value at `key` of a mapping (not dereferenced).
     pub fn get(&self, map: NodeRef, key: &str) -> Option<NodeRef> {
-        self.tree(map).get(map.node, key).map(|node| NodeRef { file: map.file, node })
+        self.tree(map).get(map.node, key).map(|node| NodeRef {
+            file: map.file,
+            node,
+        })
     }
 
     /// The value at `key` of a mapping, following a `$ref` if it is one.
@@ -96,16 +104,24 @@ impl<'d> Api<'d> {
 
     pub fn items(&self, seq: NodeRef) -> impl Iterator<Item = NodeRef> + 'd {
         let file = seq.file;
-        self.tree(seq).items(seq.node).map(move |node| NodeRef { file, node })
+        self.tree(seq)
+            .items(seq.node)
+            .map(move |node| NodeRef { file, node })
     }
 
     /// The key of a mapping value, or the node itself: what a finding should underline.
     pub fn report_node(&self, at: NodeRef) -> NodeRef {
-        NodeRef { file: at.file, node: self.tree(at).report_node(at.node) }
+        NodeRef {
+            file: at.file,
+            node: self.tree(at).report_node(at.node),
+        }
     }
 
     pub fn key_of(&self, at: NodeRef) -> Option<NodeRef> {
-        self.tree(at).key_of(at.node).map(|node| NodeRef { file: at.file, node })
+        self.tree(at).key_of(at.node).map(|node| NodeRef {
+            file: at.file,
+            node,
+        })
     }
 
     pub fn as_bool(&self, at: NodeRef) -> Option<bool> {
@@ -128,7 +144,9 @@ fn detect_version(tree: &Tree) -> Result<Version, VersionError> {
     if !tree.is_mapping(root) {
         return Err(not_openapi(Some(tree.span(root))));
     }
-    let field = tree.get_entry(root, "openapi").or_else(|| tree.get_entry(root, "swagger"));
+    let field = tree
+        .get_entry(root, "openapi")
+        .or_else(|| tree.get_entry(root, "swagger"));
     let Some((key, value)) = field else {
         let start = tree.span(root).start as usize;
         return Err(not_openapi(Some(Span::new(start, start))));
@@ -142,7 +160,9 @@ fn detect_version(tree: &Tree) -> Result<Version, VersionError> {
     };
     version.ok_or_else(|| VersionError {
         id: "unsupported-version",
-        message: format!("unsupported version `{text}`: errlint reads Swagger 2.0 and OpenAPI 3.0.x and 3.1.x"),
+        message: format!(
+            "unsupported version `{text}`: errlint reads Swagger 2.0 and OpenAPI 3.0.x and 3.1.x"
+        ),
         span: Some(tree.span(value)),
         help: "check the version field; OpenAPI 3.2 and later are not supported yet".into(),
     })

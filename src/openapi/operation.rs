@@ -70,6 +70,8 @@ pub struct Media<'d> {
     /// The media type key (3.x); `None` in 2.0, where the type comes from `produces`.
     pub key: Option<NodeRef>,
     pub schema: Option<SchemaUse>,
+    /// A `schema` is written, even if its `$ref` did not resolve (that is reported at load).
+    pub schema_declared: bool,
     /// Literal example values: `example`, `examples.*.value` (3.x) or `examples.<type>` (2.0).
     pub examples: Vec<NodeRef>,
 }
@@ -119,6 +121,11 @@ pub struct Response<'d> {
 }
 
 impl Response<'_> {
+    /// True when some JSON media type writes a schema, resolved or not.
+    pub fn declares_json_schema(&self) -> bool {
+        self.media.iter().any(|m| m.is_json() && m.schema_declared)
+    }
+
     /// The JSON media types that declare a schema.
     pub fn json_schemas(&self) -> impl Iterator<Item = (&Media<'_>, SchemaUse)> {
         self.media
@@ -128,7 +135,9 @@ impl Response<'_> {
     }
 
     pub fn header(&self, name: &str) -> Option<&Header<'_>> {
-        self.headers.iter().find(|h| h.name.eq_ignore_ascii_case(name))
+        self.headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case(name))
     }
 }
 
@@ -164,13 +173,23 @@ impl<'d> Api<'d> {
     pub fn operations(&self) -> Vec<Operation<'d>> {
         let mut out = Vec::new();
         for (section, webhook) in [("paths", false), ("webhooks", true)] {
-            let Some(paths) = self.get(self.root, section) else { continue };
+            let Some(paths) = self.get(self.root, section) else {
+                continue;
+            };
             for (path_key, item) in self.entries(paths) {
-                let Some(path) = self.scalar(path_key) else { continue };
-                let Some(item) = self.deref(item).filter(|i| self.is_mapping(*i)) else { continue };
+                let Some(path) = self.scalar(path_key) else {
+                    continue;
+                };
+                let Some(item) = self.deref(item).filter(|i| self.is_mapping(*i)) else {
+                    continue;
+                };
                 for (method_key, op) in self.entries(item) {
-                    let Some(method) = self.scalar(method_key).and_then(Method::parse) else { continue };
-                    let Some(op) = self.deref(op).filter(|o| self.is_mapping(*o)) else { continue };
+                    let Some(method) = self.scalar(method_key).and_then(Method::parse) else {
+                        continue;
+                    };
+                    let Some(op) = self.deref(op).filter(|o| self.is_mapping(*o)) else {
+                        continue;
+                    };
                     out.push(self.operation(path, webhook, item, method, method_key, op));
                 }
             }
@@ -204,8 +223,14 @@ impl<'d> Api<'d> {
         }
         let (responses_key, responses) = match self.tree(node).get_entry(node.node, "responses") {
             Some((k, v)) => {
-                let key = NodeRef { file: node.file, node: k };
-                let value = NodeRef { file: node.file, node: v };
+                let key = NodeRef {
+                    file: node.file,
+                    node: k,
+                };
+                let value = NodeRef {
+                    file: node.file,
+                    node: v,
+                };
                 (Some(key), self.responses(value, node))
             }
             None => (None, Vec::new()),
@@ -230,7 +255,12 @@ impl<'d> Api<'d> {
     fn effective_parameters(&self, path_item: NodeRef, op: NodeRef) -> Vec<NodeRef> {
         let resolved = |owner: NodeRef| -> Vec<NodeRef> {
             self.get(owner, "parameters")
-                .map(|seq| self.items(seq).filter_map(|p| self.deref(p)).filter(|p| self.is_mapping(*p)).collect())
+                .map(|seq| {
+                    self.items(seq)
+                        .filter_map(|p| self.deref(p))
+                        .filter(|p| self.is_mapping(*p))
+                        .collect()
+                })
                 .unwrap_or_default()
         };
         let identity = |p: &NodeRef| {
@@ -249,14 +279,19 @@ impl<'d> Api<'d> {
     }
 
     fn auth(&self, op: NodeRef) -> Auth {
-        let security = self.get(op, "security").or_else(|| self.get(self.root, "security"));
+        let security = self
+            .get(op, "security")
+            .or_else(|| self.get(self.root, "security"));
         let Some(security) = security.filter(|s| self.kind(*s) == Kind::Sequence) else {
             return Auth::None;
         };
         let alternatives: Vec<NodeRef> = self.items(security).collect();
         if alternatives.is_empty() {
             Auth::None
-        } else if alternatives.iter().any(|a| self.tree(*a).child_count(a.node) == 0) {
+        } else if alternatives
+            .iter()
+            .any(|a| self.tree(*a).child_count(a.node) == 0)
+        {
             Auth::Optional
         } else {
             Auth::Required
@@ -298,17 +333,25 @@ impl<'d> Api<'d> {
         if self.version != Version::Swagger2 {
             return Vec::new();
         }
-        let list = self.get(op, "produces").or_else(|| self.get(self.root, "produces"));
-        let types: Vec<&'d str> = list.map(|l| self.items(l).filter_map(|i| self.str(i)).collect()).unwrap_or_default();
+        let list = self
+            .get(op, "produces")
+            .or_else(|| self.get(self.root, "produces"));
+        let types: Vec<&'d str> = list
+            .map(|l| self.items(l).filter_map(|i| self.str(i)).collect())
+            .unwrap_or_default();
         // Without `produces`, 2.0 tooling assumes JSON.
-        if types.is_empty() { vec!["application/json"] } else { types }
+        if types.is_empty() {
+            vec!["application/json"]
+        } else {
+            types
+        }
     }
 
     fn media(&self, response: NodeRef, produces: &[&'d str]) -> (Vec<Media<'d>>, Option<NodeRef>) {
         if self.version == Version::Swagger2 {
             let schema = self.schema_use(response, "schema");
             let examples = self.get(response, "examples");
-            let media = match schema {
+            let media = match self.get(response, "schema") {
                 None => Vec::new(),
                 Some(_) => produces
                     .iter()
@@ -316,23 +359,34 @@ impl<'d> Api<'d> {
                         name,
                         key: None,
                         schema,
-                        examples: examples.and_then(|e| self.get(e, name)).into_iter().collect(),
+                        schema_declared: true,
+                        examples: examples
+                            .and_then(|e| self.get(e, name))
+                            .into_iter()
+                            .collect(),
                     })
                     .collect(),
             };
             return (media, None);
         }
-        let Some((content_key, content)) = self.tree(response).get_entry(response.node, "content") else {
+        let Some((content_key, content)) = self.tree(response).get_entry(response.node, "content")
+        else {
             return (Vec::new(), None);
         };
-        let content = NodeRef { file: response.file, node: content };
+        let content = NodeRef {
+            file: response.file,
+            node: content,
+        };
         let media = self
             .entries(content)
             .filter_map(|(key, value)| {
                 let name = self.scalar(key)?;
                 let value = self.deref(value).filter(|v| self.is_mapping(*v));
                 let schema = value.and_then(|v| self.schema_use(v, "schema"));
-                let mut examples: Vec<NodeRef> = value.and_then(|v| self.get(v, "example")).into_iter().collect();
+                let mut examples: Vec<NodeRef> = value
+                    .and_then(|v| self.get(v, "example"))
+                    .into_iter()
+                    .collect();
                 if let Some(named) = value.and_then(|v| self.get(v, "examples")) {
                     examples.extend(
                         self.entries(named)
@@ -340,10 +394,23 @@ impl<'d> Api<'d> {
                             .filter_map(|e| self.get(e, "value")),
                     );
                 }
-                Some(Media { name, key: Some(key), schema, examples })
+                let schema_declared = value.is_some_and(|v| self.get(v, "schema").is_some());
+                Some(Media {
+                    name,
+                    key: Some(key),
+                    schema,
+                    schema_declared,
+                    examples,
+                })
             })
             .collect();
-        (media, Some(NodeRef { file: response.file, node: content_key }))
+        (
+            media,
+            Some(NodeRef {
+                file: response.file,
+                node: content_key,
+            }),
+        )
     }
 
     fn schema_use(&self, owner: NodeRef, key: &str) -> Option<SchemaUse> {
@@ -353,9 +420,16 @@ impl<'d> Api<'d> {
     }
 
     fn headers(&self, response: NodeRef) -> Vec<Header<'d>> {
-        let Some(headers) = self.get(response, "headers") else { return Vec::new() };
+        let Some(headers) = self.get(response, "headers") else {
+            return Vec::new();
+        };
         self.entries(headers)
-            .filter_map(|(key, _)| Some(Header { name: self.scalar(key)?, key }))
+            .filter_map(|(key, _)| {
+                Some(Header {
+                    name: self.scalar(key)?,
+                    key,
+                })
+            })
             .collect()
     }
 

@@ -17,7 +17,10 @@ struct Visited {
 
 impl Default for Visited {
     fn default() -> Self {
-        Visited { path: Vec::new(), budget: MAX_VISITS }
+        Visited {
+            path: Vec::new(),
+            budget: MAX_VISITS,
+        }
     }
 }
 
@@ -90,7 +93,8 @@ impl Types {
 
     /// Integer or number, and not string.
     pub fn is_numeric(self) -> bool {
-        (self.contains(Types::INTEGER) || self.contains(Types::NUMBER)) && !self.contains(Types::STRING)
+        (self.contains(Types::INTEGER) || self.contains(Types::NUMBER))
+            && !self.contains(Types::STRING)
     }
 
     pub fn describe(self) -> String {
@@ -103,8 +107,16 @@ impl Types {
             (Types::ARRAY, "array"),
             (Types::NULL, "null"),
         ];
-        let parts: Vec<&str> = names.iter().filter(|(t, _)| self.contains(*t)).map(|(_, n)| *n).collect();
-        if parts.is_empty() { "untyped".into() } else { parts.join(" or ") }
+        let parts: Vec<&str> = names
+            .iter()
+            .filter(|(t, _)| self.contains(*t))
+            .map(|(_, n)| *n)
+            .collect();
+        if parts.is_empty() {
+            "untyped".into()
+        } else {
+            parts.join(" or ")
+        }
     }
 }
 
@@ -128,11 +140,20 @@ impl FieldPath {
         let segments = text
             .split('.')
             .map(|s| match s.strip_suffix("[]") {
-                Some(name) => Segment { name: name.to_string(), each_item: true },
-                None => Segment { name: s.to_string(), each_item: false },
+                Some(name) => Segment {
+                    name: name.to_string(),
+                    each_item: true,
+                },
+                None => Segment {
+                    name: s.to_string(),
+                    each_item: false,
+                },
             })
             .collect();
-        FieldPath { text: text.to_string(), segments }
+        FieldPath {
+            text: text.to_string(),
+            segments,
+        }
     }
 }
 
@@ -144,15 +165,28 @@ impl<'d> Api<'d> {
 
     fn property_in(&self, schema: NodeRef, name: &str, visited: &mut Visited) -> Option<Field> {
         let schema = self.deref(schema).filter(|s| self.is_mapping(*s))?;
-        visited.visit(schema, |visited| self.declared_property(schema, name, visited))?
+        visited.visit(schema, |visited| {
+            self.declared_property(schema, name, visited)
+        })?
     }
 
-    fn declared_property(&self, schema: NodeRef, name: &str, visited: &mut Visited) -> Option<Field> {
+    fn declared_property(
+        &self,
+        schema: NodeRef,
+        name: &str,
+        visited: &mut Visited,
+    ) -> Option<Field> {
         let mut found = self.get(schema, "properties").and_then(|props| {
             let (key, value) = self.tree(props).get_entry(props.node, name)?;
             Some(Field {
-                key: NodeRef { file: props.file, node: key },
-                schema: self.deref(NodeRef { file: props.file, node: value }),
+                key: NodeRef {
+                    file: props.file,
+                    node: key,
+                },
+                schema: self.deref(NodeRef {
+                    file: props.file,
+                    node: value,
+                }),
                 required: false,
             })
         });
@@ -231,7 +265,10 @@ impl<'d> Api<'d> {
             } else {
                 match next {
                     Some(s) => s,
-                    None => return result.filter(|_| segment == path.segments.last().expect("non-empty")),
+                    None => {
+                        return result
+                            .filter(|_| segment == path.segments.last().expect("non-empty"));
+                    }
                 }
             };
         }
@@ -274,7 +311,13 @@ impl<'d> Api<'d> {
             for value in values {
                 types = types.union(match self.kind(value) {
                     Kind::String => Types::STRING,
-                    Kind::Number if self.scalar(value).is_some_and(|v| !v.contains(['.', 'e', 'E'])) => Types::INTEGER,
+                    Kind::Number
+                        if self
+                            .scalar(value)
+                            .is_some_and(|v| !v.contains(['.', 'e', 'E'])) =>
+                    {
+                        Types::INTEGER
+                    }
                     Kind::Number => Types::NUMBER,
                     Kind::Bool => Types::BOOLEAN,
                     Kind::Null => Types::NULL,
@@ -320,7 +363,13 @@ mod tests {
         let api = Api::new(&docs).unwrap();
         let tree = docs.tree(docs.root()).unwrap();
         let node = tree.lookup(["components", "schemas", "E"]).unwrap();
-        check(&api, NodeRef { file: docs.root(), node });
+        check(
+            &api,
+            NodeRef {
+                file: docs.root(),
+                node,
+            },
+        );
         let _ = NodeId::ROOT;
     }
 
@@ -372,7 +421,9 @@ mod tests {
 
     #[test]
     fn diamond_composition_is_bounded() {
-        let mut yaml = String::from("    E: {allOf: [{$ref: '#/components/schemas/S1'}, {$ref: '#/components/schemas/S1'}]}\n");
+        let mut yaml = String::from(
+            "    E: {allOf: [{$ref: '#/components/schemas/S1'}, {$ref: '#/components/schemas/S1'}]}\n",
+        );
         for i in 1..40 {
             yaml.push_str(&format!(
                 "    S{i}: {{allOf: [{{$ref: '#/components/schemas/S{n}'}}, {{$ref: '#/components/schemas/S{n}'}}]}}\n",
@@ -389,8 +440,11 @@ mod tests {
 
     #[test]
     fn recursive_all_of_terminates() {
-        with_schema("    E: {allOf: [{$ref: '#/components/schemas/E'}]}\n", |api, e| {
-            assert_eq!(api.property(e, "code"), None);
-        });
+        with_schema(
+            "    E: {allOf: [{$ref: '#/components/schemas/E'}]}\n",
+            |api, e| {
+                assert_eq!(api.property(e, "code"), None);
+            },
+        );
     }
 }

@@ -18,7 +18,9 @@ impl StatusKey {
         match bytes {
             b"default" => StatusKey::Default,
             [d @ b'1'..=b'5', b'X', b'X'] => StatusKey::Range(d - b'0'),
-            [a, b, c] if a.is_ascii_digit() && b.is_ascii_digit() && c.is_ascii_digit() && *a != b'0' => {
+            [a, b, c]
+                if a.is_ascii_digit() && b.is_ascii_digit() && c.is_ascii_digit() && *a != b'0' =>
+            {
                 StatusKey::Code(key.parse().unwrap_or(0))
             }
             _ => StatusKey::Invalid,

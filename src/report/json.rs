@@ -1,7 +1,7 @@
 //! The JSON report: `{"version":1,"findings":[…],"summary":{…}}`, stable field order.
 
-use crate::finding::{Location, Sources};
 use crate::Outcome;
+use crate::finding::{Location, Sources};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -74,7 +74,13 @@ pub fn render(outcome: &Outcome) -> String {
                     .iter()
                     .map(|r| {
                         let (line, column, _, _) = position(sources, &r.location);
-                        Related { file: &r.location.file, pointer: &r.location.pointer, line, column, message: &r.message }
+                        Related {
+                            file: &r.location.file,
+                            pointer: &r.location.pointer,
+                            line,
+                            column,
+                            message: &r.message,
+                        }
                     })
                     .collect(),
                 related_omitted: f.related_omitted,
@@ -82,7 +88,15 @@ pub fn render(outcome: &Outcome) -> String {
         })
         .collect();
     let s = outcome.summary();
-    let report = Report { version: 1, findings, summary: Summary { errors: s.errors, warnings: s.warnings, files: s.files } };
+    let report = Report {
+        version: 1,
+        findings,
+        summary: Summary {
+            errors: s.errors,
+            warnings: s.warnings,
+            files: s.files,
+        },
+    };
     let mut out = serde_json::to_string_pretty(&report).unwrap_or_default();
     out.push('\n');
     out

@@ -44,7 +44,11 @@ pub struct RenderOptions {
 impl RenderOptions {
     /// No colour, fixed width: byte-identical everywhere, for files, pipes and snapshots.
     pub fn plain(format: Format) -> Self {
-        RenderOptions { format, color: false, width: 100 }
+        RenderOptions {
+            format,
+            color: false,
+            width: 100,
+        }
     }
 }
 
@@ -61,7 +65,11 @@ pub fn render(outcome: &Outcome, options: &RenderOptions) -> String {
 pub fn summary_line(outcome: &Outcome) -> String {
     let s = outcome.summary();
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    let mut line = format!("{}, {}", plural(s.errors, "error"), plural(s.warnings, "warning"));
+    let mut line = format!(
+        "{}, {}",
+        plural(s.errors, "error"),
+        plural(s.warnings, "warning")
+    );
     if s.infos > 0 {
         line.push_str(&format!(", {}", plural(s.infos, "info")));
     }

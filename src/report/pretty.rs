@@ -3,11 +3,11 @@
 //! window around the span, so a 13 MB line never reaches the terminal.
 
 use super::RenderOptions;
-use crate::finding::{Finding, Location, Severity, Sources};
 use crate::Outcome;
+use crate::finding::{Finding, Location, Severity, Sources};
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode,
-    SourceSpan, SpanContents,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 use std::fmt;
 
@@ -17,17 +17,25 @@ const MAX_LINE: usize = 120;
 const WINDOW_BEFORE: usize = 40;
 
 pub fn render(outcome: &Outcome, options: &RenderOptions) -> String {
-    let theme = if options.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let theme = if options.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(options.width)
         .with_links(false)
-        .with_context_lines(0);
+        .with_context_lines(0)
+        .with_show_related_as_nested(true);
     let mut out = String::new();
     for finding in &outcome.findings {
         let diagnostic = FindingDiagnostic::new(finding, &outcome.sources);
         if handler.render_report(&mut out, &diagnostic).is_err() {
             // A frame that cannot be drawn still gets its line.
-            out.push_str(&format!("{}[{}]: {}\n", finding.severity, finding.rule, finding.message));
+            out.push_str(&format!(
+                "{}[{}]: {}\n",
+                finding.severity, finding.rule, finding.message
+            ));
         }
         out.push('\n');
     }
@@ -76,7 +84,12 @@ fn excerpt(sources: &Sources, location: &Location) -> Option<(Excerpt, SourceSpa
         (range.start, range.end)
     } else {
         let from = floor_boundary(text, start.saturating_sub(WINDOW_BEFORE).max(range.start));
-        let to = floor_boundary(text, (from + MAX_LINE).max(span_end.min(from + 2 * MAX_LINE)).min(range.end));
+        let to = floor_boundary(
+            text,
+            (from + MAX_LINE)
+                .max(span_end.min(from + 2 * MAX_LINE))
+                .min(range.end),
+        );
         (from, to)
     };
     let prefix = if from > range.start { "…" } else { "" };
@@ -85,7 +98,12 @@ fn excerpt(sources: &Sources, location: &Location) -> Option<(Excerpt, SourceSpa
     let excerpt_text = format!("{prefix}{body}{suffix}");
     let offset = prefix.len() + start.saturating_sub(from).min(body.len());
     let length = span_end.min(to).saturating_sub(start);
-    let excerpt = Excerpt { name: location.file.to_string(), text: excerpt_text, line: line - 1, column: column - 1 };
+    let excerpt = Excerpt {
+        name: location.file.to_string(),
+        text: excerpt_text,
+        line: line - 1,
+        column: column - 1,
+    };
     Some((excerpt, SourceSpan::new(offset.into(), length)))
 }
 
@@ -113,7 +131,10 @@ impl FindingDiagnostic {
         let (source, labels) = match framed {
             Some((excerpt, span)) => {
                 let label = finding.note.clone().or_else(|| finding.label.clone());
-                (Some(excerpt), vec![LabeledSpan::new_primary_with_span(label, span)])
+                (
+                    Some(excerpt),
+                    vec![LabeledSpan::new_primary_with_span(label, span)],
+                )
             }
             None => (None, Vec::new()),
         };
@@ -127,7 +148,9 @@ impl FindingDiagnostic {
         }
         let message = match (&finding.location, &finding.operation) {
             (None, _) => format!("{}: {}", finding.file, finding.message),
-            (Some(_), Some(op)) if finding.related.is_empty() && !finding.message.contains(op.as_str()) => {
+            (Some(_), Some(op))
+                if finding.related.is_empty() && !finding.message.contains(op.as_str()) =>
+            {
                 format!("{} — {op}", finding.message)
             }
             _ => finding.message.clone(),
@@ -182,7 +205,9 @@ impl Diagnostic for FindingDiagnostic {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -190,11 +215,14 @@ impl Diagnostic for FindingDiagnostic {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        (!self.labels.is_empty()).then(|| Box::new(self.labels.iter().cloned()) as Box<dyn Iterator<Item = LabeledSpan>>)
+        (!self.labels.is_empty())
+            .then(|| Box::new(self.labels.iter().cloned()) as Box<dyn Iterator<Item = LabeledSpan>>)
     }
 
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
-        (!self.related.is_empty())
-            .then(|| Box::new(self.related.iter().map(|r| r as &dyn Diagnostic)) as Box<dyn Iterator<Item = &dyn Diagnostic>>)
+        (!self.related.is_empty()).then(|| {
+            Box::new(self.related.iter().map(|r| r as &dyn Diagnostic))
+                as Box<dyn Iterator<Item = &dyn Diagnostic>>
+        })
     }
 }
