@@ -2,8 +2,8 @@
 //! and a second run gives byte-identical output. Skipped, with a message, when the corpus is
 //! absent.
 
-use errlint::report::{render, Format, RenderOptions};
-use errlint::{lint_path, Options};
+use errlint::report::{Format, RenderOptions, render};
+use errlint::{Options, lint_path};
 use std::path::PathBuf;
 
 const DOCUMENTS: &[&str] = &[
@@ -34,8 +34,14 @@ fn real_documents_lint_deterministically() {
         let first = lint_path(&path, &Options::default());
         let code = first.exit_code(false);
         let first_json = render(&first, &RenderOptions::plain(Format::Json));
-        assert!(code == 0 || code == 1, "{name}: exit code {code}\n{first_json}");
-        let second = render(&lint_path(&path, &Options::default()), &RenderOptions::plain(Format::Json));
+        assert!(
+            code == 0 || code == 1,
+            "{name}: exit code {code}\n{first_json}"
+        );
+        let second = render(
+            &lint_path(&path, &Options::default()),
+            &RenderOptions::plain(Format::Json),
+        );
         assert!(first_json == second, "{name}: two runs differ");
     }
 }
@@ -48,7 +54,16 @@ fn json_and_yaml_twins_give_the_same_findings() {
         let mut rows: Vec<(String, String, String)> = outcome
             .findings
             .iter()
-            .map(|f| (f.rule.to_string(), f.location.as_ref().map(|l| l.pointer.clone()).unwrap_or_default(), f.message.clone()))
+            .map(|f| {
+                (
+                    f.rule.to_string(),
+                    f.location
+                        .as_ref()
+                        .map(|l| l.pointer.clone())
+                        .unwrap_or_default(),
+                    f.message.clone(),
+                )
+            })
             .collect();
         rows.sort();
         rows
