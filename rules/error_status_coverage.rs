@@ -93,7 +93,11 @@ impl Rule for ErrorStatusCoverage {
             .iter()
             .map(|(s, why)| format!("{s}: {why}"))
             .collect();
-        let message = format!("{} documents no {} response", op.name(), join_or(&statuses));
+        let message = format!(
+            "{} lacks error responses: {}",
+            op.name(),
+            statuses.join(", ")
+        );
         let at = op.responses_key.unwrap_or(op.method_key);
         let report = Report::new(at, message)
             .help(format!(
@@ -102,15 +106,6 @@ impl Rule for ErrorStatusCoverage {
             ))
             .operation(op);
         cx.report(report);
-    }
-}
-
-fn join_or(items: &[&str]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => (*one).to_string(),
-        [first, second] => format!("{first} or {second}"),
-        [init @ .., last] => format!("{}, or {last}", init.join(", ")),
     }
 }
 
@@ -128,7 +123,7 @@ mod tests {
             lines(&findings, yaml),
             vec![(
                 7,
-                "PUT /users/{id} documents no 401, 404, 400 or 422, or 5xx response".into()
+                "PUT /users/{id} lacks error responses: 401, 404, 400 or 422, 5xx".into()
             )]
         );
         assert!(
@@ -153,8 +148,8 @@ mod tests {
         assert_eq!(
             found,
             vec![
-                (5, "GET /a/{id} documents no 404 response".into()),
-                (9, "GET /b documents no 5xx response".into()),
+                (5, "GET /a/{id} lacks error responses: 404".into()),
+                (9, "GET /b lacks error responses: 5xx".into()),
             ]
         );
     }
@@ -164,7 +159,7 @@ mod tests {
         let yaml = "swagger: '2.0'\nsecurity: [{key: []}, {}]\npaths:\n  /search:\n    get:\n      parameters: [{name: q, in: query, required: true, type: string}]\n      responses:\n        '500': {description: x}\n";
         assert_eq!(
             lines(&lint_with(RULE, yaml), yaml),
-            vec![(7, "GET /search documents no 400 or 422 response".into())]
+            vec![(7, "GET /search lacks error responses: 400 or 422".into())]
         );
     }
 }

@@ -46,6 +46,9 @@ pub struct Options {
     /// Per-rule severity overrides; `None` turns a rule off.
     pub severities: HashMap<String, Option<Severity>>,
     pub limits: Limits,
+    /// Folders outside the linted tree that `$ref`s may read. The linted tree is the current
+    /// folder when the document is inside it, otherwise the document's own folder.
+    pub external_roots: Vec<PathBuf>,
 }
 
 /// The result of linting one or more documents.
@@ -117,6 +120,7 @@ pub fn lint_text(name: &str, text: &str, options: &Options) -> Outcome {
 fn load_options(options: &Options) -> LoadOptions {
     LoadOptions {
         limits: options.limits.clone(),
+        external_roots: options.external_roots.clone(),
     }
 }
 

@@ -76,6 +76,8 @@ pub struct Problem {
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
     pub limits: Limits,
+    /// Folders outside the linted tree that `$ref`s may read (`--allow-external-refs`).
+    pub external_roots: Vec<PathBuf>,
 }
 
 /// Why a reference text does not resolve; reported at every place that writes it.
@@ -112,12 +114,15 @@ pub struct DocumentSet {
     refs: HashMap<NodeRef, Target>,
     by_path: HashMap<PathBuf, FileId>,
     options: LoadOptions,
+    /// Canonical folders whose files `$ref`s may read: the linted tree and the allowed ones.
+    roots: Vec<PathBuf>,
 }
 
 impl DocumentSet {
     /// Loads a document from disk, then every file its `$ref`s reach.
     pub fn load_path(path: &Path, name: String, options: LoadOptions) -> Self {
         let mut set = DocumentSet::empty(options);
+        set.roots.extend(linted_tree(path));
         let id = set.read_file(path, name);
         set.resolve_all(id);
         set
@@ -131,6 +136,8 @@ impl DocumentSet {
         options: LoadOptions,
     ) -> Self {
         let mut set = DocumentSet::empty(options);
+        set.roots
+            .extend(base_dir.and_then(|d| std::fs::canonicalize(d).ok()));
         let path = base_dir.map(|d| d.join(&name));
         let id = set.add_file(name, path, text.as_bytes().to_vec());
         set.resolve_all(id);
@@ -138,13 +145,23 @@ impl DocumentSet {
     }
 
     fn empty(options: LoadOptions) -> Self {
+        let roots = options
+            .external_roots
+            .iter()
+            .filter_map(|r| std::fs::canonicalize(r).ok())
+            .collect();
         DocumentSet {
             files: Vec::new(),
             problems: Vec::new(),
             refs: HashMap::new(),
             by_path: HashMap::new(),
             options,
+            roots,
         }
+    }
+
+    fn inside_roots(&self, path: &Path) -> bool {
+        self.roots.iter().any(|root| path.starts_with(root))
     }
 
     pub fn root(&self) -> FileId {
@@ -344,7 +361,20 @@ impl DocumentSet {
             Some((l, f)) => (l, Some(f)),
             None => (reference, None),
         };
+        let file_url_path;
+        let mut location = location;
         if let Some(scheme) = url_scheme(location) {
+            if scheme == "file" {
+                // `file:///abs/path`: an absolute path, subject to the same tree check.
+                file_url_path = location[5..].trim_start_matches("//").to_string();
+                location = if file_url_path.starts_with('/') {
+                    &file_url_path
+                } else {
+                    "/"
+                };
+                let target = self.referenced_file(file, location, queue)?;
+                return self.lookup_in(target, reference, fragment);
+            }
             return Err(if matches!(scheme.as_str(), "http" | "https") {
                 RefFailure::new(
                     ProblemKind::RemoteRef,
@@ -368,6 +398,17 @@ impl DocumentSet {
         } else {
             self.referenced_file(file, location, queue)?
         };
+        self.lookup_in(target_file, reference, fragment)
+    }
+
+    /// Follows the fragment of `reference` inside a loaded file.
+    fn lookup_in(
+        &self,
+        target_file: FileId,
+        reference: &str,
+        fragment: Option<&str>,
+    ) -> Result<NodeRef, RefFailure> {
+        let location = reference.split('#').next().unwrap_or("");
         let Some(target_tree) = self.tree(target_file) else {
             // The file's own problem is reported where it is.
             return Err(RefFailure::new(
@@ -416,18 +457,38 @@ impl DocumentSet {
             ));
         };
         let path = base.join(&decoded);
-        if let Some(&id) = self.by_path.get(&canonical(&path)) {
-            return Ok(id);
+        let outside = || {
+            RefFailure::new(
+                ProblemKind::UnresolvedRef,
+                format!("`{location}` is outside the linted tree, so it is not read"),
+                Some(
+                    "lint from a folder that contains it, or allow its folder with `--allow-external-refs DIR`",
+                ),
+            )
+        };
+        // Decide on the path as written before touching the file system, so that nothing
+        // outside the tree is even probed; then again on the real path, for symlinks.
+        let written = normalize(&canonical(base).join(&decoded));
+        if !self.inside_roots(&written) {
+            return Err(outside());
         }
-        if !path.is_file() {
-            let reason = if path.exists() {
-                "it is not a file"
-            } else {
-                "no such file"
-            };
+        let Ok(real) = std::fs::canonicalize(&path) else {
             return Err(RefFailure::new(
                 ProblemKind::UnresolvedRef,
-                format!("cannot read `{location}`: {reason}"),
+                format!("cannot read `{location}`: no such file"),
+                None,
+            ));
+        };
+        if !self.inside_roots(&real) {
+            return Err(outside());
+        }
+        if let Some(&id) = self.by_path.get(&real) {
+            return Ok(id);
+        }
+        if !real.is_file() {
+            return Err(RefFailure::new(
+                ProblemKind::UnresolvedRef,
+                format!("cannot read `{location}`: it is not a file"),
                 None,
             ));
         }
@@ -574,6 +635,17 @@ fn percent_decode_path(location: &str) -> String {
     .ok()
     .and_then(|mut t| t.pop())
     .unwrap_or_else(|| location.to_string())
+}
+
+/// The tree a document may reference into: the current folder when the document is inside
+/// it, otherwise the document's own folder.
+fn linted_tree(document: &Path) -> Option<PathBuf> {
+    let document = std::fs::canonicalize(document).ok()?;
+    let folder = document.parent()?.to_path_buf();
+    match std::env::current_dir().and_then(std::fs::canonicalize) {
+        Ok(cwd) if document.starts_with(&cwd) => Some(cwd),
+        _ => Some(folder),
+    }
 }
 
 fn canonical(path: &Path) -> PathBuf {
