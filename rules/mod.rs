@@ -13,6 +13,7 @@ mod error_shape_consistent;
 mod error_status_coverage;
 mod error_status_known;
 mod no_429_when_unlimited;
+mod ref_siblings_ignored;
 mod retry_after_on_429;
 mod retry_after_scope;
 
@@ -82,6 +83,7 @@ pub const ALL: &[&RuleMeta] = &[
     &retry_after_on_429::RetryAfterOn429::META,
     &no_429_when_unlimited::No429WhenUnlimited::META,
     &error_shape_consistent::ErrorShapeConsistent::META,
+    &ref_siblings_ignored::RefSiblingsIgnored::META,
 ];
 
 /// Fresh instances of every rule, for one lint run.
@@ -95,6 +97,7 @@ pub fn instantiate() -> Vec<Box<dyn Rule>> {
         Box::new(retry_after_on_429::RetryAfterOn429::default()),
         Box::new(no_429_when_unlimited::No429WhenUnlimited::default()),
         Box::new(error_shape_consistent::ErrorShapeConsistent::default()),
+        Box::new(ref_siblings_ignored::RefSiblingsIgnored::default()),
     ]
 }
 

@@ -4,7 +4,7 @@
 
 use crate::document::{DocumentSet, FileId, NodeRef};
 use crate::finding::{Finding, Location, Related, Severity};
-use crate::openapi::{Api, Operation, Response, SchemaUse};
+use crate::openapi::{Api, Operation, Response, SchemaUse, StructureError};
 use crate::rules::error_body::BodyFacts;
 use crate::rules::{Rule, RuleMeta};
 use std::collections::HashMap;
@@ -172,6 +172,10 @@ pub fn run(api: &Api<'_>, mut rules: Vec<Box<dyn Rule>>, severities: &Severities
         };
         rule.finish(&mut cx);
     }
+    let structure = api
+        .take_structure_errors()
+        .into_iter()
+        .map(|e| structure_finding(api.docs, e));
     let severity = |rule: &RuleMeta| {
         severities
             .get(rule.id)
@@ -185,7 +189,29 @@ pub fn run(api: &Api<'_>, mut rules: Vec<Box<dyn Rule>>, severities: &Severities
             let level = severity(p.rule);
             materialize(api.docs, p, level)
         })
+        .chain(structure)
         .collect()
+}
+
+/// A node of the wrong kind: the document is not valid OpenAPI there (exit code 2), but the
+/// rest of it was linted.
+fn structure_finding(docs: &DocumentSet, error: StructureError) -> Finding {
+    Finding {
+        rule: "invalid-structure",
+        severity: Severity::Error,
+        message: error.message,
+        help: Some(
+            "fix the document's structure; see the OpenAPI specification for this object".into(),
+        ),
+        location: Some(location(docs, error.at)),
+        label: None,
+        note: None,
+        operation: None,
+        related: Vec::new(),
+        related_omitted: 0,
+        fatal: true,
+        file: file_name(docs, error.at.file),
+    }
 }
 
 /// The report name and pointer of a node.

@@ -100,11 +100,17 @@ pub fn lint_path(path: &Path, options: &Options) -> Outcome {
     lint_documents(&docs, options)
 }
 
-/// Lints several documents; the findings come back in one deterministic order.
+/// Lints several documents in parallel; the findings come back in one deterministic order,
+/// whatever the number of threads.
 pub fn lint_paths(paths: &[PathBuf], options: &Options) -> Outcome {
+    use rayon::prelude::*;
+    let outcomes: Vec<Outcome> = paths
+        .par_iter()
+        .map(|path| lint_path(path, options))
+        .collect();
     let mut all = Outcome::default();
-    for path in paths {
-        all.merge(lint_path(path, options));
+    for outcome in outcomes {
+        all.merge(outcome);
     }
     all.sort();
     all

@@ -28,6 +28,19 @@ struct Cli {
     #[arg(long = "rule", value_name = "RULE=LEVEL")]
     rules: Vec<String>,
 
+    /// Let `$ref`s read files in DIR, outside the linted tree (the current folder, or the
+    /// document's folder when it lies outside the current one). Repeatable.
+    #[arg(long = "allow-external-refs", value_name = "DIR")]
+    allow_external_refs: Vec<PathBuf>,
+
+    /// Refuse files larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = errlint::Limits::default().max_file_bytes)]
+    max_file_size: u64,
+
+    /// Lint files on this many threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+
     /// When to use colours in the pretty format.
     #[arg(long, default_value = "auto", value_parser = ["auto", "always", "never"])]
     color: String,
@@ -47,7 +60,22 @@ fn main() -> ExitCode {
             }
         }
     }
-    let outcome = errlint::lint_paths(&cli.files, &options);
+    options.external_roots = cli.allow_external_refs.clone();
+    options.limits.max_file_bytes = cli.max_file_size;
+    let lint = || errlint::lint_paths(&cli.files, &options);
+    let outcome = match cli.threads {
+        Some(n) => match rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build()
+        {
+            Ok(pool) => pool.install(lint),
+            Err(e) => {
+                eprintln!("error: cannot start {n} threads: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        None => lint(),
+    };
     let format = Format::parse(&cli.format).unwrap_or(Format::Pretty);
     let color = match cli.color.as_str() {
         "always" => true,

@@ -1,6 +1,7 @@
 //! The document layer: source files, the span tape for YAML and JSON, RFC 6901 pointers and
 //! `$ref` resolution across files. It knows nothing of OpenAPI or rules.
 
+pub mod check;
 mod json;
 pub mod lines;
 pub mod pointer;
@@ -109,9 +110,23 @@ pub fn decode(bytes: Vec<u8>) -> (Arc<str>, Result<usize, LoadError>) {
 /// Detects the format from the content (never the file name) and parses it.
 pub fn parse(text: Arc<str>, start: usize, limits: &Limits) -> Result<(Tree, Format), LoadError> {
     let first = text[start..].bytes().find(|b| !b.is_ascii_whitespace());
-    if matches!(first, Some(b'{' | b'[')) {
-        json::parse(text, start, limits).map(|t| (t, Format::Json))
+    let format = if matches!(first, Some(b'{' | b'[')) {
+        Format::Json
     } else {
-        yaml::parse(text, start, limits).map(|t| (t, Format::Yaml))
+        Format::Yaml
+    };
+    parse_as(text, start, format, limits).map(|t| (t, format))
+}
+
+/// Parses text in a given format, from byte `start` (past a byte order mark).
+pub fn parse_as(
+    text: Arc<str>,
+    start: usize,
+    format: Format,
+    limits: &Limits,
+) -> Result<Tree, LoadError> {
+    match format {
+        Format::Json => json::parse(text, start, limits),
+        Format::Yaml => yaml::parse(text, start, limits),
     }
 }

@@ -36,13 +36,18 @@ impl std::fmt::Display for PointerError {
     }
 }
 
-/// Splits a `$ref` fragment (the part after `#`) into unescaped reference tokens.
+/// Splits a `$ref` fragment (the part after `#`, a URI fragment) into unescaped reference
+/// tokens: percent-decoding first, then RFC 6901.
 pub fn parse_fragment(fragment: &str) -> Result<Vec<String>, PointerError> {
-    let decoded = percent_decode(fragment)?;
-    if decoded.is_empty() {
+    parse_pointer(&percent_decode(fragment)?)
+}
+
+/// Splits a plain JSON pointer (as errlint reports them: no percent-encoding) into tokens.
+pub fn parse_pointer(pointer: &str) -> Result<Vec<String>, PointerError> {
+    if pointer.is_empty() {
         return Ok(Vec::new());
     }
-    let Some(rest) = decoded.strip_prefix('/') else {
+    let Some(rest) = pointer.strip_prefix('/') else {
         return Err(PointerError::NotAPointer);
     };
     rest.split('/').map(unescape).collect()
@@ -125,6 +130,19 @@ mod tests {
         assert_eq!(
             parse_fragment("/a%zz"),
             Err(PointerError::BadPercentEncoding)
+        );
+    }
+
+    #[test]
+    fn reported_pointers_are_not_percent_encoded() {
+        // Found by fuzzing: a key with `%` must round-trip through the plain pointer.
+        assert_eq!(
+            parse_pointer("/paths/~1p%ap").unwrap(),
+            vec!["paths", "/p%ap"]
+        );
+        assert_eq!(
+            parse_fragment("/paths/~1p%25ap").unwrap(),
+            vec!["paths", "/p%ap"]
         );
     }
 

@@ -196,6 +196,11 @@ impl DocumentSet {
         }
     }
 
+    /// Every Reference Object that was followed, in no particular order.
+    pub fn reference_objects_followed(&self) -> impl Iterator<Item = NodeRef> + '_ {
+        self.refs.keys().copied()
+    }
+
     /// True when `at` is a Reference Object that resolved.
     pub fn is_ref(&self, at: NodeRef) -> bool {
         self.tree(at.file).is_some_and(|t| t.has_ref(at.node)) && self.refs.contains_key(&at)
@@ -236,7 +241,14 @@ impl DocumentSet {
         let parsed =
             start.and_then(|start| super::parse(text.clone(), start, &self.options.limits));
         match parsed {
-            Ok((tree, format)) => self.push_file(name, path, text, Some((tree, format))),
+            Ok((mut tree, format)) => {
+                let notes = std::mem::take(&mut tree.notes);
+                let id = self.push_file(name, path, text, Some((tree, format)));
+                for note in notes {
+                    self.push_load_error(id, note);
+                }
+                id
+            }
             Err(error) => {
                 let id = self.push_file(name, path, text, None);
                 self.push_load_error(id, error);

@@ -83,11 +83,18 @@ pub struct Tree {
     text: Arc<str>,
     pub(crate) nodes: Vec<Node>,
     pub(crate) arena: String,
+    /// Problems the front-end worked around (a key that is a mapping); reported at load.
+    pub(crate) notes: Vec<super::LoadError>,
 }
 
 impl Tree {
     pub(crate) fn new(text: Arc<str>, nodes: Vec<Node>, arena: String) -> Self {
-        Tree { text, nodes, arena }
+        Tree {
+            text,
+            nodes,
+            arena,
+            notes: Vec::new(),
+        }
     }
 
     pub fn text(&self) -> &str {

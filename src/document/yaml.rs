@@ -18,6 +18,8 @@ pub(crate) fn parse(text: Arc<str>, start: usize, limits: &Limits) -> Result<Tre
         alias_budget: limits.max_alias_nodes,
         limits,
         documents: 0,
+        complex_key: None,
+        notes: Vec::new(),
     };
     let mut parser = Parser::new_from_str(body);
     while let Some(event) = parser.next_event() {
@@ -36,8 +38,11 @@ pub(crate) fn parse(text: Arc<str>, start: usize, limits: &Limits) -> Result<Tre
             Span::new(start, start),
         ));
     }
+    let notes = std::mem::take(&mut builder.notes);
     let TapeBuilder { nodes, arena, .. } = builder.tape;
-    Ok(Tree::new(text, nodes, arena))
+    let mut tree = Tree::new(text, nodes, arena);
+    tree.notes = notes;
+    Ok(tree)
 }
 
 struct Builder<'a> {
@@ -49,11 +54,19 @@ struct Builder<'a> {
     alias_budget: usize,
     limits: &'a Limits,
     documents: usize,
+    /// Inside a key that is a mapping or a list: where it starts, and how deep we are in it.
+    complex_key: Option<(usize, usize)>,
+    /// Problems that do not stop the parse.
+    notes: Vec<LoadError>,
 }
 
 impl Builder<'_> {
     /// Handles one event; returns true at the end of the stream.
     fn event(&mut self, event: Event<'_>, span: Span) -> Result<bool, LoadError> {
+        if self.complex_key.is_some() {
+            self.inside_complex_key(&event, span);
+            return Ok(false);
+        }
         match event {
             Event::StreamEnd => return Ok(true),
             Event::DocumentStart(_) => {
@@ -79,11 +92,8 @@ impl Builder<'_> {
             Event::MappingStart(anchor, _) | Event::SequenceStart(anchor, _) => {
                 let is_mapping = matches!(event, Event::MappingStart(..));
                 if self.at_key() {
-                    return Err(LoadError::syntax(
-                        "a mapping key that is itself a mapping or sequence is not supported"
-                            .into(),
-                        span,
-                    ));
+                    self.complex_key = Some((span.start as usize, 1));
+                    return Ok(false);
                 }
                 if self.tape.open.len() >= self.limits.max_depth {
                     return Err(LoadError::syntax(
@@ -126,6 +136,33 @@ impl Builder<'_> {
             Event::Nothing | Event::StreamStart | Event::DocumentEnd => {}
         }
         Ok(false)
+    }
+
+    /// Skips the events of a key that is a mapping or a list; at its end, stands its source
+    /// text in as a string key, so the rest of the document is still read.
+    fn inside_complex_key(&mut self, event: &Event<'_>, span: Span) {
+        let Some((start, depth)) = self.complex_key else {
+            return;
+        };
+        let depth = match event {
+            Event::MappingStart(..) | Event::SequenceStart(..) => depth + 1,
+            Event::MappingEnd | Event::SequenceEnd => depth - 1,
+            _ => depth,
+        };
+        if depth > 0 {
+            self.complex_key = Some((start, depth));
+            return;
+        }
+        self.complex_key = None;
+        let key_span = Span::new(start, (span.end as usize).max(start));
+        self.notes.push(LoadError::syntax(
+            "a key that is a mapping or a list: OpenAPI keys are strings (read here as its source text)".into(),
+            key_span,
+        ));
+        let text = self.text[key_span.range()].to_string();
+        self.tape
+            .push_owned_scalar(Kind::String, key_span, &text, true);
+        self.after_node();
     }
 
     fn at_key(&self) -> bool {

@@ -27,11 +27,21 @@ pub struct VersionError {
     pub help: String,
 }
 
+/// A node of the wrong kind where OpenAPI expects a mapping or a list (`paths` as a list, a
+/// response that is a string, a `$ref` that leads to a scalar).
+#[derive(Debug, Clone)]
+pub struct StructureError {
+    pub at: NodeRef,
+    pub message: String,
+}
+
 /// An OpenAPI document: the root file of a [`DocumentSet`] and its version.
 pub struct Api<'d> {
     pub docs: &'d DocumentSet,
     pub version: Version,
     pub root: NodeRef,
+    /// Found while building views; the rest of the document is still linted.
+    structure_errors: std::cell::RefCell<Vec<StructureError>>,
 }
 
 impl<'d> Api<'d> {
@@ -52,6 +62,7 @@ impl<'d> Api<'d> {
                 file,
                 node: NodeId::ROOT,
             },
+            structure_errors: Default::default(),
         })
     }
 
@@ -130,6 +141,71 @@ impl<'d> Api<'d> {
 
     pub fn root_file(&self) -> FileId {
         self.root.file
+    }
+
+    /// The structure errors found so far, each once.
+    pub fn take_structure_errors(&self) -> Vec<StructureError> {
+        let mut errors = std::mem::take(&mut *self.structure_errors.borrow_mut());
+        errors.sort_by_key(|e| e.at);
+        errors.dedup_by(|a, b| a.at == b.at && a.message == b.message);
+        errors
+    }
+
+    /// Keys beside `$ref` in 2.0 and 3.0, where the specification says they are ignored: one
+    /// per Reference Object, at its first such key. Extensions (`x-…`) are left alone.
+    pub fn ignored_ref_siblings(&self) -> Vec<StructureError> {
+        if self.version == Version::OpenApi31 {
+            return Vec::new();
+        }
+        let mut found: Vec<StructureError> = self
+            .docs
+            .reference_objects_followed()
+            .filter_map(|reference| {
+                let (key, _) = self.entries(reference).find(|(k, _)| {
+                    self.scalar(*k).is_some_and(|name| name != "$ref" && !name.starts_with("x-"))
+                })?;
+                let name = self.scalar(key).unwrap_or_default();
+                Some(StructureError {
+                    at: key,
+                    message: format!("`{name}` beside `$ref` is ignored: a Reference Object has no other fields before OpenAPI 3.1"),
+                })
+            })
+            .collect();
+        found.sort_by_key(|e| e.at);
+        found
+    }
+
+    /// `site` dereferenced, when it is (or leads to) a node of `kind`; otherwise a structure
+    /// error naming `what` was expected. An unresolved `$ref` was reported at load.
+    pub fn expect(&self, site: NodeRef, kind: Kind, what: &str) -> Option<NodeRef> {
+        let target = self.deref(site)?;
+        let found = self.kind(target);
+        if found == kind {
+            return Some(target);
+        }
+        let found_name = kind_name(found);
+        let (at, message) = match self.get(site, "$ref").filter(|_| target != site) {
+            Some(reference) => (
+                reference,
+                format!("this `$ref` leads to {found_name}, not {what}"),
+            ),
+            None => (site, format!("{what} is expected here, not {found_name}")),
+        };
+        self.structure_errors
+            .borrow_mut()
+            .push(StructureError { at, message });
+        None
+    }
+}
+
+fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Null => "null",
+        Kind::Bool => "a boolean",
+        Kind::Number => "a number",
+        Kind::String => "a string",
+        Kind::Mapping => "a mapping",
+        Kind::Sequence => "a list",
     }
 }
 

@@ -176,18 +176,26 @@ impl<'d> Api<'d> {
             let Some(paths) = self.get(self.root, section) else {
                 continue;
             };
+            let what = format!("a mapping of `{section}`");
+            let Some(paths) = self.expect(paths, Kind::Mapping, &what) else {
+                continue;
+            };
             for (path_key, item) in self.entries(paths) {
                 let Some(path) = self.scalar(path_key) else {
                     continue;
                 };
-                let Some(item) = self.deref(item).filter(|i| self.is_mapping(*i)) else {
+                if path.starts_with("x-") {
+                    continue;
+                }
+                let Some(item) = self.expect(item, Kind::Mapping, "a Path Item (a mapping)") else {
                     continue;
                 };
                 for (method_key, op) in self.entries(item) {
                     let Some(method) = self.scalar(method_key).and_then(Method::parse) else {
                         continue;
                     };
-                    let Some(op) = self.deref(op).filter(|o| self.is_mapping(*o)) else {
+                    let Some(op) = self.expect(op, Kind::Mapping, "an Operation (a mapping)")
+                    else {
                         continue;
                     };
                     out.push(self.operation(path, webhook, item, method, method_key, op));
@@ -231,7 +239,11 @@ impl<'d> Api<'d> {
                     file: node.file,
                     node: v,
                 };
-                (Some(key), self.responses(value, node))
+                let responses = self
+                    .expect(value, Kind::Mapping, "a Responses mapping")
+                    .map(|r| self.responses(r, node))
+                    .unwrap_or_default();
+                (Some(key), responses)
             }
             None => (None, Vec::new()),
         };
@@ -306,7 +318,7 @@ impl<'d> Api<'d> {
                 if status_text.starts_with("x-") {
                     return None;
                 }
-                let node = self.deref(site).filter(|n| self.is_mapping(*n));
+                let node = self.expect(site, Kind::Mapping, "a Response (a mapping)");
                 let shared = node.is_some_and(|n| n != site);
                 let (media, content_key) = match node {
                     Some(n) => self.media(n, &produces),

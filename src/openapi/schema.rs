@@ -7,6 +7,8 @@ use crate::document::{Kind, NodeRef};
 
 /// Schemas one question may visit: composition beyond this is treated as opaque.
 const MAX_VISITS: usize = 4_096;
+/// Composition nested deeper than this is treated as opaque, which bounds the stack.
+const MAX_NESTING: usize = 64;
 
 /// The schemas on the current composition path (so recursion never loops) and a budget of
 /// visits for one question (so diamond-shaped composition cannot blow up).
@@ -27,7 +29,7 @@ impl Default for Visited {
 impl Visited {
     /// Runs `inside` for `schema` unless it is already on the path or the budget is spent.
     fn visit<T>(&mut self, schema: NodeRef, inside: impl FnOnce(&mut Self) -> T) -> Option<T> {
-        if self.budget == 0 || self.path.contains(&schema) {
+        if self.budget == 0 || self.path.len() >= MAX_NESTING || self.path.contains(&schema) {
             return None;
         }
         self.budget -= 1;
