@@ -84,3 +84,93 @@ fn json_and_yaml_twins_give_the_same_findings() {
         summary("oai-petstore-separate-yaml.2.0.multi/spec/swagger.yaml")
     );
 }
+
+/// Every root document of the corpus (multi-file folders by their root file).
+fn all_documents(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.is_file()
+                && matches!(
+                    p.extension().and_then(|e| e.to_str()),
+                    Some("json" | "yaml")
+                )
+        })
+        .collect();
+    out.extend(
+        [
+            "digitalocean-public-v2.3.0.multi/DigitalOcean-public.v2.yaml",
+            "oai-petstore-separate-json.2.0.multi/spec/swagger.json",
+            "oai-petstore-separate-yaml.2.0.multi/spec/swagger.yaml",
+        ]
+        .iter()
+        .map(|p| dir.join(p)),
+    );
+    out.sort();
+    out
+}
+
+/// Runs the binary on the whole corpus; a run that takes minutes is a hang, not a result.
+fn sweep(dir: &std::path::Path, extra: &[&str]) -> (i32, Vec<u8>) {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_errlint"))
+        .args(["--format", "json", "--allow-external-refs"])
+        .arg(dir)
+        .args(extra)
+        .args(all_documents(dir))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run errlint");
+    let stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut { stdout }, &mut bytes).unwrap();
+        bytes
+    });
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(600) {
+            child.kill().unwrap();
+            panic!("errlint did not finish the corpus in 10 minutes");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (status.code().unwrap_or(-1), reader.join().unwrap())
+}
+
+/// No corpus document is broken: none may make errlint exit 2. The whole corpus gives the
+/// same bytes on one thread and on many, and run to run.
+#[test]
+fn corpus_sweep_is_clean_and_deterministic() {
+    let Some(dir) = corpus() else { return };
+    let (code, parallel) = sweep(&dir, &[]);
+    let report: serde_json::Value = serde_json::from_slice(&parallel).expect("JSON report");
+    let fatal: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            let rule = f["rule"].as_str().unwrap();
+            !errlint::rules::ALL.iter().any(|r| r.id == rule) && rule != "remote-ref"
+        })
+        .collect();
+    assert!(
+        fatal.is_empty(),
+        "document problems in the corpus: {fatal:#?}"
+    );
+    assert_eq!(code, 1, "the corpus has error findings");
+    assert_eq!(report["summary"]["files"], all_documents(&dir).len());
+    let (_, single) = sweep(&dir, &["--threads", "1"]);
+    assert!(parallel == single, "--threads 1 and the default differ");
+    let (_, again) = sweep(&dir, &[]);
+    assert!(parallel == again, "two runs differ");
+}

@@ -459,7 +459,20 @@ impl DocumentSet {
         queue: &mut Vec<FileId>,
     ) -> Result<FileId, RefFailure> {
         let decoded = percent_decode_path(location);
-        let Some(base) = self.file(from).path.as_ref().and_then(|p| p.parent()) else {
+        let Some(base) = self
+            .file(from)
+            .path
+            .as_ref()
+            .and_then(|p| p.parent())
+            .map(|p| {
+                // `openapi.yaml` has the parent ``: the current folder.
+                if p.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    p
+                }
+            })
+        else {
             return Err(RefFailure::new(
                 ProblemKind::UnresolvedRef,
                 format!(

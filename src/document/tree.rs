@@ -1,6 +1,7 @@
 //! The span tape: one flat array of nodes in document order, shared by the JSON and YAML
 //! front-ends. Every key and value keeps its byte span; nothing here knows about OpenAPI.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// A byte range `start..end` in one source file.
@@ -85,7 +86,13 @@ pub struct Tree {
     pub(crate) arena: String,
     /// Problems the front-end worked around (a key that is a mapping); reported at load.
     pub(crate) notes: Vec<super::LoadError>,
+    /// Key lookup for large mappings, built on first use: `components/schemas` with thousands
+    /// of entries must not be scanned once per `$ref`.
+    large_maps: std::sync::OnceLock<HashMap<u32, HashMap<Box<str>, u32>>>,
 }
+
+/// Mappings with more entries than this are looked up through a hash index.
+const INDEXED_MAP_SIZE: u32 = 32;
 
 impl Tree {
     pub(crate) fn new(text: Arc<str>, nodes: Vec<Node>, arena: String) -> Self {
@@ -94,6 +101,7 @@ impl Tree {
             nodes,
             arena,
             notes: Vec::new(),
+            large_maps: std::sync::OnceLock::new(),
         }
     }
 
@@ -221,8 +229,29 @@ impl Tree {
 
     /// The `(key, value)` entry for `key` in a mapping.
     pub fn get_entry(&self, map: NodeId, key: &str) -> Option<(NodeId, NodeId)> {
+        let node = self.node(map);
+        if node.kind == Kind::Mapping && node.a > INDEXED_MAP_SIZE {
+            let index = self.large_maps.get_or_init(|| self.index_large_maps());
+            let key_node = *index.get(&map.0)?.get(key)?;
+            return Some((NodeId(key_node), NodeId(key_node + 1)));
+        }
         self.entries(map)
             .find(|&(k, _)| self.scalar(k) == Some(key))
+    }
+
+    fn index_large_maps(&self) -> HashMap<u32, HashMap<Box<str>, u32>> {
+        let mut index = HashMap::new();
+        for (i, node) in self.nodes.iter().enumerate() {
+            if node.kind == Kind::Mapping && node.a > INDEXED_MAP_SIZE {
+                let id = NodeId(i as u32);
+                let keys = self
+                    .entries(id)
+                    .filter_map(|(k, _)| Some((Box::from(self.scalar(k)?), k.0)))
+                    .collect();
+                index.insert(id.0, keys);
+            }
+        }
+        index
     }
 
     /// The key node that owns a mapping value, if `id` is one.
