@@ -1,46 +1,24 @@
 //! What the error rules need to know about an error body schema, computed once per schema
-//! (however many responses use it) and shared by every rule.
+//! (however many responses use it) and shared by every rule. Where to look comes from the
+//! contract (`envelope.code`, `retry.fields`).
 
+use crate::config::{CodeType, Contract};
 use crate::document::NodeRef;
 use crate::openapi::Api;
-use crate::openapi::schema::{Field, FieldPath, Types};
+use crate::openapi::schema::{Field, Types};
 use std::collections::HashMap;
 use std::rc::Rc;
-use std::sync::LazyLock;
-
-/// Where a stable machine-readable code may live, in order of preference.
-pub const CODE_LOCATIONS: &[&str] = &["code", "error.code", "error_code", "errors[].code"];
-/// RFC 9457: in `application/problem+json`, the `type` URI is the stable code.
-pub const PROBLEM_CODE_LOCATION: &str = "type";
-/// Body fields that tell a client when to retry.
-pub const RETRY_FIELDS: &[&str] = &[
-    "retry_after",
-    "retryAfter",
-    "error.retry_after",
-    "error.retryAfter",
-];
-
-static CODE_PATHS: LazyLock<Vec<FieldPath>> =
-    LazyLock::new(|| CODE_LOCATIONS.iter().map(|p| FieldPath::parse(p)).collect());
-static PROBLEM_PATHS: LazyLock<Vec<FieldPath>> = LazyLock::new(|| {
-    std::iter::once(PROBLEM_CODE_LOCATION)
-        .chain(CODE_LOCATIONS.iter().copied())
-        .map(FieldPath::parse)
-        .collect()
-});
-static RETRY_PATHS: LazyLock<Vec<FieldPath>> =
-    LazyLock::new(|| RETRY_FIELDS.iter().map(|p| FieldPath::parse(p)).collect());
 
 /// What the body says about its machine-readable code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Code {
-    /// Required and string-typed at `path`.
-    Stable { path: &'static str, field: Field },
+    /// Required, with the contract's type, at `path`.
+    Stable { path: String, field: Field },
     /// Declared but optional.
-    Optional { path: &'static str, field: Field },
-    /// Declared (required or not) with a non-string type.
-    NotString {
-        path: &'static str,
+    Optional { path: String, field: Field },
+    /// Declared (required or not) with another type than the contract's.
+    WrongType {
+        path: String,
         field: Field,
         types: Types,
     },
@@ -50,11 +28,20 @@ pub enum Code {
 
 impl Code {
     /// The code location the body uses, whether or not it is stable.
-    pub fn location(&self) -> Option<&'static str> {
+    pub fn location(&self) -> Option<&str> {
         match self {
             Code::Stable { path, .. }
             | Code::Optional { path, .. }
-            | Code::NotString { path, .. } => Some(path),
+            | Code::WrongType { path, .. } => Some(path),
+            Code::Missing => None,
+        }
+    }
+
+    pub fn field(&self) -> Option<&Field> {
+        match self {
+            Code::Stable { field, .. }
+            | Code::Optional { field, .. }
+            | Code::WrongType { field, .. } => Some(field),
             Code::Missing => None,
         }
     }
@@ -65,52 +52,72 @@ impl Code {
 pub struct ErrorBody {
     pub code: Code,
     /// The first retry field the body declares (`retry_after`, `retryAfter`, …).
-    pub retry_field: Option<(&'static str, Field)>,
+    pub retry_field: Option<(String, Field)>,
 }
 
-/// The cache: one entry per schema (and per media kind, as problem+json reads `type`).
+/// The cache: one entry per schema (and per media kind, as problem+json has its own path).
 #[derive(Default)]
 pub struct BodyFacts {
     cache: HashMap<(NodeRef, bool), Rc<ErrorBody>>,
 }
 
 impl BodyFacts {
-    pub fn get(&mut self, api: &Api<'_>, schema: NodeRef, problem_json: bool) -> Rc<ErrorBody> {
+    pub fn get(
+        &mut self,
+        api: &Api<'_>,
+        contract: &Contract,
+        schema: NodeRef,
+        problem_json: bool,
+    ) -> Rc<ErrorBody> {
         self.cache
             .entry((schema, problem_json))
-            .or_insert_with(|| Rc::new(analyse(api, schema, problem_json)))
+            .or_insert_with(|| Rc::new(analyse(api, contract, schema, problem_json)))
             .clone()
     }
 }
 
-fn analyse(api: &Api<'_>, schema: NodeRef, problem_json: bool) -> ErrorBody {
-    let paths: &[FieldPath] = if problem_json {
-        &PROBLEM_PATHS
-    } else {
-        &CODE_PATHS
-    };
+/// The places a code may live, in preference order, for a body of this kind.
+pub fn code_locations(
+    contract: &Contract,
+    problem_json: bool,
+) -> Vec<&crate::openapi::schema::FieldPath> {
+    let problem = problem_json.then_some(&contract.problem_code_path);
+    problem
+        .into_iter()
+        .chain(contract.code_paths.iter())
+        .collect()
+}
+
+fn has_expected_type(contract: &Contract, types: Types) -> bool {
+    match contract.code_type {
+        CodeType::String => types.is_string(),
+        CodeType::Integer => types.is_numeric(),
+    }
+}
+
+fn analyse(api: &Api<'_>, contract: &Contract, schema: NodeRef, problem_json: bool) -> ErrorBody {
     let mut first_declared: Option<Code> = None;
     let mut code = Code::Missing;
-    for path in paths {
+    for path in code_locations(contract, problem_json) {
         let Some(field) = api.field(schema, path) else {
             continue;
         };
-        let name = static_name(&path.text);
+        let name = path.text.clone();
         let types = field.schema.map(|s| api.types(s)).unwrap_or_default();
-        let verdict = if !types.is_string() && !types.is_empty() {
-            Code::NotString {
+        // In problem+json the `type` member is always a string, whatever the contract says.
+        let expected = if problem_json && path == &contract.problem_code_path {
+            types.is_string()
+        } else {
+            has_expected_type(contract, types)
+        };
+        let verdict = if !expected {
+            Code::WrongType {
                 path: name,
                 field,
                 types,
             }
         } else if !field.required {
             Code::Optional { path: name, field }
-        } else if types.is_empty() {
-            Code::NotString {
-                path: name,
-                field,
-                types,
-            }
         } else {
             Code::Stable { path: name, field }
         };
@@ -123,25 +130,23 @@ fn analyse(api: &Api<'_>, schema: NodeRef, problem_json: bool) -> ErrorBody {
     if code == Code::Missing {
         code = first_declared.unwrap_or(Code::Missing);
     }
-    let retry_field = RETRY_PATHS
+    let retry_field = contract
+        .retry_fields
         .iter()
-        .find_map(|p| api.field(schema, p).map(|f| (static_name(&p.text), f)));
+        .find_map(|p| api.field(schema, p).map(|f| (p.text.clone(), f)));
     ErrorBody { code, retry_field }
 }
 
-/// The `'static` spelling of a known location, so facts can be shared without allocation.
-fn static_name(text: &str) -> &'static str {
-    std::iter::once(PROBLEM_CODE_LOCATION)
-        .chain(CODE_LOCATIONS.iter().copied())
-        .chain(RETRY_FIELDS.iter().copied())
-        .find(|p| *p == text)
-        .unwrap_or("code")
-}
-
-/// Finds a retry field in a literal example value: at the top level or inside `error`.
-pub fn example_retry_key(api: &Api<'_>, example: NodeRef) -> Option<NodeRef> {
+/// Finds a retry field in a literal example value: the contract's retry fields, by their last
+/// segment, at the top level or inside `error`.
+pub fn example_retry_key(api: &Api<'_>, contract: &Contract, example: NodeRef) -> Option<NodeRef> {
+    let names: Vec<&str> = contract
+        .retry_fields
+        .iter()
+        .filter_map(|p| p.segments.last().map(|s| s.name.as_str()))
+        .collect();
     let direct = |map: NodeRef| {
-        ["retry_after", "retryAfter"]
+        names
             .iter()
             .find_map(|name| api.tree(map).get_entry(map.node, name))
             .map(|(k, _)| NodeRef {

@@ -1,7 +1,8 @@
 //! `error-code-present`: the error body exposes a stable, required, string error code.
 
-use super::error_body::{CODE_LOCATIONS, Code};
+use super::error_body::{Code, code_locations};
 use super::{Rule, declare_rule, rule_meta};
+use crate::config::CodeType;
 use crate::engine::{Context, Report};
 use crate::openapi::{Method, Operation, Response};
 
@@ -10,6 +11,8 @@ declare_rule! {
     /// The schema of every JSON error body (4xx, 5xx, `default`) has a machine-readable code:
     /// a property that is **required** and **string-typed** at one of `code`, `error.code`,
     /// `error_code` or `errors[].code`; in `application/problem+json`, `type` (RFC 9457).
+    /// The profile sets where (`envelope.code.path`, `problem_path`) and which type
+    /// (`envelope.code.type`: `integer` for APIs whose code echoes the HTTP status).
     /// Fields are found through `$ref`, `allOf` (merged) and `oneOf`/`anyOf` (only when every
     /// branch has them).
     ///
@@ -55,21 +58,26 @@ impl Rule for ErrorCodePresent {
             return;
         }
         for (media, schema) in response.json_schemas() {
-            let body = cx
-                .bodies
-                .get(cx.api, schema.target, media.is_problem_json());
+            let problem = media.is_problem_json();
+            let body = cx.bodies.get(cx.api, cx.contract, schema.target, problem);
+            let wanted = match cx.contract.code_type {
+                CodeType::String => "string",
+                CodeType::Integer => "integer",
+            };
             let (at, message, help) = match &body.code {
                 Code::Stable { .. } => continue,
                 Code::Missing => {
-                    let candidates = if media.is_problem_json() {
-                        "`type`".to_string()
-                    } else {
-                        format!("`{}`", CODE_LOCATIONS.join("`, `"))
-                    };
+                    let candidates: Vec<&str> = code_locations(cx.contract, problem)
+                        .iter()
+                        .map(|p| p.text.as_str())
+                        .collect();
                     (
                         cx.api.report_node(schema.target),
                         "error body has no machine-readable code".to_string(),
-                        format!("add a required string property at one of {candidates}"),
+                        format!(
+                            "add a required {wanted} property at one of `{}`",
+                            candidates.join("`, `")
+                        ),
                     )
                 }
                 Code::Optional { path, field } => (
@@ -80,18 +88,23 @@ impl Rule for ErrorCodePresent {
                         path.rsplit('.').next().unwrap_or(path)
                     ),
                 ),
-                Code::NotString { path, field, types } if types.is_numeric() => (
+                Code::WrongType { path, field, types }
+                    if cx.contract.code_type == CodeType::String && types.is_numeric() =>
+                {
+                    (
+                        field.key,
+                        format!(
+                            "error code `{path}` is {}: an echo of the HTTP status is not a stable code",
+                            types.describe()
+                        ),
+                        "make it a string with a fixed set of values, such as `NOT_FOUND`"
+                            .to_string(),
+                    )
+                }
+                Code::WrongType { path, field, types } => (
                     field.key,
-                    format!(
-                        "error code `{path}` is {}: an echo of the HTTP status is not a stable code",
-                        types.describe()
-                    ),
-                    "make it a string with a fixed set of values, such as `NOT_FOUND`".to_string(),
-                ),
-                Code::NotString { path, field, types } => (
-                    field.key,
-                    format!("error code `{path}` is {}, not a string", types.describe()),
-                    "declare it as `type: string`".to_string(),
+                    format!("error code `{path}` is {}, not {wanted}", types.describe()),
+                    format!("declare it as `type: {wanted}`, as this contract's code is"),
                 ),
             };
             let report = Report::new(at, message)

@@ -8,7 +8,8 @@ declare_rule! {
     /// ## What it checks
     /// Every 4xx and 5xx response, and `default`, declares a JSON body (`application/json` or
     /// any `+json` type such as `application/problem+json`) with a schema. HEAD operations are
-    /// exempt: their responses have no body.
+    /// exempt: their responses have no body. A profile's `media_types` narrows the accepted
+    /// types (the `rfc9457` profile accepts only `application/problem+json`).
     ///
     /// ## Why
     /// Clients switch on a machine-readable error code. A response documented with only a
@@ -50,12 +51,19 @@ impl Rule for ErrorResponseSchema {
             return;
         }
         let Some(node) = response.node else { return };
-        if response.declares_json_schema() {
+        let contract = cx.contract;
+        let declared = |m: &crate::openapi::Media<'_>| {
+            contract.is_error_media_type(m.name) && m.schema_declared
+        };
+        if response.media.iter().any(declared) {
             return;
         }
         let api = cx.api;
         let status = response.status_text;
-        let json_without_schema = response.media.iter().find(|m| m.is_json());
+        let json_without_schema = response
+            .media
+            .iter()
+            .find(|m| contract.is_error_media_type(m.name));
         let (at, message) = match (json_without_schema, response.content_key) {
             (Some(media), _) => (
                 media.key.unwrap_or(response.key),
@@ -66,10 +74,15 @@ impl Rule for ErrorResponseSchema {
             ),
             (None, Some(content)) if !response.media.is_empty() => {
                 let types: Vec<&str> = response.media.iter().map(|m| m.name).collect();
+                let wanted = if contract.media_types.is_empty() {
+                    "JSON".to_string()
+                } else {
+                    format!("`{}`", contract.media_types.join("` or `"))
+                };
                 (
                     content,
                     format!(
-                        "the {status} response has no JSON body (only `{}`)",
+                        "the {status} response has no {wanted} body (only `{}`)",
                         types.join("`, `")
                     ),
                 )

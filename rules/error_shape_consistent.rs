@@ -30,7 +30,7 @@ declare_rule! {
     /// ## Good
     /// Every error response references `Error`.
     pub struct ErrorShapeConsistent {
-        bodies: Vec<(NodeRef, &'static str, Option<UseSite>, String)>,
+        bodies: Vec<(NodeRef, String, Option<UseSite>, String)>,
     };
     id: "error-shape-consistent",
     severity: Warning,
@@ -52,30 +52,32 @@ impl Rule for ErrorShapeConsistent {
         for (media, schema) in response.json_schemas() {
             let body = cx
                 .bodies
-                .get(cx.api, schema.target, media.is_problem_json());
+                .get(cx.api, cx.contract, schema.target, media.is_problem_json());
             if let Some(location) = body.code.location() {
                 let site = cx.use_site(op, response, Some(schema));
-                self.bodies.push((schema.target, location, site, op.name()));
+                self.bodies
+                    .push((schema.target, location.to_string(), site, op.name()));
             }
         }
     }
 
     fn finish(&mut self, cx: &mut Context<'_, '_>) {
-        let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
         for (_, location, _, _) in &self.bodies {
-            *counts.entry(location).or_default() += 1;
+            *counts.entry(location.clone()).or_default() += 1;
         }
         if counts.len() < 2 {
             return;
         }
         // Ties go to the first location in preference order, so the verdict is stable.
         let order = |l: &str| {
-            super::error_body::CODE_LOCATIONS
+            cx.contract
+                .code_paths
                 .iter()
-                .position(|c| *c == l)
+                .position(|c| c.text == l)
                 .unwrap_or(usize::MAX)
         };
-        let Some((&majority, &count)) = counts
+        let Some((majority, &count)) = counts
             .iter()
             .max_by_key(|(l, n)| (**n, std::cmp::Reverse(order(l))))
         else {
@@ -83,7 +85,7 @@ impl Rule for ErrorShapeConsistent {
         };
         let total = self.bodies.len();
         for (target, location, site, operation) in std::mem::take(&mut self.bodies) {
-            if location == majority {
+            if &location == majority {
                 continue;
             }
             let mut report = Report::new(

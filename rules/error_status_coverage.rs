@@ -1,6 +1,7 @@
 //! `error-status-coverage`: an operation documents the error statuses its traits imply.
 
 use super::{Rule, declare_rule, rule_meta};
+use crate::config::{DefaultCovers, Requirement};
 use crate::engine::{Context, Report};
 use crate::openapi::{Auth, Operation, StatusKey};
 
@@ -13,6 +14,9 @@ declare_rule! {
     /// - a **5xx**: `500`, `5XX`, or a `default` response with a JSON error schema.
     ///
     /// A range (`4XX`, `5XX`) covers every code in it; `default` covers only the 5xx need.
+    /// The profile's `statuses.require` sets what each trait requires (and a 429 when the
+    /// operation is rate-limited), `ranges_satisfy` and `default_satisfies` what counts; a
+    /// config override's `forbid_statuses` waives a requirement it forbids.
     /// Webhooks are skipped: their responses are the receiver's. One finding per operation
     /// lists everything missing, at its `responses` key.
     ///
@@ -50,21 +54,47 @@ impl Rule for ErrorStatusCoverage {
         if op.webhook {
             return;
         }
-        let has = |codes: &[u16]| {
-            op.responses.iter().any(|r| {
-                codes
+        let contract = cx.contract;
+        let default_with_schema = op
+            .responses
+            .iter()
+            .any(|r| r.status == StatusKey::Default && r.json_schemas().next().is_some());
+        let forbidden = &cx.settings.forbid_statuses;
+        let satisfied = |requirement: &Requirement| {
+            let allowed: Vec<StatusKey> = requirement
+                .alternatives
+                .iter()
+                .copied()
+                .filter(|a| !matches!(a, StatusKey::Code(c) if forbidden.contains(c)))
+                .collect();
+            // A requirement the config forbids entirely (no 404 on a fail-open read) is waived.
+            if allowed.is_empty() {
+                return true;
+            }
+            let by_default = default_with_schema
+                && match contract.default_covers {
+                    DefaultCovers::Nothing => false,
+                    DefaultCovers::ServerError => allowed.iter().all(|a| a.is_server_error()),
+                    DefaultCovers::Everything => true,
+                };
+            by_default
+                || op
+                    .responses
                     .iter()
-                    .any(|&c| r.status != StatusKey::Default && r.status.covers(c))
-            })
+                    .any(|r| allowed.iter().any(|&a| contract.satisfies(r.status, a)))
         };
-        let mut missing: Vec<(&str, String)> = Vec::new();
-        if op.auth == Auth::Required && !has(&[401]) {
-            missing.push(("401", "it requires authentication".into()));
+        let mut traits: Vec<(&[Requirement], String)> = Vec::new();
+        if op.auth == Auth::Required {
+            traits.push((
+                &contract.require.authenticated,
+                "it requires authentication".into(),
+            ));
         }
         if let Some(first) = op.path_params.first() {
-            if !has(&[404]) {
-                missing.push(("404", format!("its path has parameter `{first}`")));
-            }
+            traits.push((
+                &contract.require.path_parameter,
+                format!("its path has parameter `{first}`"),
+            ));
         }
         let input = if op.has_body {
             Some("it takes a request body".to_string())
@@ -74,21 +104,27 @@ impl Rule for ErrorStatusCoverage {
                 .map(|p| format!("it has required parameter `{p}`"))
         };
         if let Some(reason) = input {
-            if !has(&[400, 422]) {
-                missing.push(("400 or 422", reason));
-            }
+            traits.push((&contract.require.input, reason));
         }
-        let default_with_schema = op
-            .responses
-            .iter()
-            .any(|r| r.status == StatusKey::Default && r.json_schemas().next().is_some());
-        if !default_with_schema && !op.responses.iter().any(|r| r.status.is_server_error()) {
-            missing.push(("5xx", "any operation can fail on the server".into()));
+        traits.push((
+            &contract.require.every_operation,
+            "any operation can fail on the server".into(),
+        ));
+        if cx.rate_limited(op).0 {
+            traits.push((&contract.require.rate_limited, "it is rate-limited".into()));
+        }
+        let mut missing: Vec<(String, String)> = Vec::new();
+        for (requirements, reason) in traits {
+            for requirement in requirements {
+                if !satisfied(requirement) {
+                    missing.push((display(requirement), reason.clone()));
+                }
+            }
         }
         if missing.is_empty() {
             return;
         }
-        let statuses: Vec<&str> = missing.iter().map(|(s, _)| *s).collect();
+        let statuses: Vec<&str> = missing.iter().map(|(s, _)| s.as_str()).collect();
         let reasons: Vec<String> = missing
             .iter()
             .map(|(s, why)| format!("{s}: {why}"))
@@ -107,6 +143,19 @@ impl Rule for ErrorStatusCoverage {
             .operation(op);
         cx.report(report);
     }
+}
+
+/// `400|422` as `400 or 422`, `5XX` as `5xx`.
+fn display(requirement: &Requirement) -> String {
+    requirement
+        .alternatives
+        .iter()
+        .map(|a| match a {
+            StatusKey::Range(r) => format!("{r}xx"),
+            other => other.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" or ")
 }
 
 #[cfg(test)]

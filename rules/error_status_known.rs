@@ -9,7 +9,8 @@ declare_rule! {
     /// Every key of a `responses` object is a status code in the IANA HTTP Status Code
     /// Registry, a range `1XX` to `5XX` (upper case, as the specification writes it), or
     /// `default`. `499`, `600`, `4xx` and the like are findings; so are the reserved `306`
-    /// and `418`.
+    /// and `418`. With a profile that lists `statuses.documented`, a 4xx/5xx code outside that
+    /// set is a finding, and so is a code a config override forbids (`forbid_statuses`).
     ///
     /// ## Why
     /// Clients, proxies and generated SDKs only know registered codes. An invented code is
@@ -45,18 +46,46 @@ impl Rule for ErrorStatusKnown {
         response: &Response<'_>,
     ) {
         let key = response.status_text;
+        let contract = cx.contract;
         let (message, help) = match response.status {
             StatusKey::Code(code) if !StatusKey::is_registered(code) => (
                 format!("`{key}` is not a registered HTTP status code"),
-                "use a registered code (RFC 9110 and the IANA registry), or a range such as `4XX`",
+                "use a registered code (RFC 9110 and the IANA registry), or a range such as `4XX`"
+                    .to_string(),
             ),
+            StatusKey::Code(code) if cx.settings.forbid_statuses.contains(&code) => (
+                format!(
+                    "`{key}` is forbidden on {} by the config (`forbid_statuses`)",
+                    op.name()
+                ),
+                "remove the response: the contract says this operation never returns it"
+                    .to_string(),
+            ),
+            StatusKey::Code(code @ 400..=599)
+                if contract
+                    .documented
+                    .as_ref()
+                    .is_some_and(|d| !d.contains(&code)) =>
+            {
+                let documented = contract.documented.as_deref().unwrap_or_default();
+                let list: Vec<String> = documented.iter().map(u16::to_string).collect();
+                (
+                    format!("`{key}` is not one of the API's documented error statuses"),
+                    format!(
+                        "the `{}` contract documents {}",
+                        contract.profile,
+                        list.join(", ")
+                    ),
+                )
+            }
             StatusKey::Invalid if is_lower_case_range(key) => (
                 format!("`{key}` is not a status range: ranges are written in upper case"),
-                "write the range as `1XX`–`5XX`",
+                "write the range as `1XX`–`5XX`".to_string(),
             ),
             StatusKey::Invalid => (
                 format!("`{key}` is not an HTTP status code, a range (`1XX`–`5XX`) or `default`"),
-                "use a three-digit registered code, a range such as `4XX`, or `default`",
+                "use a three-digit registered code, a range such as `4XX`, or `default`"
+                    .to_string(),
             ),
             _ => return,
         };

@@ -8,6 +8,8 @@ use crate::openapi::{Operation, Response};
 pub mod error_body;
 
 mod error_code_present;
+mod error_code_status;
+mod error_envelope_fields;
 mod error_response_schema;
 mod error_shape_consistent;
 mod error_status_coverage;
@@ -16,6 +18,7 @@ mod no_429_when_unlimited;
 mod ref_siblings_ignored;
 mod retry_after_on_429;
 mod retry_after_scope;
+pub mod unused_ignore;
 
 /// What every rule declares about itself.
 #[derive(Debug)]
@@ -83,7 +86,10 @@ pub const ALL: &[&RuleMeta] = &[
     &retry_after_on_429::RetryAfterOn429::META,
     &no_429_when_unlimited::No429WhenUnlimited::META,
     &error_shape_consistent::ErrorShapeConsistent::META,
+    &error_envelope_fields::ErrorEnvelopeFields::META,
+    &error_code_status::ErrorCodeStatus::META,
     &ref_siblings_ignored::RefSiblingsIgnored::META,
+    &unused_ignore::UnusedIgnore::META,
 ];
 
 /// Fresh instances of every rule, for one lint run.
@@ -97,8 +103,20 @@ pub fn instantiate() -> Vec<Box<dyn Rule>> {
         Box::new(retry_after_on_429::RetryAfterOn429::default()),
         Box::new(no_429_when_unlimited::No429WhenUnlimited::default()),
         Box::new(error_shape_consistent::ErrorShapeConsistent::default()),
+        Box::new(error_envelope_fields::ErrorEnvelopeFields::default()),
+        Box::new(error_code_status::ErrorCodeStatus::default()),
         Box::new(ref_siblings_ignored::RefSiblingsIgnored::default()),
+        Box::new(unused_ignore::UnusedIgnore::default()),
     ]
+}
+
+/// A rule's documentation as `errlint explain` prints it: the doc comment, unindented.
+pub fn explain(meta: &RuleMeta) -> String {
+    meta.docs
+        .lines()
+        .map(|l| l.strip_prefix(' ').unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The metadata of a rule by id.

@@ -6,16 +6,15 @@ use crate::document::NodeRef;
 use crate::engine::{Context, Report};
 use crate::openapi::{Operation, SchemaUse, StatusKey};
 
-/// The extension that declares whether an operation is rate-limited.
-pub const EXTENSION: &str = "x-rate-limited";
-
 declare_rule! {
     /// ## What it checks
     /// An operation declared not rate-limited documents neither a `429` response nor a
     /// `Retry-After` header nor a required `retry_after`/`retryAfter` field (or an example
     /// carrying one) in any of its responses. The declaration is `x-rate-limited: false` on
     /// the operation, its path item, or the document root: the root sets the default, the
-    /// nearest one wins, and `true` re-enables limiting below a `false`.
+    /// nearest one wins, and `true` re-enables limiting below a `false`. A config override's
+    /// `rate_limited: false` declares it too, and the profile's `rate_limit` sets the default
+    /// and the extension's name.
     ///
     /// ## Why
     /// Some paths are never rate-limited by design (a data plane that fails open, an ingest
@@ -50,19 +49,27 @@ impl Rule for No429WhenUnlimited {
 
     fn check_operation(&mut self, cx: &mut Context<'_, '_>, op: &Operation<'_>) {
         let api = cx.api;
-        let Some((false, declared)) = api.inherited_flag(op, EXTENSION) else {
+        let (limited, declared) = cx.rate_limited(op);
+        if limited {
             return;
-        };
-        let owner = api.tree(declared).parent(declared.node);
-        let place = if owner == Some(op.node.node) && declared.file == op.node.file {
-            "on the operation".to_string()
-        } else if owner == Some(op.path_item.node) && declared.file == op.path_item.file {
-            format!("on path `{}`", op.path)
-        } else {
-            "at the document root".to_string()
+        }
+        let extension = &cx.contract.rate_limit_extension;
+        let owner = declared.and_then(|d| api.tree(d).parent(d.node).map(|p| (d.file, p)));
+        let place = match owner {
+            None if cx.settings.rate_limited.is_some() => {
+                "by a path override in the config".to_string()
+            }
+            None => "by the profile (`rate_limit.default: unlimited`)".to_string(),
+            Some((file, p)) if file == op.node.file && p == op.node.node => {
+                format!("by `{extension}: false` on the operation")
+            }
+            Some((file, p)) if file == op.path_item.file && p == op.path_item.node => {
+                format!("by `{extension}: false` on path `{}`", op.path)
+            }
+            Some(_) => format!("by `{extension}: false` at the document root"),
         };
         let help = format!(
-            "the operation is declared not rate-limited (`{EXTENSION}: false` {place}); remove this, or set `{EXTENSION}: true`"
+            "the operation is declared not rate-limited {place}; remove this, or declare it rate-limited"
         );
         for response in &op.responses {
             let mut found: Vec<(NodeRef, String, Option<SchemaUse>)> = Vec::new();
@@ -73,7 +80,7 @@ impl Rule for No429WhenUnlimited {
                     None,
                 ));
             }
-            if let Some(header) = response.header("retry-after") {
+            if let Some(header) = cx.retry_header(response) {
                 found.push((
                     header.key,
                     format!(
@@ -84,13 +91,15 @@ impl Rule for No429WhenUnlimited {
                 ));
             }
             for (media, schema) in response.json_schemas() {
-                let body = cx.bodies.get(api, schema.target, media.is_problem_json());
-                if let Some((path, field)) = body.retry_field.filter(|(_, f)| f.required) {
+                let body = cx
+                    .bodies
+                    .get(api, cx.contract, schema.target, media.is_problem_json());
+                if let Some((path, field)) = body.retry_field.as_ref().filter(|(_, f)| f.required) {
                     found.push((field.key, format!("`{path}` is required in a response of an operation that is not rate-limited"), Some(schema)));
                 }
             }
             for example in response.media.iter().flat_map(|m| m.examples.iter()) {
-                if let Some(key) = example_retry_key(api, *example) {
+                if let Some(key) = example_retry_key(api, cx.contract, *example) {
                     found.push((
                         key,
                         "example carries a retry hint on an operation that is not rate-limited"
@@ -148,7 +157,7 @@ mod tests {
                 .help
                 .as_deref()
                 .unwrap()
-                .contains("at the document root"),
+                .contains("`x-rate-limited: false` at the document root"),
             "{:?}",
             findings[0].help
         );

@@ -42,7 +42,7 @@ impl Rule for RetryAfterOn429 {
         op: &Operation<'_>,
         response: &Response<'_>,
     ) {
-        if response.status != StatusKey::Code(429) || response.header("retry-after").is_some() {
+        if response.status != StatusKey::Code(429) || cx.retry_header(response).is_some() {
             return;
         }
         let Some(node) = response.node else { return };
@@ -51,7 +51,7 @@ impl Rule for RetryAfterOn429 {
         for (_, schema) in response.json_schemas() {
             body_has_field |= cx
                 .bodies
-                .get(api, schema.target, false)
+                .get(api, cx.contract, schema.target, false)
                 .retry_field
                 .is_some();
         }

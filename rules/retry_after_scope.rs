@@ -10,7 +10,8 @@ declare_rule! {
     /// A `Retry-After` header (any case) or a `retry_after`/`retryAfter` body field appears
     /// only on statuses where retrying later is meaningful: 429 and 503, plus 413 and 3xx,
     /// where RFC 9110 also defines the header. Ranges that contain one of those (`3XX`, `4XX`,
-    /// `5XX`) and `default` are accepted. Findings:
+    /// `5XX`) and `default` are accepted. The profile's `retry` names the statuses, the body
+    /// fields and the headers. Findings:
     /// - a `Retry-After` header on any other status;
     /// - a body schema that **requires** the field on any other status (an optional field in a
     ///   shared error schema is fine);
@@ -39,16 +40,6 @@ declare_rule! {
     summary: "`Retry-After`/`retry_after` only on 429, 503, 413 and 3xx",
 }
 
-/// Statuses where RFC 9110 gives `Retry-After` a meaning.
-pub fn retry_is_meaningful(status: StatusKey) -> bool {
-    match status {
-        StatusKey::Code(code) => matches!(code, 429 | 503 | 413 | 300..=399),
-        StatusKey::Range(class) => matches!(class, 3..=5),
-        StatusKey::Default => true,
-        StatusKey::Invalid => false,
-    }
-}
-
 impl Rule for RetryAfterScope {
     rule_meta!(RetryAfterScope);
 
@@ -58,13 +49,14 @@ impl Rule for RetryAfterScope {
         op: &Operation<'_>,
         response: &Response<'_>,
     ) {
-        if retry_is_meaningful(response.status) || response.status == StatusKey::Invalid {
+        if cx.contract.retry_is_meaningful(response.status) || response.status == StatusKey::Invalid
+        {
             return;
         }
         let api = cx.api;
         let label = format!("on the {} response", response.status_text);
         let help = "retrying later cannot fix this status: remove it here, keep it on 429/503";
-        if let Some(header) = response.header("retry-after") {
+        if let Some(header) = cx.retry_header(response) {
             let report = Report::new(
                 header.key,
                 format!(
@@ -79,8 +71,10 @@ impl Rule for RetryAfterScope {
             cx.report(report);
         }
         for (media, schema) in response.json_schemas() {
-            let body = cx.bodies.get(api, schema.target, media.is_problem_json());
-            if let Some((path, field)) = body.retry_field.filter(|(_, f)| f.required) {
+            let body = cx
+                .bodies
+                .get(api, cx.contract, schema.target, media.is_problem_json());
+            if let Some((path, field)) = body.retry_field.as_ref().filter(|(_, f)| f.required) {
                 let report = Report::new(field.key, format!("`{path}` is required in an error body where retrying later is not meaningful"))
                     .label(label.clone())
                     .help("make the field optional, or give this status its own error schema")
@@ -90,7 +84,7 @@ impl Rule for RetryAfterScope {
             }
         }
         for example in response.media.iter().flat_map(|m| m.examples.iter()) {
-            if let Some(key) = example_retry_key(api, *example) {
+            if let Some(key) = example_retry_key(api, cx.contract, *example) {
                 let report = Report::new(
                     key,
                     format!(

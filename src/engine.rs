@@ -2,6 +2,7 @@
 //! Findings about shared definitions are merged here, so each is reported once, at the
 //! definition, with the places that use it.
 
+use crate::config::{Contract, OperationSettings};
 use crate::document::{DocumentSet, FileId, NodeRef};
 use crate::finding::{Finding, Location, Related, Severity};
 use crate::openapi::{Api, Operation, Response, SchemaUse, StructureError};
@@ -66,9 +67,12 @@ impl Report {
     }
 }
 
-/// What a rule sees while it runs: the document and a place to report.
+/// What a rule sees while it runs: the document, the contract, and a place to report.
 pub struct Context<'a, 'd> {
     pub api: &'a Api<'d>,
+    pub contract: &'a Contract,
+    /// What the config's path overrides say about the operation being checked.
+    pub settings: &'a OperationSettings,
     pub bodies: &'a mut BodyFacts,
     sink: &'a mut Sink,
     rule: &'static RuleMeta,
@@ -100,6 +104,33 @@ impl<'d> Context<'_, 'd> {
             operation: op.name(),
             what: format!("{} response", response.status_text),
         })
+    }
+
+    /// The response's retry header, by the contract's names (case-insensitive).
+    pub fn retry_header<'r>(
+        &self,
+        response: &'r Response<'_>,
+    ) -> Option<&'r crate::openapi::Header<'r>> {
+        self.contract
+            .retry_headers
+            .iter()
+            .find_map(|name| response.header(name))
+    }
+
+    /// Whether this operation is rate-limited: the config's overrides first, then the nearest
+    /// `x-rate-limited` (or the contract's extension), then the contract's default. Returns
+    /// the extension's value node when the document decided.
+    pub fn rate_limited(&self, op: &Operation<'_>) -> (bool, Option<NodeRef>) {
+        if let Some(limited) = self.settings.rate_limited {
+            return (limited, None);
+        }
+        match self
+            .api
+            .inherited_flag(op, &self.contract.rate_limit_extension)
+        {
+            Some((limited, at)) => (limited, Some(at)),
+            None => (self.contract.limited_by_default, None),
+        }
     }
 }
 
@@ -134,25 +165,75 @@ impl Sink {
     }
 }
 
-/// Per-rule severities after configuration; `None` turns a rule off.
-pub type Severities = HashMap<&'static str, Option<Severity>>;
+/// Rule levels from every layer but the document: contract (default, profile, config file),
+/// path overrides, and the command line.
+pub struct Levels<'a> {
+    pub contract: &'a Contract,
+    pub command_line: &'a HashMap<String, Option<Severity>>,
+    /// Run only these rules (tests of one rule).
+    pub only: Option<&'a [String]>,
+}
+
+impl Levels<'_> {
+    /// The level of a rule for one operation's settings; `None` is off.
+    pub fn level(&self, rule: &RuleMeta, settings: Option<&OperationSettings>) -> Option<Severity> {
+        if self
+            .only
+            .is_some_and(|only| !only.iter().any(|r| r == rule.id))
+        {
+            return None;
+        }
+        if let Some(level) = self.command_line.get(rule.id) {
+            return *level;
+        }
+        if let Some(level) = settings.and_then(|s| s.severities.get(rule.id)) {
+            return *level;
+        }
+        match self.contract.severities.get(rule.id) {
+            Some(level) => *level,
+            None => Some(rule.default_severity),
+        }
+    }
+
+    /// Whether a rule can report anywhere: on globally, or on through some override.
+    fn may_run(&self, rule: &RuleMeta) -> bool {
+        if self
+            .only
+            .is_some_and(|only| !only.iter().any(|r| r == rule.id))
+        {
+            return false;
+        }
+        if let Some(level) = self.command_line.get(rule.id) {
+            return level.is_some();
+        }
+        self.level(rule, None).is_some()
+            || self
+                .contract
+                .overrides
+                .iter()
+                .any(|o| matches!(o.severities.get(rule.id), Some(Some(_))))
+    }
+}
 
 /// Runs every enabled rule over the document and returns its findings, unsorted.
-pub fn run(api: &Api<'_>, mut rules: Vec<Box<dyn Rule>>, severities: &Severities) -> Vec<Finding> {
-    rules.retain(|r| {
-        severities
-            .get(r.meta().id)
-            .copied()
-            .unwrap_or(Some(r.meta().default_severity))
-            .is_some()
-    });
+pub fn run(api: &Api<'_>, mut rules: Vec<Box<dyn Rule>>, levels: &Levels<'_>) -> Vec<Finding> {
+    rules.retain(|r| levels.may_run(r.meta()));
+    let contract = levels.contract;
     let mut sink = Sink::default();
     let mut bodies = BodyFacts::default();
     let operations = api.operations();
+    let settings: HashMap<String, OperationSettings> = operations
+        .iter()
+        .map(|op| (op.name(), contract.operation_settings(op.method, op.path)))
+        .collect();
+    let no_settings = OperationSettings::default();
     for op in &operations {
+        let op_settings = settings.get(&op.name()).unwrap_or(&no_settings);
         for rule in rules.iter_mut() {
             let mut cx = Context {
                 api,
+                contract,
+                settings: op_settings,
                 bodies: &mut bodies,
                 sink: &mut sink,
                 rule: rule.meta(),
@@ -166,31 +247,104 @@ pub fn run(api: &Api<'_>, mut rules: Vec<Box<dyn Rule>>, severities: &Severities
     for rule in rules.iter_mut() {
         let mut cx = Context {
             api,
+            contract,
+            settings: &no_settings,
             bodies: &mut bodies,
             sink: &mut sink,
             rule: rule.meta(),
         };
         rule.finish(&mut cx);
     }
-    let structure = api
-        .take_structure_errors()
-        .into_iter()
-        .map(|e| structure_finding(api.docs, e));
-    let severity = |rule: &RuleMeta| {
-        severities
-            .get(rule.id)
-            .copied()
-            .flatten()
-            .unwrap_or(rule.default_severity)
-    };
-    sink.pending
-        .into_iter()
-        .map(|p| {
-            let level = severity(p.rule);
-            materialize(api.docs, p, level)
-        })
-        .chain(structure)
-        .collect()
+    let mut ignores = Ignores::default();
+    let mut findings: Vec<Finding> = Vec::new();
+    for mut pending in sink.pending {
+        let level_of = |operation: Option<&String>| {
+            levels.level(pending.rule, operation.and_then(|o| settings.get(o)))
+        };
+        let id = pending.rule.id;
+        // The command line is the last word: a rule set there is reported even where the
+        // document ignores it.
+        let from_command_line = levels.command_line.contains_key(id);
+        let mut suppressed = |at: NodeRef| !from_command_line && ignores.suppresses(api, at, id);
+        if suppressed(pending.report.at) {
+            continue;
+        }
+        let level = if pending.uses.is_empty() {
+            level_of(pending.report.operation.as_ref())
+        } else {
+            // A shared definition: each use may sit under its own ignore or override.
+            pending
+                .uses
+                .retain(|u| !suppressed(u.at) && level_of(Some(&u.operation)).is_some());
+            pending
+                .uses
+                .iter()
+                .filter_map(|u| level_of(Some(&u.operation)))
+                .max()
+        };
+        if let Some(level) = level {
+            findings.push(materialize(api.docs, pending, level));
+        }
+    }
+    let unused = crate::rules::unused_ignore::META_ID;
+    if let Some(level) = levels.level(crate::rules::find(unused).expect("registered"), None) {
+        let enabled = |id: &str| {
+            !levels.command_line.contains_key(id)
+                && crate::rules::find(id).is_some_and(|m| levels.may_run(m))
+        };
+        findings.extend(crate::rules::unused_ignore::findings(
+            api,
+            &ignores.used,
+            enabled,
+            level,
+        ));
+    }
+    findings.extend(
+        api.take_structure_errors()
+            .into_iter()
+            .map(|e| structure_finding(api.docs, e)),
+    );
+    findings
+}
+
+/// `x-errlint-ignore` lists met while suppressing, and which of their entries did suppress.
+#[derive(Default)]
+struct Ignores {
+    /// The entries (list items) that suppressed something.
+    used: std::collections::HashSet<NodeRef>,
+}
+
+impl Ignores {
+    /// True when `at`, its value (for a key), or an ancestor has `x-errlint-ignore` naming
+    /// `rule`; the entry is remembered as used.
+    fn suppresses(&mut self, api: &Api<'_>, at: NodeRef, rule: &str) -> bool {
+        let tree = api.tree(at);
+        let start = if tree.is_key(at.node) {
+            crate::document::NodeId(at.node.0 + 1)
+        } else {
+            at.node
+        };
+        let mut node = Some(start);
+        while let Some(n) = node {
+            if let Some(list) = tree.get(n, crate::rules::unused_ignore::EXTENSION) {
+                let list = NodeRef {
+                    file: at.file,
+                    node: list,
+                };
+                let entries: Vec<NodeRef> = if api.kind(list) == crate::document::Kind::Sequence {
+                    api.items(list).collect()
+                } else {
+                    vec![list]
+                };
+                if let Some(entry) = entries.into_iter().find(|e| api.str(*e) == Some(rule)) {
+                    self.used.insert(entry);
+                    return true;
+                }
+            }
+            node = tree.parent(n);
+        }
+        false
+    }
 }
 
 /// A node of the wrong kind: the document is not valid OpenAPI there (exit code 2), but the

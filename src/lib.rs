@@ -22,6 +22,7 @@
 //!
 //! The library never prints; the `errlint` binary is a thin shell around it.
 
+pub mod config;
 pub mod document;
 mod engine;
 pub mod finding;
@@ -43,8 +44,10 @@ use std::sync::Arc;
 pub struct Options {
     /// Run only these rules (by id); `None` runs every rule.
     pub only_rules: Option<Vec<String>>,
-    /// Per-rule severity overrides; `None` turns a rule off.
+    /// Rule levels from the command line, above every other layer; `None` turns a rule off.
     pub severities: HashMap<String, Option<Severity>>,
+    /// Where the error contract comes from: a config file (given or discovered), a profile.
+    pub config: config::ConfigChoice,
     pub limits: Limits,
     /// Folders outside the linted tree that `$ref`s may read. The linted tree is the current
     /// folder when the document is inside it, otherwise the document's own folder.
@@ -95,32 +98,94 @@ impl Outcome {
 
 /// Lints one document on disk (and the files its `$ref`s reach).
 pub fn lint_path(path: &Path, options: &Options) -> Outcome {
+    lint_path_with(path, options, &ContractCache::default())
+}
+
+/// A contract, or why the configuration could not give one.
+type ContractResult = Result<Arc<config::Contract>, config::ConfigErrors>;
+
+/// Contracts by config file, so that many documents under one config read it once.
+#[derive(Default)]
+struct ContractCache(std::sync::Mutex<HashMap<Option<PathBuf>, ContractResult>>);
+
+impl ContractCache {
+    fn get(
+        &self,
+        file: Option<PathBuf>,
+        options: &Options,
+    ) -> Result<Arc<config::Contract>, config::ConfigErrors> {
+        let mut cache = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        cache
+            .entry(file.clone())
+            .or_insert_with(|| {
+                config::contract(file.as_deref(), options.config.profile.as_deref()).map(Arc::new)
+            })
+            .clone()
+    }
+}
+
+fn config_file_for(path: Option<&Path>, options: &Options) -> Option<PathBuf> {
+    match (&options.config.file, path) {
+        (Some(file), _) => Some(file.clone()),
+        (None, Some(path)) if !options.config.no_discovery => config::discover(path),
+        _ => None,
+    }
+}
+
+fn lint_path_with(path: &Path, options: &Options, cache: &ContractCache) -> Outcome {
     let name = path.to_string_lossy().replace('\\', "/");
-    let docs = DocumentSet::load_path(path, name, load_options(options));
-    lint_documents(&docs, options)
+    match cache.get(config_file_for(Some(path), options), options) {
+        Ok(contract) => {
+            let docs = DocumentSet::load_path(path, name, load_options(options));
+            lint_documents(&docs, options, &contract)
+        }
+        Err(errors) => config_outcome(errors),
+    }
+}
+
+/// The outcome of a document that was not linted because its configuration is broken.
+fn config_outcome(errors: config::ConfigErrors) -> Outcome {
+    let mut outcome = Outcome {
+        findings: errors.findings,
+        sources: errors.sources,
+        files: 1,
+    };
+    outcome.sort();
+    outcome
 }
 
 /// Lints several documents in parallel; the findings come back in one deterministic order,
 /// whatever the number of threads.
 pub fn lint_paths(paths: &[PathBuf], options: &Options) -> Outcome {
     use rayon::prelude::*;
+    let cache = ContractCache::default();
     let outcomes: Vec<Outcome> = paths
         .par_iter()
-        .map(|path| lint_path(path, options))
+        .map(|path| lint_path_with(path, options, &cache))
         .collect();
     let mut all = Outcome::default();
     for outcome in outcomes {
         all.merge(outcome);
     }
     all.sort();
+    // Config errors shared by several documents are reported once.
+    all.findings
+        .dedup_by(|a, b| a.rule == "invalid-config" && a == b);
     all
 }
 
 /// Lints a document given as text. `name` is used in reports; relative file `$ref`s cannot
 /// be followed (use [`lint_path`] for split documents).
 pub fn lint_text(name: &str, text: &str, options: &Options) -> Outcome {
+    let contract = match config::contract(
+        config_file_for(None, options).as_deref(),
+        options.config.profile.as_deref(),
+    ) {
+        Ok(contract) => contract,
+        Err(errors) => return config_outcome(errors),
+    };
     let docs = DocumentSet::load_text(name.to_string(), text, None, load_options(options));
-    lint_documents(&docs, options)
+    lint_documents(&docs, options, &contract)
 }
 
 fn load_options(options: &Options) -> LoadOptions {
@@ -130,7 +195,7 @@ fn load_options(options: &Options) -> LoadOptions {
     }
 }
 
-fn lint_documents(docs: &DocumentSet, options: &Options) -> Outcome {
+fn lint_documents(docs: &DocumentSet, options: &Options, contract: &config::Contract) -> Outcome {
     let mut findings: Vec<Finding> = docs
         .problems
         .iter()
@@ -139,11 +204,14 @@ fn lint_documents(docs: &DocumentSet, options: &Options) -> Outcome {
     let root_parsed = docs.tree(docs.root()).is_some();
     if root_parsed {
         match openapi::Api::new(docs) {
-            Ok(api) => findings.extend(engine::run(
-                &api,
-                rules::instantiate(),
-                &severities(options),
-            )),
+            Ok(api) => {
+                let levels = engine::Levels {
+                    contract,
+                    command_line: &options.severities,
+                    only: options.only_rules.as_deref(),
+                };
+                findings.extend(engine::run(&api, rules::instantiate(), &levels));
+            }
             Err(e) => findings.push(version_finding(docs, e)),
         }
     }
@@ -158,24 +226,6 @@ fn lint_documents(docs: &DocumentSet, options: &Options) -> Outcome {
     };
     outcome.sort();
     outcome
-}
-
-/// The effective severity of every rule under `options`.
-fn severities(options: &Options) -> engine::Severities {
-    rules::ALL
-        .iter()
-        .map(|meta| {
-            let enabled = options
-                .only_rules
-                .as_ref()
-                .is_none_or(|only| only.iter().any(|r| r == meta.id));
-            let level = match options.severities.get(meta.id) {
-                Some(level) => *level,
-                None => Some(meta.default_severity),
-            };
-            (meta.id, if enabled { level } else { None })
-        })
-        .collect()
 }
 
 fn problem_finding(docs: &DocumentSet, problem: &Problem) -> Finding {

@@ -1,7 +1,8 @@
 //! The `errlint` command: parses arguments, calls the library, prints, and maps the outcome to
 //! an exit code.
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
+use errlint::config::{ConfigChoice, PROFILES};
 use errlint::report::{self, Format, RenderOptions};
 use errlint::{Options, Severity};
 use std::io::{IsTerminal, Write};
@@ -11,7 +12,11 @@ use std::process::ExitCode;
 /// Lint the error handling of OpenAPI documents.
 #[derive(Parser, Debug)]
 #[command(name = "errlint", version, about, long_about = None)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+
     /// OpenAPI documents (2.0, 3.0, 3.1; YAML or JSON).
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
@@ -24,7 +29,20 @@ struct Cli {
     #[arg(long)]
     deny_warnings: bool,
 
-    /// Set a rule's severity, or turn it off: `--rule error-status-coverage=error`.
+    /// The error contract: a built-in profile (`errlint profiles`); replaces the config's `extends`.
+    #[arg(long, value_name = "NAME")]
+    profile: Option<String>,
+
+    /// The config file; by default errlint.yaml or .errlint.yaml is searched for from each
+    /// document's folder up to the repository root.
+    #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+
+    /// Use no config file.
+    #[arg(long)]
+    no_config: bool,
+
+    /// Set a rule's level, above every config: `--rule error-status-coverage=error`. Repeatable.
     #[arg(long = "rule", value_name = "RULE=LEVEL")]
     rules: Vec<String>,
 
@@ -46,22 +64,150 @@ struct Cli {
     color: String,
 }
 
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// List the rules: id, default level, summary.
+    Rules,
+    /// Print a rule's documentation.
+    Explain {
+        /// A rule id, as `errlint rules` lists them.
+        rule: String,
+    },
+    /// List the built-in error-contract profiles, or print one.
+    Profiles {
+        #[command(subcommand)]
+        action: Option<ProfilesAction>,
+    },
+    /// Print the JSON Schema of errlint.yaml and profile files (for editors).
+    Schema,
+    /// Write a commented errlint.yaml in the current folder.
+    Init {
+        /// The profile it extends.
+        #[arg(long, default_value = "default")]
+        profile: String,
+        /// Overwrite an existing errlint.yaml.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ProfilesAction {
+    /// Print a profile's YAML.
+    Show { name: String },
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    match &cli.command {
+        Some(command) => run_command(command),
+        None => lint(&cli),
+    }
+}
+
+fn print(text: &str) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(_) => ExitCode::from(2),
+    }
+}
+
+fn fail(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(2)
+}
+
+fn run_command(command: &Command) -> ExitCode {
+    match command {
+        Command::Schema => print(errlint::config::SCHEMA),
+        Command::Rules => {
+            let width = errlint::rules::ALL
+                .iter()
+                .map(|r| r.id.len())
+                .max()
+                .unwrap_or(0);
+            let table: String = errlint::rules::ALL
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{:<width$}  {:<7}  {}\n",
+                        r.id,
+                        r.default_severity.as_str(),
+                        r.summary
+                    )
+                })
+                .collect();
+            print(&table)
+        }
+        Command::Explain { rule } => match errlint::rules::find(rule) {
+            Some(meta) => print(&format!(
+                "# {}\n\nDefault level: {}.\n\n{}",
+                meta.id,
+                meta.default_severity,
+                errlint::rules::explain(meta)
+            )),
+            None => fail(&format!(
+                "unknown rule `{rule}`: `errlint rules` lists them"
+            )),
+        },
+        Command::Profiles { action: None } => {
+            let width = PROFILES.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+            let mut out = String::new();
+            for (name, _) in PROFILES {
+                let description = errlint::config::contract(None, Some(name))
+                    .map(|c| c.description)
+                    .unwrap_or_default();
+                out.push_str(&format!("{name:<width$}  {description}\n"));
+            }
+            print(&out)
+        }
+        Command::Profiles {
+            action: Some(ProfilesAction::Show { name }),
+        } => match errlint::config::builtin_profile(name) {
+            Some(text) => print(text),
+            None => fail(&format!(
+                "unknown profile `{name}`: `errlint profiles` lists them"
+            )),
+        },
+        Command::Init { profile, force } => {
+            if errlint::config::builtin_profile(profile).is_none() {
+                return fail(&format!(
+                    "unknown profile `{profile}`: `errlint profiles` lists them"
+                ));
+            }
+            let path = PathBuf::from("errlint.yaml");
+            if path.exists() && !force {
+                return fail("errlint.yaml already exists (use --force to overwrite it)");
+            }
+            match std::fs::write(&path, errlint::config::init_text(profile)) {
+                Ok(()) => print(&format!("wrote errlint.yaml (extends: {profile})\n")),
+                Err(e) => fail(&format!("cannot write errlint.yaml: {e}")),
+            }
+        }
+    }
+}
+
+fn lint(cli: &Cli) -> ExitCode {
     let mut options = Options::default();
     for setting in &cli.rules {
         match parse_rule_setting(setting) {
             Ok((id, level)) => {
                 options.severities.insert(id, level);
             }
-            Err(message) => {
-                eprintln!("error: {message}");
-                return ExitCode::from(2);
-            }
+            Err(message) => return fail(&message),
         }
     }
     options.external_roots = cli.allow_external_refs.clone();
     options.limits.max_file_bytes = cli.max_file_size;
+    options.config = ConfigChoice {
+        file: cli.config.clone(),
+        no_discovery: cli.no_config,
+        profile: cli.profile.clone(),
+    };
     let lint = || errlint::lint_paths(&cli.files, &options);
     let outcome = match cli.threads {
         Some(n) => match rayon::ThreadPoolBuilder::new()
@@ -69,10 +215,7 @@ fn main() -> ExitCode {
             .build()
         {
             Ok(pool) => pool.install(lint),
-            Err(e) => {
-                eprintln!("error: cannot start {n} threads: {e}");
-                return ExitCode::from(2);
-            }
+            Err(e) => return fail(&format!("cannot start {n} threads: {e}")),
         },
         None => lint(),
     };
@@ -92,12 +235,7 @@ fn main() -> ExitCode {
             ..RenderOptions::plain(format)
         },
     );
-    let mut stdout = std::io::stdout().lock();
-    if stdout
-        .write_all(rendered.as_bytes())
-        .and_then(|_| stdout.flush())
-        .is_err()
-    {
+    if print(&rendered) != ExitCode::SUCCESS {
         return ExitCode::from(2);
     }
     ExitCode::from(outcome.exit_code(cli.deny_warnings) as u8)
@@ -108,9 +246,7 @@ fn parse_rule_setting(setting: &str) -> Result<(String, Option<Severity>), Strin
         format!("`--rule {setting}`: expected RULE=LEVEL, e.g. error-status-coverage=error")
     })?;
     if errlint::rules::find(id).is_none() {
-        return Err(format!(
-            "unknown rule `{id}` (see the README's rules table)"
-        ));
+        return Err(format!("unknown rule `{id}`: `errlint rules` lists them"));
     }
     let level = match level {
         "off" => None,

@@ -5,7 +5,9 @@ mod operation;
 pub mod schema;
 mod status;
 
-pub use operation::{Auth, Header, Media, Method, Operation, Response, SchemaUse};
+pub use operation::{
+    Auth, Header, Media, Method, Operation, Response, SchemaUse, is_json_media_type,
+};
 pub use status::StatusKey;
 
 use crate::document::{DocumentSet, FileId, Kind, NodeId, NodeRef, Span, Tree};

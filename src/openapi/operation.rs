@@ -17,7 +17,7 @@ pub enum Method {
 }
 
 impl Method {
-    fn parse(key: &str) -> Option<Self> {
+    pub fn parse(key: &str) -> Option<Self> {
         Some(match key {
             "get" => Method::Get,
             "put" => Method::Put,
@@ -121,11 +121,6 @@ pub struct Response<'d> {
 }
 
 impl Response<'_> {
-    /// True when some JSON media type writes a schema, resolved or not.
-    pub fn declares_json_schema(&self) -> bool {
-        self.media.iter().any(|m| m.is_json() && m.schema_declared)
-    }
-
     /// The JSON media types that declare a schema.
     pub fn json_schemas(&self) -> impl Iterator<Item = (&Media<'_>, SchemaUse)> {
         self.media

@@ -235,6 +235,38 @@ impl<'d> Api<'d> {
             .unwrap_or(false)
     }
 
+    /// The property names a schema declares (its own and its `allOf` branches'), each with
+    /// its key, in document order, first declaration wins.
+    pub fn property_keys(&self, schema: NodeRef) -> Vec<(String, NodeRef)> {
+        let mut out: Vec<(String, NodeRef)> = Vec::new();
+        self.collect_property_keys(schema, &mut Visited::default(), &mut out);
+        out
+    }
+
+    fn collect_property_keys(
+        &self,
+        schema: NodeRef,
+        visited: &mut Visited,
+        out: &mut Vec<(String, NodeRef)>,
+    ) {
+        let Some(schema) = self.deref(schema).filter(|s| self.is_mapping(*s)) else {
+            return;
+        };
+        visited.visit(schema, |visited| {
+            if let Some(props) = self.get(schema, "properties") {
+                for (key, _) in self.entries(props) {
+                    let name = self.scalar(key).unwrap_or_default();
+                    if !out.iter().any(|(n, _)| n == name) {
+                        out.push((name.to_string(), key));
+                    }
+                }
+            }
+            for branch in self.subschemas(schema, "allOf") {
+                self.collect_property_keys(branch, visited, out);
+            }
+        });
+    }
+
     /// True when the schema's own `required` list names `name`.
     pub fn requires(&self, schema: NodeRef, name: &str) -> bool {
         self.get(schema, "required")

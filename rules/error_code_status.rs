@@ -1,0 +1,229 @@
+//! `error-code-status`: the codes a response can return belong to its status.
+
+use super::error_body::Code;
+use super::{Rule, declare_rule, rule_meta};
+use crate::config::Catalog;
+use crate::document::{Kind, NodeRef};
+use crate::engine::{Context, Report};
+use crate::openapi::schema::FieldPath;
+use crate::openapi::{Api, Method, Operation, Response, StatusKey};
+
+declare_rule! {
+    /// ## What it checks
+    /// The code values an error response documents — the code property's `enum` and `const`,
+    /// and the code in its examples — agree with the contract:
+    /// - with a catalog (`codes: {UNAUTHENTICATED: 401, …}`), each value is a catalog code
+    ///   mapped to the response's status;
+    /// - with `codes: status` (the code echoes the HTTP status), each value equals the status;
+    /// - with `envelope.code.pattern`, each string value matches it; with
+    ///   `envelope.code.closed: true`, the code has an `enum` or a `const`.
+    ///
+    /// Only responses with a concrete status (`402`, not `4XX`) are checked against statuses.
+    ///
+    /// ## Why
+    /// Clients switch on the code. A 402 that can return `UNAUTHENTICATED` sends a
+    /// subscription problem down the credential path; a code that is not in the catalog has
+    /// no documented meaning at all.
+    ///
+    /// ## Bad
+    /// ```yaml
+    /// '402':
+    ///   content:
+    ///     application/json:
+    ///       schema:
+    ///         properties: {code: {type: string, enum: [UNAUTHENTICATED]}}
+    /// ```
+    ///
+    /// ## Good
+    /// ```yaml
+    /// '402':
+    ///   content:
+    ///     application/json:
+    ///       schema:
+    ///         properties: {code: {type: string, enum: [NO_ACTIVE_SUBSCRIPTION]}}
+    /// ```
+    pub struct ErrorCodeStatus;
+    id: "error-code-status",
+    severity: Error,
+    summary: "documented code values belong to the response's status (catalog, echo, pattern)",
+}
+
+impl Rule for ErrorCodeStatus {
+    rule_meta!(ErrorCodeStatus);
+
+    fn check_response(
+        &mut self,
+        cx: &mut Context<'_, '_>,
+        op: &Operation<'_>,
+        response: &Response<'_>,
+    ) {
+        if !response.status.is_error() || op.method == Method::Head {
+            return;
+        }
+        let api = cx.api;
+        let contract = cx.contract;
+        let status = match response.status {
+            StatusKey::Code(c) => Some(c),
+            _ => None,
+        };
+        for (media, schema) in response.json_schemas() {
+            let body = cx
+                .bodies
+                .get(api, contract, schema.target, media.is_problem_json());
+            let (Some(field), Some(path)) = (body.code.field(), body.code.location()) else {
+                continue;
+            };
+            if matches!(body.code, Code::WrongType { .. }) {
+                continue; // error-code-present says so
+            }
+            let mut values: Vec<NodeRef> = Vec::new();
+            let mut closed = false;
+            if let Some(code_schema) = field.schema {
+                if let Some(list) = api.get(code_schema, "enum") {
+                    values.extend(api.items(list));
+                    closed = true;
+                }
+                if let Some(value) = api.get(code_schema, "const") {
+                    values.push(value);
+                    closed = true;
+                }
+                values.extend(api.get(code_schema, "example"));
+            }
+            let code_path = FieldPath::parse(path);
+            for example in &media.examples {
+                values.extend(values_at(api, *example, &code_path.segments));
+            }
+            let mut found: Vec<(NodeRef, String, String)> = Vec::new();
+            if contract.code_closed && !closed {
+                found.push((
+                    field.key,
+                    format!("error code `{path}` is not a closed set"),
+                    "list its values with `enum` (or `const`), as the contract requires".into(),
+                ));
+            }
+            for value in values {
+                if let Some(problem) = judge(api, contract, value, status) {
+                    found.push((value, problem.0, problem.1));
+                }
+            }
+            for (at, message, help) in found {
+                let report = Report::new(at, message)
+                    .label(format!("on the {} response", response.status_text))
+                    .help(help)
+                    .operation(op)
+                    .used_at(cx.use_site(op, response, Some(schema)));
+                cx.report(report);
+            }
+        }
+    }
+}
+
+/// What is wrong with one documented code value, if anything: (message, help).
+fn judge(
+    api: &Api<'_>,
+    contract: &crate::config::Contract,
+    value: NodeRef,
+    status: Option<u16>,
+) -> Option<(String, String)> {
+    let text = api.scalar(value)?;
+    if let (Some(pattern), Kind::String) = (&contract.code_pattern, api.kind(value)) {
+        if !pattern.is_match(text) {
+            return Some((
+                format!(
+                    "code `{text}` does not match the contract's pattern `{}`",
+                    pattern.as_str()
+                ),
+                "rename the code to the contract's form".into(),
+            ));
+        }
+    }
+    match (&contract.catalog, status) {
+        (Catalog::Codes(catalog), _) => match catalog.get(text) {
+            None => {
+                let known: Vec<&str> = catalog.keys().map(String::as_str).collect();
+                Some((
+                    format!("code `{text}` is not in the contract's code catalog"),
+                    format!("the catalog has {}", known.join(", ")),
+                ))
+            }
+            Some(&expected) if status.is_some_and(|s| s != expected) => Some((
+                format!(
+                    "code `{text}` belongs to {expected}, not to this {} response",
+                    status.unwrap_or(0)
+                ),
+                format!("return `{text}` only from {expected}, or use this status's code"),
+            )),
+            Some(_) => None,
+        },
+        (Catalog::EchoStatus, Some(s)) if text != s.to_string() => Some((
+            format!("code `{text}` on a {s} response: this contract's code echoes the HTTP status"),
+            format!("the code of a {s} response is {s}"),
+        )),
+        _ => None,
+    }
+}
+
+/// The nodes at a field path inside a literal example (`errors[].code` visits every item).
+fn values_at(
+    api: &Api<'_>,
+    example: NodeRef,
+    segments: &[crate::openapi::schema::Segment],
+) -> Vec<NodeRef> {
+    let Some((first, rest)) = segments.split_first() else {
+        return vec![example];
+    };
+    let Some(next) = api.get(example, &first.name) else {
+        return Vec::new();
+    };
+    if first.each_item {
+        api.items(next)
+            .flat_map(|item| values_at(api, item, rest))
+            .collect()
+    } else {
+        values_at(api, next, rest)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::ConfigChoice;
+    use crate::{Options, lint_text};
+
+    fn messages(profile: &str, yaml: &str) -> Vec<String> {
+        let options = Options {
+            only_rules: Some(vec!["error-code-status".into()]),
+            config: ConfigChoice {
+                profile: Some(profile.into()),
+                ..Default::default()
+            },
+            ..Options::default()
+        };
+        lint_text("t.yaml", yaml, &options)
+            .findings
+            .into_iter()
+            .map(|f| f.message)
+            .collect()
+    }
+
+    #[test]
+    fn catalog_codes_belong_to_their_status() {
+        let yaml = "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses:\n        '402':\n          description: x\n          content:\n            application/json:\n              schema:\n                required: [code]\n                properties: {code: {type: string, enum: [NO_ACTIVE_SUBSCRIPTION, UNAUTHENTICATED, NOPE, bad-form]}}\n";
+        assert_eq!(
+            messages("botect", yaml),
+            vec![
+                "code `UNAUTHENTICATED` belongs to 401, not to this 402 response",
+                "code `NOPE` is not in the contract's code catalog",
+                "code `bad-form` does not match the contract's pattern `^[A-Z][A-Z0-9_]*$`",
+            ]
+        );
+    }
+
+    #[test]
+    fn echoed_codes_equal_the_status() {
+        let yaml = "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses:\n        '404':\n          description: x\n          content:\n            application/json:\n              schema:\n                required: [error]\n                properties: {error: {required: [code], properties: {code: {type: integer}}}}\n              example: {error: {code: 400, message: nope}}\n";
+        assert_eq!(
+            messages("chatness", yaml),
+            vec!["code `400` on a 404 response: this contract's code echoes the HTTP status"]
+        );
+    }
+}

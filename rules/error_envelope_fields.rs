@@ -1,0 +1,174 @@
+//! `error-envelope-fields`: error bodies require the fields the contract names, typed as it says.
+
+use super::{Rule, declare_rule, rule_meta};
+use crate::engine::{Context, Report};
+use crate::openapi::schema::Types;
+use crate::openapi::{Method, Operation, Response};
+
+declare_rule! {
+    /// ## What it checks
+    /// Every JSON error body requires each field the profile lists in `envelope.fields`, with
+    /// the type it gives there (`any` skips the type). With `envelope.additional: forbid`, a
+    /// top-level property that the contract does not name (as a field, an optional field, or
+    /// the code) is a finding too. Fields are found through `$ref`, `allOf` and every branch
+    /// of `oneOf`/`anyOf`. The code field itself is left to `error-code-present`. The `default` profile names no fields, so this rule is quiet there.
+    ///
+    /// ## Why
+    /// The contract is what clients were promised: Botect promises `error`, `message` and
+    /// `code` on every error. A schema that drops `message`, types it as an object, or grows
+    /// undocumented fields breaks that promise for every client that parses it.
+    ///
+    /// ## Bad
+    /// ```yaml
+    /// # profile botect: error, message and code are required strings
+    /// Error:
+    ///   required: [error, code]
+    ///   properties: {error: {type: string}, code: {type: string}, trace: {type: string}}
+    /// ```
+    ///
+    /// ## Good
+    /// ```yaml
+    /// Error:
+    ///   required: [error, message, code]
+    ///   properties: {error: {type: string}, message: {type: string}, code: {type: string}}
+    /// ```
+    pub struct ErrorEnvelopeFields;
+    id: "error-envelope-fields",
+    severity: Error,
+    summary: "error bodies require the contract's fields with their types",
+}
+
+fn type_of(name: &str) -> Option<Types> {
+    Some(match name {
+        "string" => Types::STRING,
+        "integer" => Types::INTEGER,
+        "number" => Types::NUMBER,
+        "boolean" => Types::BOOLEAN,
+        "object" => Types::OBJECT,
+        "array" => Types::ARRAY,
+        _ => return None,
+    })
+}
+
+impl Rule for ErrorEnvelopeFields {
+    rule_meta!(ErrorEnvelopeFields);
+
+    fn check_response(
+        &mut self,
+        cx: &mut Context<'_, '_>,
+        op: &Operation<'_>,
+        response: &Response<'_>,
+    ) {
+        if !response.status.is_error() || op.method == Method::Head {
+            return;
+        }
+        let api = cx.api;
+        let contract = cx.contract;
+        for (_, schema) in response.json_schemas() {
+            let mut found: Vec<(crate::document::NodeRef, String, String)> = Vec::new();
+            let mut missing: Vec<&str> = Vec::new();
+            for (path, type_name) in &contract.fields {
+                let name = &path.text;
+                // The code is error-code-present's; a field under a missing one is implied.
+                let under_missing = missing.iter().any(|m| name.starts_with(&format!("{m}.")));
+                if contract.code_paths.contains(path) || under_missing {
+                    continue;
+                }
+                match api.field(schema.target, path) {
+                    None => {
+                        missing.push(name);
+                        found.push((
+                            api.report_node(schema.target),
+                            format!("error body lacks `{name}`, which the contract requires"),
+                            format!("add a required `{name}` property ({type_name})"),
+                        ));
+                    }
+                    Some(field) => {
+                        let types = field.schema.map(|s| api.types(s)).unwrap_or_default();
+                        let mismatch = type_of(type_name)
+                            .is_some_and(|e| !types.is_empty() && !types.contains(e));
+                        if mismatch {
+                            found.push((
+                                field.key,
+                                format!(
+                                    "`{name}` is {}, but the contract says {type_name}",
+                                    types.describe()
+                                ),
+                                format!("declare `{name}` as `type: {type_name}`"),
+                            ));
+                        } else if !field.required {
+                            found.push((
+                                field.key,
+                                format!("`{name}` is optional, but the contract requires it"),
+                                format!(
+                                    "list `{}` in `required`",
+                                    path.segments.last().map_or("", |s| s.name.as_str())
+                                ),
+                            ));
+                        }
+                    }
+                }
+            }
+            if contract.forbid_additional {
+                let named: Vec<&str> = contract
+                    .fields
+                    .iter()
+                    .map(|(p, _)| p)
+                    .chain(&contract.optional)
+                    .chain(&contract.code_paths)
+                    .filter_map(|p| p.segments.first().map(|s| s.name.as_str()))
+                    .collect();
+                for (name, key) in api.property_keys(schema.target) {
+                    if !named.contains(&name.as_str()) {
+                        found.push((
+                            key,
+                            format!("`{name}` is not part of the contract's error envelope"),
+                            format!(
+                                "the envelope has {}; remove `{name}` or add it to the contract",
+                                named.join(", ")
+                            ),
+                        ));
+                    }
+                }
+            }
+            for (at, message, help) in found {
+                let report = Report::new(at, message)
+                    .help(help)
+                    .operation(op)
+                    .used_at(cx.use_site(op, response, Some(schema)));
+                cx.report(report);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::ConfigChoice;
+    use crate::{Options, lint_text};
+
+    #[test]
+    fn botect_envelope() {
+        let yaml = "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses:\n        '401':\n          description: x\n          content:\n            application/json:\n              schema:\n                required: [error, code]\n                properties:\n                  error: {type: string}\n                  message: {type: object}\n                  code: {type: string}\n                  trace: {type: string}\n";
+        let options = Options {
+            only_rules: Some(vec!["error-envelope-fields".into()]),
+            config: ConfigChoice {
+                profile: Some("botect".into()),
+                ..Default::default()
+            },
+            ..Options::default()
+        };
+        let messages: Vec<String> = lint_text("t.yaml", yaml, &options)
+            .findings
+            .into_iter()
+            .map(|f| f.message)
+            .collect();
+        assert_eq!(
+            messages,
+            vec![
+                "`message` is object, but the contract says string".to_string(),
+                "`trace` is not part of the contract's error envelope".to_string(),
+            ]
+        );
+    }
+}

@@ -1,0 +1,348 @@
+//! The error contract in force: what every rule reads instead of hard-coded policy. Built by
+//! layering raw settings (built-in default → profile → config file) onto one another.
+
+use super::raw::{RawCodes, RawConfig, RawOverride};
+use crate::finding::Severity;
+use crate::openapi::schema::FieldPath;
+use crate::openapi::{Method, StatusKey};
+use std::collections::{BTreeMap, HashMap};
+
+/// The type a stable code must have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeType {
+    String,
+    /// The code echoes the HTTP status.
+    Integer,
+}
+
+/// What a `default` response with an error schema satisfies in `error-status-coverage`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DefaultCovers {
+    Nothing,
+    ServerError,
+    Everything,
+}
+
+/// One required status: satisfied by any of its alternatives (`400|422`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Requirement {
+    pub alternatives: Vec<StatusKey>,
+    pub text: String,
+}
+
+impl Requirement {
+    pub fn parse(text: &str) -> Self {
+        Requirement {
+            alternatives: text.split('|').map(StatusKey::parse).collect(),
+            text: text.to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Requirements {
+    pub authenticated: Vec<Requirement>,
+    pub path_parameter: Vec<Requirement>,
+    pub input: Vec<Requirement>,
+    pub every_operation: Vec<Requirement>,
+    pub rate_limited: Vec<Requirement>,
+}
+
+/// The code catalog.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Catalog {
+    None,
+    /// Stable code → the status it belongs to.
+    Codes(BTreeMap<String, u16>),
+    /// The code equals the HTTP status.
+    EchoStatus,
+}
+
+/// Settings for the operations a path glob matches (`overrides:` in errlint.yaml).
+#[derive(Debug, Clone)]
+pub struct Override {
+    pub paths: Vec<(Option<Method>, globset::GlobMatcher)>,
+    pub severities: HashMap<String, Option<Severity>>,
+    pub rate_limited: Option<bool>,
+    pub forbid_statuses: Vec<u16>,
+}
+
+/// What the overrides say about one operation.
+#[derive(Debug, Clone, Default)]
+pub struct OperationSettings {
+    pub severities: HashMap<String, Option<Severity>>,
+    pub rate_limited: Option<bool>,
+    pub forbid_statuses: Vec<u16>,
+}
+
+/// The effective error contract.
+#[derive(Debug, Clone)]
+pub struct Contract {
+    /// The profile it started from.
+    pub profile: String,
+    pub description: String,
+    /// Media types an error body may use; empty means any JSON type.
+    pub media_types: Vec<String>,
+    pub code_paths: Vec<FieldPath>,
+    pub problem_code_path: FieldPath,
+    pub code_type: CodeType,
+    pub code_pattern: Option<regex::Regex>,
+    pub code_closed: bool,
+    /// Required fields and their type names (`any` for no type check).
+    pub fields: Vec<(FieldPath, String)>,
+    pub optional: Vec<FieldPath>,
+    pub forbid_additional: bool,
+    pub documented: Option<Vec<u16>>,
+    pub require: Requirements,
+    pub ranges_satisfy: bool,
+    pub default_covers: DefaultCovers,
+    pub retry_fields: Vec<FieldPath>,
+    pub retry_headers: Vec<String>,
+    pub retry_statuses: Vec<StatusKey>,
+    pub limited_by_default: bool,
+    pub rate_limit_extension: String,
+    pub catalog: Catalog,
+    pub severities: HashMap<String, Option<Severity>>,
+    pub overrides: Vec<Override>,
+}
+
+impl Contract {
+    /// An empty contract; [`Contract::apply`] fills it from the built-in default profile.
+    pub(crate) fn blank() -> Self {
+        Contract {
+            profile: "default".into(),
+            description: String::new(),
+            media_types: Vec::new(),
+            code_paths: Vec::new(),
+            problem_code_path: FieldPath::parse("type"),
+            code_type: CodeType::String,
+            code_pattern: None,
+            code_closed: false,
+            fields: Vec::new(),
+            optional: Vec::new(),
+            forbid_additional: false,
+            documented: None,
+            require: Requirements::default(),
+            ranges_satisfy: true,
+            default_covers: DefaultCovers::ServerError,
+            retry_fields: Vec::new(),
+            retry_headers: Vec::new(),
+            retry_statuses: Vec::new(),
+            limited_by_default: true,
+            rate_limit_extension: "x-rate-limited".into(),
+            catalog: Catalog::None,
+            severities: HashMap::new(),
+            overrides: Vec::new(),
+        }
+    }
+
+    /// Lays validated raw settings over this contract: every field they set wins.
+    /// Patterns and globs were checked during validation, so they compile here.
+    pub(crate) fn apply(&mut self, raw: &RawConfig) {
+        if let Some(d) = &raw.description {
+            self.description = d.clone();
+        }
+        if let Some(m) = &raw.media_types {
+            self.media_types = m.clone();
+        }
+        if let Some(envelope) = &raw.envelope {
+            if let Some(code) = &envelope.code {
+                if let Some(path) = &code.path {
+                    self.code_paths = path.iter().map(|p| FieldPath::parse(p)).collect();
+                }
+                if let Some(p) = &code.problem_path {
+                    self.problem_code_path = FieldPath::parse(p);
+                }
+                if let Some(t) = &code.r#type {
+                    self.code_type = if t == "integer" {
+                        CodeType::Integer
+                    } else {
+                        CodeType::String
+                    };
+                }
+                if let Some(p) = &code.pattern {
+                    self.code_pattern = regex::Regex::new(p).ok();
+                }
+                if let Some(c) = code.closed {
+                    self.code_closed = c;
+                }
+            }
+            if let Some(fields) = &envelope.fields {
+                self.fields = fields
+                    .iter()
+                    .map(|(p, t)| (FieldPath::parse(p), t.clone()))
+                    .collect();
+            }
+            if let Some(optional) = &envelope.optional {
+                self.optional = optional.iter().map(|p| FieldPath::parse(p)).collect();
+            }
+            if let Some(a) = &envelope.additional {
+                self.forbid_additional = a == "forbid";
+            }
+        }
+        if let Some(statuses) = &raw.statuses {
+            if let Some(d) = &statuses.documented {
+                self.documented = Some(d.clone());
+            }
+            if let Some(r) = &statuses.require {
+                let parse = |list: &Option<Vec<String>>, into: &mut Vec<Requirement>| {
+                    if let Some(list) = list {
+                        *into = list.iter().map(|t| Requirement::parse(t)).collect();
+                    }
+                };
+                parse(&r.authenticated, &mut self.require.authenticated);
+                parse(&r.path_parameter, &mut self.require.path_parameter);
+                parse(&r.input, &mut self.require.input);
+                parse(&r.every_operation, &mut self.require.every_operation);
+                parse(&r.rate_limited, &mut self.require.rate_limited);
+            }
+            if let Some(r) = statuses.ranges_satisfy {
+                self.ranges_satisfy = r;
+            }
+            if let Some(d) = &statuses.default_satisfies {
+                self.default_covers = match d.as_str() {
+                    "none" => DefaultCovers::Nothing,
+                    "all" => DefaultCovers::Everything,
+                    _ => DefaultCovers::ServerError,
+                };
+            }
+        }
+        if let Some(retry) = &raw.retry {
+            if let Some(f) = &retry.fields {
+                self.retry_fields = f.iter().map(|p| FieldPath::parse(p)).collect();
+            }
+            if let Some(h) = &retry.headers {
+                self.retry_headers = h.clone();
+            }
+            if let Some(s) = &retry.statuses {
+                self.retry_statuses = s.iter().map(|s| StatusKey::parse(s)).collect();
+            }
+        }
+        if let Some(limit) = &raw.rate_limit {
+            if let Some(d) = &limit.default {
+                self.limited_by_default = d == "limited";
+            }
+            if let Some(e) = &limit.extension {
+                self.rate_limit_extension = e.clone();
+            }
+        }
+        match &raw.codes {
+            Some(RawCodes::Echo(_)) => self.catalog = Catalog::EchoStatus,
+            Some(RawCodes::Map(map)) => self.catalog = Catalog::Codes(map.clone()),
+            None => {}
+        }
+        if let Some(rules) = &raw.rules {
+            self.severities.extend(
+                rules
+                    .iter()
+                    .map(|(id, level)| (id.clone(), parse_level(level))),
+            );
+        }
+        if let Some(overrides) = &raw.overrides {
+            self.overrides
+                .extend(overrides.iter().map(compile_override));
+        }
+    }
+
+    /// What the overrides say about one operation; later overrides win.
+    pub fn operation_settings(&self, method: Method, path: &str) -> OperationSettings {
+        let mut settings = OperationSettings::default();
+        for o in &self.overrides {
+            let matches = o
+                .paths
+                .iter()
+                .any(|(m, glob)| m.is_none_or(|m| m == method) && glob.is_match(path));
+            if !matches {
+                continue;
+            }
+            settings
+                .severities
+                .extend(o.severities.iter().map(|(k, v)| (k.clone(), *v)));
+            if o.rate_limited.is_some() {
+                settings.rate_limited = o.rate_limited;
+            }
+            settings.forbid_statuses.extend(&o.forbid_statuses);
+        }
+        settings
+    }
+
+    /// True when a response key may carry a retry hint.
+    pub fn retry_is_meaningful(&self, key: StatusKey) -> bool {
+        self.retry_statuses
+            .iter()
+            .any(|&allowed| match (allowed, key) {
+                (_, StatusKey::Default) => true,
+                (StatusKey::Code(a), StatusKey::Code(k)) => a == k,
+                (StatusKey::Code(a), StatusKey::Range(r)) => a / 100 == u16::from(r),
+                (StatusKey::Range(a), StatusKey::Code(k)) => u16::from(a) == k / 100,
+                (StatusKey::Range(a), StatusKey::Range(r)) => a == r,
+                _ => false,
+            })
+    }
+
+    /// True when `key` satisfies one alternative of a requirement.
+    pub fn satisfies(&self, key: StatusKey, alternative: StatusKey) -> bool {
+        match (alternative, key) {
+            (StatusKey::Code(a), StatusKey::Code(k)) => a == k,
+            (StatusKey::Code(a), StatusKey::Range(r)) => {
+                self.ranges_satisfy && a / 100 == u16::from(r)
+            }
+            (StatusKey::Range(a), StatusKey::Code(k)) => u16::from(a) == k / 100,
+            (StatusKey::Range(a), StatusKey::Range(r)) => a == r,
+            _ => false,
+        }
+    }
+
+    /// Whether a media type is one the contract allows for error bodies.
+    pub fn is_error_media_type(&self, media_type: &str) -> bool {
+        let essence = media_type.split(';').next().unwrap_or("").trim();
+        if self.media_types.is_empty() {
+            return crate::openapi::is_json_media_type(media_type);
+        }
+        self.media_types
+            .iter()
+            .any(|m| m.eq_ignore_ascii_case(essence))
+    }
+}
+
+pub(crate) fn parse_level(level: &str) -> Option<Severity> {
+    match level {
+        "info" => Some(Severity::Info),
+        "warning" => Some(Severity::Warning),
+        "error" => Some(Severity::Error),
+        _ => None,
+    }
+}
+
+/// Splits `POST /v1/**` into a method and a glob over path templates.
+pub(crate) fn parse_path_pattern(
+    pattern: &str,
+) -> Result<(Option<Method>, globset::GlobMatcher), String> {
+    let (method, glob) = match pattern.split_once(' ') {
+        Some((m, rest)) => (Method::parse(&m.to_ascii_lowercase()), rest),
+        None => (None, pattern),
+    };
+    let glob = globset::GlobBuilder::new(glob)
+        .literal_separator(true)
+        .build()
+        .map_err(|e| e.kind().to_string())?;
+    Ok((method, glob.compile_matcher()))
+}
+
+fn compile_override(raw: &RawOverride) -> Override {
+    Override {
+        paths: raw
+            .paths
+            .iter()
+            .filter_map(|p| parse_path_pattern(p).ok())
+            .collect(),
+        severities: raw
+            .rules
+            .iter()
+            .flatten()
+            .map(|(id, level)| (id.clone(), parse_level(level)))
+            .collect(),
+        rate_limited: raw.rate_limited,
+        forbid_statuses: raw.forbid_statuses.clone().unwrap_or_default(),
+    }
+}

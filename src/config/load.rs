@@ -1,0 +1,444 @@
+//! Reading configuration: built-in profiles, `errlint.yaml` discovery, validation against the
+//! JSON Schema in `rules/errlint.schema.json` with every error at its span, and layering.
+
+use super::contract::{Contract, parse_path_pattern};
+use super::raw::RawConfig;
+use crate::document::{self, Kind, Limits, NodeId, Span, Tree, pointer};
+use crate::finding::{Finding, Location, Severity, Sources};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, LazyLock};
+
+/// The built-in profiles, embedded: `(name, YAML)`.
+pub const PROFILES: &[(&str, &str)] = &[
+    ("default", include_str!("../../rules/profiles/default.yaml")),
+    ("rfc9457", include_str!("../../rules/profiles/rfc9457.yaml")),
+    (
+        "google-aip193",
+        include_str!("../../rules/profiles/google-aip193.yaml"),
+    ),
+    ("azure", include_str!("../../rules/profiles/azure.yaml")),
+    ("jsonapi", include_str!("../../rules/profiles/jsonapi.yaml")),
+    ("botsi", include_str!("../../rules/profiles/botsi.yaml")),
+    ("botect", include_str!("../../rules/profiles/botect.yaml")),
+    (
+        "status-object",
+        include_str!("../../rules/profiles/status-object.yaml"),
+    ),
+    (
+        "typed-error",
+        include_str!("../../rules/profiles/typed-error.yaml"),
+    ),
+    (
+        "chatness",
+        include_str!("../../rules/profiles/chatness.yaml"),
+    ),
+];
+
+/// The JSON Schema of configuration files and profiles.
+pub const SCHEMA: &str = include_str!("../../rules/errlint.schema.json");
+
+/// Names of config files looked for, in order, in each folder.
+pub const CONFIG_NAMES: &[&str] = &["errlint.yaml", ".errlint.yaml"];
+
+static VALIDATOR: LazyLock<jsonschema::Validator> = LazyLock::new(|| {
+    let schema: serde_json::Value =
+        serde_json::from_str(SCHEMA).expect("the embedded schema is JSON");
+    jsonschema::validator_for(&schema).expect("the embedded schema is a valid JSON Schema")
+});
+
+/// The YAML text of a built-in profile.
+pub fn builtin_profile(name: &str) -> Option<&'static str> {
+    PROFILES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| *text)
+}
+
+/// Configuration that could not be used: findings at their spans, with the texts they quote.
+#[derive(Debug, Clone, Default)]
+pub struct ConfigErrors {
+    pub findings: Vec<Finding>,
+    pub sources: Sources,
+}
+
+/// What to configure from.
+#[derive(Debug, Clone, Default)]
+pub struct ConfigChoice {
+    /// `--config PATH`; otherwise `errlint.yaml`/`.errlint.yaml` is searched for.
+    pub file: Option<PathBuf>,
+    /// Do not search for a config file.
+    pub no_discovery: bool,
+    /// `--profile NAME`: replaces the config file's `extends`.
+    pub profile: Option<String>,
+}
+
+/// Finds the config file for a document: from its folder upward, stopping after the folder
+/// that holds `.git` (the repository root).
+pub fn discover(document: &Path) -> Option<PathBuf> {
+    let absolute = std::fs::canonicalize(document).ok()?;
+    let mut dir = absolute.parent();
+    while let Some(d) = dir {
+        for name in CONFIG_NAMES {
+            let candidate = d.join(name);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+        }
+        if d.join(".git").exists() {
+            return None;
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+/// Builds the contract: built-in default, then the profile, then the config file's fields.
+pub fn contract(
+    config_file: Option<&Path>,
+    cli_profile: Option<&str>,
+) -> Result<Contract, ConfigErrors> {
+    let mut errors = ConfigErrors::default();
+    let mut contract = Contract::blank();
+    let default = parse_source(
+        "default",
+        builtin_profile("default").unwrap_or_default(),
+        &mut errors,
+    )
+    .expect("the default profile is valid");
+    contract.apply(&default);
+
+    let config = match config_file {
+        Some(path) => {
+            let name = display(path);
+            match std::fs::read_to_string(path) {
+                Ok(text) => parse_source(&name, &text, &mut errors)
+                    .map(|raw| (raw, path.to_path_buf(), name, text)),
+                Err(e) => {
+                    errors.findings.push(config_error(
+                        &name,
+                        None,
+                        format!("cannot read the config file: {e}"),
+                    ));
+                    None
+                }
+            }
+        }
+        None => None,
+    };
+    if !errors.findings.is_empty() {
+        return Err(errors);
+    }
+    let extends = cli_profile.map(|p| (p.to_string(), None)).or_else(|| {
+        config.as_ref().and_then(|(raw, path, name, text)| {
+            raw.extends
+                .clone()
+                .map(|e| (e, Some((path.clone(), name.clone(), text.clone()))))
+        })
+    });
+    if let Some((profile, from)) = extends {
+        apply_profile(&mut contract, &profile, from.as_ref(), &mut errors, 0);
+        contract.profile = profile;
+    }
+    if let Some((raw, ..)) = &config {
+        contract.apply(&RawConfig {
+            extends: None,
+            ..raw.clone()
+        });
+    }
+    if errors.findings.is_empty() {
+        Ok(contract)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Applies a profile by name (built-in) or relative path (to the file that names it),
+/// following its own `extends` first.
+fn apply_profile(
+    contract: &mut Contract,
+    profile: &str,
+    from: Option<&(PathBuf, String, String)>,
+    errors: &mut ConfigErrors,
+    depth: usize,
+) {
+    let (name, text) = if let Some(text) = builtin_profile(profile) {
+        (format!("profile {profile}"), text.to_string())
+    } else if profile.ends_with(".yaml") || profile.ends_with(".yml") || profile.ends_with(".json")
+    {
+        let base = from
+            .and_then(|(p, ..)| p.parent())
+            .unwrap_or(Path::new("."));
+        let path = base.join(profile);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => (display(&path), text),
+            Err(e) => {
+                errors.findings.push(extends_error(
+                    from,
+                    format!("cannot read profile `{profile}`: {e}"),
+                ));
+                return;
+            }
+        }
+    } else {
+        let names: Vec<&str> = PROFILES.iter().map(|(n, _)| *n).collect();
+        errors.findings.push(extends_error(
+            from,
+            format!(
+                "unknown profile `{profile}`: the built-in profiles are {}",
+                names.join(", ")
+            ),
+        ));
+        return;
+    };
+    if depth > 8 {
+        errors.findings.push(extends_error(
+            from,
+            "profiles extend each other more than 8 deep (a cycle?)".into(),
+        ));
+        return;
+    }
+    let Some(raw) = parse_source(&name, &text, errors) else {
+        return;
+    };
+    if let Some(parent) = &raw.extends {
+        let here = (PathBuf::from(&name), name.clone(), text.clone());
+        apply_profile(contract, parent, Some(&here), errors, depth + 1);
+    }
+    contract.apply(&raw);
+}
+
+fn extends_error(from: Option<&(PathBuf, String, String)>, message: String) -> Finding {
+    match from {
+        Some((_, name, text)) => {
+            let tree = document::parse(Arc::from(text.as_str()), 0, &Limits::default())
+                .ok()
+                .map(|(t, _)| t);
+            let span = tree.as_ref().and_then(|t| {
+                let value = t.get(NodeId::ROOT, "extends")?;
+                Some((t.span(value), "/extends".to_string()))
+            });
+            config_error(name, span, message)
+        }
+        None => config_error("--profile", None, message),
+    }
+}
+
+/// Parses and validates one config or profile text; errors go to `errors` with spans.
+fn parse_source(name: &str, text: &str, errors: &mut ConfigErrors) -> Option<RawConfig> {
+    errors.sources.insert(Arc::from(name), Arc::from(text));
+    let tree = match document::parse(Arc::from(text), bom_length(text), &Limits::default()) {
+        Ok((tree, _)) => tree,
+        Err(e) => {
+            errors.findings.push(config_error(
+                name,
+                e.span.map(|s| (s, String::new())),
+                e.message,
+            ));
+            return None;
+        }
+    };
+    let value = to_json(&tree, NodeId::ROOT);
+    let before = errors.findings.len();
+    for error in VALIDATOR.iter_errors(&value) {
+        if matches!(
+            error.kind(),
+            jsonschema::error::ValidationErrorKind::PropertyNames { .. }
+        ) {
+            continue; // reported more precisely, per key, below
+        }
+        let at = node_at(&tree, error.instance_path().as_str());
+        let (node, message) = match error.kind() {
+            jsonschema::error::ValidationErrorKind::AdditionalProperties { unexpected } => {
+                let key = unexpected
+                    .first()
+                    .and_then(|k| tree.get_entry(at, k))
+                    .map(|(k, _)| k);
+                let known = "see rules/errlint.schema.json for the keys this object takes";
+                (
+                    key.unwrap_or(at),
+                    format!("unknown key `{}`: {known}", unexpected.join("`, `")),
+                )
+            }
+            jsonschema::error::ValidationErrorKind::Enum { options } => {
+                let allowed: Vec<String> = options
+                    .as_array()
+                    .map(|a| {
+                        a.iter()
+                            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                (
+                    at,
+                    format!("{} is not one of: {}", error.instance(), allowed.join(", ")),
+                )
+            }
+            _ => (at, error.to_string()),
+        };
+        let span = tree.span(tree.report_node(node));
+        errors.findings.push(config_error(
+            name,
+            Some((span, tree.pointer(node))),
+            message,
+        ));
+    }
+    check_semantics(name, &tree, errors);
+    if errors.findings.len() > before {
+        return None;
+    }
+    match serde_json::from_value::<RawConfig>(value) {
+        Ok(raw) => Some(raw),
+        Err(e) => {
+            errors.findings.push(config_error(
+                name,
+                None,
+                format!("invalid configuration: {e}"),
+            ));
+            None
+        }
+    }
+}
+
+/// What the schema cannot say: rule ids exist, patterns compile as regular expressions, globs
+/// compile.
+fn check_semantics(name: &str, tree: &Tree, errors: &mut ConfigErrors) {
+    let root = NodeId::ROOT;
+    let mut rule_maps: Vec<NodeId> = tree.get(root, "rules").into_iter().collect();
+    if let Some(overrides) = tree.get(root, "overrides") {
+        for item in tree.items(overrides) {
+            rule_maps.extend(tree.get(item, "rules"));
+            if let Some(paths) = tree.get(item, "paths") {
+                for path in tree.items(paths) {
+                    if let Some(Err(e)) = tree.str(path).map(parse_path_pattern) {
+                        let message = format!("invalid glob: {e}");
+                        errors.findings.push(config_error(
+                            name,
+                            Some((tree.span(path), tree.pointer(path))),
+                            message,
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    for map in rule_maps {
+        for (key, _) in tree.entries(map) {
+            let id = tree.scalar(key).unwrap_or_default();
+            if crate::rules::find(id).is_none() {
+                let message = format!("unknown rule `{id}`: `errlint rules` lists them");
+                errors.findings.push(config_error(
+                    name,
+                    Some((tree.span(key), tree.pointer(key))),
+                    message,
+                ));
+            }
+        }
+    }
+    let pattern = tree
+        .get(root, "envelope")
+        .and_then(|e| tree.get(e, "code"))
+        .and_then(|c| tree.get(c, "pattern"));
+    if let Some(pattern) = pattern {
+        if let Some(Err(e)) = tree.str(pattern).map(regex::Regex::new) {
+            let first_line = e
+                .to_string()
+                .lines()
+                .last()
+                .unwrap_or("")
+                .trim()
+                .to_string();
+            let message = format!("invalid regular expression: {first_line}");
+            errors.findings.push(config_error(
+                name,
+                Some((tree.span(pattern), tree.pointer(pattern))),
+                message,
+            ));
+        }
+    }
+}
+
+fn node_at(tree: &Tree, pointer_text: &str) -> NodeId {
+    pointer::parse_pointer(pointer_text)
+        .ok()
+        .and_then(|tokens| tree.lookup(tokens.iter().map(String::as_str)).ok())
+        .unwrap_or(NodeId::ROOT)
+}
+
+fn bom_length(text: &str) -> usize {
+    if text.starts_with('\u{feff}') { 3 } else { 0 }
+}
+
+/// The tree as a `serde_json::Value`, for the JSON Schema validator.
+fn to_json(tree: &Tree, id: NodeId) -> serde_json::Value {
+    use serde_json::Value;
+    match tree.kind(id) {
+        Kind::Null => Value::Null,
+        Kind::Bool => Value::Bool(tree.as_bool(id).unwrap_or(false)),
+        Kind::Number => {
+            let text = tree.scalar(id).unwrap_or("0");
+            serde_json::from_str::<serde_json::Number>(text)
+                .map(Value::Number)
+                .unwrap_or_else(|_| Value::String(text.to_string()))
+        }
+        Kind::String => Value::String(tree.scalar(id).unwrap_or_default().to_string()),
+        Kind::Sequence => Value::Array(tree.items(id).map(|i| to_json(tree, i)).collect()),
+        Kind::Mapping => Value::Object(
+            tree.entries(id)
+                .map(|(k, v)| {
+                    (
+                        tree.scalar(k).unwrap_or_default().to_string(),
+                        to_json(tree, v),
+                    )
+                })
+                .collect(),
+        ),
+    }
+}
+
+fn config_error(name: &str, at: Option<(Span, String)>, message: String) -> Finding {
+    let file: Arc<str> = Arc::from(name);
+    Finding {
+        rule: "invalid-config",
+        severity: Severity::Error,
+        message,
+        help: Some("the config format is rules/errlint.schema.json; `errlint init` writes a commented example".into()),
+        location: at.map(|(span, pointer)| Location { file: file.clone(), span, pointer }),
+        label: None,
+        note: None,
+        operation: None,
+        related: Vec::new(),
+        related_omitted: 0,
+        fatal: true,
+        file,
+    }
+}
+
+fn display(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_built_in_profile_is_valid() {
+        for (name, _) in PROFILES {
+            let result = contract(None, Some(name));
+            assert!(
+                result.is_ok(),
+                "profile {name}: {:?}",
+                result.err().map(|e| e.findings)
+            );
+        }
+    }
+
+    #[test]
+    fn the_default_profile_is_the_core_policy() {
+        let c = contract(None, None).unwrap();
+        let paths: Vec<&str> = c.code_paths.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(paths, ["code", "error.code", "error_code", "errors[].code"]);
+        assert_eq!(c.require.every_operation[0].text, "5XX");
+        assert!(c.limited_by_default);
+    }
+}
