@@ -43,7 +43,7 @@ fn main() {
     for name in documents {
         let path = corpus.join(name);
         let bytes = std::fs::read(&path).expect("corpus file");
-        let text: Arc<str> = Arc::from(String::from_utf8(bytes.clone()).expect("UTF-8"));
+        let text: Arc<String> = Arc::new(String::from_utf8(bytes.clone()).expect("UTF-8"));
         let floor_label;
         let floor = if name.ends_with(".json") {
             floor_label = "serde_json::Value";

@@ -6,7 +6,7 @@ use crate::config::{CodeType, Contract};
 use crate::document::NodeRef;
 use crate::openapi::Api;
 use crate::openapi::schema::{Field, Types};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::rc::Rc;
 
 /// What the body says about its machine-readable code.

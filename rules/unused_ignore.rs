@@ -4,7 +4,7 @@ use super::{Rule, RuleMeta, declare_rule};
 use crate::document::{Kind, NodeId, NodeRef};
 use crate::finding::{Finding, Severity};
 use crate::openapi::Api;
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 /// The extension that suppresses findings inline.
 pub const EXTENSION: &str = "x-errlint-ignore";

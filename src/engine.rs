@@ -8,7 +8,7 @@ use crate::finding::{Finding, Location, Related, Severity};
 use crate::openapi::{Api, Operation, Response, SchemaUse, StructureError};
 use crate::rules::error_body::BodyFacts;
 use crate::rules::{Rule, RuleMeta};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 /// How many related places a finding names; the rest are counted.
@@ -169,7 +169,7 @@ impl Sink {
 /// path overrides, and the command line.
 pub struct Levels<'a> {
     pub contract: &'a Contract,
-    pub command_line: &'a HashMap<String, Option<Severity>>,
+    pub command_line: &'a std::collections::HashMap<String, Option<Severity>>,
     /// Run only these rules (tests of one rule).
     pub only: Option<&'a [String]>,
 }
@@ -311,7 +311,7 @@ pub fn run(api: &Api<'_>, mut rules: Vec<Box<dyn Rule>>, levels: &Levels<'_>) ->
 #[derive(Default)]
 struct Ignores {
     /// The entries (list items) that suppressed something.
-    used: std::collections::HashSet<NodeRef>,
+    used: rustc_hash::FxHashSet<NodeRef>,
 }
 
 impl Ignores {

@@ -91,12 +91,12 @@ pub struct Sources {
 
 #[derive(Debug, Clone)]
 pub struct SourceText {
-    pub text: Arc<str>,
+    pub text: crate::document::Text,
     lines: Arc<std::sync::OnceLock<LineIndex>>,
 }
 
 impl Sources {
-    pub fn insert(&mut self, name: Arc<str>, text: Arc<str>) {
+    pub fn insert(&mut self, name: Arc<str>, text: crate::document::Text) {
         self.files.entry(name).or_insert_with(|| SourceText {
             text,
             lines: Arc::new(std::sync::OnceLock::new()),
@@ -104,7 +104,7 @@ impl Sources {
     }
 
     pub fn text(&self, name: &str) -> Option<&str> {
-        self.files.get(name).map(|s| &*s.text)
+        self.files.get(name).map(|s| s.text.as_str())
     }
 
     pub fn len(&self) -> usize {
@@ -133,9 +133,12 @@ impl Sources {
     }
 
     pub fn line_index(&self, name: &str) -> Option<(&str, &LineIndex)> {
-        self.files
-            .get(name)
-            .map(|s| (&*s.text, s.lines.get_or_init(|| LineIndex::new(&s.text))))
+        self.files.get(name).map(|s| {
+            (
+                s.text.as_str(),
+                s.lines.get_or_init(|| LineIndex::new(&s.text)),
+            )
+        })
     }
 }
 

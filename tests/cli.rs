@@ -167,21 +167,31 @@ fn the_linted_files_are_never_written() {
 
 /// A folder of its own under the test scratch space, emptied first.
 fn scratch_folder(name: &str) -> std::path::PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli").join(name);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("cli")
+        .join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
 
 fn errlint_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_errlint")).args(args).current_dir(dir).output().expect("run errlint")
+    Command::new(env!("CARGO_BIN_EXE_errlint"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run errlint")
 }
 
 #[test]
 fn rules_explain_profiles_and_schema_commands() {
     let rules = stdout(&errlint(&["rules"]));
     for meta in errlint::rules::ALL {
-        assert!(rules.contains(meta.id), "{} missing from `errlint rules`", meta.id);
+        assert!(
+            rules.contains(meta.id),
+            "{} missing from `errlint rules`",
+            meta.id
+        );
     }
     let explain = stdout(&errlint(&["explain", "retry-after-scope"]));
     assert!(explain.starts_with("# retry-after-scope\n\nDefault level: error."));
@@ -189,11 +199,21 @@ fn rules_explain_profiles_and_schema_commands() {
     assert_eq!(errlint(&["explain", "nope"]).status.code(), Some(2));
     let profiles = stdout(&errlint(&["profiles"]));
     for (name, _) in errlint::config::PROFILES {
-        assert!(profiles.lines().any(|l| l.starts_with(name)), "{name} missing");
+        assert!(
+            profiles.lines().any(|l| l.starts_with(name)),
+            "{name} missing"
+        );
     }
-    assert_eq!(stdout(&errlint(&["profiles", "show", "botect"])), errlint::config::builtin_profile("botect").unwrap());
-    let schema: serde_json::Value = serde_json::from_slice(&errlint(&["schema"]).stdout).expect("the schema is JSON");
-    assert_eq!(schema["title"], "errlint configuration and error-contract profile");
+    assert_eq!(
+        stdout(&errlint(&["profiles", "show", "botect"])),
+        errlint::config::builtin_profile("botect").unwrap()
+    );
+    let schema: serde_json::Value =
+        serde_json::from_slice(&errlint(&["schema"]).stdout).expect("the schema is JSON");
+    assert_eq!(
+        schema["title"],
+        "errlint configuration and error-contract profile"
+    );
 }
 
 #[test]
@@ -206,12 +226,23 @@ fn init_writes_a_valid_config_and_never_overwrites() {
     std::fs::write(dir.join("errlint.yaml"), "# mine\nextends: default\n").unwrap();
     let again = errlint_in(&dir, &["init"]);
     assert_eq!(again.status.code(), Some(2));
-    assert_eq!(std::fs::read_to_string(dir.join("errlint.yaml")).unwrap(), "# mine\nextends: default\n");
-    assert_eq!(errlint_in(&dir, &["init", "--force"]).status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("errlint.yaml")).unwrap(),
+        "# mine\nextends: default\n"
+    );
+    assert_eq!(
+        errlint_in(&dir, &["init", "--force"]).status.code(),
+        Some(0)
+    );
     // What init writes is a valid config: linting under it works.
     std::fs::write(dir.join("openapi.yaml"), WARNINGS_ONLY).unwrap();
     let lint = errlint_in(&dir, &["--format", "concise", "openapi.yaml"]);
-    assert_eq!(lint.status.code(), Some(0), "{}", String::from_utf8_lossy(&lint.stdout));
+    assert_eq!(
+        lint.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&lint.stdout)
+    );
 }
 
 #[test]
@@ -221,12 +252,30 @@ fn config_is_found_upward_but_not_past_the_repository_root() {
     std::fs::create_dir_all(repo.join("api/v1")).unwrap();
     std::fs::write(repo.join("api/v1/openapi.yaml"), WARNINGS_ONLY).unwrap();
     // Above the repository root: must not be read.
-    std::fs::write(repo.parent().unwrap().join("errlint.yaml"), "rules: {error-status-coverage: error}\n").unwrap();
+    std::fs::write(
+        repo.parent().unwrap().join("errlint.yaml"),
+        "rules: {error-status-coverage: error}\n",
+    )
+    .unwrap();
     let before = errlint_in(&repo, &["--format", "concise", "api/v1/openapi.yaml"]);
     assert_eq!(before.status.code(), Some(0));
-    std::fs::write(repo.join(".errlint.yaml"), "rules: {error-status-coverage: error}\n").unwrap();
+    std::fs::write(
+        repo.join(".errlint.yaml"),
+        "rules: {error-status-coverage: error}\n",
+    )
+    .unwrap();
     let found = errlint_in(&repo, &["--format", "concise", "api/v1/openapi.yaml"]);
-    assert_eq!(found.status.code(), Some(1), "{}", String::from_utf8_lossy(&found.stdout));
-    assert_eq!(errlint_in(&repo, &["--no-config", "api/v1/openapi.yaml"]).status.code(), Some(0));
+    assert_eq!(
+        found.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&found.stdout)
+    );
+    assert_eq!(
+        errlint_in(&repo, &["--no-config", "api/v1/openapi.yaml"])
+            .status
+            .code(),
+        Some(0)
+    );
     std::fs::remove_file(repo.parent().unwrap().join("errlint.yaml")).unwrap();
 }

@@ -122,8 +122,8 @@ fn document() -> impl Strategy<Value = Value> {
 
 fn check(name: &str, text: &str) {
     let outcome = lint_text(name, text, &Options::default());
-    let (tree, _) =
-        parse(Arc::from(text), 0, &Limits::default()).expect("generated documents parse");
+    let (tree, _) = parse(Arc::new(text.to_string()), 0, &Limits::default())
+        .expect("generated documents parse");
     errlint::document::check::assert_tree_is_sound(&tree);
     for finding in &outcome.findings {
         let Some(location) = &finding.location else {

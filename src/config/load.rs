@@ -210,7 +210,7 @@ fn apply_profile(
 fn extends_error(from: Option<&(PathBuf, String, String)>, message: String) -> Finding {
     match from {
         Some((_, name, text)) => {
-            let tree = document::parse(Arc::from(text.as_str()), 0, &Limits::default())
+            let tree = document::parse(Arc::new(text.clone()), 0, &Limits::default())
                 .ok()
                 .map(|(t, _)| t);
             let span = tree.as_ref().and_then(|t| {
@@ -225,8 +225,14 @@ fn extends_error(from: Option<&(PathBuf, String, String)>, message: String) -> F
 
 /// Parses and validates one config or profile text; errors go to `errors` with spans.
 fn parse_source(name: &str, text: &str, errors: &mut ConfigErrors) -> Option<RawConfig> {
-    errors.sources.insert(Arc::from(name), Arc::from(text));
-    let tree = match document::parse(Arc::from(text), bom_length(text), &Limits::default()) {
+    errors
+        .sources
+        .insert(Arc::from(name), Arc::new(text.to_string()));
+    let tree = match document::parse(
+        Arc::new(text.to_string()),
+        bom_length(text),
+        &Limits::default(),
+    ) {
         Ok((tree, _)) => tree,
         Err(e) => {
             errors.findings.push(config_error(

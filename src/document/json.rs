@@ -3,8 +3,7 @@
 //! performance budget needs (see README, "Design").
 
 use super::tree::{Kind, Span, TapeBuilder, Tree};
-use super::{Limits, LoadError};
-use std::sync::Arc;
+use super::{Limits, LoadError, Text};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Expect {
@@ -20,7 +19,7 @@ enum Expect {
     Nothing,
 }
 
-pub(crate) fn parse(text: Arc<str>, start: usize, limits: &Limits) -> Result<Tree, LoadError> {
+pub(crate) fn parse(text: Text, start: usize, limits: &Limits) -> Result<Tree, LoadError> {
     let mut parser = Parser {
         bytes: text.as_bytes(),
         text: &text,
@@ -347,11 +346,12 @@ mod tests {
     use crate::document::tree::NodeId;
 
     fn tree(src: &str) -> Tree {
-        parse(Arc::from(src), 0, &Limits::default()).expect("valid JSON")
+        parse(std::sync::Arc::new(src.to_string()), 0, &Limits::default()).expect("valid JSON")
     }
 
     fn error(src: &str) -> LoadError {
-        parse(Arc::from(src), 0, &Limits::default()).expect_err("invalid JSON")
+        parse(std::sync::Arc::new(src.to_string()), 0, &Limits::default())
+            .expect_err("invalid JSON")
     }
 
     #[test]

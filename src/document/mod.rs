@@ -15,6 +15,10 @@ pub use tree::{Entries, Items, Kind, LookupError, NodeId, Span, Tree};
 
 use std::sync::Arc;
 
+/// A file's text, shared by its tree, its views and the reports. An `Arc<String>` rather
+/// than an `Arc<str>`: a file read into a `String` moves in without a second copy.
+pub type Text = Arc<String>;
+
 /// Budgets that keep hostile input bounded. See README, "Limits and safety".
 #[derive(Debug, Clone)]
 pub struct Limits {
@@ -78,7 +82,7 @@ impl LoadError {
 
 /// Turns raw bytes into text: UTF-8 with or without a byte order mark. Invalid UTF-8 is
 /// replaced for display and reported at the first bad byte.
-pub fn decode(bytes: Vec<u8>) -> (Arc<str>, Result<usize, LoadError>) {
+pub fn decode(bytes: Vec<u8>) -> (Text, Result<usize, LoadError>) {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         let error = LoadError {
             kind: ProblemKind::Encoding,
@@ -86,12 +90,12 @@ pub fn decode(bytes: Vec<u8>) -> (Arc<str>, Result<usize, LoadError>) {
             span: None,
             secondary: None,
         };
-        return (Arc::from(""), Err(error));
+        return (Arc::new(String::new()), Err(error));
     }
     match String::from_utf8(bytes) {
         Ok(text) => {
             let bom = if text.starts_with('\u{FEFF}') { 3 } else { 0 };
-            (Arc::from(text), Ok(bom))
+            (Arc::new(text), Ok(bom))
         }
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
@@ -102,13 +106,13 @@ pub fn decode(bytes: Vec<u8>) -> (Arc<str>, Result<usize, LoadError>) {
                 span: Some(Span::new(at, at + '\u{FFFD}'.len_utf8())),
                 secondary: None,
             };
-            (Arc::from(text), Err(error))
+            (Arc::new(text), Err(error))
         }
     }
 }
 
 /// Detects the format from the content (never the file name) and parses it.
-pub fn parse(text: Arc<str>, start: usize, limits: &Limits) -> Result<(Tree, Format), LoadError> {
+pub fn parse(text: Text, start: usize, limits: &Limits) -> Result<(Tree, Format), LoadError> {
     let first = text[start..].bytes().find(|b| !b.is_ascii_whitespace());
     let format = if matches!(first, Some(b'{' | b'[')) {
         Format::Json
@@ -120,7 +124,7 @@ pub fn parse(text: Arc<str>, start: usize, limits: &Limits) -> Result<(Tree, For
 
 /// Parses text in a given format, from byte `start` (past a byte order mark).
 pub fn parse_as(
-    text: Arc<str>,
+    text: Text,
     start: usize,
     format: Format,
     limits: &Limits,

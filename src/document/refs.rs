@@ -4,7 +4,7 @@
 use super::pointer::{self, PointerError};
 use super::tree::{Kind, LookupError, NodeId, Span, Tree};
 use super::{Format, Limits, LoadError};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -24,7 +24,7 @@ pub struct SourceFile {
     /// The name used in reports: the path as given, or relative to the root document's folder.
     pub name: String,
     pub path: Option<PathBuf>,
-    pub text: Arc<str>,
+    pub text: super::Text,
     pub tree: Option<Tree>,
     pub format: Option<Format>,
 }
@@ -153,8 +153,8 @@ impl DocumentSet {
         DocumentSet {
             files: Vec::new(),
             problems: Vec::new(),
-            refs: HashMap::new(),
-            by_path: HashMap::new(),
+            refs: HashMap::default(),
+            by_path: HashMap::default(),
             options,
             roots,
         }
@@ -220,8 +220,12 @@ impl DocumentSet {
         match bytes {
             Ok(bytes) => self.add_file(name, Some(path.to_path_buf()), bytes),
             Err(reason) => {
-                let id =
-                    self.push_file(name.clone(), Some(path.to_path_buf()), Arc::from(""), None);
+                let id = self.push_file(
+                    name.clone(),
+                    Some(path.to_path_buf()),
+                    Arc::new(String::new()),
+                    None,
+                );
                 self.problems.push(Problem {
                     kind: ProblemKind::Io,
                     message: format!("cannot read `{name}`: {reason}"),
@@ -261,7 +265,7 @@ impl DocumentSet {
         &mut self,
         name: String,
         path: Option<PathBuf>,
-        text: Arc<str>,
+        text: super::Text,
         parsed: Option<(Tree, Format)>,
     ) -> FileId {
         let id = FileId(self.files.len() as u32);
@@ -296,10 +300,10 @@ impl DocumentSet {
 
     /// Resolves every reference reachable from `root`, loading referenced files as it goes.
     fn resolve_all(&mut self, root: FileId) {
-        let mut raw: HashMap<NodeRef, Target> = HashMap::new();
+        let mut raw: HashMap<NodeRef, Target> = HashMap::default();
         // The same reference text from the same file always means the same thing; large
         // documents repeat a few hundred targets thousands of times.
-        let mut seen: HashMap<(FileId, String), Result<NodeRef, RefFailure>> = HashMap::new();
+        let mut seen: HashMap<(FileId, String), Result<NodeRef, RefFailure>> = HashMap::default();
         let mut queue = vec![root];
         let mut scanned = 0;
         while scanned < queue.len() {
@@ -344,22 +348,13 @@ impl DocumentSet {
         let Some(tree) = self.tree(file) else {
             return Vec::new();
         };
-        let mut found = Vec::new();
-        let mut at = 0usize;
-        while at < tree.len() {
-            let id = NodeId(at as u32);
-            if tree.is_key(id) && is_opaque_key(tree, id) {
-                at = tree.subtree_end(NodeId(id.0 + 1)).index();
-                continue;
-            }
-            if tree.has_ref(id) {
-                if let Some(value) = tree.get(id, "$ref") {
-                    found.push((id, value));
-                }
-            }
-            at += 1;
-        }
-        found
+        // Flags find the candidates without touching any text; only they walk up to see
+        // whether an extension or an example holds them.
+        (0..tree.len() as u32)
+            .map(NodeId)
+            .filter(|&id| tree.has_ref(id) && !inside_opaque_value(tree, id))
+            .filter_map(|id| tree.get(id, "$ref").map(|value| (id, value)))
+            .collect()
     }
 
     /// Resolves one reference text written in `file`, loading the file it names if needed.
@@ -550,7 +545,8 @@ impl DocumentSet {
     /// Replaces each raw target by the end of its chain of references; reports each cycle
     /// once, at its first reference in document order.
     fn follow_chains(&mut self, raw: &HashMap<NodeRef, Target>) -> HashMap<NodeRef, Target> {
-        let mut resolved: HashMap<NodeRef, Target> = HashMap::with_capacity(raw.len());
+        let mut resolved: HashMap<NodeRef, Target> =
+            HashMap::with_capacity_and_hasher(raw.len(), Default::default());
         let mut starts: Vec<NodeRef> = raw.keys().copied().collect();
         starts.sort();
         for start in starts {
@@ -628,6 +624,18 @@ impl DocumentSet {
             Some("point one of these references at a real definition".into()),
         );
     }
+}
+
+/// True when a node lies under an opaque key (an extension or a literal example).
+fn inside_opaque_value(tree: &Tree, node: NodeId) -> bool {
+    let mut at = node;
+    while let Some(parent) = tree.parent(at) {
+        if tree.is_mapping(parent) && tree.key_of(at).is_some_and(|k| is_opaque_key(tree, k)) {
+            return true;
+        }
+        at = parent;
+    }
+    false
 }
 
 /// Keys whose values are opaque data for OpenAPI: extensions and literal examples. A property

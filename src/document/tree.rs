@@ -1,8 +1,7 @@
 //! The span tape: one flat array of nodes in document order, shared by the JSON and YAML
 //! front-ends. Every key and value keeps its byte span; nothing here knows about OpenAPI.
 
-use std::collections::HashMap;
-use std::sync::Arc;
+use rustc_hash::FxHashMap as HashMap;
 
 /// A byte range `start..end` in one source file.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -81,27 +80,36 @@ pub(crate) struct Node {
 /// with `FLAG_KEY`) directly followed by its value's subtree.
 #[derive(Debug)]
 pub struct Tree {
-    text: Arc<str>,
+    text: super::Text,
     pub(crate) nodes: Vec<Node>,
     pub(crate) arena: String,
     /// Problems the front-end worked around (a key that is a mapping); reported at load.
     pub(crate) notes: Vec<super::LoadError>,
     /// Key lookup for large mappings, built on first use: `components/schemas` with thousands
     /// of entries must not be scanned once per `$ref`.
-    large_maps: std::sync::OnceLock<HashMap<u32, HashMap<Box<str>, u32>>>,
+    /// Per large mapping: its keys' hashes and key nodes, sorted by hash. Built the first
+    /// time that mapping is searched, without copying any key.
+    large_maps: std::sync::Mutex<HashMap<u32, std::sync::Arc<[(u64, u32)]>>>,
+}
+
+fn key_hash(key: &str) -> u64 {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let mut hasher = rustc_hash::FxBuildHasher.build_hasher();
+    key.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// Mappings with more entries than this are looked up through a hash index.
 const INDEXED_MAP_SIZE: u32 = 32;
 
 impl Tree {
-    pub(crate) fn new(text: Arc<str>, nodes: Vec<Node>, arena: String) -> Self {
+    pub(crate) fn new(text: super::Text, nodes: Vec<Node>, arena: String) -> Self {
         Tree {
             text,
             nodes,
             arena,
             notes: Vec::new(),
-            large_maps: std::sync::OnceLock::new(),
+            large_maps: Default::default(),
         }
     }
 
@@ -109,7 +117,7 @@ impl Tree {
         &self.text
     }
 
-    pub fn shared_text(&self) -> Arc<str> {
+    pub fn shared_text(&self) -> super::Text {
         self.text.clone()
     }
 
@@ -231,27 +239,32 @@ impl Tree {
     pub fn get_entry(&self, map: NodeId, key: &str) -> Option<(NodeId, NodeId)> {
         let node = self.node(map);
         if node.kind == Kind::Mapping && node.a > INDEXED_MAP_SIZE {
-            let index = self.large_maps.get_or_init(|| self.index_large_maps());
-            let key_node = *index.get(&map.0)?.get(key)?;
-            return Some((NodeId(key_node), NodeId(key_node + 1)));
+            let index = self.index_of(map);
+            let hash = key_hash(key);
+            let first = index.partition_point(|&(h, _)| h < hash);
+            return index[first..]
+                .iter()
+                .take_while(|&&(h, _)| h == hash)
+                .map(|&(_, k)| NodeId(k))
+                .find(|&k| self.scalar(k) == Some(key))
+                .map(|k| (k, NodeId(k.0 + 1)));
         }
         self.entries(map)
             .find(|&(k, _)| self.scalar(k) == Some(key))
     }
 
-    fn index_large_maps(&self) -> HashMap<u32, HashMap<Box<str>, u32>> {
-        let mut index = HashMap::new();
-        for (i, node) in self.nodes.iter().enumerate() {
-            if node.kind == Kind::Mapping && node.a > INDEXED_MAP_SIZE {
-                let id = NodeId(i as u32);
-                let keys = self
-                    .entries(id)
-                    .filter_map(|(k, _)| Some((Box::from(self.scalar(k)?), k.0)))
+    fn index_of(&self, map: NodeId) -> std::sync::Arc<[(u64, u32)]> {
+        let mut maps = self.large_maps.lock().unwrap_or_else(|e| e.into_inner());
+        maps.entry(map.0)
+            .or_insert_with(|| {
+                let mut keys: Vec<(u64, u32)> = self
+                    .entries(map)
+                    .map(|(k, _)| (key_hash(self.scalar(k).unwrap_or_default()), k.0))
                     .collect();
-                index.insert(id.0, keys);
-            }
-        }
-        index
+                keys.sort_unstable();
+                keys.into()
+            })
+            .clone()
     }
 
     /// The key node that owns a mapping value, if `id` is one.
@@ -496,7 +509,8 @@ impl TapeBuilder {
             }
             found
         } else {
-            let mut seen = std::collections::HashMap::with_capacity(keys.len());
+            let mut seen =
+                rustc_hash::FxHashMap::with_capacity_and_hasher(keys.len(), Default::default());
             let mut found = None;
             for &k in &keys {
                 let name = self.key_text(k, text);

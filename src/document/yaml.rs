@@ -2,19 +2,18 @@
 //! the same span tape as the JSON front-end. Aliases are copied under a node budget.
 
 use super::tree::{FLAG_KEY, Kind, Node, Span, TapeBuilder, Tree};
-use super::{Limits, LoadError};
+use super::{Limits, LoadError, Text};
+use rustc_hash::FxHashMap as HashMap;
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
-use std::collections::HashMap;
-use std::sync::Arc;
 
-pub(crate) fn parse(text: Arc<str>, start: usize, limits: &Limits) -> Result<Tree, LoadError> {
+pub(crate) fn parse(text: Text, start: usize, limits: &Limits) -> Result<Tree, LoadError> {
     let body = &text[start..];
     let offsets = CharOffsets::new(body, start);
     let mut builder = Builder {
         text: &text,
         tape: TapeBuilder::with_capacity(body.len() / 32),
         expecting_key: Vec::new(),
-        anchors: HashMap::new(),
+        anchors: HashMap::default(),
         alias_budget: limits.max_alias_nodes,
         limits,
         documents: 0,
@@ -376,11 +375,12 @@ mod tests {
     use crate::document::tree::NodeId;
 
     fn tree(src: &str) -> Tree {
-        parse(Arc::from(src), 0, &Limits::default()).expect("valid YAML")
+        parse(std::sync::Arc::new(src.to_string()), 0, &Limits::default()).expect("valid YAML")
     }
 
     fn error(src: &str) -> LoadError {
-        parse(Arc::from(src), 0, &Limits::default()).expect_err("invalid YAML")
+        parse(std::sync::Arc::new(src.to_string()), 0, &Limits::default())
+            .expect_err("invalid YAML")
     }
 
     #[test]
