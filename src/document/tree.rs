@@ -89,14 +89,15 @@ pub struct Tree {
     /// of entries must not be scanned once per `$ref`.
     /// Per large mapping: its keys' hashes and key nodes, sorted by hash. Built the first
     /// time that mapping is searched, without copying any key.
-    large_maps: std::sync::Mutex<HashMap<u32, std::sync::Arc<[(u64, u32)]>>>,
+    large_maps: std::sync::Mutex<HashMap<u32, KeyIndex>>,
 }
 
+/// A large mapping's `(key hash, key node)` pairs, sorted.
+type KeyIndex = std::sync::Arc<[(u64, u32)]>;
+
 fn key_hash(key: &str) -> u64 {
-    use std::hash::{BuildHasher, Hash, Hasher};
-    let mut hasher = rustc_hash::FxBuildHasher.build_hasher();
-    key.hash(&mut hasher);
-    hasher.finish()
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(key)
 }
 
 /// Mappings with more entries than this are looked up through a hash index.
@@ -253,7 +254,7 @@ impl Tree {
             .find(|&(k, _)| self.scalar(k) == Some(key))
     }
 
-    fn index_of(&self, map: NodeId) -> std::sync::Arc<[(u64, u32)]> {
+    fn index_of(&self, map: NodeId) -> KeyIndex {
         let mut maps = self.large_maps.lock().unwrap_or_else(|e| e.into_inner());
         maps.entry(map.0)
             .or_insert_with(|| {
