@@ -54,7 +54,7 @@ impl Rule for RetryAfterScope {
             return;
         }
         let api = cx.api;
-        let label = format!("on the {} response", response.status_text);
+        let label = || format!("on the {} response", response.status_text);
         let help = "retrying later cannot fix this status: remove it here, keep it on 429/503";
         if let Some(header) = cx.retry_header(response) {
             let report = Report::new(
@@ -64,7 +64,7 @@ impl Rule for RetryAfterScope {
                     header.name
                 ),
             )
-            .label(label.clone())
+            .label(label())
             .help(help)
             .operation(op)
             .used_at(cx.use_site(op, response, None));
@@ -76,7 +76,7 @@ impl Rule for RetryAfterScope {
                 .get(api, cx.contract, schema.target, media.is_problem_json());
             if let Some((path, field)) = body.retry_field.as_ref().filter(|(_, f)| f.required) {
                 let report = Report::new(field.key, format!("`{path}` is required in an error body where retrying later is not meaningful"))
-                    .label(label.clone())
+                    .label(label())
                     .help("make the field optional, or give this status its own error schema")
                     .operation(op)
                     .used_at(cx.use_site(op, response, Some(schema)));
@@ -92,7 +92,7 @@ impl Rule for RetryAfterScope {
                         api.scalar(key).unwrap_or("retry_after")
                     ),
                 )
-                .label(label.clone())
+                .label(label())
                 .help(help)
                 .operation(op)
                 .used_at(cx.use_site(op, response, None));

@@ -46,59 +46,78 @@ impl Rule for UnusedIgnore {
     // The engine applies suppressions while it merges findings; it calls `findings` below.
 }
 
-/// Every `x-errlint-ignore` entry in the document's files that is not in `used`.
-pub fn findings(
-    api: &Api<'_>,
-    used: &HashSet<NodeRef>,
-    enabled: impl Fn(&str) -> bool,
-    level: Severity,
-) -> Vec<Finding> {
+/// Every `x-errlint-ignore` in the document's files: `(owner mapping, its entries)`.
+pub fn ignore_lists(api: &Api<'_>) -> Vec<(NodeRef, Vec<NodeRef>)> {
     let mut out = Vec::new();
     for (index, file) in api.docs.files.iter().enumerate() {
         let Some(tree) = file.tree.as_ref() else {
             continue;
         };
-        let file_id = crate::document::FileId(index as u32);
-        for i in 0..tree.len() {
-            let key = NodeId(i as u32);
-            if !tree.is_key(key) || tree.scalar(key) != Some(EXTENSION) {
+        let file = crate::document::FileId(index as u32);
+        for i in 0..tree.len() as u32 {
+            let key = NodeId(i);
+            if !tree.is_key(key)
+                || tree.scalar_len(key) != EXTENSION.len()
+                || tree.scalar(key) != Some(EXTENSION)
+            {
                 continue;
             }
-            let value = NodeId(key.0 + 1);
+            let value = NodeId(i + 1);
             let entries: Vec<NodeId> = if tree.kind(value) == Kind::Sequence {
                 tree.items(value).collect()
             } else {
                 vec![value]
             };
-            for entry in entries {
-                let at = NodeRef {
-                    file: file_id,
-                    node: entry,
-                };
-                let name = tree.str(entry).unwrap_or_default();
-                let message = if crate::rules::find(name).is_none() {
-                    format!("`{name}` in `{EXTENSION}` is not a rule")
-                } else if !enabled(name) || used.contains(&at) {
-                    continue;
-                } else {
-                    format!("`{name}` in `{EXTENSION}` suppresses nothing here")
-                };
-                out.push(Finding {
-                    rule: META_ID,
-                    severity: level,
-                    message,
-                    help: Some("remove the entry".into()),
-                    location: Some(crate::engine::location(api.docs, at)),
-                    label: None,
-                    note: None,
-                    operation: None,
-                    related: Vec::new(),
-                    related_omitted: 0,
-                    fatal: false,
-                    file: crate::engine::file_name(api.docs, at.file),
-                });
-            }
+            let Some(owner) = tree.parent(key) else {
+                continue;
+            };
+            out.push((
+                NodeRef { file, node: owner },
+                entries
+                    .into_iter()
+                    .map(|node| NodeRef { file, node })
+                    .collect(),
+            ));
         }
+    }
+    out
+}
+
+/// Every entry of `lists` that suppressed nothing (and names a rule that ran), or names no rule.
+pub fn findings(
+    api: &Api<'_>,
+    lists: &[(NodeRef, Vec<NodeRef>)],
+    used: &HashSet<NodeRef>,
+    enabled: impl Fn(&str) -> bool,
+    level: Severity,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for at in lists
+        .iter()
+        .flat_map(|(_, entries)| entries.iter().copied())
+    {
+        let name = api.str(at).unwrap_or_default();
+        let message = if crate::rules::find(name).is_none() {
+            format!("`{name}` in `{EXTENSION}` is not a rule")
+        } else if !enabled(name) || used.contains(&at) {
+            continue;
+        } else {
+            format!("`{name}` in `{EXTENSION}` suppresses nothing here")
+        };
+        out.push(Finding {
+            rule: META_ID,
+            severity: level,
+            message,
+            help: Some("remove the entry".into()),
+            location: Some(crate::engine::location(api.docs, at)),
+            label: None,
+            note: None,
+            operation: None,
+            related: Vec::new(),
+            related_omitted: 0,
+            fatal: false,
+            file: crate::engine::file_name(api.docs, at.file),
+        });
     }
     out
 }

@@ -255,7 +255,7 @@ pub fn run(api: &Api<'_>, mut rules: Vec<Box<dyn Rule>>, levels: &Levels<'_>) ->
         };
         rule.finish(&mut cx);
     }
-    let mut ignores = Ignores::default();
+    let mut ignores = Ignores::new(api);
     let mut findings: Vec<Finding> = Vec::new();
     for mut pending in sink.pending {
         let level_of = |operation: Option<&String>| {
@@ -294,6 +294,7 @@ pub fn run(api: &Api<'_>, mut rules: Vec<Box<dyn Rule>>, levels: &Levels<'_>) ->
         };
         findings.extend(crate::rules::unused_ignore::findings(
             api,
+            &ignores.lists,
             &ignores.used,
             enabled,
             level,
@@ -307,17 +308,36 @@ pub fn run(api: &Api<'_>, mut rules: Vec<Box<dyn Rule>>, levels: &Levels<'_>) ->
     findings
 }
 
-/// `x-errlint-ignore` lists met while suppressing, and which of their entries did suppress.
-#[derive(Default)]
+/// The document's `x-errlint-ignore` lists, found once, and which entries suppressed.
 struct Ignores {
+    lists: Vec<(NodeRef, Vec<NodeRef>)>,
+    /// Owner mapping → index in `lists`.
+    by_owner: HashMap<NodeRef, usize>,
     /// The entries (list items) that suppressed something.
     used: rustc_hash::FxHashSet<NodeRef>,
 }
 
 impl Ignores {
+    fn new(api: &Api<'_>) -> Self {
+        let lists = crate::rules::unused_ignore::ignore_lists(api);
+        let by_owner = lists
+            .iter()
+            .enumerate()
+            .map(|(i, (owner, _))| (*owner, i))
+            .collect();
+        Ignores {
+            lists,
+            by_owner,
+            used: Default::default(),
+        }
+    }
+
     /// True when `at`, its value (for a key), or an ancestor has `x-errlint-ignore` naming
     /// `rule`; the entry is remembered as used.
     fn suppresses(&mut self, api: &Api<'_>, at: NodeRef, rule: &str) -> bool {
+        if self.lists.is_empty() {
+            return false;
+        }
         let tree = api.tree(at);
         let start = if tree.is_key(at.node) {
             crate::document::NodeId(at.node.0 + 1)
@@ -326,18 +346,16 @@ impl Ignores {
         };
         let mut node = Some(start);
         while let Some(n) = node {
-            if let Some(list) = tree.get(n, crate::rules::unused_ignore::EXTENSION) {
-                let list = NodeRef {
-                    file: at.file,
-                    node: list,
-                };
-                let entries: Vec<NodeRef> = if api.kind(list) == crate::document::Kind::Sequence {
-                    api.items(list).collect()
-                } else {
-                    vec![list]
-                };
-                if let Some(entry) = entries.into_iter().find(|e| api.str(*e) == Some(rule)) {
-                    self.used.insert(entry);
+            if let Some(&index) = self.by_owner.get(&NodeRef {
+                file: at.file,
+                node: n,
+            }) {
+                if let Some(entry) = self.lists[index]
+                    .1
+                    .iter()
+                    .find(|e| api.str(**e) == Some(rule))
+                {
+                    self.used.insert(*entry);
                     return true;
                 }
             }

@@ -236,7 +236,7 @@ impl Parser<'_> {
     fn string(&mut self, key: bool) -> Result<(), LoadError> {
         let start = self.pos;
         let b = self.bytes;
-        let mut i = start + 1;
+        let mut i = skip_plain_string_bytes(b, start + 1);
         loop {
             match b.get(i) {
                 None => return Err(self.error_at(start, i - start, "unterminated string")),
@@ -333,6 +333,27 @@ impl Parser<'_> {
     }
 }
 
+/// Skips, eight bytes at a time, the bytes that need no attention inside a string: anything
+/// but `"`, `\\` and control characters. Returns where the byte-by-byte scan must resume.
+fn skip_plain_string_bytes(bytes: &[u8], mut at: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // A byte of `x` is zero when (x - 1) borrows into a high bit that x did not have.
+    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        let quote = has_zero(word ^ (ONES * u64::from(b'"')));
+        let backslash = has_zero(word ^ (ONES * u64::from(b'\\')));
+        // Bytes below 0x20 (control characters): subtracting 0x20 borrows into the high bit.
+        let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+        if quote | backslash | control != 0 {
+            break;
+        }
+        at += 8;
+    }
+    at
+}
+
 pub(crate) fn floor_char_boundary(text: &str, mut at: usize) -> usize {
     while at > 0 && !text.is_char_boundary(at) {
         at -= 1;
@@ -392,6 +413,25 @@ mod tests {
         assert!(error("").message.contains("empty"));
         assert!(error("{} x").message.contains("after the end"));
         assert!(error("[1").message.contains("end of file"));
+    }
+
+    #[test]
+    fn the_eight_byte_scan_stops_at_every_special_byte() {
+        for at in 0..20 {
+            let body = "é".repeat(3) + &"a".repeat(at);
+            let ok = format!("[\"{body}\\n{body}\", \"{body}\"]");
+            let t = tree(&ok);
+            let items: Vec<_> = t.items(NodeId::ROOT).collect();
+            assert_eq!(t.str(items[0]), Some(format!("{body}\n{body}").as_str()));
+            assert_eq!(t.str(items[1]), Some(body.as_str()));
+            let control = format!("[\"{body}\u{1}x\"]");
+            let e = error(&control);
+            assert_eq!(
+                e.span.map(|s| s.start as usize),
+                Some(2 + body.len()),
+                "at {at}"
+            );
+        }
     }
 
     #[test]

@@ -180,6 +180,14 @@ impl Tree {
         }
     }
 
+    /// The length in bytes of a scalar's text, without touching the text.
+    pub fn scalar_len(&self, id: NodeId) -> usize {
+        match self.kind(id) {
+            Kind::Mapping | Kind::Sequence => 0,
+            _ => self.node(id).b as usize,
+        }
+    }
+
     /// The text of a string node; `None` for every other kind.
     pub fn str(&self, id: NodeId) -> Option<&str> {
         match self.kind(id) {
