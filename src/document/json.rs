@@ -2,7 +2,7 @@
 //! Hand-written because no maintained crate gives byte spans for every node at the speed the
 //! performance budget needs (see README, "Design").
 
-use super::tree::{Kind, Span, TapeBuilder, Tree};
+use super::tree::{Kind, MAX_NODES, Span, TapeBuilder, Tree};
 use super::{Limits, LoadError, Text};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -44,6 +44,9 @@ impl Parser<'_> {
     fn run(&mut self) -> Result<(), LoadError> {
         let mut expect = Expect::Value;
         loop {
+            if self.tape.nodes.len() >= MAX_NODES {
+                return Err(self.error_at(self.pos, 1, &too_many_nodes()));
+            }
             self.skip_whitespace();
             let Some(&byte) = self.bytes.get(self.pos) else {
                 return match expect {
@@ -110,7 +113,7 @@ impl Parser<'_> {
         self.tape
             .open
             .last()
-            .is_some_and(|&i| self.tape.nodes[i as usize].kind == Kind::Mapping)
+            .is_some_and(|&i| self.tape.nodes[i as usize].kind() == Kind::Mapping)
     }
 
     fn after_value(&self) -> Expect {
@@ -352,6 +355,10 @@ fn skip_plain_string_bytes(bytes: &[u8], mut at: usize) -> usize {
         at += 8;
     }
     at
+}
+
+pub(crate) fn too_many_nodes() -> String {
+    format!("the document has more than {MAX_NODES} nodes, the most errlint reads in one file")
 }
 
 pub(crate) fn floor_char_boundary(text: &str, mut at: usize) -> usize {

@@ -61,19 +61,78 @@ pub(crate) const FLAG_TEXT_IN_ARENA: u8 = 2;
 /// A mapping with a `$ref` key whose value is a string: a Reference Object candidate.
 pub(crate) const FLAG_HAS_REF: u8 = 4;
 
-/// One node of the tape. Scalars use `a..a+b` as their text (in the source, or in the arena
-/// when decoding changed it); containers keep their child count in `a`.
+/// The most nodes one file may have: a parent index takes 26 bits of a node.
+pub const MAX_NODES: usize = 1 << PARENT_BITS;
+const PARENT_BITS: u32 = 26;
+const PARENT_MASK: u32 = (1 << PARENT_BITS) - 1;
+
+/// One node of the tape, 24 bytes. Scalars use `a..a+b` as their text (in the source, or in
+/// the arena when decoding changed it); containers keep their child count in `a`. The parent
+/// index, the kind and the flags share one word, which keeps the tape near the file's size.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Node {
     pub start: u32,
     pub end: u32,
-    pub parent: u32,
+    /// Parent index (26 bits), kind (3 bits), flags (3 bits).
+    meta: u32,
     /// Index one past this node's subtree: the next sibling, or the parent's end.
     pub next: u32,
     pub a: u32,
     pub b: u32,
-    pub kind: Kind,
-    pub flags: u8,
+}
+
+impl Node {
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        start: u32,
+        end: u32,
+        parent: u32,
+        next: u32,
+        a: u32,
+        b: u32,
+        kind: Kind,
+        flags: u8,
+    ) -> Self {
+        let meta = (parent & PARENT_MASK)
+            | ((kind as u32) << PARENT_BITS)
+            | (u32::from(flags) << (PARENT_BITS + 3));
+        Node {
+            start,
+            end,
+            meta,
+            next,
+            a,
+            b,
+        }
+    }
+
+    pub fn parent(&self) -> u32 {
+        self.meta & PARENT_MASK
+    }
+
+    pub fn set_parent(&mut self, parent: u32) {
+        self.meta = (self.meta & !PARENT_MASK) | (parent & PARENT_MASK);
+    }
+
+    pub fn kind(&self) -> Kind {
+        match (self.meta >> PARENT_BITS) & 7 {
+            0 => Kind::Null,
+            1 => Kind::Bool,
+            2 => Kind::Number,
+            3 => Kind::String,
+            4 => Kind::Mapping,
+            _ => Kind::Sequence,
+        }
+    }
+
+    pub fn flags(&self) -> u8 {
+        (self.meta >> (PARENT_BITS + 3)) as u8
+    }
+
+    pub fn set_flags(&mut self, flags: u8) {
+        self.meta =
+            (self.meta & !(7 << (PARENT_BITS + 3))) | (u32::from(flags & 7) << (PARENT_BITS + 3));
+    }
 }
 
 /// A parsed file: its text and its tape. Mapping entries are stored as a key node (a string
@@ -126,6 +185,11 @@ impl Tree {
         self.nodes.len()
     }
 
+    /// Bytes of decoded text kept beside the source (escaped strings, folded YAML scalars).
+    pub fn arena_len(&self) -> usize {
+        self.arena.len()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.nodes.is_empty()
     }
@@ -135,7 +199,7 @@ impl Tree {
     }
 
     pub fn kind(&self, id: NodeId) -> Kind {
-        self.node(id).kind
+        self.node(id).kind()
     }
 
     pub fn span(&self, id: NodeId) -> Span {
@@ -147,7 +211,7 @@ impl Tree {
     }
 
     pub fn parent(&self, id: NodeId) -> Option<NodeId> {
-        (id.0 != 0).then(|| NodeId(self.node(id).parent))
+        (id.0 != 0).then(|| NodeId(self.node(id).parent()))
     }
 
     /// The index just past `id`'s subtree.
@@ -156,22 +220,22 @@ impl Tree {
     }
 
     pub fn is_key(&self, id: NodeId) -> bool {
-        self.node(id).flags & FLAG_KEY != 0
+        self.node(id).flags() & FLAG_KEY != 0
     }
 
     /// True for a mapping that has a `$ref` key with a string value.
     pub fn has_ref(&self, id: NodeId) -> bool {
-        self.node(id).flags & FLAG_HAS_REF != 0
+        self.node(id).flags() & FLAG_HAS_REF != 0
     }
 
     /// The text of a scalar (decoded string, or the source text of a number or boolean).
     pub fn scalar(&self, id: NodeId) -> Option<&str> {
         let n = self.node(id);
-        match n.kind {
+        match n.kind() {
             Kind::Mapping | Kind::Sequence => None,
             _ => {
                 let range = n.a as usize..(n.a + n.b) as usize;
-                Some(if n.flags & FLAG_TEXT_IN_ARENA != 0 {
+                Some(if n.flags() & FLAG_TEXT_IN_ARENA != 0 {
                     &self.arena[range]
                 } else {
                     &self.text[range]
@@ -247,7 +311,7 @@ impl Tree {
     /// The `(key, value)` entry for `key` in a mapping.
     pub fn get_entry(&self, map: NodeId, key: &str) -> Option<(NodeId, NodeId)> {
         let node = self.node(map);
-        if node.kind == Kind::Mapping && node.a > INDEXED_MAP_SIZE {
+        if node.kind() == Kind::Mapping && node.a > INDEXED_MAP_SIZE {
             let index = self.index_of(map);
             let hash = key_hash(key);
             let first = index.partition_point(|&(h, _)| h < hash);
@@ -420,16 +484,18 @@ impl TapeBuilder {
         key: bool,
     ) {
         let index = self.nodes.len() as u32;
-        self.nodes.push(Node {
-            start: span.start,
-            end: span.end,
-            parent: self.parent(),
-            next: index + 1,
-            a: text_start as u32,
-            b: text_len as u32,
+        let flags = if key { FLAG_KEY } else { 0 };
+        let parent = self.parent();
+        self.nodes.push(Node::new(
+            span.start,
+            span.end,
+            parent,
+            index + 1,
+            text_start as u32,
+            text_len as u32,
             kind,
-            flags: if key { FLAG_KEY } else { 0 },
-        });
+            flags,
+        ));
         self.bump_parent();
     }
 
@@ -439,22 +505,23 @@ impl TapeBuilder {
         self.arena.push_str(text);
         self.push_scalar(kind, span, start, text.len(), key);
         if let Some(last) = self.nodes.last_mut() {
-            last.flags |= FLAG_TEXT_IN_ARENA;
+            last.set_flags(last.flags() | FLAG_TEXT_IN_ARENA);
         }
     }
 
     pub fn open_container(&mut self, kind: Kind, start: usize) {
         let index = self.nodes.len() as u32;
-        self.nodes.push(Node {
-            start: start as u32,
-            end: start as u32,
-            parent: self.parent(),
-            next: index + 1,
-            a: 0,
-            b: 0,
+        let parent = self.parent();
+        self.nodes.push(Node::new(
+            start as u32,
+            start as u32,
+            parent,
+            index + 1,
+            0,
+            0,
             kind,
-            flags: 0,
-        });
+            0,
+        ));
         self.bump_parent();
         self.open.push(index);
     }
@@ -463,7 +530,7 @@ impl TapeBuilder {
     fn bump_parent(&mut self) {
         if let Some(&p) = self.open.last() {
             let index = self.nodes.len() - 1;
-            if self.nodes[index].flags & FLAG_KEY == 0 {
+            if self.nodes[index].flags() & FLAG_KEY == 0 {
                 self.nodes[p as usize].a += 1;
             }
         }
@@ -476,7 +543,7 @@ impl TapeBuilder {
         let node = &mut self.nodes[index];
         node.end = end as u32;
         node.next = next;
-        if node.kind == Kind::Mapping {
+        if node.kind() == Kind::Mapping {
             self.check_mapping(index, text)
         } else {
             None
@@ -486,7 +553,7 @@ impl TapeBuilder {
     fn key_text<'a>(&'a self, key: usize, text: &'a str) -> &'a str {
         let n = &self.nodes[key];
         let range = n.a as usize..(n.a + n.b) as usize;
-        if n.flags & FLAG_TEXT_IN_ARENA != 0 {
+        if n.flags() & FLAG_TEXT_IN_ARENA != 0 {
             &self.arena[range]
         } else {
             &text[range]
@@ -506,7 +573,7 @@ impl TapeBuilder {
             let mut found = None;
             'outer: for (i, &k) in keys.iter().enumerate() {
                 let name = self.key_text(k, text);
-                if name == "$ref" && self.nodes[k + 1].kind == Kind::String {
+                if name == "$ref" && self.nodes[k + 1].kind() == Kind::String {
                     has_ref = true;
                 }
                 for &earlier in &keys[..i] {
@@ -523,7 +590,7 @@ impl TapeBuilder {
             let mut found = None;
             for &k in &keys {
                 let name = self.key_text(k, text);
-                if name == "$ref" && self.nodes[k + 1].kind == Kind::String {
+                if name == "$ref" && self.nodes[k + 1].kind() == Kind::String {
                     has_ref = true;
                 }
                 if let Some(&earlier) = seen.get(name) {
@@ -535,7 +602,8 @@ impl TapeBuilder {
             found
         };
         if has_ref {
-            self.nodes[index].flags |= FLAG_HAS_REF;
+            let flags = self.nodes[index].flags() | FLAG_HAS_REF;
+            self.nodes[index].set_flags(flags);
         }
         duplicate.map(|(first, second)| DuplicateKey {
             first: Span::new(

@@ -62,6 +62,9 @@ struct Builder<'a> {
 impl Builder<'_> {
     /// Handles one event; returns true at the end of the stream.
     fn event(&mut self, event: Event<'_>, span: Span) -> Result<bool, LoadError> {
+        if self.tape.nodes.len() >= super::tree::MAX_NODES {
+            return Err(LoadError::syntax(super::json::too_many_nodes(), span));
+        }
         if self.complex_key.is_some() {
             self.inside_complex_key(&event, span);
             return Ok(false);
@@ -175,7 +178,7 @@ impl Builder<'_> {
                 .tape
                 .open
                 .last()
-                .is_some_and(|&i| self.tape.nodes[i as usize].kind == Kind::Mapping);
+                .is_some_and(|&i| self.tape.nodes[i as usize].kind() == Kind::Mapping);
             if is_mapping {
                 *flag = !*flag;
             }
@@ -223,7 +226,7 @@ impl Builder<'_> {
         }
         self.alias_budget -= count;
         let is_key = self.at_key();
-        if is_key && self.tape.nodes[source].kind != Kind::String {
+        if is_key && self.tape.nodes[source].kind() != Kind::String {
             return Err(LoadError::syntax(
                 "an alias used as a key must refer to a string".into(),
                 span,
@@ -236,10 +239,10 @@ impl Builder<'_> {
             let mut node: Node = self.tape.nodes[source + offset];
             node.next = shift(node.next);
             if offset == 0 {
-                node.parent = parent;
-                node.flags = (node.flags & !FLAG_KEY) | if is_key { FLAG_KEY } else { 0 };
+                node.set_parent(parent);
+                node.set_flags((node.flags() & !FLAG_KEY) | if is_key { FLAG_KEY } else { 0 });
             } else {
-                node.parent = shift(node.parent);
+                node.set_parent(shift(node.parent()));
             }
             self.tape.nodes.push(node);
         }
