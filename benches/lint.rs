@@ -1,11 +1,18 @@
 //! `cargo bench`: errlint's phases against the floors that matter, as ratios measured in one
-//! run (the machines are shared and noisy; absolute times move, ratios much less).
-//! Each figure is the best of several runs. Needs ../shared/corpus beside the repository.
+//! run (the machines are shared and noisy; absolute times move, ratios much less). Each figure
+//! is the best of several runs. Needs ../shared/corpus beside the repository.
+//!
+//! 1. Full lint of GitHub's 13 MB JSON against `serde_json::Value` on the same bytes.
+//! 2. The same document as YAML (generated into target/bench-data) against saphyr's events.
+//! 3. Peak memory of the binary against the file size (with /usr/bin/time, when present).
+//! 4. The JSON report on top of the lint.
+//! 5. Scaling in the number of operations, and one thread against two on the corpus folder.
 
 use errlint::document::{self, DocumentSet, LoadOptions};
 use errlint::report::{self, Format, RenderOptions};
-use errlint::{Options, lint_path};
-use std::path::Path;
+use errlint::{Options, lint_path, lint_paths};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -23,88 +30,306 @@ fn ms(d: Duration) -> String {
     format!("{:8.1} ms", d.as_secs_f64() * 1000.0)
 }
 
+fn options() -> Options {
+    let mut options = Options::default();
+    options.config.no_discovery = true;
+    options
+}
+
+/// Block-style YAML for a JSON value: keys and strings as JSON (double-quoted YAML) scalars.
+fn to_yaml(value: &Value, indent: usize, out: &mut String) {
+    let pad = " ".repeat(indent);
+    match value {
+        Value::Object(map) if !map.is_empty() => {
+            for (key, item) in map {
+                out.push_str(&pad);
+                out.push_str(&serde_json::to_string(key).unwrap());
+                out.push(':');
+                nested(item, indent, out);
+            }
+        }
+        Value::Array(items) if !items.is_empty() => {
+            for item in items {
+                out.push_str(&pad);
+                out.push('-');
+                nested(item, indent, out);
+            }
+        }
+        other => {
+            out.push_str(&pad);
+            out.push_str(&serde_json::to_string(other).unwrap());
+            out.push('\n');
+        }
+    }
+}
+
+fn nested(item: &Value, indent: usize, out: &mut String) {
+    let is_block = matches!(item, Value::Object(m) if !m.is_empty())
+        || matches!(item, Value::Array(a) if !a.is_empty());
+    if is_block {
+        out.push('\n');
+        to_yaml(item, indent + 2, out);
+    } else {
+        out.push(' ');
+        out.push_str(&serde_json::to_string(item).unwrap());
+        out.push('\n');
+    }
+}
+
+/// A document with `n` operations that share their error components.
+fn generated(n: usize) -> String {
+    let mut doc = String::from(
+        "openapi: 3.0.3\ninfo: {title: generated, version: '1'}\nsecurity: [{key: []}]\npaths:\n",
+    );
+    for i in 0..n {
+        doc.push_str(&format!(
+            "  /things{i}/{{id}}:\n    get:\n      responses:\n        '200': {{description: ok}}\n        '401': {{$ref: '#/components/responses/Error'}}\n        '404': {{$ref: '#/components/responses/Error'}}\n        '429': {{description: slow down}}\n"
+        ));
+    }
+    doc.push_str("components:\n  securitySchemes: {key: {type: http, scheme: bearer}}\n  responses:\n    Error:\n      description: e\n      content:\n        application/json:\n          schema: {$ref: '#/components/schemas/Error'}\n  schemas:\n    Error: {properties: {code: {type: string}}}\n");
+    doc
+}
+
+struct Row {
+    name: String,
+    floor_label: &'static str,
+    floor: Duration,
+    parse: Duration,
+    load: Duration,
+    lint: Duration,
+    render: Duration,
+    findings: usize,
+    bytes: usize,
+}
+
+fn measure(path: &Path, runs: usize, yaml: bool) -> Row {
+    let bytes = std::fs::read(path).expect("benchmark file");
+    let text: Arc<String> = Arc::new(String::from_utf8(bytes.clone()).expect("UTF-8"));
+    let (floor_label, floor) = if yaml {
+        let f = best_of(runs, || {
+            let mut parser = saphyr_parser::Parser::new_from_str(&text);
+            let mut n = 0usize;
+            while let Some(Ok(_)) = parser.next_event() {
+                n += 1;
+            }
+            n
+        });
+        ("saphyr-parser events", f)
+    } else {
+        let f = best_of(runs, || serde_json::from_slice::<Value>(&bytes).map(|_| ()));
+        ("serde_json::Value", f)
+    };
+    let parse = best_of(runs, || {
+        document::parse(text.clone(), 0, &document::Limits::default()).map(|_| ())
+    });
+    let name = path.file_name().unwrap().to_string_lossy().to_string();
+    let load = best_of(runs, || {
+        DocumentSet::load_path(path, name.clone(), LoadOptions::default())
+    });
+    let options = options();
+    let lint = best_of(runs, || lint_path(path, &options));
+    let outcome = lint_path(path, &options);
+    let render = best_of(runs, || {
+        report::render(&outcome, &RenderOptions::plain(Format::Json))
+    });
+    Row {
+        name,
+        floor_label,
+        floor,
+        parse,
+        load,
+        lint,
+        render,
+        findings: outcome.findings.len(),
+        bytes: bytes.len(),
+    }
+}
+
+fn print_row(row: &Row) {
+    let ratio = |d: Duration| d.as_secs_f64() / row.floor.as_secs_f64();
+    println!(
+        "{} ({:.1} MB, {} findings)",
+        row.name,
+        row.bytes as f64 / 1e6,
+        row.findings
+    );
+    println!("  {:<30}{}   1.00x", row.floor_label, ms(row.floor));
+    println!(
+        "  {:<30}{}   {:.2}x",
+        "errlint parse (span tape)",
+        ms(row.parse),
+        ratio(row.parse)
+    );
+    let resolve = row.load.saturating_sub(row.parse);
+    println!(
+        "  {:<30}{}   {:.2}x",
+        "errlint load = read+parse+$refs",
+        ms(row.load),
+        ratio(row.load)
+    );
+    println!(
+        "  {:<30}{}   {:.2}x",
+        "  of which read + $refs",
+        ms(resolve),
+        ratio(resolve)
+    );
+    let rules = row.lint.saturating_sub(row.load);
+    println!(
+        "  {:<30}{}   {:.2}x",
+        "  rules (lint - load)",
+        ms(rules),
+        ratio(rules)
+    );
+    println!(
+        "  {:<30}{}   {:.2}x   <- target 1",
+        "errlint full lint",
+        ms(row.lint),
+        ratio(row.lint)
+    );
+    println!(
+        "  {:<30}{}   +{:.0}% on the lint   <- target 4",
+        "render JSON report",
+        ms(row.render),
+        100.0 * row.render.as_secs_f64() / row.lint.as_secs_f64()
+    );
+}
+
+fn peak_memory(binary: &Path, file: &Path) -> Option<u64> {
+    let output = std::process::Command::new("/usr/bin/time")
+        .args(["-f", "%M"])
+        .arg(binary)
+        .args(["--no-config", "--format", "json"])
+        .arg(file)
+        .stdout(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    stderr
+        .lines()
+        .last()?
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .map(|kb| kb * 1024)
+}
+
 fn main() {
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let corpus = root.join("../shared/corpus");
     if !corpus.is_dir() {
         eprintln!("skipped: {} is absent", corpus.display());
         return;
     }
-    let documents = [
-        "github-api.github.com.3.0.json",
-        "stripe-spec3-2023-09-12.3.0.yaml",
-        "mailchimp.com.3.0.json",
-        "box.com.3.0.json",
-    ];
     let runs: usize = std::env::var("ERRLINT_BENCH_RUNS")
         .ok()
         .and_then(|r| r.parse().ok())
         .unwrap_or(7);
-    println!("best of {runs} runs; ratios are against the floor named in the first column\n");
-    for name in documents {
-        let path = corpus.join(name);
-        let bytes = std::fs::read(&path).expect("corpus file");
-        let text: Arc<String> = Arc::new(String::from_utf8(bytes.clone()).expect("UTF-8"));
-        let floor_label;
-        let floor = if name.ends_with(".json") {
-            floor_label = "serde_json::Value";
-            best_of(runs, || {
-                serde_json::from_slice::<serde_json::Value>(&bytes).map(|_| ())
-            })
-        } else {
-            floor_label = "saphyr events";
-            best_of(runs, || {
-                let mut parser = saphyr_parser::Parser::new_from_str(&text);
-                let mut n = 0usize;
-                while let Some(Ok(_)) = parser.next_event() {
-                    n += 1;
-                }
-                n
-            })
-        };
-        let parse = best_of(runs, || {
-            document::parse(text.clone(), 0, &document::Limits::default()).map(|_| ())
-        });
-        let load = best_of(runs, || {
-            DocumentSet::load_path(&path, name.to_string(), LoadOptions::default())
-        });
-        let options = Options::default();
-        let lint = best_of(runs, || lint_path(&path, &options));
-        let outcome = lint_path(&path, &options);
-        let render = best_of(runs, || {
-            report::render(&outcome, &RenderOptions::plain(Format::Json))
-        });
-        let ratio = |d: Duration| d.as_secs_f64() / floor.as_secs_f64();
-        println!(
-            "{name} ({:.1} MB, {} findings)",
-            bytes.len() as f64 / 1e6,
-            outcome.findings.len()
-        );
-        println!("  {floor_label:<28}{}   1.00x", ms(floor));
-        println!(
-            "  {:<28}{}   {:.2}x",
-            "errlint parse (span tape)",
-            ms(parse),
-            ratio(parse)
-        );
-        println!(
-            "  {:<28}{}   {:.2}x",
-            "errlint load (+ $refs)",
-            ms(load),
-            ratio(load)
-        );
-        println!(
-            "  {:<28}{}   {:.2}x",
-            "errlint full lint",
-            ms(lint),
-            ratio(lint)
-        );
-        println!(
-            "  {:<28}{}   {:.2}x   (+{:.0}% on the lint)",
-            "render JSON report",
-            ms(render),
-            ratio(render),
-            100.0 * render.as_secs_f64() / lint.as_secs_f64()
-        );
+    println!(
+        "best of {runs} runs; each ratio is against the floor in the first line of its block\n"
+    );
+
+    // The YAML form of GitHub's description, made once.
+    let data = root.join("target/bench-data");
+    std::fs::create_dir_all(&data).unwrap();
+    let github = corpus.join("github-api.github.com.3.0.json");
+    let github_yaml = data.join("github-api.github.com.3.0.yaml");
+    if !github_yaml.is_file() {
+        let value: Value = serde_json::from_slice(&std::fs::read(&github).unwrap()).unwrap();
+        let mut yaml = String::new();
+        to_yaml(&value, 0, &mut yaml);
+        std::fs::write(&github_yaml, yaml).unwrap();
+    }
+    let documents: Vec<(PathBuf, bool)> = vec![
+        (github.clone(), false),
+        (github_yaml.clone(), true),
+        (corpus.join("stripe-spec3-2023-09-12.3.0.yaml"), true),
+        (corpus.join("box.com.3.0.json"), false),
+    ];
+    for (path, yaml) in &documents {
+        print_row(&measure(path, runs, *yaml));
         println!();
     }
+
+    // 3. Peak memory of the release binary.
+    let binary = root.join("target/release/errlint");
+    match binary
+        .is_file()
+        .then(|| peak_memory(&binary, &github))
+        .flatten()
+    {
+        Some(peak) => {
+            let size = std::fs::metadata(&github).unwrap().len();
+            println!(
+                "peak memory, errlint --format json on GitHub's JSON: {:.1} MB = {:.2}x the file   <- target 3\n",
+                peak as f64 / 1e6,
+                peak as f64 / size as f64
+            );
+        }
+        None => println!(
+            "peak memory: skipped (build target/release/errlint and install /usr/bin/time)\n"
+        ),
+    }
+
+    // 5a. Scaling in the number of operations.
+    println!("scaling: generated documents, shared error components");
+    let options = options();
+    let mut per_op = Vec::new();
+    for n in [100usize, 1_000, 10_000, 100_000] {
+        let path = data.join(format!("generated-{n}.yaml"));
+        if !path.is_file() {
+            std::fs::write(&path, generated(n)).unwrap();
+        }
+        let time = best_of(runs.min(3), || lint_path(&path, &options));
+        let micros = time.as_secs_f64() * 1e6 / n as f64;
+        per_op.push(micros);
+        println!(
+            "  {n:>7} operations {}   {micros:6.2} µs per operation",
+            ms(time)
+        );
+    }
+    let reference = per_op[2];
+    let worst = per_op[1..]
+        .iter()
+        .map(|p| (p / reference - 1.0).abs())
+        .fold(0.0, f64::max);
+    println!(
+        "  per-operation cost from 1,000 to 100,000 operations within {:.0}% of 10,000's   <- target 5 (20%)\n",
+        worst * 100.0
+    );
+
+    // 5b. One thread against two on the corpus folder.
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&corpus)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.is_file()
+                && matches!(
+                    p.extension().and_then(|e| e.to_str()),
+                    Some("json" | "yaml")
+                )
+        })
+        .collect();
+    files.sort();
+    let mut folder_options = options.clone();
+    folder_options.external_roots = vec![corpus.clone()];
+    let pool = |n| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .unwrap()
+    };
+    let (one, two) = (pool(1), pool(2));
+    let single = best_of(runs.min(5), || {
+        one.install(|| lint_paths(&files, &folder_options))
+    });
+    let double = best_of(runs.min(5), || {
+        two.install(|| lint_paths(&files, &folder_options))
+    });
+    println!(
+        "corpus folder ({} files): 1 thread {}, 2 threads {}: {:.2}x faster   <- target 5 (about 1.8x)",
+        files.len(),
+        ms(single),
+        ms(double),
+        single.as_secs_f64() / double.as_secs_f64()
+    );
 }

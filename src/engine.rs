@@ -410,7 +410,7 @@ fn materialize(docs: &DocumentSet, pending: Pending, severity: Severity) -> Find
         report,
         mut uses,
     } = pending;
-    uses.sort_by_key(|u| (docs.file(u.at.file).name.clone(), u.at.node));
+    uses.sort_by_cached_key(|u| (docs.file(u.at.file).name.clone(), u.at.node));
     uses.dedup_by(|a, b| a.at == b.at && a.what == b.what && a.operation == b.operation);
     let operation = match uses.first() {
         None => report.operation,

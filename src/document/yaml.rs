@@ -349,9 +349,14 @@ impl<'a> CharOffsets<'a> {
         if self.checkpoints.is_empty() {
             return self.base + char_index.min(self.bytes.len());
         }
-        let Some(&checkpoint) = self.checkpoints.get(char_index / STRIDE) else {
+        let block = char_index / STRIDE;
+        let Some(&checkpoint) = self.checkpoints.get(block) else {
             return self.base + self.bytes.len();
         };
+        // A block of 64 characters in 64 bytes is ASCII: no walking needed.
+        if self.checkpoints.get(block + 1) == Some(&(checkpoint + STRIDE as u32)) {
+            return self.base + checkpoint as usize + char_index % STRIDE;
+        }
         let mut at = checkpoint as usize;
         for _ in 0..char_index % STRIDE {
             if at >= self.bytes.len() {
@@ -428,6 +433,24 @@ mod tests {
         let t = tree(src);
         let (k, _) = t.entries(NodeId::ROOT).nth(1).unwrap();
         assert_eq!(&src[t.span(k).range()], "key");
+    }
+
+    #[test]
+    fn spans_stay_exact_across_ascii_and_non_ascii_blocks() {
+        let mut src = String::new();
+        for i in 0..60 {
+            let filler = if i % 3 == 0 {
+                "ü😀é".repeat(i % 7)
+            } else {
+                "a".repeat(70 + i)
+            };
+            src.push_str(&format!("k{i}: '{filler}'\n"));
+        }
+        let t = tree(&src);
+        for (i, (k, v)) in t.entries(NodeId::ROOT).enumerate() {
+            assert_eq!(&src[t.span(k).range()], format!("k{i}"));
+            assert_eq!(&src[t.span(v).range()], format!("'{}'", t.str(v).unwrap()));
+        }
     }
 
     #[test]
