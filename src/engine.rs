@@ -144,21 +144,31 @@ struct Pending {
 #[derive(Default)]
 struct Sink {
     pending: Vec<Pending>,
-    index: HashMap<(&'static str, NodeRef, String), usize>,
+    /// (rule, node) → the pending reports there; their messages tell them apart.
+    index: HashMap<(&'static str, NodeRef), Vec<usize>>,
 }
 
 impl Sink {
     fn add(&mut self, rule: &'static RuleMeta, mut report: Report) {
-        let key = (rule.id, report.at, report.message.clone());
         let use_site = report.use_site.take();
-        let at = *self.index.entry(key).or_insert_with(|| {
-            self.pending.push(Pending {
-                rule,
-                report,
-                uses: Vec::new(),
-            });
-            self.pending.len() - 1
-        });
+        let slots = self.index.entry((rule.id, report.at)).or_default();
+        let pending = &mut self.pending;
+        let at = match slots
+            .iter()
+            .copied()
+            .find(|&i| pending[i].report.message == report.message)
+        {
+            Some(i) => i,
+            None => {
+                pending.push(Pending {
+                    rule,
+                    report,
+                    uses: Vec::new(),
+                });
+                slots.push(pending.len() - 1);
+                pending.len() - 1
+            }
+        };
         if let Some(site) = use_site {
             self.pending[at].uses.push(site);
         }
@@ -394,14 +404,14 @@ pub fn location(docs: &DocumentSet, at: NodeRef) -> Location {
         .as_ref()
         .expect("findings point into parsed files");
     Location {
-        file: Arc::from(file.name.as_str()),
+        file: file.name.clone(),
         span: tree.span(at.node),
         pointer: tree.pointer(at.node),
     }
 }
 
 pub fn file_name(docs: &DocumentSet, file: FileId) -> Arc<str> {
-    Arc::from(docs.file(file).name.as_str())
+    docs.file(file).name.clone()
 }
 
 fn materialize(docs: &DocumentSet, pending: Pending, severity: Severity) -> Finding {

@@ -217,7 +217,7 @@ fn lint_documents(docs: &DocumentSet, options: &Options, contract: &config::Cont
     }
     let mut sources = Sources::default();
     for file in &docs.files {
-        sources.insert(Arc::from(file.name.as_str()), file.text.clone());
+        sources.insert(file.name.clone(), file.text.clone());
     }
     let mut outcome = Outcome {
         findings,
@@ -230,7 +230,7 @@ fn lint_documents(docs: &DocumentSet, options: &Options, contract: &config::Cont
 
 fn problem_finding(docs: &DocumentSet, problem: &Problem) -> Finding {
     let file = docs.file(problem.file);
-    let name: Arc<str> = Arc::from(file.name.as_str());
+    let name: Arc<str> = file.name.clone();
     let pointer = match (problem.node, file.tree.as_ref()) {
         (Some(node), Some(tree)) => tree.pointer(node),
         _ => String::new(),
@@ -273,7 +273,7 @@ fn problem_finding(docs: &DocumentSet, problem: &Problem) -> Finding {
 }
 
 fn version_finding(docs: &DocumentSet, error: openapi::VersionError) -> Finding {
-    let name: Arc<str> = Arc::from(docs.file(docs.root()).name.as_str());
+    let name: Arc<str> = docs.file(docs.root()).name.clone();
     Finding {
         rule: error.id,
         severity: Severity::Error,

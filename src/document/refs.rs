@@ -22,7 +22,7 @@ pub struct NodeRef {
 #[derive(Debug)]
 pub struct SourceFile {
     /// The name used in reports: the path as given, or relative to the root document's folder.
-    pub name: String,
+    pub name: Arc<str>,
     pub path: Option<PathBuf>,
     pub text: super::Text,
     pub tree: Option<Tree>,
@@ -277,7 +277,7 @@ impl DocumentSet {
             None => (None, None),
         };
         self.files.push(SourceFile {
-            name,
+            name: Arc::from(name),
             path,
             text,
             tree,

@@ -352,7 +352,12 @@ impl Tree {
 
     /// The RFC 6901 pointer of a node, built by walking up its parents.
     pub fn pointer(&self, id: NodeId) -> String {
-        let mut segments: Vec<String> = Vec::new();
+        /// A reference token: a key's text, or an item's index.
+        enum Token<'a> {
+            Key(&'a str),
+            Index(usize),
+        }
+        let mut tokens: Vec<Token<'_>> = Vec::new();
         let mut at = id;
         // A key's pointer is the pointer of its value.
         if self.is_key(at) {
@@ -360,18 +365,26 @@ impl Tree {
         }
         while let Some(parent) = self.parent(at) {
             if self.is_mapping(parent) {
-                let key = self.key_of(at).and_then(|k| self.scalar(k)).unwrap_or("");
-                segments.push(super::pointer::escape(key));
+                tokens.push(Token::Key(
+                    self.key_of(at).and_then(|k| self.scalar(k)).unwrap_or(""),
+                ));
             } else {
-                let index = self.items(parent).take_while(|&i| i != at).count();
-                segments.push(index.to_string());
+                tokens.push(Token::Index(
+                    self.items(parent).take_while(|&i| i != at).count(),
+                ));
             }
             at = parent;
         }
         let mut out = String::new();
-        for segment in segments.iter().rev() {
+        for token in tokens.iter().rev() {
             out.push('/');
-            out.push_str(segment);
+            match token {
+                Token::Key(key) if key.contains(['~', '/']) => {
+                    out.push_str(&super::pointer::escape(key))
+                }
+                Token::Key(key) => out.push_str(key),
+                Token::Index(index) => out.push_str(&index.to_string()),
+            }
         }
         out
     }
