@@ -4,7 +4,7 @@ use super::error_body::{Code, code_locations};
 use super::{Rule, declare_rule, rule_meta};
 use crate::config::CodeType;
 use crate::engine::{Context, Report};
-use crate::openapi::{Method, Operation, Response};
+use crate::openapi::{Operation, Response};
 
 declare_rule! {
     /// ## What it checks
@@ -54,10 +54,7 @@ impl Rule for ErrorCodePresent {
         op: &Operation<'_>,
         response: &Response<'_>,
     ) {
-        if !response.status.is_error() || op.method == Method::Head {
-            return;
-        }
-        for (media, schema) in response.json_schemas() {
+        for (media, schema) in response.error_bodies(op.method) {
             let problem = media.is_problem_json();
             let body = cx.bodies.get(cx.api, cx.contract, schema.target, problem);
             let wanted = match cx.contract.code_type {

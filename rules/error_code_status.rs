@@ -6,7 +6,7 @@ use crate::config::Catalog;
 use crate::document::{Kind, NodeRef};
 use crate::engine::{Context, Report};
 use crate::openapi::schema::FieldPath;
-use crate::openapi::{Api, Method, Operation, Response, StatusKey};
+use crate::openapi::{Api, Operation, Response, StatusKey};
 
 declare_rule! {
     /// ## What it checks
@@ -57,16 +57,13 @@ impl Rule for ErrorCodeStatus {
         op: &Operation<'_>,
         response: &Response<'_>,
     ) {
-        if !response.status.is_error() || op.method == Method::Head {
-            return;
-        }
         let api = cx.api;
         let contract = cx.contract;
         let status = match response.status {
             StatusKey::Code(c) => Some(c),
             _ => None,
         };
-        for (media, schema) in response.json_schemas() {
+        for (media, schema) in response.error_bodies(op.method) {
             let body = cx
                 .bodies
                 .get(api, contract, schema.target, media.is_problem_json());

@@ -3,7 +3,7 @@
 use super::{Rule, declare_rule, rule_meta};
 use crate::engine::{Context, Report};
 use crate::openapi::schema::Types;
-use crate::openapi::{Method, Operation, Response};
+use crate::openapi::{Operation, Response};
 
 declare_rule! {
     /// ## What it checks
@@ -59,12 +59,9 @@ impl Rule for ErrorEnvelopeFields {
         op: &Operation<'_>,
         response: &Response<'_>,
     ) {
-        if !response.status.is_error() || op.method == Method::Head {
-            return;
-        }
         let api = cx.api;
         let contract = cx.contract;
-        for (_, schema) in response.json_schemas() {
+        for (_, schema) in response.error_bodies(op.method) {
             let mut found: Vec<(crate::document::NodeRef, String, String)> = Vec::new();
             let mut missing: Vec<&str> = Vec::new();
             for (path, type_name) in &contract.fields {

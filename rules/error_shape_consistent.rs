@@ -3,7 +3,7 @@
 use super::{Rule, declare_rule, rule_meta};
 use crate::document::NodeRef;
 use crate::engine::{Context, Report, UseSite};
-use crate::openapi::{Method, Operation, Response};
+use crate::openapi::{Operation, Response};
 use std::collections::BTreeMap;
 
 declare_rule! {
@@ -46,10 +46,7 @@ impl Rule for ErrorShapeConsistent {
         op: &Operation<'_>,
         response: &Response<'_>,
     ) {
-        if !response.status.is_error() || op.method == Method::Head {
-            return;
-        }
-        for (media, schema) in response.json_schemas() {
+        for (media, schema) in response.error_bodies(op.method) {
             let body = cx
                 .bodies
                 .get(cx.api, cx.contract, schema.target, media.is_problem_json());

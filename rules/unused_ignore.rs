@@ -105,18 +105,14 @@ pub fn findings(
             format!("`{name}` in `{EXTENSION}` suppresses nothing here")
         };
         out.push(Finding {
-            rule: META_ID,
-            severity: level,
-            message,
             help: Some("remove the entry".into()),
             location: Some(crate::engine::location(api.docs, at)),
-            label: None,
-            note: None,
-            operation: None,
-            related: Vec::new(),
-            related_omitted: 0,
-            fatal: false,
-            file: crate::engine::file_name(api.docs, at.file),
+            ..Finding::new(
+                META_ID,
+                level,
+                crate::engine::file_name(api.docs, at.file),
+                message,
+            )
         });
     }
     out

@@ -379,20 +379,17 @@ impl Ignores {
 /// rest of it was linted.
 fn structure_finding(docs: &DocumentSet, error: StructureError) -> Finding {
     Finding {
-        rule: "invalid-structure",
-        severity: Severity::Error,
-        message: error.message,
         help: Some(
             "fix the document's structure; see the OpenAPI specification for this object".into(),
         ),
         location: Some(location(docs, error.at)),
-        label: None,
-        note: None,
-        operation: None,
-        related: Vec::new(),
-        related_omitted: 0,
         fatal: true,
-        file: file_name(docs, error.at.file),
+        ..Finding::new(
+            "invalid-structure",
+            Severity::Error,
+            file_name(docs, error.at.file),
+            error.message,
+        )
     }
 }
 
@@ -440,9 +437,6 @@ fn materialize(docs: &DocumentSet, pending: Pending, severity: Severity) -> Find
     let total_uses = uses.len();
     let note = (total_uses > 1).then(|| format!("used by {total_uses} responses"));
     Finding {
-        rule: rule.id,
-        severity,
-        message: report.message,
         note,
         help: report.help,
         location: Some(location(docs, report.at)),
@@ -450,7 +444,11 @@ fn materialize(docs: &DocumentSet, pending: Pending, severity: Severity) -> Find
         operation,
         related,
         related_omitted: total_uses.saturating_sub(RELATED_SHOWN),
-        fatal: false,
-        file: file_name(docs, report.at.file),
+        ..Finding::new(
+            rule.id,
+            severity,
+            file_name(docs, report.at.file),
+            report.message,
+        )
     }
 }

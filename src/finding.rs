@@ -73,6 +73,25 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A finding with only what every finding has; the optional parts are set with struct
+    /// update syntax where they exist.
+    pub fn new(rule: &'static str, severity: Severity, file: Arc<str>, message: String) -> Self {
+        Finding {
+            rule,
+            severity,
+            message,
+            help: None,
+            location: None,
+            label: None,
+            note: None,
+            operation: None,
+            related: Vec::new(),
+            related_omitted: 0,
+            fatal: false,
+            file,
+        }
+    }
+
     /// Sorting key: file, position, rule, message — what makes output byte-identical.
     pub fn sort_key(&self) -> (&str, u32, u32, &str, &str) {
         let (start, end) = self

@@ -252,44 +252,31 @@ fn problem_finding(docs: &DocumentSet, problem: &Problem) -> Finding {
             message: message.clone(),
         })
         .collect();
+    let fatal = problem.kind.is_fatal();
+    let severity = if fatal {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
     Finding {
-        rule: problem.kind.id(),
-        severity: if problem.kind.is_fatal() {
-            Severity::Error
-        } else {
-            Severity::Warning
-        },
-        message: problem.message.clone(),
         help: problem.help.clone(),
         location,
-        label: None,
-        note: None,
-        operation: None,
         related,
-        related_omitted: 0,
-        fatal: problem.kind.is_fatal(),
-        file: name,
+        fatal,
+        ..Finding::new(problem.kind.id(), severity, name, problem.message.clone())
     }
 }
 
 fn version_finding(docs: &DocumentSet, error: openapi::VersionError) -> Finding {
     let name: Arc<str> = docs.file(docs.root()).name.clone();
     Finding {
-        rule: error.id,
-        severity: Severity::Error,
-        message: error.message,
         help: Some(error.help).filter(|h| !h.is_empty()),
         location: error.span.map(|span| Location {
             file: name.clone(),
             span,
             pointer: String::new(),
         }),
-        label: None,
-        note: None,
-        operation: None,
-        related: Vec::new(),
-        related_omitted: 0,
         fatal: true,
-        file: name,
+        ..Finding::new(error.id, Severity::Error, name, error.message)
     }
 }

@@ -404,18 +404,10 @@ fn to_json(tree: &Tree, id: NodeId) -> serde_json::Value {
 fn config_error(name: &str, at: Option<(Span, String)>, message: String) -> Finding {
     let file: Arc<str> = Arc::from(name);
     Finding {
-        rule: "invalid-config",
-        severity: Severity::Error,
-        message,
         help: Some("the config format is rules/errlint.schema.json; `errlint init` writes a commented example".into()),
         location: at.map(|(span, pointer)| Location { file: file.clone(), span, pointer }),
-        label: None,
-        note: None,
-        operation: None,
-        related: Vec::new(),
-        related_omitted: 0,
         fatal: true,
-        file,
+        ..Finding::new("invalid-config", Severity::Error, file, message)
     }
 }
 
