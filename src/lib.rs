@@ -63,6 +63,8 @@ pub struct Outcome {
     pub sources: Sources,
     /// How many root documents were linted.
     pub files: usize,
+    /// The report names of the root documents, sorted.
+    pub documents: Vec<Arc<str>>,
 }
 
 impl Outcome {
@@ -86,11 +88,13 @@ impl Outcome {
 
     fn merge(&mut self, other: Outcome) {
         self.findings.extend(other.findings);
+        self.documents.extend(other.documents);
         self.sources.extend(other.sources);
         self.files += other.files;
     }
 
     fn sort(&mut self) {
+        self.documents.sort();
         self.findings
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     }
@@ -139,16 +143,17 @@ fn lint_path_with(path: &Path, options: &Options, cache: &ContractCache) -> Outc
             let docs = DocumentSet::load_path(path, name, load_options(options));
             lint_documents(&docs, options, &contract)
         }
-        Err(errors) => config_outcome(errors),
+        Err(errors) => config_outcome(errors, &name),
     }
 }
 
 /// The outcome of a document that was not linted because its configuration is broken.
-fn config_outcome(errors: config::ConfigErrors) -> Outcome {
+fn config_outcome(errors: config::ConfigErrors, document: &str) -> Outcome {
     let mut outcome = Outcome {
         findings: errors.findings,
         sources: errors.sources,
         files: 1,
+        documents: vec![Arc::from(document)],
     };
     outcome.sort();
     outcome
@@ -182,7 +187,7 @@ pub fn lint_text(name: &str, text: &str, options: &Options) -> Outcome {
         options.config.profile.as_deref(),
     ) {
         Ok(contract) => contract,
-        Err(errors) => return config_outcome(errors),
+        Err(errors) => return config_outcome(errors, name),
     };
     let docs = DocumentSet::load_text(name.to_string(), text, None, load_options(options));
     lint_documents(&docs, options, &contract)
@@ -223,6 +228,7 @@ fn lint_documents(docs: &DocumentSet, options: &Options, contract: &config::Cont
         findings,
         sources,
         files: 1,
+        documents: vec![docs.file(docs.root()).name.clone()],
     };
     outcome.sort();
     outcome

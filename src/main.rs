@@ -21,9 +21,14 @@ struct Cli {
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
 
-    /// Output format.
-    #[arg(long, default_value = "pretty", value_parser = Format::NAMES.to_vec())]
-    format: String,
+    /// Output format: pretty, concise, json, sarif, github, gitlab, junit. Repeatable, and
+    /// `FORMAT=PATH` writes that format to a file: `--format pretty --format sarif=errlint.sarif`.
+    #[arg(long, value_name = "FORMAT[=PATH]", default_value = "pretty")]
+    format: Vec<String>,
+
+    /// Write the report to FILE instead of standard output (the exit code is unchanged).
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
 
     /// Exit with 1 when there are warnings, too.
     #[arg(long)]
@@ -191,7 +196,34 @@ fn run_command(command: &Command) -> ExitCode {
     }
 }
 
+/// Where each requested report goes: `None` is standard output (or `--output`).
+fn parse_formats(cli: &Cli) -> Result<Vec<(Format, Option<PathBuf>)>, String> {
+    let mut outputs = Vec::new();
+    for spec in &cli.format {
+        let (name, path) = match spec.split_once('=') {
+            Some((name, path)) => (name, Some(PathBuf::from(path))),
+            None => (spec.as_str(), cli.output.clone()),
+        };
+        let format = Format::parse(name).ok_or_else(|| {
+            format!(
+                "unknown format `{name}`: use one of {}",
+                Format::NAMES.join(", ")
+            )
+        })?;
+        outputs.push((format, path));
+    }
+    let to_stdout = outputs.iter().filter(|(_, p)| p.is_none()).count();
+    if to_stdout > 1 {
+        return Err("only one format can go to standard output; give the others a file: `--format sarif=errlint.sarif`".into());
+    }
+    Ok(outputs)
+}
+
 fn lint(cli: &Cli) -> ExitCode {
+    let formats = match parse_formats(cli) {
+        Ok(formats) => formats,
+        Err(message) => return fail(&message),
+    };
     let mut options = Options::default();
     for setting in &cli.rules {
         match parse_rule_setting(setting) {
@@ -219,24 +251,32 @@ fn lint(cli: &Cli) -> ExitCode {
         },
         None => lint(),
     };
-    let format = Format::parse(&cli.format).unwrap_or(Format::Pretty);
-    let color = match cli.color.as_str() {
-        "always" => true,
-        "never" => false,
-        _ => {
-            std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    let stdout_is_terminal = std::io::stdout().is_terminal();
+    for (format, path) in formats {
+        let color = path.is_none()
+            && match cli.color.as_str() {
+                "always" => true,
+                "never" => false,
+                _ => {
+                    stdout_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                }
+            };
+        let rendered = report::render(
+            &outcome,
+            &RenderOptions {
+                color,
+                ..RenderOptions::plain(format)
+            },
+        );
+        let written = match &path {
+            Some(path) => std::fs::write(path, rendered)
+                .map_err(|e| format!("cannot write {}: {e}", path.display())),
+            None if print(&rendered) == ExitCode::SUCCESS => Ok(()),
+            None => Err("cannot write to standard output".to_string()),
+        };
+        if let Err(message) = written {
+            return fail(&message);
         }
-    };
-    let rendered = report::render(
-        &outcome,
-        &RenderOptions {
-            color,
-            ..RenderOptions::plain(format)
-        },
-    );
-    if print(&rendered) != ExitCode::SUCCESS {
-        return ExitCode::from(2);
     }
     ExitCode::from(outcome.exit_code(cli.deny_warnings) as u8)
 }

@@ -2,8 +2,12 @@
 //! nothing of OpenAPI.
 
 mod concise;
+mod github;
+mod gitlab;
 mod json;
+mod junit;
 mod pretty;
+mod sarif;
 
 use crate::Outcome;
 
@@ -16,19 +20,42 @@ pub enum Format {
     Concise,
     /// A stable JSON document, `version` 1.
     Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// GitLab Code Quality.
+    Gitlab,
+    /// JUnit XML.
+    Junit,
 }
 
 impl Format {
-    pub const NAMES: &'static [&'static str] = &["pretty", "concise", "json"];
+    pub const NAMES: &'static [&'static str] = &[
+        "pretty", "concise", "json", "sarif", "github", "gitlab", "junit",
+    ];
 
     pub fn parse(name: &str) -> Option<Self> {
         Some(match name {
             "pretty" => Format::Pretty,
             "concise" => Format::Concise,
             "json" => Format::Json,
+            "sarif" => Format::Sarif,
+            "github" => Format::Github,
+            "gitlab" => Format::Gitlab,
+            "junit" => Format::Junit,
             _ => return None,
         })
     }
+}
+
+/// What a report says about a rule (SARIF's `tool.driver.rules`, JUnit's test cases).
+#[derive(Debug, Clone)]
+pub struct RuleInfo {
+    pub id: &'static str,
+    pub level: crate::finding::Severity,
+    pub summary: &'static str,
+    pub docs: String,
 }
 
 /// How to render.
@@ -39,17 +66,43 @@ pub struct RenderOptions {
     pub color: bool,
     /// Wrap width of the pretty format.
     pub width: usize,
+    /// The rules, for the formats that list them.
+    pub rules: Vec<RuleInfo>,
 }
 
 impl RenderOptions {
     /// No colour, fixed width: byte-identical everywhere, for files, pipes and snapshots.
     pub fn plain(format: Format) -> Self {
+        let rules = crate::rules::ALL
+            .iter()
+            .map(|r| RuleInfo {
+                id: r.id,
+                level: r.default_severity,
+                summary: r.summary,
+                docs: crate::rules::explain(r),
+            })
+            .collect();
         RenderOptions {
             format,
             color: false,
             width: 100,
+            rules,
         }
     }
+}
+
+/// A finding's identity that survives unrelated edits: rule, file, pointer and message, not
+/// the line (FNV-1a, stable across versions and platforms).
+pub fn fingerprint(finding: &crate::finding::Finding) -> String {
+    let pointer = finding.location.as_ref().map_or("", |l| l.pointer.as_str());
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in [finding.rule, &finding.file, pointer, &finding.message] {
+        for byte in part.bytes().chain(std::iter::once(0)) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
 }
 
 /// Renders every finding of an outcome.
@@ -58,6 +111,13 @@ pub fn render(outcome: &Outcome, options: &RenderOptions) -> String {
         Format::Pretty => pretty::render(outcome, options),
         Format::Concise => concise::render(outcome),
         Format::Json => json::render(outcome),
+        Format::Sarif => sarif::render(outcome, &options.rules),
+        Format::Github => github::render(outcome),
+        Format::Gitlab => gitlab::render(outcome),
+        Format::Junit => {
+            let ids: Vec<&str> = options.rules.iter().map(|r| r.id).collect();
+            junit::render(outcome, &ids)
+        }
     }
 }
 

@@ -1,0 +1,74 @@
+//! The CI formats, snapshot-tested on the bundled example: SARIF, GitHub workflow commands,
+//! GitLab Code Quality and JUnit. Fingerprints must not move when unrelated lines do.
+
+use errlint::config::ConfigChoice;
+use errlint::report::{Format, RenderOptions, render};
+use errlint::{Options, lint_path, lint_text};
+use std::path::Path;
+
+fn options() -> Options {
+    Options {
+        config: ConfigChoice {
+            no_discovery: true,
+            ..Default::default()
+        },
+        ..Options::default()
+    }
+}
+
+fn example(format: Format) -> String {
+    std::env::set_current_dir(env!("CARGO_MANIFEST_DIR")).unwrap();
+    let outcome = lint_path(Path::new("fixtures/example/openapi.yaml"), &options());
+    render(&outcome, &RenderOptions::plain(format))
+}
+
+#[test]
+fn sarif() {
+    let text = example(Format::Sarif);
+    let log: serde_json::Value = serde_json::from_str(&text).expect("SARIF is JSON");
+    assert_eq!(log["version"], "2.1.0");
+    let run = &log["runs"][0];
+    assert_eq!(
+        run["tool"]["driver"]["rules"].as_array().unwrap().len(),
+        errlint::rules::ALL.len()
+    );
+    // Rule docs are long; the snapshot keeps the results.
+    insta::assert_json_snapshot!("example-sarif-results", run["results"]);
+}
+
+#[test]
+fn github() {
+    insta::assert_snapshot!("example-github", example(Format::Github));
+}
+
+#[test]
+fn gitlab() {
+    insta::assert_snapshot!("example-gitlab", example(Format::Gitlab));
+}
+
+#[test]
+fn junit() {
+    insta::assert_snapshot!("example-junit", example(Format::Junit));
+}
+
+#[test]
+fn fingerprints_survive_unrelated_edits() {
+    let doc = "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses:\n        '404': {description: x}\n";
+    let moved = format!(
+        "# a comment\n\n{}",
+        doc.replace("paths:", "info: {title: t, version: '1'}\npaths:")
+    );
+    let fingerprints = |text: &str| {
+        let outcome = lint_text("openapi.yaml", text, &options());
+        let sarif: serde_json::Value =
+            serde_json::from_str(&render(&outcome, &RenderOptions::plain(Format::Sarif))).unwrap();
+        let results = sarif["runs"][0]["results"].as_array().unwrap().clone();
+        results
+            .iter()
+            .map(|r| r["partialFingerprints"]["errlint/v1"].clone())
+            .collect::<Vec<_>>()
+    };
+    let before = fingerprints(doc);
+    assert!(!before.is_empty());
+    assert_eq!(before, fingerprints(&moved));
+}
