@@ -30,7 +30,7 @@ declare_rule! {
     /// ## Good
     /// Every error response references `Error`.
     pub struct ErrorShapeConsistent {
-        bodies: Vec<(NodeRef, String, Option<UseSite>, String)>,
+        bodies: Vec<(NodeRef, String, Option<UseSite>, std::sync::Arc<str>)>,
     };
     id: "error-shape-consistent",
     severity: Warning,

@@ -18,9 +18,9 @@ pub const RELATED_SHOWN: usize = 3;
 #[derive(Debug, Clone)]
 pub struct UseSite {
     pub at: NodeRef,
-    pub operation: String,
-    /// What uses it there, e.g. `404 response`.
-    pub what: String,
+    pub operation: Arc<str>,
+    /// The status key of the response that uses it (`404`), named in the related message.
+    pub status: NodeRef,
 }
 
 /// One finding as a rule reports it.
@@ -30,7 +30,7 @@ pub struct Report {
     pub message: String,
     pub help: Option<String>,
     pub label: Option<String>,
-    pub operation: Option<String>,
+    pub operation: Option<Arc<str>>,
     pub use_site: Option<UseSite>,
 }
 
@@ -102,7 +102,7 @@ impl<'d> Context<'_, 'd> {
         Some(UseSite {
             at,
             operation: op.name(),
-            what: format!("{} response", response.status_text),
+            status: response.key,
         })
     }
 
@@ -232,7 +232,7 @@ pub fn run(api: &Api<'_>, mut rules: Vec<Box<dyn Rule>>, levels: &Levels<'_>) ->
     let mut sink = Sink::default();
     let mut bodies = BodyFacts::default();
     let operations = api.operations();
-    let settings: HashMap<String, OperationSettings> = operations
+    let settings: HashMap<Arc<str>, OperationSettings> = operations
         .iter()
         .map(|op| (op.name(), contract.operation_settings(op.method, op.path)))
         .collect();
@@ -268,7 +268,7 @@ pub fn run(api: &Api<'_>, mut rules: Vec<Box<dyn Rule>>, levels: &Levels<'_>) ->
     let mut ignores = Ignores::new(api);
     let mut findings: Vec<Finding> = Vec::new();
     for mut pending in sink.pending {
-        let level_of = |operation: Option<&String>| {
+        let level_of = |operation: Option<&Arc<str>>| {
             levels.level(pending.rule, operation.and_then(|o| settings.get(o)))
         };
         let id = pending.rule.id;
@@ -418,7 +418,7 @@ fn materialize(docs: &DocumentSet, pending: Pending, severity: Severity) -> Find
         mut uses,
     } = pending;
     uses.sort_by_cached_key(|u| (docs.file(u.at.file).name.clone(), u.at.node));
-    uses.dedup_by(|a, b| a.at == b.at && a.what == b.what && a.operation == b.operation);
+    uses.dedup_by(|a, b| a.at == b.at && a.status == b.status && a.operation == b.operation);
     let operation = match uses.first() {
         None => report.operation,
         Some(first) if uses.iter().all(|u| u.operation == first.operation) => {
@@ -431,7 +431,13 @@ fn materialize(docs: &DocumentSet, pending: Pending, severity: Severity) -> Find
         .take(RELATED_SHOWN)
         .map(|u| Related {
             location: location(docs, u.at),
-            message: format!("used by {} ({})", u.operation, u.what),
+            message: format!(
+                "used by {} ({} response)",
+                u.operation,
+                docs.tree(u.status.file)
+                    .and_then(|t| t.scalar(u.status.node))
+                    .unwrap_or("?")
+            ),
         })
         .collect();
     let total_uses = uses.len();
@@ -441,7 +447,7 @@ fn materialize(docs: &DocumentSet, pending: Pending, severity: Severity) -> Find
         help: report.help,
         location: Some(location(docs, report.at)),
         label: report.label,
-        operation,
+        operation: operation.map(|o| o.to_string()),
         related,
         related_omitted: total_uses.saturating_sub(RELATED_SHOWN),
         ..Finding::new(

@@ -3,6 +3,7 @@
 
 use super::{Api, StatusKey, Version};
 use crate::document::{Kind, NodeRef};
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Method {
@@ -161,12 +162,13 @@ pub struct Operation<'d> {
     pub has_body: bool,
     /// Required query or header parameters.
     pub required_params: Vec<&'d str>,
+    label: Arc<str>,
 }
 
 impl Operation<'_> {
-    /// `GET /users/{id}`, as shown in reports.
-    pub fn name(&self) -> String {
-        format!("{} {}", self.method.as_upper(), self.path)
+    /// `GET /users/{id}`, as shown in reports; made once, shared by every report about it.
+    pub fn name(&self) -> Arc<str> {
+        self.label.clone()
     }
 }
 
@@ -262,6 +264,7 @@ impl<'d> Api<'d> {
             path_params,
             has_body,
             required_params,
+            label: Arc::from(format!("{} {}", method.as_upper(), path)),
         }
     }
 
