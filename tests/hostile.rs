@@ -269,3 +269,24 @@ fn remote_references_are_never_fetched() {
         "{out}"
     );
 }
+
+/// Inputs the fuzzers found (fuzz/regressions/): each still loads to a sound tree, or is
+/// refused with a diagnostic, and lints without a panic.
+#[test]
+fn fuzz_regressions() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions");
+    let mut count = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        let (text, start) = errlint::document::decode(bytes);
+        if let Ok(start) = start {
+            if let Ok((tree, _)) = errlint::document::parse(text.clone(), start, &Default::default()) {
+                errlint::document::check::assert_tree_is_sound(&tree);
+            }
+        }
+        let _ = errlint::lint_text("regression.yaml", &text, &errlint::Options::default());
+        count += 1;
+    }
+    assert!(count >= 2, "the regression inputs are missing");
+}
