@@ -231,29 +231,29 @@ pub fn run(api: &Api<'_>, mut rules: Vec<Box<dyn Rule>>, levels: &Levels<'_>) ->
     let contract = levels.contract;
     let mut sink = Sink::default();
     let mut bodies = BodyFacts::default();
-    let operations = api.operations();
-    let settings: HashMap<Arc<str>, OperationSettings> = operations
-        .iter()
-        .map(|op| (op.name(), contract.operation_settings(op.method, op.path)))
-        .collect();
+    // Only operations that overrides touch keep their settings.
+    let mut settings: HashMap<Arc<str>, OperationSettings> = HashMap::default();
     let no_settings = OperationSettings::default();
-    for op in &operations {
-        let op_settings = settings.get(&op.name()).unwrap_or(&no_settings);
+    api.visit_operations(|op| {
+        let op_settings = contract.operation_settings(op.method, op.path);
         for rule in rules.iter_mut() {
             let mut cx = Context {
                 api,
                 contract,
-                settings: op_settings,
+                settings: &op_settings,
                 bodies: &mut bodies,
                 sink: &mut sink,
                 rule: rule.meta(),
             };
-            rule.check_operation(&mut cx, op);
+            rule.check_operation(&mut cx, &op);
             for response in &op.responses {
-                rule.check_response(&mut cx, op, response);
+                rule.check_response(&mut cx, &op, response);
             }
         }
-    }
+        if !op_settings.is_default() {
+            settings.insert(op.name(), op_settings);
+        }
+    });
     for rule in rules.iter_mut() {
         let mut cx = Context {
             api,
@@ -266,7 +266,7 @@ pub fn run(api: &Api<'_>, mut rules: Vec<Box<dyn Rule>>, levels: &Levels<'_>) ->
         rule.finish(&mut cx);
     }
     let mut ignores = Ignores::new(api);
-    let mut findings: Vec<Finding> = Vec::new();
+    let mut findings: Vec<Finding> = Vec::with_capacity(sink.pending.len());
     for mut pending in sink.pending {
         let level_of = |operation: Option<&Arc<str>>| {
             levels.level(pending.rule, operation.and_then(|o| settings.get(o)))

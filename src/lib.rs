@@ -87,6 +87,11 @@ impl Outcome {
     }
 
     fn merge(&mut self, other: Outcome) {
+        if self.files == 0 {
+            // The first outcome moves in whole: no copy of a large document's findings.
+            *self = other;
+            return;
+        }
         self.findings.extend(other.findings);
         self.documents.extend(other.documents);
         self.sources.extend(other.sources);

@@ -281,7 +281,9 @@ fn fuzz_regressions() {
         let bytes = std::fs::read(&path).unwrap();
         let (text, start) = errlint::document::decode(bytes);
         if let Ok(start) = start {
-            if let Ok((tree, _)) = errlint::document::parse(text.clone(), start, &Default::default()) {
+            if let Ok((tree, _)) =
+                errlint::document::parse(text.clone(), start, &Default::default())
+            {
                 errlint::document::check::assert_tree_is_sound(&tree);
             }
         }

@@ -75,6 +75,13 @@ pub struct OperationSettings {
     pub forbid_statuses: Vec<u16>,
 }
 
+impl OperationSettings {
+    /// True when no override matched.
+    pub fn is_default(&self) -> bool {
+        self.severities.is_empty() && self.rate_limited.is_none() && self.forbid_statuses.is_empty()
+    }
+}
+
 /// The effective error contract.
 #[derive(Debug, Clone)]
 pub struct Contract {

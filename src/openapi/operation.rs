@@ -176,6 +176,13 @@ impl<'d> Api<'d> {
     /// Every operation of `paths` (and 3.1 `webhooks`), in document order.
     pub fn operations(&self) -> Vec<Operation<'d>> {
         let mut out = Vec::new();
+        self.visit_operations(|op| out.push(op));
+        out
+    }
+
+    /// Builds each operation in turn and hands it over, so that only one is alive at a time
+    /// (the engine's walk; 100,000 operations need not sit in memory together).
+    pub fn visit_operations(&self, mut visit: impl FnMut(Operation<'d>)) {
         for (section, webhook) in [("paths", false), ("webhooks", true)] {
             let Some(paths) = self.get(self.root, section) else {
                 continue;
@@ -202,11 +209,10 @@ impl<'d> Api<'d> {
                     else {
                         continue;
                     };
-                    out.push(self.operation(path, webhook, item, method, method_key, op));
+                    visit(self.operation(path, webhook, item, method, method_key, op));
                 }
             }
         }
-        out
     }
 
     fn operation(
