@@ -22,10 +22,12 @@
 //!
 //! The library never prints; the `errlint` binary is a thin shell around it.
 
+pub mod baseline;
 pub mod config;
 pub mod document;
 mod engine;
 pub mod finding;
+pub mod inputs;
 pub mod openapi;
 pub mod report;
 #[path = "../rules/mod.rs"]
@@ -84,6 +86,14 @@ impl Outcome {
         } else {
             0
         }
+    }
+
+    /// Adds another outcome's findings and files, keeping the deterministic order.
+    pub fn absorb(&mut self, other: Outcome) {
+        self.merge(other);
+        self.sort();
+        self.findings
+            .dedup_by(|a, b| a.rule == "invalid-config" && a == b);
     }
 
     fn merge(&mut self, other: Outcome) {

@@ -17,9 +17,22 @@ struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
 
-    /// OpenAPI documents (2.0, 3.0, 3.1; YAML or JSON).
-    #[arg(required = true, value_name = "FILE")]
+    /// OpenAPI documents (2.0, 3.0, 3.1; YAML or JSON), directories to search for them
+    /// (respecting .gitignore), glob patterns, or `-` for standard input.
+    #[arg(required = true, value_name = "PATH")]
     files: Vec<PathBuf>,
+
+    /// The name reported for a document read from standard input.
+    #[arg(long, value_name = "NAME", default_value = "<stdin>")]
+    stdin_filename: String,
+
+    /// Report only findings that are not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+
+    /// Record today's findings in FILE (then exit 0, unless something could not be linted).
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    write_baseline: Option<PathBuf>,
 
     /// Output format: pretty, concise, json, sarif, github, gitlab, junit. Repeatable, and
     /// `FORMAT=PATH` writes that format to a file: `--format pretty --format sarif=errlint.sarif`.
@@ -240,7 +253,33 @@ fn lint(cli: &Cli) -> ExitCode {
         no_discovery: cli.no_config,
         profile: cli.profile.clone(),
     };
-    let lint = || errlint::lint_paths(&cli.files, &options);
+    let from_stdin = cli.files.iter().any(|f| f.as_os_str() == "-");
+    let named: Vec<PathBuf> = cli
+        .files
+        .iter()
+        .filter(|f| f.as_os_str() != "-")
+        .cloned()
+        .collect();
+    let paths = match errlint::inputs::expand(&named) {
+        Ok(paths) => paths,
+        Err(message) => return fail(&message),
+    };
+    let stdin_text = if from_stdin {
+        let mut text = String::new();
+        if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
+            return fail(&format!("cannot read standard input: {e}"));
+        }
+        Some(text)
+    } else {
+        None
+    };
+    let lint = || {
+        let mut outcome = errlint::lint_paths(&paths, &options);
+        if let Some(text) = &stdin_text {
+            outcome.absorb(errlint::lint_text(&cli.stdin_filename, text, &options));
+        }
+        outcome
+    };
     let outcome = match cli.threads {
         Some(n) => match rayon::ThreadPoolBuilder::new()
             .num_threads(n.max(1))
@@ -251,6 +290,35 @@ fn lint(cli: &Cli) -> ExitCode {
         },
         None => lint(),
     };
+    let mut outcome = outcome;
+    if let Some(path) = &cli.write_baseline {
+        let baseline = errlint::baseline::Baseline::record(&outcome.findings);
+        if let Err(e) = std::fs::write(path, baseline.to_json()) {
+            return fail(&format!("cannot write {}: {e}", path.display()));
+        }
+        eprintln!(
+            "wrote {} baseline entries to {}",
+            baseline.entries.len(),
+            path.display()
+        );
+        let fatal = outcome.findings.iter().any(|f| f.fatal);
+        return ExitCode::from(if fatal { 2 } else { 0 });
+    }
+    if let Some(path) = &cli.baseline {
+        let baseline = match std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|text| errlint::baseline::Baseline::from_json(&text))
+        {
+            Ok(baseline) => baseline,
+            Err(e) => return fail(&format!("{}: {e}", path.display())),
+        };
+        let stale = baseline.filter(&mut outcome.findings);
+        if stale > 0 {
+            eprintln!(
+                "{stale} baseline entries no longer match anything: run --write-baseline again to drop them"
+            );
+        }
+    }
     let stdout_is_terminal = std::io::stdout().is_terminal();
     for (format, path) in formats {
         let color = path.is_none()

@@ -279,3 +279,159 @@ fn config_is_found_upward_but_not_past_the_repository_root() {
     );
     std::fs::remove_file(repo.parent().unwrap().join("errlint.yaml")).unwrap();
 }
+
+#[test]
+fn standard_input_with_a_name() {
+    use std::io::Write as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_errlint"))
+        .args([
+            "--no-config",
+            "--format",
+            "concise",
+            "--stdin-filename",
+            "api/openapi.yaml",
+            "-",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(WARNINGS_ONLY.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        stdout(&output),
+        "api/openapi.yaml:5:7: warning[error-status-coverage] GET /a lacks error responses: 5xx\n"
+    );
+}
+
+#[test]
+fn directories_and_globs_find_openapi_roots_and_respect_gitignore() {
+    let dir = scratch_folder("many");
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
+    std::fs::create_dir_all(dir.join("specs/shared")).unwrap();
+    std::fs::create_dir_all(dir.join("build")).unwrap();
+    let broken = WARNINGS_ONLY.replace("'200'", "4xx");
+    std::fs::write(dir.join("specs/a.yaml"), &broken).unwrap();
+    std::fs::write(dir.join("specs/b.json"), r#"{"openapi": "3.1.0", "paths": {"/b": {"get": {"responses": {"499": {"description": "x"}}}}}}"#).unwrap();
+    std::fs::write(
+        dir.join("specs/shared/errors.yaml"),
+        "Error: {type: object}\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("build/generated.yaml"), &broken).unwrap();
+    std::fs::write(dir.join(".gitignore"), "build/\n").unwrap();
+    let files = |args: &[&str]| {
+        let out = stdout(&errlint_in(
+            &dir,
+            &[
+                &[
+                    "--no-config",
+                    "--format",
+                    "concise",
+                    "--rule",
+                    "error-status-coverage=off",
+                    "--rule",
+                    "error-response-schema=off",
+                ],
+                args,
+            ]
+            .concat(),
+        ));
+        let mut names: Vec<String> = out
+            .lines()
+            .map(|l| l.split(':').next().unwrap().to_string())
+            .collect();
+        names.dedup();
+        names
+    };
+    assert_eq!(files(&["."]), vec!["./specs/a.yaml", "./specs/b.json"]);
+    assert_eq!(files(&["specs/*.json"]), vec!["specs/b.json"]);
+    // A file named on the command line is linted even when ignored.
+    assert_eq!(
+        files(&["build/generated.yaml"]),
+        vec!["build/generated.yaml"]
+    );
+    assert_eq!(
+        errlint_in(&dir, &["--no-config", "nothing/*.yaml"])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn a_baseline_hides_known_findings_and_reports_new_ones() {
+    let dir = scratch_folder("baseline");
+    std::fs::write(
+        dir.join("openapi.yaml"),
+        WARNINGS_ONLY.replace("'200'", "4xx"),
+    )
+    .unwrap();
+    let write = errlint_in(
+        &dir,
+        &[
+            "--no-config",
+            "--write-baseline",
+            "errlint-baseline.json",
+            "openapi.yaml",
+        ],
+    );
+    assert_eq!(write.status.code(), Some(0));
+    let quiet = errlint_in(
+        &dir,
+        &[
+            "--no-config",
+            "--format",
+            "concise",
+            "--baseline",
+            "errlint-baseline.json",
+            "openapi.yaml",
+        ],
+    );
+    assert_eq!(
+        (quiet.status.code(), stdout(&quiet)),
+        (Some(0), String::new())
+    );
+    // Lines move and a new problem appears: only the new one is reported, nothing goes stale.
+    let moved = format!("# a comment\n\n{}", WARNINGS_ONLY.replace("'200'", "4xx")).replace(
+        "paths:\n",
+        "paths:\n  /new:\n    get:\n      responses: {'499': {description: x}}\n",
+    );
+    std::fs::write(dir.join("openapi.yaml"), moved).unwrap();
+    let after = errlint_in(
+        &dir,
+        &[
+            "--no-config",
+            "--format",
+            "concise",
+            "--baseline",
+            "errlint-baseline.json",
+            "openapi.yaml",
+        ],
+    );
+    let text = stdout(&after);
+    assert!(
+        text.contains("`499` is not a registered HTTP status code"),
+        "{text}"
+    );
+    assert!(!text.contains("`4xx`"), "{text}");
+    assert!(String::from_utf8_lossy(&after.stderr).is_empty());
+    // Fixed: the entries go stale and the run says so.
+    std::fs::write(dir.join("openapi.yaml"), WARNINGS_ONLY).unwrap();
+    let fixed = errlint_in(
+        &dir,
+        &[
+            "--no-config",
+            "--baseline",
+            "errlint-baseline.json",
+            "openapi.yaml",
+        ],
+    );
+    assert!(String::from_utf8_lossy(&fixed.stderr).contains("baseline entries no longer match"));
+}
