@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Real consumers of errlint's output and packaging: sarif-tools reads the SARIF and counts the
+# same results; pre-commit builds the hook from this repository (try-repo) and runs it on a
+# throwaway repository with a failing and a passing spec.
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$repo"
+
+pip_install() {
+  for attempt in 1 2 3; do
+    if python3 -m pip install --quiet --disable-pip-version-check "$@"; then return 0; fi
+    echo "pip install failed (attempt $attempt), retrying"; sleep 5
+  done
+  return 1
+}
+pip_install sarif-tools pre-commit
+
+errlint="$repo/target/debug/errlint"
+cargo build --quiet
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+echo "== sarif-tools reads errlint's SARIF"
+"$errlint" --no-config --format sarif=$work/example.sarif --format concise fixtures/example/openapi.yaml > "$work/concise.txt" || true
+expected=$(wc -l < "$work/concise.txt")
+summary=$(sarif summary "$work/example.sarif")
+echo "$summary"
+counted=$(echo "$summary" | awk '/^(error|warning|note):/ {n += $2} END {print n + 0}')
+if [ "$counted" -ne "$expected" ]; then
+  echo "sarif-tools counted $counted results, errlint reported $expected"; exit 1
+fi
+sarif ls "$work/example.sarif" > /dev/null
+
+echo "== pre-commit try-repo builds and runs the errlint hook"
+target="$work/project"
+mkdir -p "$target"
+cd "$target"
+git init --quiet
+git config user.email ci@example.invalid
+git config user.name ci
+cp "$repo/fixtures/profiles/default/fail.yaml" openapi.yaml
+git add openapi.yaml
+git commit --quiet -m failing
+if pre-commit try-repo "$repo" errlint --all-files > "$work/hook.txt" 2>&1; then
+  cat "$work/hook.txt"; echo "the hook passed a failing spec"; exit 1
+fi
+grep -q "error-response-schema" "$work/hook.txt" || { cat "$work/hook.txt"; echo "the hook did not report the finding"; exit 1; }
+cp "$repo/fixtures/profiles/default/pass.yaml" openapi.yaml
+git commit --quiet -am passing
+if ! pre-commit try-repo "$repo" errlint --all-files > "$work/hook.txt" 2>&1; then
+  cat "$work/hook.txt"; echo "the hook failed a passing spec"; exit 1
+fi
+echo "consumers: ok"
