@@ -21,6 +21,24 @@
 //! ```
 //!
 //! The library never prints; the `errlint` binary is a thin shell around it.
+//!
+//! ## Snapshot your own API's findings
+//!
+//! In another project's tests, lint the spec by a path relative to the crate (cargo runs tests
+//! there), with no config search, and snapshot the concise report: it holds no absolute paths,
+//! no colours and no timestamps, so it is the same on every machine (`tests/library.rs` does
+//! this for errlint's own fixtures).
+//!
+//! ```no_run
+//! use errlint::config::ConfigChoice;
+//! use errlint::report::{render, Format, RenderOptions};
+//! use errlint::{lint_path, Options};
+//!
+//! let options = Options { config: ConfigChoice { no_discovery: true, ..Default::default() }, ..Options::default() };
+//! let outcome = lint_path("fixtures/example/openapi.yaml".as_ref(), &options);
+//! let report = render(&outcome, &RenderOptions::plain(Format::Concise));
+//! insta::assert_snapshot!("my-api-errors", report);
+//! ```
 
 pub mod baseline;
 pub mod config;

@@ -5,8 +5,15 @@ use std::path::Path;
 use std::process::Command;
 
 fn run_step(workspace: &Path, inputs: &[(&str, &str)]) -> (i32, String) {
-    let bin_dir = Path::new(env!("CARGO_BIN_EXE_errlint")).parent().unwrap().to_path_buf();
-    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_errlint"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
     let mut command = Command::new("bash");
     command
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("action/run.sh"))
@@ -18,29 +25,55 @@ fn run_step(workspace: &Path, inputs: &[(&str, &str)]) -> (i32, String) {
         command.env(name, value);
     }
     let output = command.output().expect("bash runs");
-    (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stdout).into_owned())
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
 }
 
 fn workspace(name: &str, spec: &str) -> std::path::PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("action").join(name);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("action")
+        .join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("api")).unwrap();
-    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join(spec), dir.join("api/openapi.yaml")).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(spec),
+        dir.join("api/openapi.yaml"),
+    )
+    .unwrap();
     dir
 }
 
 #[test]
 fn failing_spec_prints_annotations_writes_sarif_and_fails_the_step() {
     let dir = workspace("failing", "fixtures/profiles/default/fail.yaml");
-    let (code, out) = run_step(&dir, &[("INPUT_FILES", "api/*.yaml"), ("INPUT_SARIF_FILE", "errlint.sarif")]);
+    let (code, out) = run_step(
+        &dir,
+        &[
+            ("INPUT_FILES", "api/*.yaml"),
+            ("INPUT_SARIF_FILE", "errlint.sarif"),
+        ],
+    );
     assert_eq!(code, 1, "{out}");
     assert!(
-        out.lines().any(|l| l.starts_with("::error file=api/openapi.yaml,line=9,col=9,") && l.contains("title=error-response-schema::")),
+        out.lines().any(
+            |l| l.starts_with("::error file=api/openapi.yaml,line=9,col=9,")
+                && l.contains("title=error-response-schema::")
+        ),
         "{out}"
     );
-    assert!(out.lines().any(|l| l.starts_with("::warning file=api/openapi.yaml,")), "{out}");
-    let sarif: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("errlint.sarif")).unwrap()).unwrap();
-    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), out.lines().count());
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("::warning file=api/openapi.yaml,")),
+        "{out}"
+    );
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("errlint.sarif")).unwrap()).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["results"].as_array().unwrap().len(),
+        out.lines().count()
+    );
 }
 
 #[test]

@@ -1,0 +1,39 @@
+//! errlint used as a library from another crate's tests: the rendering it snapshots must be the
+//! same everywhere — no absolute paths, no colours, no timestamps.
+
+use errlint::config::ConfigChoice;
+use errlint::report::{Format, RenderOptions, render};
+use errlint::{Options, lint_path};
+use std::path::Path;
+
+#[test]
+fn concise_and_json_renderings_are_machine_independent() {
+    std::env::set_current_dir(env!("CARGO_MANIFEST_DIR")).unwrap();
+    let options = Options {
+        config: ConfigChoice {
+            no_discovery: true,
+            ..Default::default()
+        },
+        ..Options::default()
+    };
+    let outcome = lint_path(Path::new("fixtures/refs/multi-file/openapi.yaml"), &options);
+    for format in [Format::Concise, Format::Json] {
+        let text = render(&outcome, &RenderOptions::plain(format));
+        assert!(
+            !text.contains(env!("CARGO_MANIFEST_DIR")),
+            "absolute path in {format:?}:\n{text}"
+        );
+        assert!(!text.contains('\u{1b}'), "colour in {format:?}");
+        assert_eq!(
+            text,
+            render(
+                &lint_path(Path::new("fixtures/refs/multi-file/openapi.yaml"), &options),
+                &RenderOptions::plain(format)
+            )
+        );
+    }
+    insta::assert_snapshot!(
+        "library-concise",
+        render(&outcome, &RenderOptions::plain(Format::Concise))
+    );
+}
