@@ -13,7 +13,7 @@ pip_install() {
   done
   return 1
 }
-pip_install sarif-tools pre-commit
+pip_install sarif-tools pre-commit junitparser
 
 errlint="$repo/target/debug/errlint"
 cargo build --quiet
@@ -30,6 +30,18 @@ if [ "$counted" -ne "$expected" ]; then
   echo "sarif-tools counted $counted results, errlint reported $expected"; exit 1
 fi
 sarif ls "$work/example.sarif" > /dev/null
+
+echo "== junitparser reads errlint's JUnit XML"
+"$errlint" --no-config --format junit fixtures/example/openapi.yaml > "$work/example.xml" || true
+python3 - "$work/example.xml" "$expected" <<'PY'
+import sys
+from junitparser import JUnitXml, Failure
+xml = JUnitXml.fromfile(sys.argv[1])
+failed = [case for suite in xml for case in suite if any(isinstance(r, Failure) for r in case.result)]
+findings = sum(len(r.text.splitlines()) for case in failed for r in case.result)
+print(f"junitparser: {len(failed)} failing cases, {findings} findings")
+assert findings == int(sys.argv[2]), (findings, sys.argv[2])
+PY
 
 echo "== pre-commit try-repo builds and runs the errlint hook"
 target="$work/project"

@@ -85,3 +85,31 @@ fn conforming_spec_passes_and_inputs_reach_errlint() {
     let (code, _) = run_step(&dir, &[("INPUT_FILES", "."), ("INPUT_PROFILE", "botect")]);
     assert_eq!(code, 1);
 }
+
+#[test]
+fn install_step_uses_the_cache_and_extends_the_path() {
+    let temp = Path::new(env!("CARGO_TARGET_TMPDIR")).join("action-runner");
+    let _ = std::fs::remove_dir_all(&temp);
+    let bin = temp.join("errlint-bin/bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::fs::copy(env!("CARGO_BIN_EXE_errlint"), bin.join("errlint")).unwrap();
+    let github_path = temp.join("github-path");
+    let output = Command::new("bash")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("action/install.sh"))
+        .env("RUNNER_TEMP", &temp)
+        .env("GITHUB_PATH", &github_path)
+        .env("GITHUB_ACTION_PATH", env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).starts_with("errlint is cached: errlint "));
+    assert_eq!(
+        std::fs::read_to_string(github_path).unwrap().trim(),
+        bin.display().to_string()
+    );
+}
