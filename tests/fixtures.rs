@@ -189,6 +189,11 @@ fn check_fixture(
         ));
         return;
     }
+    if let Some(rule) = expected_rule {
+        if !outcome.findings.iter().any(|f| f.rule == rule) {
+            failures.push(format!("{}: no `{rule}` finding", document.display()));
+        }
+    }
     let json = render(&outcome, &RenderOptions::plain(Format::Json));
     let snapshot = format!(
         "exit code: {}\n\n{concise}\n{json}",
