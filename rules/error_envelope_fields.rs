@@ -1,9 +1,14 @@
 //! `error-envelope-fields`: error bodies require the fields the contract names, typed as it says.
 
 use super::{Rule, declare_rule, rule_meta};
+use crate::config::Contract;
+use crate::document::NodeRef;
 use crate::engine::{Context, Report};
+use crate::openapi::Api;
 use crate::openapi::schema::Types;
 use crate::openapi::{Operation, Response};
+use rustc_hash::FxHashMap as HashMap;
+use std::rc::Rc;
 
 declare_rule! {
     /// ## What it checks
@@ -32,11 +37,16 @@ declare_rule! {
     ///   required: [error, message, code]
     ///   properties: {error: {type: string}, message: {type: string}, code: {type: string}}
     /// ```
-    pub struct ErrorEnvelopeFields;
+    pub struct ErrorEnvelopeFields {
+        verdicts: HashMap<NodeRef, Rc<Vec<Problem>>>,
+    };
     id: "error-envelope-fields",
     severity: Error,
     summary: "error bodies require the contract's fields with their types",
 }
+
+/// One envelope problem: the node to underline, the message and the help.
+type Problem = (NodeRef, String, String);
 
 fn type_of(name: &str) -> Option<Types> {
     Some(match name {
@@ -59,84 +69,94 @@ impl Rule for ErrorEnvelopeFields {
         op: &Operation<'_>,
         response: &Response<'_>,
     ) {
-        let api = cx.api;
-        let contract = cx.contract;
         for (_, schema) in response.error_bodies(op.method) {
-            let mut found: Vec<(crate::document::NodeRef, String, String)> = Vec::new();
-            let mut missing: Vec<&str> = Vec::new();
-            for (path, type_name) in &contract.fields {
-                let name = &path.text;
-                // The code is error-code-present's; a field under a missing one is implied.
-                let under_missing = missing.iter().any(|m| name.starts_with(&format!("{m}.")));
-                if contract.code_paths.contains(path) || under_missing {
-                    continue;
-                }
-                match api.field(schema.target, path) {
-                    None => {
-                        missing.push(name);
-                        found.push((
-                            api.report_node(schema.target),
-                            format!("error body lacks `{name}`, which the contract requires"),
-                            format!("add a required `{name}` property ({type_name})"),
-                        ));
-                    }
-                    Some(field) => {
-                        let types = field.schema.map(|s| api.types(s)).unwrap_or_default();
-                        let mismatch = type_of(type_name)
-                            .is_some_and(|e| !types.is_empty() && !types.contains(e));
-                        if mismatch {
-                            found.push((
-                                field.key,
-                                format!(
-                                    "`{name}` is {}, but the contract says {type_name}",
-                                    types.describe()
-                                ),
-                                format!("declare `{name}` as `type: {type_name}`"),
-                            ));
-                        } else if !field.required {
-                            found.push((
-                                field.key,
-                                format!("`{name}` is optional, but the contract requires it"),
-                                format!(
-                                    "list `{}` in `required`",
-                                    path.segments.last().map_or("", |s| s.name.as_str())
-                                ),
-                            ));
-                        }
-                    }
-                }
-            }
-            if contract.forbid_additional {
-                let named: Vec<&str> = contract
-                    .fields
-                    .iter()
-                    .map(|(p, _)| p)
-                    .chain(&contract.optional)
-                    .chain(&contract.code_paths)
-                    .filter_map(|p| p.segments.first().map(|s| s.name.as_str()))
-                    .collect();
-                for (name, key) in api.property_keys(schema.target) {
-                    if !named.contains(&name.as_str()) {
-                        found.push((
-                            key,
-                            format!("`{name}` is not part of the contract's error envelope"),
-                            format!(
-                                "the envelope has {}; remove `{name}` or add it to the contract",
-                                named.join(", ")
-                            ),
-                        ));
-                    }
-                }
-            }
-            for (at, message, help) in found {
-                let report = Report::new(at, message)
-                    .help(help)
+            // A shared schema is judged once; each use only adds its use site.
+            let verdicts = self
+                .verdicts
+                .entry(schema.target)
+                .or_insert_with(|| Rc::new(judge(cx.api, cx.contract, schema.target)))
+                .clone();
+            for (at, message, help) in verdicts.iter() {
+                let report = Report::new(*at, message.clone())
+                    .help(help.clone())
                     .operation(op)
                     .used_at(cx.use_site(op, response, Some(schema)));
                 cx.report(report);
             }
         }
     }
+}
+
+/// What is wrong with one error body schema against the contract's envelope:
+/// `(node, message, help)` for each problem.
+fn judge(api: &Api<'_>, contract: &Contract, schema: NodeRef) -> Vec<Problem> {
+    let mut found: Vec<Problem> = Vec::new();
+    let mut missing: Vec<&str> = Vec::new();
+    for (path, type_name) in &contract.fields {
+        let name = &path.text;
+        // The code is error-code-present's; a field under a missing one is implied.
+        let under_missing = missing.iter().any(|m| name.starts_with(&format!("{m}.")));
+        if contract.code_paths.contains(path) || under_missing {
+            continue;
+        }
+        match api.field(schema, path) {
+            None => {
+                missing.push(name);
+                found.push((
+                    api.report_node(schema),
+                    format!("error body lacks `{name}`, which the contract requires"),
+                    format!("add a required `{name}` property ({type_name})"),
+                ));
+            }
+            Some(field) => {
+                let types = field.schema.map(|s| api.types(s)).unwrap_or_default();
+                let mismatch =
+                    type_of(type_name).is_some_and(|e| !types.is_empty() && !types.contains(e));
+                if mismatch {
+                    found.push((
+                        field.key,
+                        format!(
+                            "`{name}` is {}, but the contract says {type_name}",
+                            types.describe()
+                        ),
+                        format!("declare `{name}` as `type: {type_name}`"),
+                    ));
+                } else if !field.required {
+                    found.push((
+                        field.key,
+                        format!("`{name}` is optional, but the contract requires it"),
+                        format!(
+                            "list `{}` in `required`",
+                            path.segments.last().map_or("", |s| s.name.as_str())
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    if contract.forbid_additional {
+        let named: Vec<&str> = contract
+            .fields
+            .iter()
+            .map(|(p, _)| p)
+            .chain(&contract.optional)
+            .chain(&contract.code_paths)
+            .filter_map(|p| p.segments.first().map(|s| s.name.as_str()))
+            .collect();
+        for (name, key) in api.property_keys(schema) {
+            if !named.contains(&name.as_str()) {
+                found.push((
+                    key,
+                    format!("`{name}` is not part of the contract's error envelope"),
+                    format!(
+                        "the envelope has {}; remove `{name}` or add it to the contract",
+                        named.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    found
 }
 
 #[cfg(test)]
