@@ -30,7 +30,11 @@ declare_rule! {
     /// ## Good
     /// Every error response references `Error`.
     pub struct ErrorShapeConsistent {
-        bodies: Vec<(NodeRef, String, Option<UseSite>, std::sync::Arc<str>)>,
+        /// Each error body with a code: its schema, where its code is (an index into
+        /// `locations`), where it is used, and by which operation.
+        bodies: Vec<(NodeRef, usize, Option<UseSite>, std::sync::Arc<str>)>,
+        /// The distinct code locations, a handful per document.
+        locations: Vec<String>,
     };
     id: "error-shape-consistent",
     severity: Warning,
@@ -52,16 +56,24 @@ impl Rule for ErrorShapeConsistent {
                 .get(cx.api, cx.contract, schema.target, media.is_problem_json());
             if let Some(location) = body.code.location() {
                 let site = cx.use_site(op, response, Some(schema));
-                self.bodies
-                    .push((schema.target, location.to_string(), site, op.name()));
+                let index = match self.locations.iter().position(|l| l == location) {
+                    Some(index) => index,
+                    None => {
+                        self.locations.push(location.to_string());
+                        self.locations.len() - 1
+                    }
+                };
+                self.bodies.push((schema.target, index, site, op.name()));
             }
         }
     }
 
     fn finish(&mut self, cx: &mut Context<'_, '_>) {
-        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-        for (_, location, _, _) in &self.bodies {
-            *counts.entry(location.clone()).or_default() += 1;
+        let bodies = std::mem::take(&mut self.bodies);
+        let locations = std::mem::take(&mut self.locations);
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for (_, location, _, _) in &bodies {
+            *counts.entry(&locations[*location]).or_default() += 1;
         }
         if counts.len() < 2 {
             return;
@@ -80,9 +92,10 @@ impl Rule for ErrorShapeConsistent {
         else {
             return;
         };
-        let total = self.bodies.len();
-        for (target, location, site, operation) in std::mem::take(&mut self.bodies) {
-            if &location == majority {
+        let total = bodies.len();
+        for (target, location, site, operation) in bodies {
+            let location = &locations[location];
+            if location == majority {
                 continue;
             }
             let mut report = Report::new(

@@ -9,6 +9,8 @@ use crate::openapi::{Api, Operation, Response, SchemaUse, StructureError};
 use crate::rules::error_body::BodyFacts;
 use crate::rules::{Rule, RuleMeta};
 use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Cow;
+use std::collections::hash_map::Entry;
 use std::sync::Arc;
 
 /// How many related places a finding names; the rest are counted.
@@ -28,8 +30,8 @@ pub struct UseSite {
 pub struct Report {
     pub at: NodeRef,
     pub message: String,
-    pub help: Option<String>,
-    pub label: Option<String>,
+    pub help: Option<Cow<'static, str>>,
+    pub label: Option<Cow<'static, str>>,
     pub operation: Option<Arc<str>>,
     pub use_site: Option<UseSite>,
 }
@@ -46,12 +48,12 @@ impl Report {
         }
     }
 
-    pub fn help(mut self, help: impl Into<String>) -> Self {
+    pub fn help(mut self, help: impl Into<Cow<'static, str>>) -> Self {
         self.help = Some(help.into());
         self
     }
 
-    pub fn label(mut self, label: impl Into<String>) -> Self {
+    pub fn label(mut self, label: impl Into<Cow<'static, str>>) -> Self {
         self.label = Some(label.into());
         self
     }
@@ -138,40 +140,59 @@ struct Pending {
     rule: &'static RuleMeta,
     report: Report,
     uses: Vec<UseSite>,
+    /// The next pending report of the same rule at the same node, if any.
+    same_place: Option<usize>,
 }
 
-/// Collects reports and merges those about the same node with the same message.
+/// Collects reports and merges those about the same shared node with the same message.
 #[derive(Default)]
 struct Sink {
     pending: Vec<Pending>,
-    /// (rule, node) → the pending reports there; their messages tell them apart.
-    index: HashMap<(&'static str, NodeRef), Vec<usize>>,
+    /// (rule, node) → the last pending report there that names a use; the others are chained
+    /// through `same_place`, and their messages tell them apart. Only reports about shared
+    /// definitions are indexed: the others are about one operation's own nodes, and an index
+    /// of every finding costs more than it saves on documents with hundreds of thousands.
+    /// (The rare exact repeat of one, through a `$ref`ed path item, is dropped after sorting.)
+    index: HashMap<(&'static str, NodeRef), usize>,
 }
 
 impl Sink {
     fn add(&mut self, rule: &'static RuleMeta, mut report: Report) {
-        let use_site = report.use_site.take();
-        let slots = self.index.entry((rule.id, report.at)).or_default();
+        let Some(use_site) = report.use_site.take() else {
+            self.pending.push(Pending {
+                rule,
+                report,
+                uses: Vec::new(),
+                same_place: None,
+            });
+            return;
+        };
         let pending = &mut self.pending;
-        let at = match slots
-            .iter()
-            .copied()
-            .find(|&i| pending[i].report.message == report.message)
-        {
-            Some(i) => i,
-            None => {
-                pending.push(Pending {
-                    rule,
-                    report,
-                    uses: Vec::new(),
-                });
-                slots.push(pending.len() - 1);
-                pending.len() - 1
+        let last = self.index.entry((rule.id, report.at));
+        let mut same = match &last {
+            Entry::Occupied(slot) => Some(*slot.get()),
+            Entry::Vacant(_) => None,
+        };
+        while let Some(i) = same {
+            if pending[i].report.message == report.message {
+                pending[i].uses.push(use_site);
+                return;
+            }
+            same = pending[i].same_place;
+        }
+        let same_place = match last {
+            Entry::Occupied(mut slot) => Some(slot.insert(pending.len())),
+            Entry::Vacant(slot) => {
+                slot.insert(pending.len());
+                None
             }
         };
-        if let Some(site) = use_site {
-            self.pending[at].uses.push(site);
-        }
+        pending.push(Pending {
+            rule,
+            report,
+            uses: vec![use_site],
+            same_place,
+        });
     }
 }
 
@@ -266,8 +287,11 @@ pub fn run(api: &Api<'_>, mut rules: Vec<Box<dyn Rule>>, levels: &Levels<'_>) ->
         rule.finish(&mut cx);
     }
     let mut ignores = Ignores::new(api);
-    let mut findings: Vec<Finding> = Vec::with_capacity(sink.pending.len());
-    for mut pending in sink.pending {
+    // The index is done with; on big documents its memory is better spent on the findings.
+    let Sink { pending, index } = sink;
+    drop(index);
+    let mut findings: Vec<Finding> = Vec::with_capacity(pending.len());
+    for mut pending in pending {
         let level_of = |operation: Option<&Arc<str>>| {
             levels.level(pending.rule, operation.and_then(|o| settings.get(o)))
         };
@@ -416,6 +440,7 @@ fn materialize(docs: &DocumentSet, pending: Pending, severity: Severity) -> Find
         rule,
         report,
         mut uses,
+        ..
     } = pending;
     uses.sort_by_cached_key(|u| (docs.file(u.at.file).name.clone(), u.at.node));
     uses.dedup_by(|a, b| a.at == b.at && a.status == b.status && a.operation == b.operation);
@@ -447,7 +472,7 @@ fn materialize(docs: &DocumentSet, pending: Pending, severity: Severity) -> Find
         help: report.help,
         location: Some(location(docs, report.at)),
         label: report.label,
-        operation: operation.map(|o| o.to_string()),
+        operation,
         related,
         related_omitted: total_uses.saturating_sub(RELATED_SHOWN),
         ..Finding::new(

@@ -3,6 +3,7 @@
 
 use crate::document::{LineIndex, Span};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -52,16 +53,17 @@ pub struct Finding {
     pub rule: &'static str,
     pub severity: Severity,
     pub message: String,
-    /// What to do about it.
-    pub help: Option<String>,
+    /// What to do about it. Most rules' advice is a fixed text, so it is not copied per finding.
+    pub help: Option<Cow<'static, str>>,
     /// `None` when the whole file could not be read: there is nothing to point at.
     pub location: Option<Location>,
     /// A short text under the underlined span.
-    pub label: Option<String>,
+    pub label: Option<Cow<'static, str>>,
     /// A count that qualifies the finding, such as `used by 312 responses`.
     pub note: Option<String>,
-    /// The operation concerned (`GET /users/{id}`), when there is exactly one.
-    pub operation: Option<String>,
+    /// The operation concerned (`GET /users/{id}`), when there is exactly one; shared with
+    /// every other finding about it.
+    pub operation: Option<Arc<str>>,
     /// The first few related places, in source order.
     pub related: Vec<Related>,
     /// How many more related places there are beyond `related`.

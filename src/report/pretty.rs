@@ -130,7 +130,10 @@ impl FindingDiagnostic {
         let framed = finding.location.as_ref().and_then(|l| excerpt(sources, l));
         let (source, labels) = match framed {
             Some((excerpt, span)) => {
-                let label = finding.note.clone().or_else(|| finding.label.clone());
+                let label = finding
+                    .note
+                    .clone()
+                    .or_else(|| finding.label.as_deref().map(String::from));
                 (
                     Some(excerpt),
                     vec![LabeledSpan::new_primary_with_span(label, span)],
@@ -138,7 +141,7 @@ impl FindingDiagnostic {
             }
             None => (None, Vec::new()),
         };
-        let mut help = finding.help.clone();
+        let mut help = finding.help.as_deref().map(String::from);
         if finding.related_omitted > 0 {
             let more = format!("{} more uses are not shown", finding.related_omitted);
             help = Some(match help {
@@ -149,7 +152,7 @@ impl FindingDiagnostic {
         let message = match (&finding.location, &finding.operation) {
             (None, _) => format!("{}: {}", finding.file, finding.message),
             (Some(_), Some(op))
-                if finding.related.is_empty() && !finding.message.contains(op.as_str()) =>
+                if finding.related.is_empty() && !finding.message.contains(&**op) =>
             {
                 format!("{} — {op}", finding.message)
             }
