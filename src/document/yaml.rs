@@ -87,7 +87,7 @@ impl Builder<'_> {
                 } else {
                     plain_scalar_kind(&value)
                 };
-                self.push_scalar(kind, span, &value, is_key);
+                self.push_scalar(kind, span, &value, style, is_key);
                 self.remember_anchor(anchor);
                 self.after_node();
             }
@@ -196,8 +196,11 @@ impl Builder<'_> {
         }
     }
 
-    fn push_scalar(&mut self, kind: Kind, span: Span, value: &str, key: bool) {
-        match source_offset(self.text, value) {
+    fn push_scalar(&mut self, kind: Kind, span: Span, value: &str, style: ScalarStyle, key: bool) {
+        let quoted = matches!(style, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted);
+        match source_offset(self.text, value)
+            .or_else(|| quoted.then(|| quoted_interior(self.text, span, value))?)
+        {
             Some(at) => self.tape.push_scalar(kind, span, at, value.len(), key),
             None => self.tape.push_owned_scalar(kind, span, value, key),
         }
@@ -262,6 +265,14 @@ fn source_offset(text: &str, slice: &str) -> Option<usize> {
     let base = text.as_ptr() as usize;
     let at = (slice.as_ptr() as usize).checked_sub(base)?;
     (at + slice.len() <= text.len()).then_some(at)
+}
+
+/// The offset of a quoted scalar's value in the source when it is written there as is, between
+/// its quotes: the parser hands every quoted scalar over as a new string, but most have no
+/// escapes or line folds, and need no copy of their own.
+fn quoted_interior(text: &str, span: Span, value: &str) -> Option<usize> {
+    let inner = (span.start as usize + 1)..(span.end as usize).checked_sub(1)?;
+    (text.get(inner.clone())? == value).then_some(inner.start)
 }
 
 /// YAML 1.2 core schema resolution of an untagged plain scalar.
@@ -333,11 +344,24 @@ impl<'a> CharOffsets<'a> {
                 bytes,
             };
         }
-        let checkpoints = body
-            .char_indices()
-            .step_by(STRIDE)
-            .map(|(i, _)| i as u32)
-            .collect();
+        // Real documents are ASCII but for a few names and examples: a run of STRIDE ASCII
+        // bytes is STRIDE characters, so most checkpoints are found without decoding.
+        let mut checkpoints = Vec::with_capacity(bytes.len() / STRIDE + 1);
+        let mut at = 0;
+        while at < bytes.len() {
+            checkpoints.push(at as u32);
+            match bytes.get(at..at + STRIDE) {
+                Some(block) if block.is_ascii() => at += STRIDE,
+                _ => {
+                    for _ in 0..STRIDE {
+                        if at >= bytes.len() {
+                            break;
+                        }
+                        at += utf8_width(bytes[at]);
+                    }
+                }
+            }
+        }
         CharOffsets {
             base,
             checkpoints,
@@ -389,6 +413,38 @@ mod tests {
     fn error(src: &str) -> LoadError {
         parse(std::sync::Arc::new(src.to_string()), 0, &Limits::default())
             .expect_err("invalid YAML")
+    }
+
+    proptest::proptest! {
+        /// Character indices map to the byte offsets `char_indices` gives, past runs of
+        /// ASCII and of wide characters alike.
+        #[test]
+        fn char_offsets_match_char_indices(
+            pieces in proptest::collection::vec(
+                proptest::prop_oneof!["[a-z ]{0,80}", "[é€😀]{0,70}"], 0..8),
+            base in 0usize..3,
+        ) {
+            let body: String = pieces.concat();
+            let offsets = CharOffsets::new(&body, base);
+            for (index, (byte, _)) in body.char_indices().enumerate() {
+                proptest::prop_assert_eq!(offsets.byte(index), base + byte);
+            }
+            let chars = body.chars().count();
+            proptest::prop_assert_eq!(offsets.byte(chars), base + body.len());
+        }
+    }
+
+    #[test]
+    fn quoted_scalars_read_as_their_decoded_values() {
+        let src = "a: \"plain\"\nb: 'it''s'\nc: \"tab\\there\"\nd: \"folded\n  line\"\ne: ''\nf: \"\"\n";
+        let t = tree(src);
+        let value = |key: &str| t.scalar(t.lookup([key]).unwrap()).map(str::to_string);
+        assert_eq!(value("a").as_deref(), Some("plain"));
+        assert_eq!(value("b").as_deref(), Some("it's"));
+        assert_eq!(value("c").as_deref(), Some("tab\there"));
+        assert_eq!(value("d").as_deref(), Some("folded line"));
+        assert_eq!(value("e").as_deref(), Some(""));
+        assert_eq!(value("f").as_deref(), Some(""));
     }
 
     #[test]
