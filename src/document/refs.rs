@@ -301,25 +301,25 @@ impl DocumentSet {
     /// Resolves every reference reachable from `root`, loading referenced files as it goes.
     fn resolve_all(&mut self, root: FileId) {
         let mut raw: HashMap<NodeRef, Target> = HashMap::default();
-        // The same reference text from the same file always means the same thing; large
-        // documents repeat a few hundred targets thousands of times.
-        let mut seen: HashMap<(FileId, String), Result<NodeRef, RefFailure>> = HashMap::default();
         let mut queue = vec![root];
         let mut scanned = 0;
         while scanned < queue.len() {
             let file = queue[scanned];
             scanned += 1;
+            // The same reference text from the same file always means the same thing; large
+            // documents repeat a few hundred targets thousands of times.
+            let mut seen: HashMap<String, Result<NodeRef, RefFailure>> = HashMap::default();
             for (ref_node, value) in self.reference_objects(file) {
                 let text = self
                     .tree(file)
                     .and_then(|t| t.str(value))
-                    .unwrap_or_default()
-                    .to_string();
-                let outcome = match seen.get(&(file, text.clone())) {
+                    .unwrap_or_default();
+                let outcome = match seen.get(text) {
                     Some(known) => known.clone(),
                     None => {
+                        let text = text.to_string();
                         let fresh = self.resolve_one(file, &text, &mut queue);
-                        seen.insert((file, text), fresh.clone());
+                        seen.insert(text, fresh.clone());
                         fresh
                     }
                 };
