@@ -1,6 +1,8 @@
 //! `cargo bench`: errlint's phases against the floors that matter, as ratios measured in one
 //! run (the machines are shared and noisy; absolute times move, ratios much less). Each figure
-//! is the best of several runs. Needs ../shared/corpus beside the repository.
+//! is the best of several rounds, and the things a ratio compares run in turn within each round,
+//! so that a noisy second hits both sides of the ratio alike. Needs ../shared/corpus beside the
+//! repository.
 //!
 //! 1. Full lint of GitHub's 13 MB JSON against `serde_json::Value` on the same bytes.
 //! 2. The same document as YAML (generated into target/bench-data) against saphyr's events.
@@ -16,14 +18,24 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
-    let mut best = Duration::MAX;
-    for _ in 0..runs {
-        let start = Instant::now();
-        std::hint::black_box(f());
-        best = best.min(start.elapsed());
+/// The best time of each task over `rounds` rounds, the tasks taking turns within a round.
+fn best_in_turns(rounds: usize, tasks: &mut [&mut dyn FnMut()]) -> Vec<Duration> {
+    let mut best = vec![Duration::MAX; tasks.len()];
+    for _ in 0..rounds {
+        for (task, best) in tasks.iter_mut().zip(&mut best) {
+            let start = Instant::now();
+            task();
+            *best = (*best).min(start.elapsed());
+        }
     }
     best
+}
+
+/// A task whose result is kept from the optimiser and dropped inside the timing.
+fn task<T>(mut f: impl FnMut() -> T) -> impl FnMut() {
+    move || {
+        std::hint::black_box(f());
+    }
 }
 
 fn ms(d: Duration) -> String {
@@ -105,33 +117,41 @@ struct Row {
 fn measure(path: &Path, runs: usize, yaml: bool) -> Row {
     let bytes = std::fs::read(path).expect("benchmark file");
     let text: Arc<String> = Arc::new(String::from_utf8(bytes.clone()).expect("UTF-8"));
-    let (floor_label, floor) = if yaml {
-        let f = best_of(runs, || {
+    let name = path.file_name().unwrap().to_string_lossy().to_string();
+    let options = options();
+    let outcome = lint_path(path, &options);
+    let mut floor: Box<dyn FnMut()> = if yaml {
+        Box::new(task(|| {
             let mut parser = saphyr_parser::Parser::new_from_str(&text);
             let mut n = 0usize;
             while let Some(Ok(_)) = parser.next_event() {
                 n += 1;
             }
             n
-        });
-        ("saphyr-parser events", f)
+        }))
     } else {
-        let f = best_of(runs, || serde_json::from_slice::<Value>(&bytes).map(|_| ()));
-        ("serde_json::Value", f)
+        Box::new(task(|| serde_json::from_slice::<Value>(&bytes).map(|_| ())))
     };
-    let parse = best_of(runs, || {
-        document::parse(text.clone(), 0, &document::Limits::default()).map(|_| ())
-    });
-    let name = path.file_name().unwrap().to_string_lossy().to_string();
-    let load = best_of(runs, || {
-        DocumentSet::load_path(path, name.clone(), LoadOptions::default())
-    });
-    let options = options();
-    let lint = best_of(runs, || lint_path(path, &options));
-    let outcome = lint_path(path, &options);
-    let render = best_of(runs, || {
-        report::render(&outcome, &RenderOptions::plain(Format::Json))
-    });
+    let floor_label = if yaml {
+        "saphyr-parser events"
+    } else {
+        "serde_json::Value"
+    };
+    let times = best_in_turns(
+        runs,
+        &mut [
+            &mut floor,
+            &mut task(|| {
+                document::parse(text.clone(), 0, &document::Limits::default()).map(|_| ())
+            }),
+            &mut task(|| DocumentSet::load_path(path, name.clone(), LoadOptions::default())),
+            &mut task(|| lint_path(path, &options)),
+            &mut task(|| report::render(&outcome, &RenderOptions::plain(Format::Json))),
+        ],
+    );
+    let [floor, parse, load, lint, render] = times[..] else {
+        unreachable!("five tasks")
+    };
     Row {
         name,
         floor_label,
@@ -273,14 +293,27 @@ fn main() {
     // 5a. Scaling in the number of operations.
     println!("scaling: generated documents, shared error components");
     let options = options();
+    let sizes = [100usize, 1_000, 10_000, 100_000];
+    let paths: Vec<PathBuf> = sizes
+        .iter()
+        .map(|n| {
+            let path = data.join(format!("generated-{n}.yaml"));
+            if !path.is_file() {
+                std::fs::write(&path, generated(*n)).unwrap();
+            }
+            path
+        })
+        .collect();
+    let mut tasks: Vec<Box<dyn FnMut()>> = paths
+        .iter()
+        .map(|path| Box::new(task(|| lint_path(path, &options))) as Box<dyn FnMut()>)
+        .collect();
+    let mut tasks: Vec<&mut dyn FnMut()> =
+        tasks.iter_mut().map(|t| t as &mut dyn FnMut()).collect();
+    let times = best_in_turns(runs.min(5), &mut tasks);
     let mut per_op = Vec::new();
-    for n in [100usize, 1_000, 10_000, 100_000] {
-        let path = data.join(format!("generated-{n}.yaml"));
-        if !path.is_file() {
-            std::fs::write(&path, generated(n)).unwrap();
-        }
-        let time = best_of(runs.min(3), || lint_path(&path, &options));
-        let micros = time.as_secs_f64() * 1e6 / n as f64;
+    for (n, time) in sizes.iter().zip(times) {
+        let micros = time.as_secs_f64() * 1e6 / *n as f64;
         per_op.push(micros);
         println!(
             "  {n:>7} operations {}   {micros:6.2} µs per operation",
@@ -319,12 +352,14 @@ fn main() {
             .unwrap()
     };
     let (one, two) = (pool(1), pool(2));
-    let single = best_of(runs.min(5), || {
-        one.install(|| lint_paths(&files, &folder_options))
-    });
-    let double = best_of(runs.min(5), || {
-        two.install(|| lint_paths(&files, &folder_options))
-    });
+    let times = best_in_turns(
+        runs.min(5),
+        &mut [
+            &mut task(|| one.install(|| lint_paths(&files, &folder_options))),
+            &mut task(|| two.install(|| lint_paths(&files, &folder_options))),
+        ],
+    );
+    let (single, double) = (times[0], times[1]);
     println!(
         "corpus folder ({} files): 1 thread {}, 2 threads {}: {:.2}x faster   <- target 5 (about 1.8x)",
         files.len(),
