@@ -77,12 +77,16 @@ pub struct Context<'a, 'd> {
     pub settings: &'a OperationSettings,
     pub bodies: &'a mut BodyFacts,
     sink: &'a mut Sink,
+    levels: &'a Levels<'a>,
     rule: &'static RuleMeta,
+    /// The settings of the operation being walked; `None` once the walk is over.
+    walking: Option<&'a OperationSettings>,
 }
 
 impl<'d> Context<'_, 'd> {
     pub fn report(&mut self, report: Report) {
-        self.sink.add(self.rule, report);
+        self.sink
+            .add(self.api, self.levels, self.rule, self.walking, report);
     }
 
     /// Where a shared response or schema is used, when the finding is about the shared part.
@@ -144,27 +148,65 @@ struct Pending {
     same_place: Option<usize>,
 }
 
-/// Collects reports and merges those about the same shared node with the same message.
-#[derive(Default)]
+/// Collects reports. Those about one operation's own nodes become findings at once; those
+/// about shared definitions wait until the walk is over, merged by node and message, so that
+/// each is reported once with its uses.
 struct Sink {
+    ignores: Ignores,
+    findings: Vec<Finding>,
     pending: Vec<Pending>,
-    /// (rule, node) → the last pending report there that names a use; the others are chained
-    /// through `same_place`, and their messages tell them apart. Only reports about shared
-    /// definitions are indexed: the others are about one operation's own nodes, and an index
-    /// of every finding costs more than it saves on documents with hundreds of thousands.
-    /// (The rare exact repeat of one, through a `$ref`ed path item, is dropped after sorting.)
+    /// (rule, node) → the last pending report there; the others are chained through
+    /// `same_place`, and their messages tell them apart. Only what waits is indexed: an index
+    /// (or a waiting copy) of every finding costs more than it saves on documents with
+    /// hundreds of thousands. (The rare exact repeat of a finding, through a `$ref`ed path
+    /// item, is dropped after sorting.)
     index: HashMap<(&'static str, NodeRef), usize>,
 }
 
 impl Sink {
-    fn add(&mut self, rule: &'static RuleMeta, mut report: Report) {
+    fn new(api: &Api<'_>) -> Self {
+        Sink {
+            ignores: Ignores::new(api),
+            findings: Vec::new(),
+            pending: Vec::new(),
+            index: HashMap::default(),
+        }
+    }
+
+    /// `walking` holds the settings of the operation being walked, if any.
+    fn add(
+        &mut self,
+        api: &Api<'_>,
+        levels: &Levels<'_>,
+        rule: &'static RuleMeta,
+        walking: Option<&OperationSettings>,
+        mut report: Report,
+    ) {
         let Some(use_site) = report.use_site.take() else {
-            self.pending.push(Pending {
-                rule,
-                report,
-                uses: Vec::new(),
-                same_place: None,
-            });
+            match (&report.operation, walking) {
+                // The rest of the walk cannot change this finding's level or suppression.
+                (None, _) | (Some(_), Some(_)) => {
+                    if !self.suppressed(api, levels, report.at, rule.id) {
+                        let settings = report.operation.as_ref().and(walking);
+                        if let Some(level) = levels.level(rule, settings) {
+                            self.findings.push(materialize(
+                                api.docs,
+                                rule,
+                                report,
+                                Vec::new(),
+                                level,
+                            ));
+                        }
+                    }
+                }
+                // An operation named after the walk: its settings are known only then.
+                (Some(_), None) => self.pending.push(Pending {
+                    rule,
+                    report,
+                    uses: Vec::new(),
+                    same_place: None,
+                }),
+            }
             return;
         };
         let pending = &mut self.pending;
@@ -193,6 +235,12 @@ impl Sink {
             uses: vec![use_site],
             same_place,
         });
+    }
+
+    /// Whether the document ignores `rule` at `at`. The command line is the last word: a rule
+    /// set there is reported even where the document ignores it.
+    fn suppressed(&mut self, api: &Api<'_>, levels: &Levels<'_>, at: NodeRef, rule: &str) -> bool {
+        !levels.command_line.contains_key(rule) && self.ignores.suppresses(api, at, rule)
     }
 }
 
@@ -250,7 +298,7 @@ impl Levels<'_> {
 pub fn run(api: &Api<'_>, mut rules: Vec<Box<dyn Rule>>, levels: &Levels<'_>) -> Vec<Finding> {
     rules.retain(|r| levels.may_run(r.meta()));
     let contract = levels.contract;
-    let mut sink = Sink::default();
+    let mut sink = Sink::new(api);
     let mut bodies = BodyFacts::default();
     // Only operations that overrides touch keep their settings.
     let mut settings: HashMap<Arc<str>, OperationSettings> = HashMap::default();
@@ -264,7 +312,9 @@ pub fn run(api: &Api<'_>, mut rules: Vec<Box<dyn Rule>>, levels: &Levels<'_>) ->
                 settings: &op_settings,
                 bodies: &mut bodies,
                 sink: &mut sink,
+                levels,
                 rule: rule.meta(),
+                walking: Some(&op_settings),
             };
             rule.check_operation(&mut cx, &op);
             for response in &op.responses {
@@ -282,24 +332,22 @@ pub fn run(api: &Api<'_>, mut rules: Vec<Box<dyn Rule>>, levels: &Levels<'_>) ->
             settings: &no_settings,
             bodies: &mut bodies,
             sink: &mut sink,
+            levels,
             rule: rule.meta(),
+            walking: None,
         };
         rule.finish(&mut cx);
     }
-    let mut ignores = Ignores::new(api);
     // The index is done with; on big documents its memory is better spent on the findings.
-    let Sink { pending, index } = sink;
-    drop(index);
-    let mut findings: Vec<Finding> = Vec::with_capacity(pending.len());
-    for mut pending in pending {
+    drop(std::mem::take(&mut sink.index));
+    let waiting = std::mem::take(&mut sink.pending);
+    sink.findings.reserve(waiting.len());
+    for mut pending in waiting {
         let level_of = |operation: Option<&Arc<str>>| {
             levels.level(pending.rule, operation.and_then(|o| settings.get(o)))
         };
         let id = pending.rule.id;
-        // The command line is the last word: a rule set there is reported even where the
-        // document ignores it.
-        let from_command_line = levels.command_line.contains_key(id);
-        let mut suppressed = |at: NodeRef| !from_command_line && ignores.suppresses(api, at, id);
+        let mut suppressed = |at: NodeRef| sink.suppressed(api, levels, at, id);
         if suppressed(pending.report.at) {
             continue;
         }
@@ -317,9 +365,20 @@ pub fn run(api: &Api<'_>, mut rules: Vec<Box<dyn Rule>>, levels: &Levels<'_>) ->
                 .max()
         };
         if let Some(level) = level {
-            findings.push(materialize(api.docs, pending, level));
+            sink.findings.push(materialize(
+                api.docs,
+                pending.rule,
+                pending.report,
+                pending.uses,
+                level,
+            ));
         }
     }
+    let Sink {
+        ignores,
+        mut findings,
+        ..
+    } = sink;
     let unused = crate::rules::unused_ignore::META_ID;
     if let Some(level) = levels.level(crate::rules::find(unused).expect("registered"), None) {
         let enabled = |id: &str| {
@@ -435,13 +494,13 @@ pub fn file_name(docs: &DocumentSet, file: FileId) -> Arc<str> {
     docs.file(file).name.clone()
 }
 
-fn materialize(docs: &DocumentSet, pending: Pending, severity: Severity) -> Finding {
-    let Pending {
-        rule,
-        report,
-        mut uses,
-        ..
-    } = pending;
+fn materialize(
+    docs: &DocumentSet,
+    rule: &'static RuleMeta,
+    report: Report,
+    mut uses: Vec<UseSite>,
+    severity: Severity,
+) -> Finding {
     uses.sort_by_cached_key(|u| (docs.file(u.at.file).name.clone(), u.at.node));
     uses.dedup_by(|a, b| a.at == b.at && a.status == b.status && a.operation == b.operation);
     let operation = match uses.first() {

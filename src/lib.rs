@@ -277,7 +277,11 @@ fn lint_documents(docs: &DocumentSet, options: &Options, contract: &config::Cont
                     command_line: &options.severities,
                     only: options.only_rules.as_deref(),
                 };
-                findings.extend(engine::run(&api, rules::instantiate(), &levels));
+                // The rules' findings are the many; the document's problems join them rather
+                // than the other way round, which would copy them all.
+                let mut linted = engine::run(&api, rules::instantiate(), &levels);
+                linted.append(&mut findings);
+                findings = linted;
             }
             Err(e) => findings.push(version_finding(docs, e)),
         }

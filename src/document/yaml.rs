@@ -436,7 +436,8 @@ mod tests {
 
     #[test]
     fn quoted_scalars_read_as_their_decoded_values() {
-        let src = "a: \"plain\"\nb: 'it''s'\nc: \"tab\\there\"\nd: \"folded\n  line\"\ne: ''\nf: \"\"\n";
+        let src =
+            "a: \"plain\"\nb: 'it''s'\nc: \"tab\\there\"\nd: \"folded\n  line\"\ne: ''\nf: \"\"\n";
         let t = tree(src);
         let value = |key: &str| t.scalar(t.lookup([key]).unwrap()).map(str::to_string);
         assert_eq!(value("a").as_deref(), Some("plain"));
