@@ -105,13 +105,33 @@ enum Target {
     Unknown,
 }
 
+/// Reference Objects and their targets, sorted by node. Lookups come in document order,
+/// so a binary search over one array stays in cache where a hash table of 200,000 entries
+/// would miss on nearly every lookup.
+#[derive(Debug, Default)]
+struct RefTable {
+    entries: Vec<(NodeRef, Target)>,
+}
+
+impl RefTable {
+    fn position(&self, at: NodeRef) -> Option<usize> {
+        self.entries
+            .binary_search_by_key(&at, |(node, _)| *node)
+            .ok()
+    }
+
+    fn get(&self, at: NodeRef) -> Option<Target> {
+        self.position(at).map(|i| self.entries[i].1)
+    }
+}
+
 /// The root document (file 0) and the files its references reach.
 #[derive(Debug)]
 pub struct DocumentSet {
     pub files: Vec<SourceFile>,
     pub problems: Vec<Problem>,
     /// Every Reference Object, keyed by its mapping node, with its final target.
-    refs: HashMap<NodeRef, Target>,
+    refs: RefTable,
     by_path: HashMap<PathBuf, FileId>,
     options: LoadOptions,
     /// Canonical folders whose files `$ref`s may read: the linted tree and the allowed ones.
@@ -153,7 +173,7 @@ impl DocumentSet {
         DocumentSet {
             files: Vec::new(),
             problems: Vec::new(),
-            refs: HashMap::default(),
+            refs: RefTable::default(),
             by_path: HashMap::default(),
             options,
             roots,
@@ -189,8 +209,8 @@ impl DocumentSet {
         if !tree.has_ref(at.node) {
             return Some(at);
         }
-        match self.refs.get(&at) {
-            Some(Target::Node(target)) => Some(*target),
+        match self.refs.get(at) {
+            Some(Target::Node(target)) => Some(target),
             Some(Target::Unknown) => None,
             None => Some(at),
         }
@@ -198,12 +218,12 @@ impl DocumentSet {
 
     /// Every Reference Object that was followed, in no particular order.
     pub fn reference_objects_followed(&self) -> impl Iterator<Item = NodeRef> + '_ {
-        self.refs.keys().copied()
+        self.refs.entries.iter().map(|(at, _)| *at)
     }
 
     /// True when `at` is a Reference Object that resolved.
     pub fn is_ref(&self, at: NodeRef) -> bool {
-        self.tree(at.file).is_some_and(|t| t.has_ref(at.node)) && self.refs.contains_key(&at)
+        self.tree(at.file).is_some_and(|t| t.has_ref(at.node)) && self.refs.get(at).is_some()
     }
 
     fn read_file(&mut self, path: &Path, name: String) -> FileId {
@@ -300,7 +320,7 @@ impl DocumentSet {
 
     /// Resolves every reference reachable from `root`, loading referenced files as it goes.
     fn resolve_all(&mut self, root: FileId) {
-        let mut raw: HashMap<NodeRef, Target> = HashMap::default();
+        let mut raw = RefTable::default();
         let mut queue = vec![root];
         let mut scanned = 0;
         while scanned < queue.len() {
@@ -330,16 +350,19 @@ impl DocumentSet {
                         Target::Unknown
                     }
                 };
-                raw.insert(
+                raw.entries.push((
                     NodeRef {
                         file,
                         node: ref_node,
                     },
                     target,
-                );
+                ));
             }
         }
-        self.refs = self.follow_chains(&raw);
+        // Files are scanned in the order of their ids and each file in node order, so the
+        // table is sorted already; sorting again costs one pass and guards the invariant.
+        raw.entries.sort_by_key(|(at, _)| *at);
+        self.refs = self.follow_chains(raw);
     }
 
     /// Reference Objects of a file: `(mapping, $ref value)`. Extensions (`x-…`) and literal
@@ -544,39 +567,46 @@ impl DocumentSet {
 
     /// Replaces each raw target by the end of its chain of references; reports each cycle
     /// once, at its first reference in document order.
-    fn follow_chains(&mut self, raw: &HashMap<NodeRef, Target>) -> HashMap<NodeRef, Target> {
-        let mut resolved: HashMap<NodeRef, Target> =
-            HashMap::with_capacity_and_hasher(raw.len(), Default::default());
-        let mut starts: Vec<NodeRef> = raw.keys().copied().collect();
-        starts.sort();
-        for start in starts {
-            if resolved.contains_key(&start) {
+    fn follow_chains(&mut self, mut table: RefTable) -> RefTable {
+        let raw = &table.entries;
+        let mut ends: Vec<Option<Target>> = vec![None; raw.len()];
+        let mut chain: Vec<usize> = Vec::new();
+        for start in 0..raw.len() {
+            if ends[start].is_some() {
                 continue;
             }
-            let mut chain = vec![start];
+            chain.clear();
+            chain.push(start);
             let mut at = start;
             let end = loop {
-                match raw.get(&at) {
-                    Some(Target::Node(next)) if raw.contains_key(next) => {
-                        if let Some(&known) = resolved.get(next) {
-                            break known;
+                match raw[at].1 {
+                    Target::Node(next) => match table.position(next) {
+                        Some(link) => {
+                            if let Some(known) = ends[link] {
+                                break known;
+                            }
+                            if let Some(pos) = chain.iter().position(|&c| c == link) {
+                                let cycle: Vec<NodeRef> =
+                                    chain[pos..].iter().map(|&c| raw[c].0).collect();
+                                self.report_cycle(&cycle);
+                                break Target::Unknown;
+                            }
+                            chain.push(link);
+                            at = link;
                         }
-                        if let Some(pos) = chain.iter().position(|c| c == next) {
-                            self.report_cycle(&chain[pos..]);
-                            break Target::Unknown;
-                        }
-                        chain.push(*next);
-                        at = *next;
-                    }
-                    Some(&target) => break target,
-                    None => break Target::Node(at),
+                        None => break Target::Node(next),
+                    },
+                    Target::Unknown => break Target::Unknown,
                 }
             };
-            for link in chain {
-                resolved.insert(link, end);
+            for &link in &chain {
+                ends[link] = Some(end);
             }
         }
-        resolved
+        for (entry, end) in table.entries.iter_mut().zip(ends) {
+            entry.1 = end.expect("every chain ends");
+        }
+        table
     }
 
     fn report_cycle(&mut self, cycle: &[NodeRef]) {
