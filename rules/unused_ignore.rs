@@ -56,10 +56,7 @@ pub fn ignore_lists(api: &Api<'_>) -> Vec<(NodeRef, Vec<NodeRef>)> {
         let file = crate::document::FileId(index as u32);
         for i in 0..tree.len() as u32 {
             let key = NodeId(i);
-            if !tree.is_key(key)
-                || tree.scalar_len(key) != EXTENSION.len()
-                || tree.scalar(key) != Some(EXTENSION)
-            {
+            if !tree.is_key(key) || !tree.scalar_is(key, EXTENSION) {
                 continue;
             }
             let value = NodeId(i + 1);

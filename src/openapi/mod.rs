@@ -163,6 +163,10 @@ impl<'d> Api<'d> {
             .docs
             .reference_objects_followed()
             .filter_map(|reference| {
+                // Nearly every Reference Object is `$ref` alone: no key text to read.
+                if self.tree(reference).child_count(reference.node) == 1 {
+                    return None;
+                }
                 let (key, _) = self.entries(reference).find(|(k, _)| {
                     self.scalar(*k).is_some_and(|name| name != "$ref" && !name.starts_with("x-"))
                 })?;
