@@ -182,33 +182,31 @@ impl Sink {
         walking: Option<&OperationSettings>,
         mut report: Report,
     ) {
-        let Some(use_site) = report.use_site.take() else {
-            match (&report.operation, walking) {
-                // The rest of the walk cannot change this finding's level or suppression.
-                (None, _) | (Some(_), Some(_)) => {
-                    if !self.suppressed(api, levels, report.at, rule.id) {
-                        let settings = report.operation.as_ref().and(walking);
-                        if let Some(level) = levels.level(rule, settings) {
-                            self.findings.push(materialize(
-                                api.docs,
-                                rule,
-                                report,
-                                Vec::new(),
-                                level,
-                            ));
-                        }
-                    }
+        match (report.use_site.take(), &report.operation, walking) {
+            (Some(site), _, _) => self.wait_for_uses(rule, report, site),
+            // An operation named after the walk: its settings are known only at the end.
+            (None, Some(_), None) => self.pending.push(Pending {
+                rule,
+                report,
+                uses: Vec::new(),
+                same_place: None,
+            }),
+            // Nothing later in the walk can change this finding's level or suppression.
+            (None, operation, _) => {
+                let settings = operation.as_ref().and(walking);
+                if self.suppressed(api, levels, report.at, rule.id) {
+                    return;
                 }
-                // An operation named after the walk: its settings are known only then.
-                (Some(_), None) => self.pending.push(Pending {
-                    rule,
-                    report,
-                    uses: Vec::new(),
-                    same_place: None,
-                }),
+                if let Some(level) = levels.level(rule, settings) {
+                    let finding = materialize(api.docs, rule, report, Vec::new(), level);
+                    self.findings.push(finding);
+                }
             }
-            return;
-        };
+        }
+    }
+
+    /// Adds a use to the pending report with the same rule, node and message, or starts one.
+    fn wait_for_uses(&mut self, rule: &'static RuleMeta, report: Report, site: UseSite) {
         let pending = &mut self.pending;
         let last = self.index.entry((rule.id, report.at));
         let mut same = match &last {
@@ -217,7 +215,7 @@ impl Sink {
         };
         while let Some(i) = same {
             if pending[i].report.message == report.message {
-                pending[i].uses.push(use_site);
+                pending[i].uses.push(site);
                 return;
             }
             same = pending[i].same_place;
@@ -232,7 +230,7 @@ impl Sink {
         pending.push(Pending {
             rule,
             report,
-            uses: vec![use_site],
+            uses: vec![site],
             same_place,
         });
     }
