@@ -55,8 +55,7 @@ impl Rule for ErrorCodePresent {
         response: &Response<'_>,
     ) {
         for (media, schema) in response.error_bodies(op.method) {
-            let problem = media.is_problem_json();
-            let body = cx.bodies.get(cx.api, cx.contract, schema.target, problem);
+            let body = cx.body(media, schema);
             let wanted = match cx.contract.code_type {
                 CodeType::String => "string",
                 CodeType::Integer => "integer",
@@ -64,10 +63,11 @@ impl Rule for ErrorCodePresent {
             let (at, message, help) = match &body.code {
                 Code::Stable { .. } => continue,
                 Code::Missing => {
-                    let candidates: Vec<&str> = code_locations(cx.contract, problem)
-                        .iter()
-                        .map(|p| p.text.as_str())
-                        .collect();
+                    let candidates: Vec<&str> =
+                        code_locations(cx.contract, media.is_problem_json())
+                            .iter()
+                            .map(|p| p.text.as_str())
+                            .collect();
                     (
                         cx.api.report_node(schema.target),
                         "error body has no machine-readable code".to_string(),

@@ -64,9 +64,7 @@ impl Rule for ErrorCodeStatus {
             _ => None,
         };
         for (media, schema) in response.error_bodies(op.method) {
-            let body = cx
-                .bodies
-                .get(api, contract, schema.target, media.is_problem_json());
+            let body = cx.body(media, schema);
             let (Some(field), Some(path)) = (body.code.field(), body.code.location()) else {
                 continue;
             };

@@ -51,9 +51,7 @@ impl Rule for ErrorShapeConsistent {
         response: &Response<'_>,
     ) {
         for (media, schema) in response.error_bodies(op.method) {
-            let body = cx
-                .bodies
-                .get(cx.api, cx.contract, schema.target, media.is_problem_json());
+            let body = cx.body(media, schema);
             if let Some(location) = body.code.location() {
                 let site = cx.use_site(op, response, Some(schema));
                 let index = match self.locations.iter().position(|l| l == location) {

@@ -91,9 +91,7 @@ impl Rule for No429WhenUnlimited {
                 ));
             }
             for (media, schema) in response.json_schemas() {
-                let body = cx
-                    .bodies
-                    .get(api, cx.contract, schema.target, media.is_problem_json());
+                let body = cx.body(media, schema);
                 if let Some((path, field)) = body.retry_field.as_ref().filter(|(_, f)| f.required) {
                     found.push((field.key, format!("`{path}` is required in a response of an operation that is not rate-limited"), Some(schema)));
                 }

@@ -48,12 +48,8 @@ impl Rule for RetryAfterOn429 {
         let Some(node) = response.node else { return };
         let api = cx.api;
         let mut body_has_field = false;
-        for (_, schema) in response.json_schemas() {
-            body_has_field |= cx
-                .bodies
-                .get(api, cx.contract, schema.target, false)
-                .retry_field
-                .is_some();
+        for (media, schema) in response.json_schemas() {
+            body_has_field |= cx.body(media, schema).retry_field.is_some();
         }
         if body_has_field {
             return;

@@ -71,9 +71,7 @@ impl Rule for RetryAfterScope {
             cx.report(report);
         }
         for (media, schema) in response.json_schemas() {
-            let body = cx
-                .bodies
-                .get(api, cx.contract, schema.target, media.is_problem_json());
+            let body = cx.body(media, schema);
             if let Some((path, field)) = body.retry_field.as_ref().filter(|(_, f)| f.required) {
                 let report = Report::new(field.key, format!("`{path}` is required in an error body where retrying later is not meaningful"))
                     .label(label())

@@ -5,8 +5,8 @@
 use crate::config::{Contract, OperationSettings};
 use crate::document::{DocumentSet, FileId, NodeRef};
 use crate::finding::{Finding, Location, Related, Severity};
-use crate::openapi::{Api, Operation, Response, SchemaUse, StructureError};
-use crate::rules::error_body::BodyFacts;
+use crate::openapi::{Api, Media, Operation, Response, SchemaUse, StructureError};
+use crate::rules::error_body::{BodyFacts, ErrorBody};
 use crate::rules::{Rule, RuleMeta};
 use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
@@ -87,6 +87,17 @@ impl<'d> Context<'_, 'd> {
     pub fn report(&mut self, report: Report) {
         self.sink
             .add(self.api, self.levels, self.rule, self.walking, report);
+    }
+
+    /// What an error body's schema says (its code, retry field, envelope), worked out once per
+    /// schema and media kind and shared by every rule and every use.
+    pub fn body(&mut self, media: &Media<'_>, schema: SchemaUse) -> std::rc::Rc<ErrorBody> {
+        self.bodies.get(
+            self.api,
+            self.contract,
+            schema.target,
+            media.is_problem_json(),
+        )
     }
 
     /// Where a shared response or schema is used, when the finding is about the shared part.
