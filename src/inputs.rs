@@ -3,8 +3,12 @@
 
 use std::path::{Path, PathBuf};
 
-/// How much of a file is read to decide whether it is an OpenAPI root document.
-const SNIFF_BYTES: usize = 64 * 1024;
+/// How much of a file is read first to decide whether it is an OpenAPI root document.
+const HEAD_BYTES: u64 = 64 * 1024;
+
+/// Files larger than this are not searched past their head for a root key (errlint would
+/// refuse to lint them at the default `--max-file-size` anyway).
+const SEARCH_LIMIT: u64 = 256 * 1024 * 1024;
 
 /// The documents named by the arguments, in a stable order, each once. A file given by name is
 /// always linted; files found in a directory or by a glob only when they look like OpenAPI
@@ -68,7 +72,9 @@ fn walk(root: &Path, glob: Option<&globset::GlobMatcher>) -> Vec<PathBuf> {
     found
 }
 
-/// A YAML or JSON file whose beginning has a top-level `openapi` or `swagger` key.
+/// A YAML or JSON file with a top-level `openapi` or `swagger` key anywhere in it: tools that
+/// sort keys put `openapi` after `components` (Stripe's description has it on line 40,015 of
+/// its YAML and in the last bytes of its JSON), so the beginning of a file does not tell.
 pub fn looks_like_openapi(path: &Path) -> bool {
     let extension = path
         .extension()
@@ -78,29 +84,70 @@ pub fn looks_like_openapi(path: &Path) -> bool {
     if !matches!(extension.as_str(), "yaml" | "yml" | "json") {
         return false;
     }
-    let Ok(file) = std::fs::File::open(path) else {
+    let Ok(mut file) = std::fs::File::open(path) else {
         return false;
     };
-    let mut head = Vec::with_capacity(SNIFF_BYTES);
-    if std::io::Read::read_to_end(
-        &mut std::io::Read::take(file, SNIFF_BYTES as u64),
-        &mut head,
-    )
-    .is_err()
-    {
+    // Most roots say so at the top: the rest of the file is read only when the head does not.
+    let mut text = Vec::new();
+    let head =
+        std::io::Read::read_to_end(&mut std::io::Read::take(&mut file, HEAD_BYTES), &mut text);
+    if head.is_err() {
         return false;
     }
-    let head = String::from_utf8_lossy(&head);
-    head.lines().any(|line| {
-        let line = line.trim_start_matches('\u{feff}');
-        line.starts_with("openapi:") || line.starts_with("swagger:")
-    }) || head.contains("\"openapi\"")
-        || head.contains("\"swagger\"")
+    if has_root_key(&text) {
+        return true;
+    }
+    let rest_fits = file.metadata().is_ok_and(|m| m.len() <= SEARCH_LIMIT);
+    rest_fits
+        && text.len() as u64 == HEAD_BYTES
+        && std::io::Read::read_to_end(&mut file, &mut text).is_ok()
+        && has_root_key(&text)
+}
+
+fn has_root_key(text: &[u8]) -> bool {
+    let text = text.strip_prefix("\u{feff}".as_bytes()).unwrap_or(text);
+    // A YAML root key starts a line; in JSON the key is quoted, at whatever indentation.
+    ["openapi:", "swagger:"].iter().any(|key| {
+        text.starts_with(key.as_bytes())
+            || memchr::memmem::find(text, format!("\n{key}").as_bytes()).is_some()
+    }) || ["\"openapi\"", "\"swagger\""]
+        .iter()
+        .any(|key| memchr::memmem::find(text, key.as_bytes()).is_some())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_root_key_after_a_long_beginning_is_found() {
+        let dir = std::env::temp_dir().join(format!("errlint-sniff-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let padding = "x".repeat(100_000);
+        let cases = [
+            (
+                "sorted.yaml",
+                format!("components:\n  x-pad: {padding}\nopenapi: 3.0.0\n"),
+                true,
+            ),
+            (
+                "sorted.json",
+                format!("{{\"components\": {{\"x\": \"{padding}\"}}, \"swagger\": \"2.0\"}}"),
+                true,
+            ),
+            (
+                "component.yaml",
+                format!("Error:\n  description: {padding}\n  x-openapi: 1\n"),
+                false,
+            ),
+        ];
+        for (name, text, root) in cases {
+            let path = dir.join(name);
+            std::fs::write(&path, text).unwrap();
+            assert_eq!(looks_like_openapi(&path), root, "{name}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn glob_roots() {
