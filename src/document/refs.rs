@@ -133,6 +133,8 @@ pub struct DocumentSet {
     /// Every Reference Object, keyed by its mapping node, with its final target.
     refs: RefTable,
     by_path: HashMap<PathBuf, FileId>,
+    /// Canonical paths by the path as written, `None` where there is no such file.
+    real_paths: HashMap<PathBuf, Option<PathBuf>>,
     options: LoadOptions,
     /// Canonical folders whose files `$ref`s may read: the linted tree and the allowed ones.
     roots: Vec<PathBuf>,
@@ -175,9 +177,22 @@ impl DocumentSet {
             problems: Vec::new(),
             refs: RefTable::default(),
             by_path: HashMap::default(),
+            real_paths: HashMap::default(),
             options,
             roots,
         }
+    }
+
+    /// `std::fs::canonicalize`, once per path as written: a split document names the same
+    /// file from every file of a folder, and each canonicalisation is a system call per
+    /// component of the path (DigitalOcean's description made 16,000 of them).
+    fn real_path(&mut self, path: &Path) -> Option<PathBuf> {
+        if let Some(known) = self.real_paths.get(path) {
+            return known.clone();
+        }
+        let real = std::fs::canonicalize(path).ok();
+        self.real_paths.insert(path.to_path_buf(), real.clone());
+        real
     }
 
     fn inside_roots(&self, path: &Path) -> bool {
@@ -485,9 +500,9 @@ impl DocumentSet {
             .map(|p| {
                 // `openapi.yaml` has the parent ``: the current folder.
                 if p.as_os_str().is_empty() {
-                    Path::new(".")
+                    PathBuf::from(".")
                 } else {
-                    p
+                    p.to_path_buf()
                 }
             })
         else {
@@ -511,11 +526,12 @@ impl DocumentSet {
         };
         // Decide on the path as written before touching the file system, so that nothing
         // outside the tree is even probed; then again on the real path, for symlinks.
-        let written = normalize(&canonical(base).join(&decoded));
+        let real_base = self.real_path(&base).unwrap_or_else(|| base.clone());
+        let written = normalize(&real_base.join(&decoded));
         if !self.inside_roots(&written) {
             return Err(outside());
         }
-        let Ok(real) = std::fs::canonicalize(&path) else {
+        let Some(real) = self.real_path(&path) else {
             return Err(RefFailure::new(
                 ProblemKind::UnresolvedRef,
                 format!("cannot read `{location}`: no such file"),
