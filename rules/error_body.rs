@@ -1,13 +1,11 @@
-//! What the error rules need to know about an error body schema, computed once per schema
+//! What the error rules need to know about a body schema, worked out once per distinct body
 //! (however many responses use it) and shared by every rule. Where to look comes from the
 //! contract (`envelope.code`, `retry.fields`).
 
 use crate::config::{CodeType, Contract};
 use crate::document::NodeRef;
-use crate::openapi::Api;
 use crate::openapi::schema::{Field, Types};
-use rustc_hash::FxHashMap as HashMap;
-use std::rc::Rc;
+use crate::openapi::{Api, BodyId, Model, StatusKey, Use};
 
 /// What the body says about its machine-readable code.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,32 +45,43 @@ impl Code {
     }
 }
 
-/// Facts about one error body schema.
+/// Facts about one body schema.
 #[derive(Debug)]
-pub struct ErrorBody {
+pub struct BodyFacts {
     pub code: Code,
     /// The first retry field the body declares (`retry_after`, `retryAfter`, …).
     pub retry_field: Option<(String, Field)>,
 }
 
-/// The cache: one entry per schema (and per media kind, as problem+json has its own path).
-#[derive(Default)]
-pub struct BodyFacts {
-    cache: HashMap<(NodeRef, bool), Rc<ErrorBody>>,
+impl BodyFacts {
+    pub fn of(api: &Api<'_>, contract: &Contract, schema: NodeRef, problem_json: bool) -> Self {
+        analyse(api, contract, schema, problem_json)
+    }
 }
 
-impl BodyFacts {
-    pub fn get(
-        &mut self,
-        api: &Api<'_>,
-        contract: &Contract,
-        schema: NodeRef,
-        problem_json: bool,
-    ) -> Rc<ErrorBody> {
-        self.cache
-            .entry((schema, problem_json))
-            .or_insert_with(|| Rc::new(analyse(api, contract, schema, problem_json)))
-            .clone()
+/// One distinct JSON body, as `check_error_body` sees it: its schema, every response that uses
+/// it (error or not: `error_uses` narrows), and what its schema says.
+pub struct ErrorBody<'a> {
+    pub id: BodyId,
+    /// The schema the body resolves to.
+    pub schema: NodeRef,
+    pub problem_json: bool,
+    pub uses: &'a [Use],
+    pub facts: &'a BodyFacts,
+}
+
+impl ErrorBody<'_> {
+    /// The uses where the body is an error body: a 4xx, 5xx or `default` response of an
+    /// operation other than HEAD (whose responses have no body).
+    pub fn error_uses<'m>(&self, model: &'m Model<'_>) -> impl Iterator<Item = Use> + 'm
+    where
+        Self: 'm,
+    {
+        let uses = self.uses;
+        uses.iter().copied().filter(move |u| {
+            model.status(*u).is_some_and(StatusKey::is_error)
+                && model.operation(*u).method != crate::openapi::Method::Head
+        })
     }
 }
 
@@ -95,7 +104,7 @@ fn has_expected_type(contract: &Contract, types: Types) -> bool {
     }
 }
 
-fn analyse(api: &Api<'_>, contract: &Contract, schema: NodeRef, problem_json: bool) -> ErrorBody {
+fn analyse(api: &Api<'_>, contract: &Contract, schema: NodeRef, problem_json: bool) -> BodyFacts {
     let mut first_declared: Option<Code> = None;
     let mut code = Code::Missing;
     for path in code_locations(contract, problem_json) {
@@ -134,7 +143,7 @@ fn analyse(api: &Api<'_>, contract: &Contract, schema: NodeRef, problem_json: bo
         .retry_fields
         .iter()
         .find_map(|p| api.field(schema, p).map(|f| (p.text.clone(), f)));
-    ErrorBody { code, retry_field }
+    BodyFacts { code, retry_field }
 }
 
 /// Finds a retry field in a literal example value: the contract's retry fields, by their last

@@ -1,10 +1,10 @@
 //! `error-code-present`: the error body exposes a stable, required, string error code.
 
-use super::error_body::{Code, code_locations};
+use super::error_body::{Code, ErrorBody, code_locations};
 use super::{Rule, declare_rule, rule_meta};
 use crate::config::CodeType;
 use crate::engine::{Context, Report};
-use crate::openapi::{Operation, Response};
+use crate::openapi::Use;
 
 declare_rule! {
     /// ## What it checks
@@ -48,68 +48,58 @@ declare_rule! {
 impl Rule for ErrorCodePresent {
     rule_meta!(ErrorCodePresent);
 
-    fn check_response(
-        &mut self,
-        cx: &mut Context<'_, '_>,
-        op: &Operation<'_>,
-        response: &Response<'_>,
-    ) {
-        for (media, schema) in response.error_bodies(op.method) {
-            let body = cx.body(media, schema);
-            let wanted = match cx.contract.code_type {
-                CodeType::String => "string",
-                CodeType::Integer => "integer",
-            };
-            let (at, message, help) = match &body.code {
-                Code::Stable { .. } => continue,
-                Code::Missing => {
-                    let candidates: Vec<&str> =
-                        code_locations(cx.contract, media.is_problem_json())
-                            .iter()
-                            .map(|p| p.text.as_str())
-                            .collect();
-                    (
-                        cx.api.report_node(schema.target),
-                        "error body has no machine-readable code".to_string(),
-                        format!(
-                            "add a required {wanted} property at one of `{}`",
-                            candidates.join("`, `")
-                        ),
-                    )
-                }
-                Code::Optional { path, field } => (
-                    field.key,
-                    format!("error code `{path}` is optional, so clients cannot rely on it"),
-                    format!(
-                        "list `{}` in `required`",
-                        path.rsplit('.').next().unwrap_or(path)
-                    ),
-                ),
-                Code::WrongType { path, field, types }
-                    if cx.contract.code_type == CodeType::String && types.is_numeric() =>
-                {
-                    (
-                        field.key,
-                        format!(
-                            "error code `{path}` is {}: an echo of the HTTP status is not a stable code",
-                            types.describe()
-                        ),
-                        "make it a string with a fixed set of values, such as `NOT_FOUND`"
-                            .to_string(),
-                    )
-                }
-                Code::WrongType { path, field, types } => (
-                    field.key,
-                    format!("error code `{path}` is {}, not {wanted}", types.describe()),
-                    format!("declare it as `type: {wanted}`, as this contract's code is"),
-                ),
-            };
-            let report = Report::new(at, message)
-                .help(help)
-                .operation(op)
-                .used_at(cx.use_site(op, response, Some(schema)));
-            cx.report(report);
+    fn check_error_body(&mut self, cx: &mut Context<'_, '_>, body: &ErrorBody<'_>) {
+        let uses: Vec<Use> = body.error_uses(cx.model).collect();
+        if uses.is_empty() {
+            return;
         }
+        let wanted = match cx.contract.code_type {
+            CodeType::String => "string",
+            CodeType::Integer => "integer",
+        };
+        let (at, message, help) = match &body.facts.code {
+            Code::Stable { .. } => return,
+            Code::Missing => {
+                let candidates: Vec<&str> = code_locations(cx.contract, body.problem_json)
+                    .iter()
+                    .map(|p| p.text.as_str())
+                    .collect();
+                (
+                    cx.api.report_node(body.schema),
+                    "error body has no machine-readable code".to_string(),
+                    format!(
+                        "add a required {wanted} property at one of `{}`",
+                        candidates.join("`, `")
+                    ),
+                )
+            }
+            Code::Optional { path, field } => (
+                field.key,
+                format!("error code `{path}` is optional, so clients cannot rely on it"),
+                format!(
+                    "list `{}` in `required`",
+                    path.rsplit('.').next().unwrap_or(path)
+                ),
+            ),
+            Code::WrongType { path, field, types }
+                if cx.contract.code_type == CodeType::String && types.is_numeric() =>
+            {
+                (
+                    field.key,
+                    format!(
+                        "error code `{path}` is {}: an echo of the HTTP status is not a stable code",
+                        types.describe()
+                    ),
+                    "make it a string with a fixed set of values, such as `NOT_FOUND`".to_string(),
+                )
+            }
+            Code::WrongType { path, field, types } => (
+                field.key,
+                format!("error code `{path}` is {}, not {wanted}", types.describe()),
+                format!("declare it as `type: {wanted}`, as this contract's code is"),
+            ),
+        };
+        cx.report(Report::new(at, message).help(help).for_uses(uses));
     }
 }
 

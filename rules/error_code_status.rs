@@ -1,12 +1,12 @@
 //! `error-code-status`: the codes a response can return belong to its status.
 
-use super::error_body::Code;
+use super::error_body::{Code, ErrorBody};
 use super::{Rule, declare_rule, rule_meta};
 use crate::config::Catalog;
 use crate::document::{Kind, NodeRef};
 use crate::engine::{Context, Report};
 use crate::openapi::schema::FieldPath;
-use crate::openapi::{Api, Operation, Response, StatusKey};
+use crate::openapi::{Api, StatusKey, Use};
 
 declare_rule! {
     /// ## What it checks
@@ -51,63 +51,65 @@ declare_rule! {
 impl Rule for ErrorCodeStatus {
     rule_meta!(ErrorCodeStatus);
 
-    fn check_response(
-        &mut self,
-        cx: &mut Context<'_, '_>,
-        op: &Operation<'_>,
-        response: &Response<'_>,
-    ) {
-        let api = cx.api;
-        let contract = cx.contract;
-        let status = match response.status {
-            StatusKey::Code(c) => Some(c),
-            _ => None,
+    fn check_error_body(&mut self, cx: &mut Context<'_, '_>, body: &ErrorBody<'_>) {
+        let (api, model, contract) = (cx.api, cx.model, cx.contract);
+        let code = &body.facts.code;
+        let (Some(field), Some(path)) = (code.field(), code.location()) else {
+            return;
         };
-        for (media, schema) in response.error_bodies(op.method) {
-            let body = cx.body(media, schema);
-            let (Some(field), Some(path)) = (body.code.field(), body.code.location()) else {
-                continue;
-            };
-            if matches!(body.code, Code::WrongType { .. }) {
-                continue; // error-code-present says so
+        if matches!(code, Code::WrongType { .. }) {
+            return; // error-code-present says so
+        }
+        let uses: Vec<Use> = body.error_uses(model).collect();
+        if uses.is_empty() {
+            return;
+        }
+        // The values the schema documents hold for every use; examples belong to one use.
+        let mut values: Vec<NodeRef> = Vec::new();
+        let mut closed = false;
+        if let Some(code_schema) = field.schema {
+            if let Some(list) = api.get(code_schema, "enum") {
+                values.extend(api.items(list));
+                closed = true;
             }
-            let mut values: Vec<NodeRef> = Vec::new();
-            let mut closed = false;
-            if let Some(code_schema) = field.schema {
-                if let Some(list) = api.get(code_schema, "enum") {
-                    values.extend(api.items(list));
-                    closed = true;
-                }
-                if let Some(value) = api.get(code_schema, "const") {
-                    values.push(value);
-                    closed = true;
-                }
-                values.extend(api.get(code_schema, "example"));
+            if let Some(value) = api.get(code_schema, "const") {
+                values.push(value);
+                closed = true;
             }
-            let code_path = FieldPath::parse(path);
-            for example in &media.examples {
-                values.extend(values_at(api, *example, &code_path.segments));
-            }
-            let mut found: Vec<(NodeRef, String, String)> = Vec::new();
-            if contract.code_closed && !closed {
-                found.push((
+            values.extend(api.get(code_schema, "example"));
+        }
+        if contract.code_closed && !closed {
+            cx.report(
+                Report::new(
                     field.key,
                     format!("error code `{path}` is not a closed set"),
-                    "list its values with `enum` (or `const`), as the contract requires".into(),
-                ));
-            }
-            for value in values {
-                if let Some(problem) = judge(api, contract, value, status) {
-                    found.push((value, problem.0, problem.1));
+                )
+                .help("list its values with `enum` (or `const`), as the contract requires")
+                .for_uses(uses.iter().copied()),
+            );
+        }
+        let code_path = FieldPath::parse(path);
+        for u in uses {
+            let Some(response) = model.response(u) else {
+                continue;
+            };
+            let status = match response.status {
+                StatusKey::Code(c) => Some(c),
+                _ => None,
+            };
+            let examples = model.media(u).map_or(&[][..], |m| m.examples.as_slice());
+            let in_examples = examples
+                .iter()
+                .flat_map(|example| values_at(api, *example, &code_path.segments));
+            for value in values.iter().copied().chain(in_examples) {
+                if let Some((message, help)) = judge(api, contract, value, status) {
+                    cx.report(
+                        Report::new(value, message)
+                            .label(format!("on the {} response", response.status_text))
+                            .help(help)
+                            .for_uses([u]),
+                    );
                 }
-            }
-            for (at, message, help) in found {
-                let report = Report::new(at, message)
-                    .label(format!("on the {} response", response.status_text))
-                    .help(help)
-                    .operation(op)
-                    .used_at(cx.use_site(op, response, Some(schema)));
-                cx.report(report);
             }
         }
     }

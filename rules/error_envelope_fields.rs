@@ -1,14 +1,12 @@
 //! `error-envelope-fields`: error bodies require the fields the contract names, typed as it says.
 
+use super::error_body::ErrorBody;
 use super::{Rule, declare_rule, rule_meta};
 use crate::config::Contract;
 use crate::document::NodeRef;
 use crate::engine::{Context, Report};
-use crate::openapi::Api;
 use crate::openapi::schema::Types;
-use crate::openapi::{Operation, Response};
-use rustc_hash::FxHashMap as HashMap;
-use std::rc::Rc;
+use crate::openapi::{Api, Use};
 
 declare_rule! {
     /// ## What it checks
@@ -37,9 +35,7 @@ declare_rule! {
     ///   required: [error, message, code]
     ///   properties: {error: {type: string}, message: {type: string}, code: {type: string}}
     /// ```
-    pub struct ErrorEnvelopeFields {
-        verdicts: HashMap<NodeRef, Rc<Vec<Problem>>>,
-    };
+    pub struct ErrorEnvelopeFields;
     id: "error-envelope-fields",
     severity: Error,
     summary: "error bodies require the contract's fields with their types",
@@ -63,26 +59,17 @@ fn type_of(name: &str) -> Option<Types> {
 impl Rule for ErrorEnvelopeFields {
     rule_meta!(ErrorEnvelopeFields);
 
-    fn check_response(
-        &mut self,
-        cx: &mut Context<'_, '_>,
-        op: &Operation<'_>,
-        response: &Response<'_>,
-    ) {
-        for (_, schema) in response.error_bodies(op.method) {
-            // A shared schema is judged once; each use only adds its use site.
-            let verdicts = self
-                .verdicts
-                .entry(schema.target)
-                .or_insert_with(|| Rc::new(judge(cx.api, cx.contract, schema.target)))
-                .clone();
-            for (at, message, help) in verdicts.iter() {
-                let report = Report::new(*at, message.clone())
-                    .help(help.clone())
-                    .operation(op)
-                    .used_at(cx.use_site(op, response, Some(schema)));
-                cx.report(report);
-            }
+    fn check_error_body(&mut self, cx: &mut Context<'_, '_>, body: &ErrorBody<'_>) {
+        let uses: Vec<Use> = body.error_uses(cx.model).collect();
+        if uses.is_empty() {
+            return;
+        }
+        for (at, message, help) in judge(cx.api, cx.contract, body.schema) {
+            cx.report(
+                Report::new(at, message)
+                    .help(help)
+                    .for_uses(uses.iter().copied()),
+            );
         }
     }
 }

@@ -98,10 +98,9 @@ impl Rule for ErrorResponseSchema {
                 ),
             ),
         };
-        let report = Report::new(at, message)
-            .help("add an `application/json` (or `application/problem+json`) body with the error schema")
-            .operation(op)
-            .used_at(cx.use_site(op, response, None));
+        let report = Report::new(at, message).help(
+            "add an `application/json` (or `application/problem+json`) body with the error schema",
+        );
         cx.report(report);
     }
 }

@@ -1,9 +1,10 @@
 //! `error-shape-consistent`: all error bodies put their code in the same place.
 
+use super::error_body::ErrorBody;
 use super::{Rule, declare_rule, rule_meta};
 use crate::document::NodeRef;
-use crate::engine::{Context, Report, UseSite};
-use crate::openapi::{Operation, Response};
+use crate::engine::{Context, Report};
+use crate::openapi::Use;
 use std::collections::BTreeMap;
 
 declare_rule! {
@@ -31,8 +32,8 @@ declare_rule! {
     /// Every error response references `Error`.
     pub struct ErrorShapeConsistent {
         /// Each error body with a code: its schema, where its code is (an index into
-        /// `locations`), where it is used, and by which operation.
-        bodies: Vec<(NodeRef, usize, Option<UseSite>, std::sync::Arc<str>)>,
+        /// `locations`), and its error uses.
+        bodies: Vec<(NodeRef, usize, Vec<Use>)>,
         /// The distinct code locations, a handful per document.
         locations: Vec<String>,
     };
@@ -44,34 +45,30 @@ declare_rule! {
 impl Rule for ErrorShapeConsistent {
     rule_meta!(ErrorShapeConsistent);
 
-    fn check_response(
-        &mut self,
-        cx: &mut Context<'_, '_>,
-        op: &Operation<'_>,
-        response: &Response<'_>,
-    ) {
-        for (media, schema) in response.error_bodies(op.method) {
-            let body = cx.body(media, schema);
-            if let Some(location) = body.code.location() {
-                let site = cx.use_site(op, response, Some(schema));
-                let index = match self.locations.iter().position(|l| l == location) {
-                    Some(index) => index,
-                    None => {
-                        self.locations.push(location.to_string());
-                        self.locations.len() - 1
-                    }
-                };
-                self.bodies.push((schema.target, index, site, op.name()));
-            }
+    fn check_error_body(&mut self, cx: &mut Context<'_, '_>, body: &ErrorBody<'_>) {
+        let Some(location) = body.facts.code.location() else {
+            return;
+        };
+        let uses: Vec<Use> = body.error_uses(cx.model).collect();
+        if uses.is_empty() {
+            return;
         }
+        let index = match self.locations.iter().position(|l| l == location) {
+            Some(index) => index,
+            None => {
+                self.locations.push(location.to_string());
+                self.locations.len() - 1
+            }
+        };
+        self.bodies.push((body.schema, index, uses));
     }
 
     fn finish(&mut self, cx: &mut Context<'_, '_>) {
         let bodies = std::mem::take(&mut self.bodies);
         let locations = std::mem::take(&mut self.locations);
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-        for (_, location, _, _) in &bodies {
-            *counts.entry(&locations[*location]).or_default() += 1;
+        for (_, location, uses) in &bodies {
+            *counts.entry(&locations[*location]).or_default() += uses.len();
         }
         if counts.len() < 2 {
             return;
@@ -90,19 +87,18 @@ impl Rule for ErrorShapeConsistent {
         else {
             return;
         };
-        let total = bodies.len();
-        for (target, location, site, operation) in bodies {
+        let total: usize = counts.values().sum();
+        for (schema, location, uses) in bodies {
             let location = &locations[location];
             if location == majority {
                 continue;
             }
-            let mut report = Report::new(
-                cx.api.report_node(target),
+            let report = Report::new(
+                cx.api.report_node(schema),
                 format!("error body puts its code at `{location}`, but {count} of {total} error responses use `{majority}`"),
             )
             .help(format!("use the document's common error envelope, with the code at `{majority}`"))
-            .used_at(site);
-            report.operation = Some(operation);
+            .for_uses(uses);
             cx.report(report);
         }
     }

@@ -59,7 +59,7 @@ impl Rule for ErrorStatusCoverage {
             .responses
             .iter()
             .any(|r| r.status == StatusKey::Default && r.json_schemas().next().is_some());
-        let forbidden = &cx.settings.forbid_statuses;
+        let forbidden = &cx.settings(op).forbid_statuses;
         let satisfied = |requirement: &Requirement| {
             let allowed: Vec<StatusKey> = requirement
                 .alternatives
@@ -135,12 +135,10 @@ impl Rule for ErrorStatusCoverage {
             statuses.join(", ")
         );
         let at = op.responses_key.unwrap_or(op.method_key);
-        let report = Report::new(at, message)
-            .help(format!(
-                "{}; add the responses (a `4XX`/`5XX` range counts)",
-                reasons.join("; ")
-            ))
-            .operation(op);
+        let report = Report::new(at, message).help(format!(
+            "{}; add the responses (a `4XX`/`5XX` range counts)",
+            reasons.join("; ")
+        ));
         cx.report(report);
     }
 }

@@ -53,7 +53,7 @@ impl Rule for ErrorStatusKnown {
                 "use a registered code (RFC 9110 and the IANA registry), or a range such as `4XX`"
                     .to_string(),
             ),
-            StatusKey::Code(code) if cx.settings.forbid_statuses.contains(&code) => (
+            StatusKey::Code(code) if cx.settings(op).forbid_statuses.contains(&code) => (
                 format!(
                     "`{key}` is forbidden on {} by the config (`forbid_statuses`)",
                     op.name()
@@ -89,7 +89,7 @@ impl Rule for ErrorStatusKnown {
             ),
             _ => return,
         };
-        cx.report(Report::new(response.key, message).help(help).operation(op));
+        cx.report(Report::new(response.key, message).help(help));
     }
 }
 

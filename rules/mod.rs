@@ -46,6 +46,10 @@ pub trait Rule {
     ) {
     }
 
+    /// Once per distinct JSON body schema, after the operations: `body.uses` lists every
+    /// response that uses it, and reports apply to all of them unless narrowed.
+    fn check_error_body(&mut self, _cx: &mut Context<'_, '_>, _body: &error_body::ErrorBody<'_>) {}
+
     /// After the walk, for rules that compare across the document.
     fn finish(&mut self, _cx: &mut Context<'_, '_>) {}
 }

@@ -4,7 +4,7 @@ use super::error_body::example_retry_key;
 use super::{Rule, declare_rule, rule_meta};
 use crate::document::NodeRef;
 use crate::engine::{Context, Report};
-use crate::openapi::{Operation, SchemaUse, StatusKey};
+use crate::openapi::{Operation, StatusKey, Use};
 
 declare_rule! {
     /// ## What it checks
@@ -56,7 +56,7 @@ impl Rule for No429WhenUnlimited {
         let extension = &cx.contract.rate_limit_extension;
         let owner = declared.and_then(|d| api.tree(d).parent(d.node).map(|p| (d.file, p)));
         let place = match owner {
-            None if cx.settings.rate_limited.is_some() => {
+            None if cx.settings(op).rate_limited.is_some() => {
                 "by a path override in the config".to_string()
             }
             None => "by the profile (`rate_limit.default: unlimited`)".to_string(),
@@ -72,52 +72,52 @@ impl Rule for No429WhenUnlimited {
             "the operation is declared not rate-limited {place}; remove this, or declare it rate-limited"
         );
         for response in &op.responses {
-            let mut found: Vec<(NodeRef, String, Option<SchemaUse>)> = Vec::new();
+            // Each problem with the use it was found through: the response, or one of its
+            // media types (a body field, an example).
+            let mut found: Vec<(NodeRef, String, Use)> = Vec::new();
+            let response_use = response.at;
             if response.status == StatusKey::Code(429) {
                 found.push((
                     response.key,
                     "a 429 response on an operation that is not rate-limited".into(),
-                    None,
+                    response_use,
                 ));
             }
-            if let Some(header) = cx.retry_header(response) {
+            if let Some(header) = cx.contract.retry_header(response) {
                 found.push((
                     header.key,
                     format!(
                         "`{}` header on an operation that is not rate-limited",
                         header.name
                     ),
-                    None,
+                    response_use,
                 ));
             }
-            for (media, schema) in response.json_schemas() {
-                let body = cx.body(media, schema);
-                if let Some((path, field)) = body.retry_field.as_ref().filter(|(_, f)| f.required) {
-                    found.push((field.key, format!("`{path}` is required in a response of an operation that is not rate-limited"), Some(schema)));
+            for media in &response.media {
+                let facts = media.body.map(|b| cx.facts(b));
+                if let Some((path, field)) = facts
+                    .and_then(|f| f.retry_field.as_ref())
+                    .filter(|(_, f)| f.required)
+                {
+                    found.push((field.key, format!("`{path}` is required in a response of an operation that is not rate-limited"), media.at));
+                }
+                for example in &media.examples {
+                    if let Some(key) = example_retry_key(api, cx.contract, *example) {
+                        found.push((
+                            key,
+                            "example carries a retry hint on an operation that is not rate-limited"
+                                .into(),
+                            media.at,
+                        ));
+                    }
                 }
             }
-            for example in response.media.iter().flat_map(|m| m.examples.iter()) {
-                if let Some(key) = example_retry_key(api, cx.contract, *example) {
-                    found.push((
-                        key,
-                        "example carries a retry hint on an operation that is not rate-limited"
-                            .into(),
-                        None,
-                    ));
-                }
-            }
-            for (at, message, schema) in found {
-                let shared_part = at != response.key;
-                let site = if shared_part {
-                    cx.use_site(op, response, schema)
-                } else {
-                    None
-                };
-                let report = Report::new(at, message)
-                    .help(help.clone())
-                    .operation(op)
-                    .used_at(site);
-                cx.report(report);
+            for (at, message, found_by) in found {
+                cx.report(
+                    Report::new(at, message)
+                        .help(help.clone())
+                        .for_uses([found_by]),
+                );
             }
         }
     }

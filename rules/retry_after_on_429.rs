@@ -39,30 +39,28 @@ impl Rule for RetryAfterOn429 {
     fn check_response(
         &mut self,
         cx: &mut Context<'_, '_>,
-        op: &Operation<'_>,
+        _op: &Operation<'_>,
         response: &Response<'_>,
     ) {
-        if response.status != StatusKey::Code(429) || cx.retry_header(response).is_some() {
+        if response.status != StatusKey::Code(429) || cx.contract.retry_header(response).is_some() {
             return;
         }
         let Some(node) = response.node else { return };
-        let api = cx.api;
-        let mut body_has_field = false;
-        for (media, schema) in response.json_schemas() {
-            body_has_field |= cx.body(media, schema).retry_field.is_some();
-        }
+        let body_has_field = response
+            .media
+            .iter()
+            .filter_map(|m| m.body)
+            .any(|body| cx.facts(body).retry_field.is_some());
         if body_has_field {
             return;
         }
         let at = if response.shared {
-            api.report_node(node)
+            cx.api.report_node(node)
         } else {
             response.key
         };
         let report = Report::new(at, "the 429 response does not say when to retry")
-            .help("add a `Retry-After` header (seconds or an HTTP date), or a `retry_after` field in the body")
-            .operation(op)
-            .used_at(cx.use_site(op, response, None));
+            .help("add a `Retry-After` header (seconds or an HTTP date), or a `retry_after` field in the body");
         cx.report(report);
     }
 }

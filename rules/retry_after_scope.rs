@@ -1,6 +1,6 @@
 //! `retry-after-scope`: `Retry-After` and `retry_after` appear only where retrying helps.
 
-use super::error_body::example_retry_key;
+use super::error_body::{ErrorBody, example_retry_key};
 use super::{Rule, declare_rule, rule_meta};
 use crate::engine::{Context, Report};
 use crate::openapi::{Operation, Response, StatusKey};
@@ -40,64 +40,73 @@ declare_rule! {
     summary: "`Retry-After`/`retry_after` only on 429, 503, 413 and 3xx",
 }
 
+/// What to do about a retry hint where retrying cannot help.
+const HELP: &str = "retrying later cannot fix this status: remove it here, keep it on 429/503";
+
 impl Rule for RetryAfterScope {
     rule_meta!(RetryAfterScope);
 
     fn check_response(
         &mut self,
         cx: &mut Context<'_, '_>,
-        op: &Operation<'_>,
+        _op: &Operation<'_>,
         response: &Response<'_>,
     ) {
-        if cx.contract.retry_is_meaningful(response.status) || response.status == StatusKey::Invalid
-        {
+        if !out_of_scope(cx.contract, response.status) {
             return;
         }
         let api = cx.api;
         let label = || format!("on the {} response", response.status_text);
-        let help = "retrying later cannot fix this status: remove it here, keep it on 429/503";
-        if let Some(header) = cx.retry_header(response) {
-            let report = Report::new(
-                header.key,
-                format!(
-                    "`{}` header where retrying later is not meaningful",
-                    header.name
-                ),
-            )
-            .label(label())
-            .help(help)
-            .operation(op)
-            .used_at(cx.use_site(op, response, None));
-            cx.report(report);
+        if let Some(header) = cx.contract.retry_header(response) {
+            let message = format!(
+                "`{}` header where retrying later is not meaningful",
+                header.name
+            );
+            cx.report(Report::new(header.key, message).label(label()).help(HELP));
         }
-        for (media, schema) in response.json_schemas() {
-            let body = cx.body(media, schema);
-            if let Some((path, field)) = body.retry_field.as_ref().filter(|(_, f)| f.required) {
-                let report = Report::new(field.key, format!("`{path}` is required in an error body where retrying later is not meaningful"))
-                    .label(label())
-                    .help("make the field optional, or give this status its own error schema")
-                    .operation(op)
-                    .used_at(cx.use_site(op, response, Some(schema)));
-                cx.report(report);
-            }
-        }
-        for example in response.media.iter().flat_map(|m| m.examples.iter()) {
-            if let Some(key) = example_retry_key(api, cx.contract, *example) {
-                let report = Report::new(
-                    key,
-                    format!(
+        for media in &response.media {
+            for example in &media.examples {
+                if let Some(key) = example_retry_key(api, cx.contract, *example) {
+                    let message = format!(
                         "example carries `{}` where retrying later is not meaningful",
                         api.scalar(key).unwrap_or("retry_after")
-                    ),
-                )
-                .label(label())
-                .help(help)
-                .operation(op)
-                .used_at(cx.use_site(op, response, None));
-                cx.report(report);
+                    );
+                    let report = Report::new(key, message).label(label()).help(HELP);
+                    cx.report(report.for_uses([media.at]));
+                }
             }
         }
     }
+
+    fn check_error_body(&mut self, cx: &mut Context<'_, '_>, body: &ErrorBody<'_>) {
+        let Some((path, field)) = body.facts.retry_field.as_ref().filter(|(_, f)| f.required)
+        else {
+            return;
+        };
+        let model = cx.model;
+        for &u in body.uses {
+            let Some(response) = model.response(u) else {
+                continue;
+            };
+            if !out_of_scope(cx.contract, response.status) {
+                continue;
+            }
+            let message = format!(
+                "`{path}` is required in an error body where retrying later is not meaningful"
+            );
+            cx.report(
+                Report::new(field.key, message)
+                    .label(format!("on the {} response", response.status_text))
+                    .help("make the field optional, or give this status its own error schema")
+                    .for_uses([u]),
+            );
+        }
+    }
+}
+
+/// A status where a retry hint does not belong.
+fn out_of_scope(contract: &crate::config::Contract, status: StatusKey) -> bool {
+    !contract.retry_is_meaningful(status) && status != StatusKey::Invalid
 }
 
 #[cfg(test)]

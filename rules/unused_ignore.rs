@@ -1,14 +1,8 @@
 //! `unused-ignore`: an `x-errlint-ignore` entry that suppresses nothing.
 
-use super::{Rule, RuleMeta, declare_rule};
-use crate::document::{Kind, NodeId, NodeRef};
-use crate::finding::{Finding, Severity};
-use crate::openapi::Api;
-use rustc_hash::FxHashSet as HashSet;
-
-/// The extension that suppresses findings inline.
-pub const EXTENSION: &str = "x-errlint-ignore";
-pub const META_ID: &str = "unused-ignore";
+use super::{Rule, declare_rule, rule_meta};
+use crate::config::IGNORE_EXTENSION;
+use crate::engine::{Context, Report};
 
 declare_rule! {
     /// ## What it checks
@@ -40,77 +34,34 @@ declare_rule! {
 }
 
 impl Rule for UnusedIgnore {
-    fn meta(&self) -> &'static RuleMeta {
-        &UnusedIgnore::META
-    }
-    // The engine applies suppressions while it merges findings; it calls `findings` below.
-}
+    rule_meta!(UnusedIgnore);
 
-/// Every `x-errlint-ignore` in the document's files: `(owner mapping, its entries)`.
-pub fn ignore_lists(api: &Api<'_>) -> Vec<(NodeRef, Vec<NodeRef>)> {
-    let mut out = Vec::new();
-    for (index, file) in api.docs.files.iter().enumerate() {
-        let Some(tree) = file.tree.as_ref() else {
-            continue;
-        };
-        let file = crate::document::FileId(index as u32);
-        for i in 0..tree.len() as u32 {
-            let key = NodeId(i);
-            if !tree.is_key(key) || !tree.scalar_is(key, EXTENSION) {
+    /// Runs last (it is last in the rule list), when every other rule's findings are settled
+    /// and the policy knows which entries suppressed something.
+    fn finish(&mut self, cx: &mut Context<'_, '_>) {
+        let policy = cx.policy();
+        let mut found = Vec::new();
+        for at in policy
+            .ignore_lists()
+            .iter()
+            .flat_map(|list| list.entries.iter().copied())
+        {
+            let name = cx.api.str(at).unwrap_or_default();
+            let enabled = |id: &str| {
+                !policy.set_on_command_line(id)
+                    && super::find(id).is_some_and(|m| policy.may_run(m.id, m.default_severity))
+            };
+            let message = if super::find(name).is_none() {
+                format!("`{name}` in `{IGNORE_EXTENSION}` is not a rule")
+            } else if !enabled(name) || policy.was_used(at) {
                 continue;
-            }
-            let value = NodeId(i + 1);
-            let entries: Vec<NodeId> = if tree.kind(value) == Kind::Sequence {
-                tree.items(value).collect()
             } else {
-                vec![value]
+                format!("`{name}` in `{IGNORE_EXTENSION}` suppresses nothing here")
             };
-            let Some(owner) = tree.parent(key) else {
-                continue;
-            };
-            out.push((
-                NodeRef { file, node: owner },
-                entries
-                    .into_iter()
-                    .map(|node| NodeRef { file, node })
-                    .collect(),
-            ));
+            found.push(Report::new(at, message).help("remove the entry"));
+        }
+        for report in found {
+            cx.report(report);
         }
     }
-    out
-}
-
-/// Every entry of `lists` that suppressed nothing (and names a rule that ran), or names no rule.
-pub fn findings(
-    api: &Api<'_>,
-    lists: &[(NodeRef, Vec<NodeRef>)],
-    used: &HashSet<NodeRef>,
-    enabled: impl Fn(&str) -> bool,
-    level: Severity,
-) -> Vec<Finding> {
-    let mut out = Vec::new();
-    for at in lists
-        .iter()
-        .flat_map(|(_, entries)| entries.iter().copied())
-    {
-        let name = api.str(at).unwrap_or_default();
-        let message = if crate::rules::find(name).is_none() {
-            format!("`{name}` in `{EXTENSION}` is not a rule")
-        } else if !enabled(name) || used.contains(&at) {
-            continue;
-        } else {
-            format!("`{name}` in `{EXTENSION}` suppresses nothing here")
-        };
-        out.push(Finding {
-            help: Some("remove the entry".into()),
-            location: Some(crate::engine::location(api.docs, at)),
-            ..Finding::new(
-                META_ID,
-                level,
-                crate::engine::file_name(api.docs, at.file),
-                message,
-            )
-        });
-    }
-    out
 }

@@ -1,13 +1,12 @@
-//! The one traversal: walks every operation and response once and calls each rule's hooks.
-//! Findings about shared definitions are merged here, so each is reported once, at the
-//! definition, with the places that use it.
+//! The one traversal: builds the model, calls each rule's hooks once per operation, response
+//! and distinct body, and settles every report against the policy, use by use.
 
-use crate::config::{Contract, OperationSettings};
+use crate::config::{CommandLine, Contract, OperationSettings, Policy};
 use crate::document::{DocumentSet, FileId, NodeRef};
 use crate::finding::{Finding, Location, Related, Severity};
-use crate::openapi::{Api, Media, Operation, Response, SchemaUse, StructureError};
+use crate::openapi::{Api, BodyId, Model, Operation, StructureError, Use};
+use crate::rules::RuleMeta;
 use crate::rules::error_body::{BodyFacts, ErrorBody};
-use crate::rules::{Rule, RuleMeta};
 use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
 use std::collections::hash_map::Entry;
@@ -16,24 +15,15 @@ use std::sync::Arc;
 /// How many related places a finding names; the rest are counted.
 pub const RELATED_SHOWN: usize = 3;
 
-/// A place that uses a shared definition, for the related locations of a finding.
-#[derive(Debug, Clone)]
-pub struct UseSite {
-    pub at: NodeRef,
-    pub operation: Arc<str>,
-    /// The status key of the response that uses it (`404`), named in the related message.
-    pub status: NodeRef,
-}
-
-/// One finding as a rule reports it.
+/// One finding as a rule reports it. It applies to the uses the hook was called for (an
+/// operation, a response, every use of a body) unless [`Report::for_uses`] narrows them.
 #[derive(Debug, Clone)]
 pub struct Report {
     pub at: NodeRef,
     pub message: String,
     pub help: Option<Cow<'static, str>>,
     pub label: Option<Cow<'static, str>>,
-    pub operation: Option<Arc<str>>,
-    pub use_site: Option<UseSite>,
+    uses: Option<Vec<Use>>,
 }
 
 impl Report {
@@ -43,8 +33,7 @@ impl Report {
             message: message.into(),
             help: None,
             label: None,
-            operation: None,
-            use_site: None,
+            uses: None,
         }
     }
 
@@ -58,87 +47,51 @@ impl Report {
         self
     }
 
-    pub fn operation(mut self, op: &Operation<'_>) -> Self {
-        self.operation = Some(op.name());
-        self
-    }
-
-    pub fn used_at(mut self, site: Option<UseSite>) -> Self {
-        self.use_site = site;
+    /// Only these uses have the problem (a body whose code is wrong on some statuses only).
+    pub fn for_uses(mut self, uses: impl IntoIterator<Item = Use>) -> Self {
+        self.uses = Some(uses.into_iter().collect());
         self
     }
 }
 
-/// What a rule sees while it runs: the document, the contract, and a place to report.
+/// What a rule sees while it runs: the document, its model, the contract, and a place to report.
 pub struct Context<'a, 'd> {
     pub api: &'a Api<'d>,
+    pub model: &'a Model<'d>,
     pub contract: &'a Contract,
-    /// What the config's path overrides say about the operation being checked.
-    pub settings: &'a OperationSettings,
-    pub bodies: &'a mut BodyFacts,
+    facts: &'a [BodyFacts],
     sink: &'a mut Sink,
-    levels: &'a Levels<'a>,
     rule: &'static RuleMeta,
-    /// The settings of the operation being walked; `None` once the walk is over.
-    walking: Option<&'a OperationSettings>,
+    /// The uses a report applies to when it names none.
+    uses: &'a [Use],
 }
 
-impl<'d> Context<'_, 'd> {
+impl<'a, 'd> Context<'a, 'd> {
     pub fn report(&mut self, report: Report) {
         self.sink
-            .add(self.api, self.levels, self.rule, self.walking, report);
+            .add(self.api, self.model, self.rule, report, self.uses);
     }
 
-    /// What an error body's schema says (its code, retry field, envelope), worked out once per
-    /// schema and media kind and shared by every rule and every use.
-    pub fn body(&mut self, media: &Media<'_>, schema: SchemaUse) -> std::rc::Rc<ErrorBody> {
-        self.bodies.get(
-            self.api,
-            self.contract,
-            schema.target,
-            media.is_problem_json(),
-        )
+    /// What the body's schema says (its code, its retry field), worked out once per body.
+    pub fn facts(&self, body: BodyId) -> &'a BodyFacts {
+        &self.facts[body.0 as usize]
     }
 
-    /// Where a shared response or schema is used, when the finding is about the shared part.
-    pub fn use_site(
-        &self,
-        op: &Operation<'_>,
-        response: &Response<'_>,
-        schema: Option<SchemaUse>,
-    ) -> Option<UseSite> {
-        let api = self.api;
-        // The operation's own reference is the most telling place: prefer the response's
-        // `$ref` over a schema `$ref` inside a shared response.
-        let site = if response.shared {
-            response.site
-        } else {
-            schema.filter(|s| s.site != s.target)?.site
-        };
-        let at = api.get(site, "$ref").unwrap_or(site);
-        Some(UseSite {
-            at,
-            operation: op.name(),
-            status: response.key,
-        })
+    /// What the config's path overrides say about an operation.
+    pub fn settings(&self, op: &Operation<'_>) -> &OperationSettings {
+        self.sink.policy.settings(op.index)
     }
 
-    /// The response's retry header, by the contract's names (case-insensitive).
-    pub fn retry_header<'r>(
-        &self,
-        response: &'r Response<'_>,
-    ) -> Option<&'r crate::openapi::Header<'r>> {
-        self.contract
-            .retry_headers
-            .iter()
-            .find_map(|name| response.header(name))
+    /// The layers that decide levels and suppressions, and which ignores were used so far.
+    pub fn policy(&self) -> &Policy {
+        &self.sink.policy
     }
 
     /// Whether this operation is rate-limited: the config's overrides first, then the nearest
     /// `x-rate-limited` (or the contract's extension), then the contract's default. Returns
     /// the extension's value node when the document decided.
     pub fn rate_limited(&self, op: &Operation<'_>) -> (bool, Option<NodeRef>) {
-        if let Some(limited) = self.settings.rate_limited {
+        if let Some(limited) = self.settings(op).rate_limited {
             return (limited, None);
         }
         match self
@@ -154,70 +107,71 @@ impl<'d> Context<'_, 'd> {
 struct Pending {
     rule: &'static RuleMeta,
     report: Report,
-    uses: Vec<UseSite>,
+    uses: Vec<Use>,
     /// The next pending report of the same rule at the same node, if any.
     same_place: Option<usize>,
 }
 
-/// Collects reports. Those about one operation's own nodes become findings at once; those
-/// about shared definitions wait until the walk is over, merged by node and message, so that
-/// each is reported once with its uses.
+/// Collects reports. One about a node of a single operation's own (not inside a shared
+/// definition) becomes a finding at once. One about a shared definition waits until its rule
+/// is done, merged with every other report of the same rule, node and message, so that it is
+/// settled use by use and reported once with its uses.
 struct Sink {
-    ignores: Ignores,
+    policy: Policy,
     findings: Vec<Finding>,
     pending: Vec<Pending>,
     /// (rule, node) → the last pending report there; the others are chained through
     /// `same_place`, and their messages tell them apart. Only what waits is indexed: an index
-    /// (or a waiting copy) of every finding costs more than it saves on documents with
-    /// hundreds of thousands. (The rare exact repeat of a finding, through a `$ref`ed path
-    /// item, is dropped after sorting.)
+    /// of every finding costs more than it saves on documents with hundreds of thousands.
     index: HashMap<(&'static str, NodeRef), usize>,
 }
 
 impl Sink {
-    fn new(api: &Api<'_>) -> Self {
-        Sink {
-            ignores: Ignores::new(api),
-            findings: Vec::new(),
-            pending: Vec::new(),
-            index: HashMap::default(),
-        }
-    }
-
-    /// `walking` holds the settings of the operation being walked, if any.
     fn add(
         &mut self,
         api: &Api<'_>,
-        levels: &Levels<'_>,
+        model: &Model<'_>,
         rule: &'static RuleMeta,
-        walking: Option<&OperationSettings>,
         mut report: Report,
+        default_uses: &[Use],
     ) {
-        match (report.use_site.take(), &report.operation, walking) {
-            (Some(site), _, _) => self.wait_for_uses(rule, report, site),
-            // An operation named after the walk: its settings are known only at the end.
-            (None, Some(_), None) => self.pending.push(Pending {
-                rule,
-                report,
-                uses: Vec::new(),
-                same_place: None,
-            }),
-            // Nothing later in the walk can change this finding's level or suppression.
-            (None, operation, _) => {
-                let settings = operation.as_ref().and(walking);
-                if self.suppressed(api, levels, report.at, rule.id) {
+        let uses: Cow<'_, [Use]> = match report.uses.take() {
+            Some(uses) => Cow::Owned(uses),
+            None => Cow::Borrowed(default_uses),
+        };
+        let docs = api.docs;
+        match &*uses {
+            [] => {
+                if self.policy.suppressed(docs, rule.id, report.at, None) {
                     return;
                 }
-                if let Some(level) = levels.level(rule, settings) {
-                    let finding = materialize(api.docs, rule, report, Vec::new(), level);
+                if let Some(level) = self.policy.level(rule.id, rule.default_severity, None) {
+                    self.findings
+                        .push(materialize(api, model, rule, report, &[], level));
+                }
+            }
+            [one] if !self.policy.in_definition(docs, report.at) => {
+                let route = model.route(*one);
+                let route = Some((route.anchor, route.hops.as_slice()));
+                if self.policy.suppressed(docs, rule.id, report.at, route) {
+                    return;
+                }
+                let level = self
+                    .policy
+                    .level(rule.id, rule.default_severity, Some(one.operation));
+                if let Some(level) = level {
+                    let name = model.operation(*one).name();
+                    let mut finding = materialize(api, model, rule, report, &[], level);
+                    finding.operation = Some(name);
                     self.findings.push(finding);
                 }
             }
+            _ => self.wait_for_uses(rule, report, &uses),
         }
     }
 
-    /// Adds a use to the pending report with the same rule, node and message, or starts one.
-    fn wait_for_uses(&mut self, rule: &'static RuleMeta, report: Report, site: UseSite) {
+    /// Adds uses to the pending report with the same rule, node and message, or starts one.
+    fn wait_for_uses(&mut self, rule: &'static RuleMeta, report: Report, uses: &[Use]) {
         let pending = &mut self.pending;
         let last = self.index.entry((rule.id, report.at));
         let mut same = match &last {
@@ -226,7 +180,7 @@ impl Sink {
         };
         while let Some(i) = same {
             if pending[i].report.message == report.message {
-                pending[i].uses.push(site);
+                pending[i].uses.extend_from_slice(uses);
                 return;
             }
             same = pending[i].same_place;
@@ -241,235 +195,168 @@ impl Sink {
         pending.push(Pending {
             rule,
             report,
-            uses: vec![site],
+            uses: uses.to_vec(),
             same_place,
         });
     }
 
-    /// Whether the document ignores `rule` at `at`. The command line is the last word: a rule
-    /// set there is reported even where the document ignores it.
-    fn suppressed(&mut self, api: &Api<'_>, levels: &Levels<'_>, at: NodeRef, rule: &str) -> bool {
-        !levels.command_line.contains_key(rule) && self.ignores.suppresses(api, at, rule)
-    }
-}
-
-/// Rule levels from every layer but the document: contract (default, profile, config file),
-/// path overrides, and the command line.
-pub struct Levels<'a> {
-    pub contract: &'a Contract,
-    pub command_line: &'a std::collections::HashMap<String, Option<Severity>>,
-    /// Run only these rules (tests of one rule).
-    pub only: Option<&'a [String]>,
-}
-
-impl Levels<'_> {
-    /// The level of a rule for one operation's settings; `None` is off.
-    pub fn level(&self, rule: &RuleMeta, settings: Option<&OperationSettings>) -> Option<Severity> {
-        if self
-            .only
-            .is_some_and(|only| !only.iter().any(|r| r == rule.id))
-        {
-            return None;
+    /// Turns the waiting reports into findings: each use is dropped where the document ignores
+    /// the rule on its way or the rule is off for its operation; the finding takes the highest
+    /// level of the uses left, and is dropped with the last of them.
+    fn settle(&mut self, api: &Api<'_>, model: &Model<'_>) {
+        self.index.clear();
+        let docs = api.docs;
+        let waiting = std::mem::take(&mut self.pending);
+        self.findings.reserve(waiting.len());
+        for mut pending in waiting {
+            let rule = pending.rule;
+            pending.uses.sort_unstable();
+            pending.uses.dedup();
+            let policy = &mut self.policy;
+            let mut level = None;
+            pending.uses.retain(|u| {
+                let route = model.route(*u);
+                let route = Some((route.anchor, route.hops.as_slice()));
+                if policy.suppressed(docs, rule.id, pending.report.at, route) {
+                    return false;
+                }
+                let this = policy.level(rule.id, rule.default_severity, Some(u.operation));
+                level = level.max(this);
+                this.is_some()
+            });
+            if let Some(level) = level {
+                self.findings.push(materialize(
+                    api,
+                    model,
+                    rule,
+                    pending.report,
+                    &pending.uses,
+                    level,
+                ));
+            }
         }
-        if let Some(level) = self.command_line.get(rule.id) {
-            return *level;
-        }
-        if let Some(level) = settings.and_then(|s| s.severities.get(rule.id)) {
-            return *level;
-        }
-        match self.contract.severities.get(rule.id) {
-            Some(level) => *level,
-            None => Some(rule.default_severity),
-        }
-    }
-
-    /// Whether a rule can report anywhere: on globally, or on through some override.
-    fn may_run(&self, rule: &RuleMeta) -> bool {
-        if self
-            .only
-            .is_some_and(|only| !only.iter().any(|r| r == rule.id))
-        {
-            return false;
-        }
-        if let Some(level) = self.command_line.get(rule.id) {
-            return level.is_some();
-        }
-        self.level(rule, None).is_some()
-            || self
-                .contract
-                .overrides
-                .iter()
-                .any(|o| matches!(o.severities.get(rule.id), Some(Some(_))))
     }
 }
 
 /// Runs every enabled rule over the document and returns its findings, unsorted.
-pub fn run(api: &Api<'_>, mut rules: Vec<Box<dyn Rule>>, levels: &Levels<'_>) -> Vec<Finding> {
-    rules.retain(|r| levels.may_run(r.meta()));
-    let contract = levels.contract;
-    let mut sink = Sink::new(api);
-    let mut bodies = BodyFacts::default();
-    // Only operations that overrides touch keep their settings.
-    let mut settings: HashMap<Arc<str>, OperationSettings> = HashMap::default();
-    let no_settings = OperationSettings::default();
-    api.visit_operations(|op| {
-        let op_settings = contract.operation_settings(op.method, op.path);
+pub fn run(
+    api: &Api<'_>,
+    contract: &Contract,
+    command_line: &CommandLine,
+    only: Option<&[String]>,
+) -> Vec<Finding> {
+    let model = Model::build(api);
+    let policy = Policy::new(
+        contract,
+        command_line,
+        only,
+        api.docs,
+        model.operations.iter().map(|op| (op.method, op.path)),
+    );
+    let mut rules = crate::rules::instantiate();
+    rules.retain(|r| policy.may_run(r.meta().id, r.meta().default_severity));
+    let facts: Vec<BodyFacts> = model
+        .bodies
+        .iter()
+        .map(|body| BodyFacts::of(api, contract, body.schema, body.problem_json))
+        .collect();
+    let mut sink = Sink {
+        policy,
+        findings: Vec::new(),
+        pending: Vec::new(),
+        index: HashMap::default(),
+    };
+    let walk = Walk {
+        api,
+        model: &model,
+        contract,
+        facts: &facts,
+    };
+    for op in &model.operations {
+        let operation_use = [Use {
+            operation: op.index,
+            response: None,
+            media: None,
+        }];
         for rule in rules.iter_mut() {
-            let mut cx = Context {
-                api,
-                contract,
-                settings: &op_settings,
-                bodies: &mut bodies,
-                sink: &mut sink,
-                levels,
-                rule: rule.meta(),
-                walking: Some(&op_settings),
-            };
-            rule.check_operation(&mut cx, &op);
-            for response in &op.responses {
-                rule.check_response(&mut cx, &op, response);
+            let meta = rule.meta();
+            rule.check_operation(&mut walk.context(&mut sink, meta, &operation_use), op);
+            for (i, response) in op.responses.iter().enumerate() {
+                let response_use = [Use {
+                    response: Some(i as u32),
+                    ..operation_use[0]
+                }];
+                let mut cx = walk.context(&mut sink, meta, &response_use);
+                rule.check_response(&mut cx, op, response);
             }
         }
-        if !op_settings.is_default() {
-            settings.insert(op.name(), op_settings);
+    }
+    for (i, body) in model.bodies.iter().enumerate() {
+        let id = BodyId(i as u32);
+        let view = ErrorBody {
+            id,
+            schema: body.schema,
+            problem_json: body.problem_json,
+            uses: &body.uses,
+            facts: &facts[i],
+        };
+        for rule in rules.iter_mut() {
+            let meta = rule.meta();
+            rule.check_error_body(&mut walk.context(&mut sink, meta, &body.uses), &view);
         }
-    });
+    }
+    // Each rule's findings are settled after its `finish`, in the order of the rule list, so
+    // that `unused-ignore` (last) sees every ignore the other rules used.
+    sink.settle(api, &model);
     for rule in rules.iter_mut() {
-        let mut cx = Context {
-            api,
-            contract,
-            settings: &no_settings,
-            bodies: &mut bodies,
-            sink: &mut sink,
-            levels,
-            rule: rule.meta(),
-            walking: None,
-        };
-        rule.finish(&mut cx);
+        let meta = rule.meta();
+        rule.finish(&mut walk.context(&mut sink, meta, &[]));
+        sink.settle(api, &model);
     }
-    // The index is done with; on big documents its memory is better spent on the findings.
-    drop(std::mem::take(&mut sink.index));
-    let waiting = std::mem::take(&mut sink.pending);
-    sink.findings.reserve(waiting.len());
-    for mut pending in waiting {
-        let level_of = |operation: Option<&Arc<str>>| {
-            levels.level(pending.rule, operation.and_then(|o| settings.get(o)))
-        };
-        let id = pending.rule.id;
-        let mut suppressed = |at: NodeRef| sink.suppressed(api, levels, at, id);
-        if suppressed(pending.report.at) {
-            continue;
-        }
-        let level = if pending.uses.is_empty() {
-            level_of(pending.report.operation.as_ref())
-        } else {
-            // A shared definition: each use may sit under its own ignore or override.
-            pending
-                .uses
-                .retain(|u| !suppressed(u.at) && level_of(Some(&u.operation)).is_some());
-            pending
-                .uses
-                .iter()
-                .filter_map(|u| level_of(Some(&u.operation)))
-                .max()
-        };
-        if let Some(level) = level {
-            sink.findings.push(materialize(
-                api.docs,
-                pending.rule,
-                pending.report,
-                pending.uses,
-                level,
-            ));
-        }
-    }
-    let Sink {
-        ignores,
-        mut findings,
-        ..
-    } = sink;
-    let unused = crate::rules::unused_ignore::META_ID;
-    if let Some(level) = levels.level(crate::rules::find(unused).expect("registered"), None) {
-        let enabled = |id: &str| {
-            !levels.command_line.contains_key(id)
-                && crate::rules::find(id).is_some_and(|m| levels.may_run(m))
-        };
-        findings.extend(crate::rules::unused_ignore::findings(
-            api,
-            &ignores.lists,
-            &ignores.used,
-            enabled,
-            level,
-        ));
-    }
+    let mut findings = sink.findings;
     findings.extend(
-        api.take_structure_errors()
-            .into_iter()
+        model
+            .structure_errors
+            .iter()
             .map(|e| structure_finding(api.docs, e)),
     );
     findings
 }
 
-/// The document's `x-errlint-ignore` lists, found once, and which entries suppressed.
-struct Ignores {
-    lists: Vec<(NodeRef, Vec<NodeRef>)>,
-    /// Owner mapping → index in `lists`.
-    by_owner: HashMap<NodeRef, usize>,
-    /// The entries (list items) that suppressed something.
-    used: rustc_hash::FxHashSet<NodeRef>,
+/// What every hook call shares.
+struct Walk<'a, 'd> {
+    api: &'a Api<'d>,
+    model: &'a Model<'d>,
+    contract: &'a Contract,
+    facts: &'a [BodyFacts],
 }
 
-impl Ignores {
-    fn new(api: &Api<'_>) -> Self {
-        let lists = crate::rules::unused_ignore::ignore_lists(api);
-        let by_owner = lists
-            .iter()
-            .enumerate()
-            .map(|(i, (owner, _))| (*owner, i))
-            .collect();
-        Ignores {
-            lists,
-            by_owner,
-            used: Default::default(),
+impl<'w, 'd> Walk<'w, 'd> {
+    /// A context for one hook of one rule, whose reports apply to `uses`.
+    fn context<'s>(
+        &self,
+        sink: &'s mut Sink,
+        rule: &'static RuleMeta,
+        uses: &'s [Use],
+    ) -> Context<'s, 'd>
+    where
+        'w: 's,
+    {
+        Context {
+            api: self.api,
+            model: self.model,
+            contract: self.contract,
+            facts: self.facts,
+            sink,
+            rule,
+            uses,
         }
-    }
-
-    /// True when `at`, its value (for a key), or an ancestor has `x-errlint-ignore` naming
-    /// `rule`; the entry is remembered as used.
-    fn suppresses(&mut self, api: &Api<'_>, at: NodeRef, rule: &str) -> bool {
-        if self.lists.is_empty() {
-            return false;
-        }
-        let tree = api.tree(at);
-        let start = if tree.is_key(at.node) {
-            crate::document::NodeId(at.node.0 + 1)
-        } else {
-            at.node
-        };
-        let mut node = Some(start);
-        while let Some(n) = node {
-            if let Some(&index) = self.by_owner.get(&NodeRef {
-                file: at.file,
-                node: n,
-            }) {
-                if let Some(entry) = self.lists[index]
-                    .1
-                    .iter()
-                    .find(|e| api.str(**e) == Some(rule))
-                {
-                    self.used.insert(*entry);
-                    return true;
-                }
-            }
-            node = tree.parent(n);
-        }
-        false
     }
 }
 
 /// A node of the wrong kind: the document is not valid OpenAPI there (exit code 2), but the
 /// rest of it was linted.
-fn structure_finding(docs: &DocumentSet, error: StructureError) -> Finding {
+fn structure_finding(docs: &DocumentSet, error: &StructureError) -> Finding {
     Finding {
         help: Some(
             "fix the document's structure; see the OpenAPI specification for this object".into(),
@@ -480,7 +367,7 @@ fn structure_finding(docs: &DocumentSet, error: StructureError) -> Finding {
             "invalid-structure",
             Severity::Error,
             file_name(docs, error.at.file),
-            error.message,
+            error.message.clone(),
         )
     }
 }
@@ -503,38 +390,56 @@ pub fn file_name(docs: &DocumentSet, file: FileId) -> Arc<str> {
     docs.file(file).name.clone()
 }
 
+/// A finding from a report and the uses left after suppression: the operation when they share
+/// one, the first few as related places, and their count.
 fn materialize(
-    docs: &DocumentSet,
+    api: &Api<'_>,
+    model: &Model<'_>,
     rule: &'static RuleMeta,
     report: Report,
-    mut uses: Vec<UseSite>,
+    uses: &[Use],
     severity: Severity,
 ) -> Finding {
-    uses.sort_by_cached_key(|u| (docs.file(u.at.file).name.clone(), u.at.node));
-    uses.dedup_by(|a, b| a.at == b.at && a.status == b.status && a.operation == b.operation);
-    let operation = match uses.first() {
-        None => report.operation,
-        Some(first) if uses.iter().all(|u| u.operation == first.operation) => {
-            Some(first.operation.clone())
-        }
-        Some(_) => None,
-    };
-    let related = uses
+    let docs = api.docs;
+    let mut shown: Vec<(NodeRef, Option<NodeRef>, Arc<str>)> = uses
         .iter()
-        .take(RELATED_SHOWN)
-        .map(|u| Related {
-            location: location(docs, u.at),
-            message: format!(
-                "used by {} ({} response)",
-                u.operation,
-                docs.tree(u.status.file)
-                    .and_then(|t| t.scalar(u.status.node))
-                    .unwrap_or("?")
-            ),
+        .map(|u| {
+            (
+                model.use_site(api, *u),
+                model.response(*u).map(|r| r.key),
+                model.operation(*u).name(),
+            )
         })
         .collect();
-    let total_uses = uses.len();
-    let note = (total_uses > 1).then(|| format!("used by {total_uses} responses"));
+    shown.sort_by_cached_key(|(site, _, _)| (docs.file(site.file).name.clone(), site.node));
+    shown.dedup();
+    let operation = match shown.first() {
+        Some((_, _, first)) if shown.iter().all(|(_, _, op)| op == first) => Some(first.clone()),
+        _ => None,
+    };
+    let related = shown
+        .iter()
+        .take(RELATED_SHOWN)
+        .map(|(site, status, operation)| Related {
+            location: location(docs, *site),
+            message: match status {
+                Some(status) => format!(
+                    "used by {operation} ({} response)",
+                    docs.tree(status.file)
+                        .and_then(|t| t.scalar(status.node))
+                        .unwrap_or("?")
+                ),
+                None => format!("used by {operation}"),
+            },
+        })
+        .collect();
+    let total_uses = shown.len();
+    let what = if shown.iter().all(|(_, status, _)| status.is_some()) {
+        "responses"
+    } else {
+        "operations"
+    };
+    let note = (total_uses > 1).then(|| format!("used by {total_uses} {what}"));
     Finding {
         note,
         help: report.help,

@@ -272,14 +272,14 @@ fn lint_documents(docs: &DocumentSet, options: &Options, contract: &config::Cont
     if root_parsed {
         match openapi::Api::new(docs) {
             Ok(api) => {
-                let levels = engine::Levels {
-                    contract,
-                    command_line: &options.severities,
-                    only: options.only_rules.as_deref(),
-                };
                 // The rules' findings are the many; the document's problems join them rather
                 // than the other way round, which would copy them all.
-                let mut linted = engine::run(&api, rules::instantiate(), &levels);
+                let mut linted = engine::run(
+                    &api,
+                    contract,
+                    &options.severities,
+                    options.only_rules.as_deref(),
+                );
                 linted.append(&mut findings);
                 findings = linted;
             }

@@ -4,7 +4,7 @@
 use super::raw::{RawCodes, RawConfig, RawOverride};
 use crate::finding::Severity;
 use crate::openapi::schema::FieldPath;
-use crate::openapi::{Method, StatusKey};
+use crate::openapi::{Header, Method, Response, StatusKey};
 use std::collections::{BTreeMap, HashMap};
 
 /// The type a stable code must have.
@@ -271,6 +271,13 @@ impl Contract {
             settings.forbid_statuses.extend(&o.forbid_statuses);
         }
         settings
+    }
+
+    /// The response's retry header, by the contract's names (case-insensitive).
+    pub fn retry_header<'r>(&self, response: &'r Response<'_>) -> Option<&'r Header<'r>> {
+        self.retry_headers
+            .iter()
+            .find_map(|name| response.header(name))
     }
 
     /// True when a response key may carry a retry hint.

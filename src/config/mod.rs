@@ -4,6 +4,7 @@
 
 mod contract;
 mod load;
+mod policy;
 mod raw;
 
 pub use contract::{
@@ -13,6 +14,7 @@ pub use contract::{
 pub use load::{
     CONFIG_NAMES, ConfigChoice, ConfigErrors, PROFILES, SCHEMA, builtin_profile, contract, discover,
 };
+pub use policy::{CommandLine, IGNORE_EXTENSION, IgnoreList, Policy};
 
 /// The text `errlint init` writes: a commented config that extends `profile`.
 pub fn init_text(profile: &str) -> String {

@@ -18,6 +18,21 @@ pub struct NodeRef {
     pub node: NodeId,
 }
 
+/// One `$ref` followed: the Reference Object as written (`site`) and the node it led to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Hop {
+    pub site: NodeRef,
+    pub target: NodeRef,
+}
+
+impl DocumentSet {
+    /// The hop `site` makes, when it is a Reference Object that resolved to another node.
+    pub fn hop(&self, site: NodeRef) -> Option<Hop> {
+        let target = self.deref(site)?;
+        (target != site).then_some(Hop { site, target })
+    }
+}
+
 /// One source file of the set. `tree` is `None` when the file could not be parsed.
 #[derive(Debug)]
 pub struct SourceFile {
@@ -236,9 +251,15 @@ impl DocumentSet {
         self.refs.entries.iter().map(|(at, _)| *at)
     }
 
-    /// True when `at` is a Reference Object that resolved.
-    pub fn is_ref(&self, at: NodeRef) -> bool {
-        self.tree(at.file).is_some_and(|t| t.has_ref(at.node)) && self.refs.get(at).is_some()
+    /// The node each resolved Reference Object leads to: the roots of shared definitions.
+    pub fn ref_targets(&self) -> impl Iterator<Item = NodeRef> + '_ {
+        self.refs
+            .entries
+            .iter()
+            .filter_map(|(_, target)| match target {
+                Target::Node(node) => Some(*node),
+                Target::Unknown => None,
+            })
     }
 
     fn read_file(&mut self, path: &Path, name: String) -> FileId {

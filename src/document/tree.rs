@@ -185,11 +185,6 @@ impl Tree {
         self.nodes.len()
     }
 
-    /// Bytes of decoded text kept beside the source (escaped strings, folded YAML scalars).
-    pub fn arena_len(&self) -> usize {
-        self.arena.len()
-    }
-
     pub fn is_empty(&self) -> bool {
         self.nodes.is_empty()
     }

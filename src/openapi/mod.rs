@@ -1,10 +1,12 @@
 //! The OpenAPI layer: version detection and thin views over the document tree (operations,
 //! responses, schemas). A view is a handle plus a node; nothing here copies the tree.
 
+mod model;
 mod operation;
 pub mod schema;
 mod status;
 
+pub use model::{Body, BodyId, Model, Route, Use};
 pub use operation::{
     Auth, Header, Media, Method, Operation, Response, SchemaUse, is_json_media_type,
 };
@@ -42,8 +44,6 @@ pub struct Api<'d> {
     pub docs: &'d DocumentSet,
     pub version: Version,
     pub root: NodeRef,
-    /// Found while building views; the rest of the document is still linted.
-    structure_errors: std::cell::RefCell<Vec<StructureError>>,
 }
 
 impl<'d> Api<'d> {
@@ -64,7 +64,6 @@ impl<'d> Api<'d> {
                 file,
                 node: NodeId::ROOT,
             },
-            structure_errors: Default::default(),
         })
     }
 
@@ -145,14 +144,6 @@ impl<'d> Api<'d> {
         self.root.file
     }
 
-    /// The structure errors found so far, each once.
-    pub fn take_structure_errors(&self) -> Vec<StructureError> {
-        let mut errors = std::mem::take(&mut *self.structure_errors.borrow_mut());
-        errors.sort_by_key(|e| e.at);
-        errors.dedup_by(|a, b| a.at == b.at && a.message == b.message);
-        errors
-    }
-
     /// Keys beside `$ref` in 2.0 and 3.0, where the specification says they are ignored: one
     /// per Reference Object, at its first such key. Extensions (`x-…`) are left alone.
     pub fn ignored_ref_siblings(&self) -> Vec<StructureError> {
@@ -180,31 +171,9 @@ impl<'d> Api<'d> {
         found.sort_by_key(|e| e.at);
         found
     }
-
-    /// `site` dereferenced, when it is (or leads to) a node of `kind`; otherwise a structure
-    /// error naming `what` was expected. An unresolved `$ref` was reported at load.
-    pub fn expect(&self, site: NodeRef, kind: Kind, what: &str) -> Option<NodeRef> {
-        let target = self.deref(site)?;
-        let found = self.kind(target);
-        if found == kind {
-            return Some(target);
-        }
-        let found_name = kind_name(found);
-        let (at, message) = match self.get(site, "$ref").filter(|_| target != site) {
-            Some(reference) => (
-                reference,
-                format!("this `$ref` leads to {found_name}, not {what}"),
-            ),
-            None => (site, format!("{what} is expected here, not {found_name}")),
-        };
-        self.structure_errors
-            .borrow_mut()
-            .push(StructureError { at, message });
-        None
-    }
 }
 
-fn kind_name(kind: Kind) -> &'static str {
+pub(crate) fn kind_name(kind: Kind) -> &'static str {
     match kind {
         Kind::Null => "null",
         Kind::Bool => "a boolean",

@@ -388,7 +388,7 @@ fn merge_all_of(found: Option<Field>, field: Field) -> Field {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::{DocumentSet, LoadOptions, NodeId};
+    use crate::document::{DocumentSet, LoadOptions};
 
     fn with_schema(schema_yaml: &str, check: impl FnOnce(&Api<'_>, NodeRef)) {
         let text = format!("openapi: 3.1.0\ncomponents:\n  schemas:\n{schema_yaml}");
@@ -404,7 +404,6 @@ mod tests {
                 node,
             },
         );
-        let _ = NodeId::ROOT;
     }
 
     #[test]

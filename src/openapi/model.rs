@@ -1,0 +1,531 @@
+//! The API model, built in one pass over `paths` and `webhooks`: every operation with its
+//! effective parameters, security and responses, and every distinct JSON body schema with all
+//! the places that use it, however they reach it (`#/components/…`, `#/paths/…`, another file).
+
+use super::operation::template_params;
+use super::{
+    Api, Auth, Header, Media, Method, Operation, Response, SchemaUse, StatusKey, StructureError,
+    Version,
+};
+use crate::document::{Hop, Kind, NodeRef};
+use rustc_hash::FxHashMap as HashMap;
+use std::sync::Arc;
+
+/// The index of a distinct JSON body schema in [`Model::bodies`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BodyId(pub u32);
+
+/// Where something is used: an operation, one of its responses, one of that response's media
+/// types (indices into the model). Narrower fields are `None` for wider uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Use {
+    pub operation: u32,
+    pub response: Option<u32>,
+    pub media: Option<u32>,
+}
+
+/// The way a use reaches what it uses: the innermost node it walked to (`anchor`: a body's
+/// schema, a response, an operation) and the `$ref`s it followed to get there, innermost first.
+/// Suppressions are looked up along this route, not along the definition's own ancestors.
+#[derive(Debug, Clone)]
+pub struct Route {
+    pub anchor: NodeRef,
+    pub hops: Vec<Hop>,
+}
+
+/// One JSON body schema, however many responses use it.
+#[derive(Debug, Clone)]
+pub struct Body {
+    /// The schema it resolves to: its identity.
+    pub schema: NodeRef,
+    /// `application/problem+json`, whose code lives elsewhere.
+    pub problem_json: bool,
+    /// Every use, in document order.
+    pub uses: Vec<Use>,
+}
+
+/// The document's operations and error bodies.
+pub struct Model<'d> {
+    pub operations: Vec<Operation<'d>>,
+    pub bodies: Vec<Body>,
+    /// Nodes of the wrong kind where OpenAPI expects a mapping, each once.
+    pub structure_errors: Vec<StructureError>,
+}
+
+impl<'d> Model<'d> {
+    pub fn build(api: &Api<'d>) -> Self {
+        let mut builder = Builder {
+            api,
+            structure_errors: Vec::new(),
+            bodies: Vec::new(),
+            body_ids: HashMap::default(),
+        };
+        let operations = builder.operations();
+        let mut errors = builder.structure_errors;
+        errors.sort_by_key(|e| e.at);
+        errors.dedup_by(|a, b| a.at == b.at && a.message == b.message);
+        Model {
+            operations,
+            bodies: builder.bodies,
+            structure_errors: errors,
+        }
+    }
+
+    pub fn operation(&self, at: Use) -> &Operation<'d> {
+        &self.operations[at.operation as usize]
+    }
+
+    pub fn response(&self, at: Use) -> Option<&Response<'d>> {
+        let response = at.response?;
+        self.operation(at).responses.get(response as usize)
+    }
+
+    pub fn media(&self, at: Use) -> Option<&Media<'d>> {
+        let media = at.media?;
+        self.response(at)?.media.get(media as usize)
+    }
+
+    /// The status of the response a use is about, if it is about one.
+    pub fn status(&self, at: Use) -> Option<StatusKey> {
+        self.response(at).map(|r| r.status)
+    }
+
+    /// How a use reaches what it uses.
+    pub fn route(&self, at: Use) -> Route {
+        let op = self.operation(at);
+        let response = self.response(at);
+        let media = self.media(at);
+        let schema = media.and_then(|m| m.schema);
+        let anchor = match (schema, response) {
+            (Some(schema), _) => schema.target,
+            (None, Some(response)) => response.node.unwrap_or(response.site),
+            (None, None) => op.node,
+        };
+        let hops = [
+            schema.and_then(|s| {
+                (s.site != s.target).then_some(Hop {
+                    site: s.site,
+                    target: s.target,
+                })
+            }),
+            media.and_then(|m| m.hop),
+            response.and_then(|r| r.hop),
+            op.path_item_hop,
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        Route { anchor, hops }
+    }
+
+    /// Where a use is shown as a related location: the operation's own `$ref` when it made one
+    /// (the response's before the schema's), else its status key, else its method key.
+    pub fn use_site(&self, api: &Api<'_>, at: Use) -> NodeRef {
+        let op = self.operation(at);
+        let Some(response) = self.response(at) else {
+            return op.method_key;
+        };
+        let schema_ref = self
+            .media(at)
+            .and_then(|m| m.schema)
+            .filter(|s| s.site != s.target)
+            .map(|s| s.site);
+        let reference = match (response.hop, schema_ref) {
+            (Some(hop), _) => Some(hop.site),
+            (None, Some(site)) => Some(site),
+            (None, None) => None,
+        };
+        match reference {
+            Some(site) => api.get(site, "$ref").unwrap_or(site),
+            None => response.key,
+        }
+    }
+}
+
+struct Builder<'a, 'd> {
+    api: &'a Api<'d>,
+    structure_errors: Vec<StructureError>,
+    bodies: Vec<Body>,
+    body_ids: HashMap<(NodeRef, bool), BodyId>,
+}
+
+impl<'d> Builder<'_, 'd> {
+    /// Every operation of `paths` (and 3.1 `webhooks`), in document order.
+    fn operations(&mut self) -> Vec<Operation<'d>> {
+        let api = self.api;
+        let mut out = Vec::new();
+        for (section, webhook) in [("paths", false), ("webhooks", true)] {
+            let Some(paths) = api.get(api.root, section) else {
+                continue;
+            };
+            let what = format!("a mapping of `{section}`");
+            let Some(paths) = self.expect(paths, Kind::Mapping, &what) else {
+                continue;
+            };
+            for (path_key, site) in api.entries(paths) {
+                let Some(path) = api.scalar(path_key) else {
+                    continue;
+                };
+                if path.starts_with("x-") {
+                    continue;
+                }
+                let Some(item) = self.expect(site, Kind::Mapping, "a Path Item (a mapping)") else {
+                    continue;
+                };
+                let item_hop = api.docs.hop(site);
+                for (method_key, op) in api.entries(item) {
+                    let Some(method) = api.scalar(method_key).and_then(Method::parse) else {
+                        continue;
+                    };
+                    let Some(op) = self.expect(op, Kind::Mapping, "an Operation (a mapping)")
+                    else {
+                        continue;
+                    };
+                    let index = out.len() as u32;
+                    let operation = self.operation(
+                        index,
+                        (path, webhook),
+                        (item, item_hop),
+                        (method, method_key),
+                        op,
+                    );
+                    out.push(operation);
+                }
+            }
+        }
+        out
+    }
+
+    fn operation(
+        &mut self,
+        index: u32,
+        (path, webhook): (&'d str, bool),
+        (path_item, path_item_hop): (NodeRef, Option<Hop>),
+        (method, method_key): (Method, NodeRef),
+        node: NodeRef,
+    ) -> Operation<'d> {
+        let api = self.api;
+        let params = self.effective_parameters(path_item, node);
+        let mut path_params: Vec<&'d str> = template_params(path);
+        let mut required_params = Vec::new();
+        let mut has_body = api.get(node, "requestBody").is_some();
+        for p in &params {
+            let location = api.get(*p, "in").and_then(|v| api.str(v));
+            let name = api.get(*p, "name").and_then(|v| api.str(v)).unwrap_or("");
+            let required = api.get(*p, "required").and_then(|v| api.as_bool(v)) == Some(true);
+            match location {
+                Some("path") if !path_params.contains(&name) => path_params.push(name),
+                Some("body" | "formData") => has_body = true,
+                Some("query" | "header") if required => required_params.push(name),
+                _ => {}
+            }
+        }
+        let (responses_key, responses) = match api.tree(node).get_entry(node.node, "responses") {
+            Some((k, v)) => {
+                let key = NodeRef {
+                    file: node.file,
+                    node: k,
+                };
+                let value = NodeRef {
+                    file: node.file,
+                    node: v,
+                };
+                let responses = self
+                    .expect(value, Kind::Mapping, "a Responses mapping")
+                    .map(|r| self.responses(index, r, node))
+                    .unwrap_or_default();
+                (Some(key), responses)
+            }
+            None => (None, Vec::new()),
+        };
+        Operation {
+            index,
+            method,
+            path,
+            webhook,
+            path_item,
+            path_item_hop,
+            node,
+            method_key,
+            responses_key,
+            responses,
+            auth: self.auth(node),
+            path_params,
+            has_body,
+            required_params,
+            label: Arc::from(format!("{} {}", method.as_upper(), path)),
+        }
+    }
+
+    /// `site` dereferenced, when it is (or leads to) a node of `kind`; otherwise a structure
+    /// error naming `what` was expected. An unresolved `$ref` was reported at load.
+    fn expect(&mut self, site: NodeRef, kind: Kind, what: &str) -> Option<NodeRef> {
+        let api = self.api;
+        let target = api.deref(site)?;
+        let found = api.kind(target);
+        if found == kind {
+            return Some(target);
+        }
+        let found_name = super::kind_name(found);
+        let (at, message) = match api.get(site, "$ref").filter(|_| target != site) {
+            Some(reference) => (
+                reference,
+                format!("this `$ref` leads to {found_name}, not {what}"),
+            ),
+            None => (site, format!("{what} is expected here, not {found_name}")),
+        };
+        self.structure_errors.push(StructureError { at, message });
+        None
+    }
+
+    /// Path-level parameters overridden by operation-level ones with the same name and `in`.
+    fn effective_parameters(&self, path_item: NodeRef, op: NodeRef) -> Vec<NodeRef> {
+        let api = self.api;
+        let resolved = |owner: NodeRef| -> Vec<NodeRef> {
+            api.get(owner, "parameters")
+                .map(|seq| {
+                    api.items(seq)
+                        .filter_map(|p| api.deref(p))
+                        .filter(|p| api.is_mapping(*p))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let identity = |p: &NodeRef| {
+            (
+                api.get(*p, "name").and_then(|v| api.scalar(v)),
+                api.get(*p, "in").and_then(|v| api.scalar(v)),
+            )
+        };
+        let mut params = resolved(op);
+        for inherited in resolved(path_item) {
+            if !params.iter().any(|p| identity(p) == identity(&inherited)) {
+                params.push(inherited);
+            }
+        }
+        params
+    }
+
+    fn auth(&self, op: NodeRef) -> Auth {
+        let api = self.api;
+        let security = api
+            .get(op, "security")
+            .or_else(|| api.get(api.root, "security"));
+        let Some(security) = security.filter(|s| api.kind(*s) == Kind::Sequence) else {
+            return Auth::None;
+        };
+        let alternatives: Vec<NodeRef> = api.items(security).collect();
+        if alternatives.is_empty() {
+            Auth::None
+        } else if alternatives
+            .iter()
+            .any(|a| api.tree(*a).child_count(a.node) == 0)
+        {
+            Auth::Optional
+        } else {
+            Auth::Required
+        }
+    }
+
+    fn responses(&mut self, operation: u32, responses: NodeRef, op: NodeRef) -> Vec<Response<'d>> {
+        let api = self.api;
+        let produces = self.produces(op);
+        let mut out = Vec::new();
+        for (key, site) in api.entries(responses) {
+            let Some(status_text) = api.scalar(key) else {
+                continue;
+            };
+            if status_text.starts_with("x-") {
+                continue;
+            }
+            let node = self.expect(site, Kind::Mapping, "a Response (a mapping)");
+            let hop = node.and_then(|_| api.docs.hop(site));
+            let at = Use {
+                operation,
+                response: Some(out.len() as u32),
+                media: None,
+            };
+            let (media, content_key) = match node {
+                Some(n) => self.media(at, n, &produces),
+                None => (Vec::new(), None),
+            };
+            let headers = node.map(|n| self.headers(n)).unwrap_or_default();
+            out.push(Response {
+                status: StatusKey::parse(status_text),
+                status_text,
+                key,
+                site,
+                node,
+                shared: hop.is_some(),
+                hop,
+                at,
+                media,
+                headers,
+                content_key,
+            });
+        }
+        out
+    }
+
+    /// 2.0 only: the media types an operation produces (its own, else the document's).
+    fn produces(&self, op: NodeRef) -> Vec<&'d str> {
+        let api = self.api;
+        if api.version != Version::Swagger2 {
+            return Vec::new();
+        }
+        let list = api
+            .get(op, "produces")
+            .or_else(|| api.get(api.root, "produces"));
+        let types: Vec<&'d str> = list
+            .map(|l| api.items(l).filter_map(|i| api.str(i)).collect())
+            .unwrap_or_default();
+        // Without `produces`, 2.0 tooling assumes JSON.
+        if types.is_empty() {
+            vec!["application/json"]
+        } else {
+            types
+        }
+    }
+
+    /// The body a JSON media type with a schema is, interned by its schema.
+    fn intern(&mut self, at: Use, name: &str, schema: Option<SchemaUse>) -> Option<BodyId> {
+        let schema = schema?;
+        if !super::is_json_media_type(name) {
+            return None;
+        }
+        let problem_json = super::operation::is_problem_json(name);
+        let key = (schema.target, problem_json);
+        let bodies = &mut self.bodies;
+        let id = *self.body_ids.entry(key).or_insert_with(|| {
+            bodies.push(Body {
+                schema: schema.target,
+                problem_json,
+                uses: Vec::new(),
+            });
+            BodyId(bodies.len() as u32 - 1)
+        });
+        self.bodies[id.0 as usize].uses.push(at);
+        Some(id)
+    }
+
+    fn media(
+        &mut self,
+        at: Use,
+        response: NodeRef,
+        produces: &[&'d str],
+    ) -> (Vec<Media<'d>>, Option<NodeRef>) {
+        let api = self.api;
+        if api.version == Version::Swagger2 {
+            let schema = self.schema_use(response, "schema");
+            let examples = api.get(response, "examples");
+            let mut media = Vec::new();
+            if api.get(response, "schema").is_some() {
+                for name in produces {
+                    let at = Use {
+                        media: Some(media.len() as u32),
+                        ..at
+                    };
+                    let body = self.intern(at, name, schema);
+                    media.push(Media {
+                        name,
+                        key: None,
+                        schema,
+                        schema_declared: true,
+                        examples: examples
+                            .and_then(|e| api.get(e, name))
+                            .into_iter()
+                            .collect(),
+                        hop: None,
+                        body,
+                        at,
+                    });
+                }
+            }
+            return (media, None);
+        }
+        let Some((content_key, content)) = api.tree(response).get_entry(response.node, "content")
+        else {
+            return (Vec::new(), None);
+        };
+        let content = NodeRef {
+            file: response.file,
+            node: content,
+        };
+        let mut media = Vec::new();
+        for (key, site) in api.entries(content) {
+            let Some(name) = api.scalar(key) else {
+                continue;
+            };
+            let value = api.deref(site).filter(|v| api.is_mapping(*v));
+            let schema = value.and_then(|v| self.schema_use(v, "schema"));
+            let mut examples: Vec<NodeRef> = value
+                .and_then(|v| api.get(v, "example"))
+                .into_iter()
+                .collect();
+            if let Some(named) = value.and_then(|v| api.get(v, "examples")) {
+                examples.extend(
+                    api.entries(named)
+                        .filter_map(|(_, e)| api.deref(e))
+                        .filter_map(|e| api.get(e, "value")),
+                );
+            }
+            let schema_declared = value.is_some_and(|v| api.get(v, "schema").is_some());
+            let at = Use {
+                media: Some(media.len() as u32),
+                ..at
+            };
+            let body = self.intern(at, name, schema);
+            media.push(Media {
+                name,
+                key: Some(key),
+                schema,
+                schema_declared,
+                examples,
+                hop: value.and_then(|_| api.docs.hop(site)),
+                body,
+                at,
+            });
+        }
+        (
+            media,
+            Some(NodeRef {
+                file: response.file,
+                node: content_key,
+            }),
+        )
+    }
+
+    fn schema_use(&self, owner: NodeRef, key: &str) -> Option<SchemaUse> {
+        let api = self.api;
+        let site = api.get(owner, key)?;
+        let target = api.deref(site)?;
+        Some(SchemaUse { site, target })
+    }
+
+    fn headers(&self, response: NodeRef) -> Vec<Header<'d>> {
+        let api = self.api;
+        let Some(headers) = api.get(response, "headers") else {
+            return Vec::new();
+        };
+        api.entries(headers)
+            .filter_map(|(key, _)| {
+                Some(Header {
+                    name: api.scalar(key)?,
+                    key,
+                })
+            })
+            .collect()
+    }
+}
+
+impl Api<'_> {
+    /// The nearest boolean extension `name` on the operation, its path item, or the root.
+    pub fn inherited_flag(&self, op: &Operation<'_>, name: &str) -> Option<(bool, NodeRef)> {
+        [op.node, op.path_item, self.root]
+            .into_iter()
+            .find_map(|owner| {
+                let value = self.get(owner, name)?;
+                Some((self.as_bool(value)?, value))
+            })
+    }
+}
