@@ -1,7 +1,7 @@
 //! `error-code-present`: the error body exposes a stable, required, string error code.
 
 use super::error_body::{Code, ErrorBody, code_locations};
-use super::{Rule, declare_rule, rule_meta};
+use super::Rule;
 use crate::config::CodeType;
 use crate::engine::{Context, Report};
 use crate::openapi::Use;

@@ -1,7 +1,7 @@
 //! `error-code-status`: the codes a response can return belong to its status.
 
 use super::error_body::{Code, ErrorBody};
-use super::{Rule, declare_rule, rule_meta};
+use super::Rule;
 use crate::config::Catalog;
 use crate::document::{Kind, NodeRef};
 use crate::engine::{Context, Report};

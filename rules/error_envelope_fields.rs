@@ -1,7 +1,7 @@
 //! `error-envelope-fields`: error bodies require the fields the contract names, typed as it says.
 
 use super::error_body::ErrorBody;
-use super::{Rule, declare_rule, rule_meta};
+use super::Rule;
 use crate::config::Contract;
 use crate::document::NodeRef;
 use crate::engine::{Context, Report};

@@ -1,6 +1,6 @@
 //! `error-response-schema`: every error response declares a JSON body with a schema.
 
-use super::{Rule, declare_rule, rule_meta};
+use super::Rule;
 use crate::engine::{Context, Report};
 use crate::openapi::{Method, Operation, Response};
 

@@ -1,7 +1,7 @@
 //! `error-shape-consistent`: all error bodies put their code in the same place.
 
 use super::error_body::ErrorBody;
-use super::{Rule, declare_rule, rule_meta};
+use super::Rule;
 use crate::document::NodeRef;
 use crate::engine::{Context, Report};
 use crate::openapi::Use;

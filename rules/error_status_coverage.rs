@@ -1,6 +1,6 @@
 //! `error-status-coverage`: an operation documents the error statuses its traits imply.
 
-use super::{Rule, declare_rule, rule_meta};
+use super::Rule;
 use crate::config::{DefaultCovers, Requirement};
 use crate::engine::{Context, Report};
 use crate::openapi::{Auth, Operation, StatusKey};

@@ -1,6 +1,6 @@
 //! `error-status-known`: every response key is a registered status, a range, or `default`.
 
-use super::{Rule, declare_rule, rule_meta};
+use super::Rule;
 use crate::engine::{Context, Report};
 use crate::openapi::{Operation, Response, StatusKey};
 

@@ -6,19 +6,9 @@ use crate::finding::Severity;
 use crate::openapi::{Operation, Response};
 
 pub mod error_body;
+mod redirects;
 
-mod error_code_present;
-mod error_code_status;
-mod error_envelope_fields;
-mod error_response_schema;
-mod error_shape_consistent;
-mod error_status_coverage;
-mod error_status_known;
-mod no_429_when_unlimited;
-mod ref_siblings_ignored;
-mod retry_after_on_429;
-mod retry_after_scope;
-pub mod unused_ignore;
+pub use redirects::{REDIRECTS, canonical_id};
 
 /// What every rule declares about itself.
 #[derive(Debug)]
@@ -78,40 +68,47 @@ macro_rules! declare_rule {
         }
     };
 }
-pub(crate) use declare_rule;
 
-/// Every rule, in the order of the README table.
-pub const ALL: &[&RuleMeta] = &[
-    &error_response_schema::ErrorResponseSchema::META,
-    &error_code_present::ErrorCodePresent::META,
-    &error_status_coverage::ErrorStatusCoverage::META,
-    &error_status_known::ErrorStatusKnown::META,
-    &retry_after_scope::RetryAfterScope::META,
-    &retry_after_on_429::RetryAfterOn429::META,
-    &no_429_when_unlimited::No429WhenUnlimited::META,
-    &error_shape_consistent::ErrorShapeConsistent::META,
-    &error_envelope_fields::ErrorEnvelopeFields::META,
-    &error_code_status::ErrorCodeStatus::META,
-    &ref_siblings_ignored::RefSiblingsIgnored::META,
-    &unused_ignore::UnusedIgnore::META,
-];
+/// Wires a rule's `meta()` to its declared `META`.
+macro_rules! rule_meta {
+    ($name:ident) => {
+        fn meta(&self) -> &'static $crate::rules::RuleMeta {
+            &$name::META
+        }
+    };
+}
 
-/// Fresh instances of every rule, for one lint run.
-pub fn instantiate() -> Vec<Box<dyn Rule>> {
-    vec![
-        Box::new(error_response_schema::ErrorResponseSchema::default()),
-        Box::new(error_code_present::ErrorCodePresent::default()),
-        Box::new(error_status_coverage::ErrorStatusCoverage::default()),
-        Box::new(error_status_known::ErrorStatusKnown::default()),
-        Box::new(retry_after_scope::RetryAfterScope::default()),
-        Box::new(retry_after_on_429::RetryAfterOn429::default()),
-        Box::new(no_429_when_unlimited::No429WhenUnlimited::default()),
-        Box::new(error_shape_consistent::ErrorShapeConsistent::default()),
-        Box::new(error_envelope_fields::ErrorEnvelopeFields::default()),
-        Box::new(error_code_status::ErrorCodeStatus::default()),
-        Box::new(ref_siblings_ignored::RefSiblingsIgnored::default()),
-        Box::new(unused_ignore::UnusedIgnore::default()),
-    ]
+/// The one list of rules: each line is a rule's module and type, in the order of the README
+/// table (oxc's `declare_all_lint_rules!`). It declares the modules, [`ALL`] and
+/// [`instantiate`]; the config schema's rule ids come from [`ALL`]. `unused-ignore` stays last:
+/// its `finish` reads which ignores the other rules used.
+macro_rules! declare_all_rules {
+    ($($module:ident::$rule:ident),* $(,)?) => {
+        $(mod $module;)*
+
+        /// Every rule, in the order of the README table.
+        pub const ALL: &[&RuleMeta] = &[$(&$module::$rule::META),*];
+
+        /// Fresh instances of every rule, for one lint run, in the order of [`ALL`].
+        pub fn instantiate() -> Vec<Box<dyn Rule>> {
+            vec![$(Box::new($module::$rule::default())),*]
+        }
+    };
+}
+
+declare_all_rules! {
+    error_response_schema::ErrorResponseSchema,
+    error_code_present::ErrorCodePresent,
+    error_status_coverage::ErrorStatusCoverage,
+    error_status_known::ErrorStatusKnown,
+    retry_after_scope::RetryAfterScope,
+    retry_after_on_429::RetryAfterOn429,
+    no_429_when_unlimited::No429WhenUnlimited,
+    error_shape_consistent::ErrorShapeConsistent,
+    error_envelope_fields::ErrorEnvelopeFields,
+    error_code_status::ErrorCodeStatus,
+    ref_siblings_ignored::RefSiblingsIgnored,
+    unused_ignore::UnusedIgnore,
 }
 
 /// A rule's documentation as `errlint explain` prints it: the doc comment, unindented.
@@ -123,20 +120,11 @@ pub fn explain(meta: &RuleMeta) -> String {
         .join("\n")
 }
 
-/// The metadata of a rule by id.
+/// The metadata of a rule by id, or by an id it had before a rename.
 pub fn find(id: &str) -> Option<&'static RuleMeta> {
+    let id = canonical_id(id);
     ALL.iter().copied().find(|m| m.id == id)
 }
-
-/// Wires a rule's `meta()` to its declared `META`.
-macro_rules! rule_meta {
-    ($name:ident) => {
-        fn meta(&self) -> &'static $crate::rules::RuleMeta {
-            &$name::META
-        }
-    };
-}
-pub(crate) use rule_meta;
 
 #[cfg(test)]
 pub(crate) mod testing {

@@ -1,7 +1,7 @@
 //! `no-429-when-unlimited`: operations declared not rate-limited document no 429 or retry hints.
 
 use super::error_body::example_retry_key;
-use super::{Rule, declare_rule, rule_meta};
+use super::Rule;
 use crate::document::NodeRef;
 use crate::engine::{Context, Report};
 use crate::openapi::{Operation, StatusKey, Use};

@@ -1,6 +1,6 @@
 //! `ref-siblings-ignored`: keys beside `$ref` that OpenAPI 2.0 and 3.0 tools ignore.
 
-use super::{Rule, declare_rule, rule_meta};
+use super::Rule;
 use crate::engine::{Context, Report};
 
 declare_rule! {

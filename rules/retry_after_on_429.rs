@@ -1,6 +1,6 @@
 //! `retry-after-on-429`: a 429 response says when to retry.
 
-use super::{Rule, declare_rule, rule_meta};
+use super::Rule;
 use crate::engine::{Context, Report};
 use crate::openapi::{Operation, Response, StatusKey};
 

@@ -1,7 +1,7 @@
 //! `retry-after-scope`: `Retry-After` and `retry_after` appear only where retrying helps.
 
 use super::error_body::{ErrorBody, example_retry_key};
-use super::{Rule, declare_rule, rule_meta};
+use super::Rule;
 use crate::engine::{Context, Report};
 use crate::openapi::{Operation, Response, StatusKey};
 

@@ -1,6 +1,6 @@
 //! `unused-ignore`: an `x-errlint-ignore` entry that suppresses nothing.
 
-use super::{Rule, declare_rule, rule_meta};
+use super::Rule;
 use crate::config::IGNORE_EXTENSION;
 use crate::engine::{Context, Report};
 

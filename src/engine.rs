@@ -372,21 +372,11 @@ fn structure_finding(docs: &DocumentSet, error: &StructureError) -> Finding {
     }
 }
 
-/// The report name and pointer of a node.
-pub fn location(docs: &DocumentSet, at: NodeRef) -> Location {
-    let file = docs.file(at.file);
-    let tree = file
-        .tree
-        .as_ref()
-        .expect("findings point into parsed files");
-    Location {
-        file: file.name.clone(),
-        span: tree.span(at.node),
-        pointer: tree.pointer(at.node),
-    }
+fn location(docs: &DocumentSet, at: NodeRef) -> Location {
+    Location::of(docs, at)
 }
 
-pub fn file_name(docs: &DocumentSet, file: FileId) -> Arc<str> {
+fn file_name(docs: &DocumentSet, file: FileId) -> Arc<str> {
     docs.file(file).name.clone()
 }
 
@@ -417,6 +407,11 @@ fn materialize(
         Some((_, _, first)) if shown.iter().all(|(_, _, op)| op == first) => Some(first.clone()),
         _ => None,
     };
+    // One use is worth showing only when it reached the definition through a `$ref` of its
+    // own; an operation moved to another file whole is not a shared definition.
+    if shown.len() == 1 && !uses.iter().any(|u| model.by_reference(*u)) {
+        shown.clear();
+    }
     let related = shown
         .iter()
         .take(RELATED_SHOWN)

@@ -52,9 +52,9 @@ pub mod report;
 pub mod rules;
 
 pub use document::Limits;
-pub use finding::{Finding, Location, Related, Severity, Sources, Summary};
+pub use finding::{Finding, Location, Outcome, Related, Severity, Sources, Summary};
 
-use document::{DocumentSet, LoadOptions, Problem};
+use document::{DocumentSet, LoadOptions};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -72,87 +72,6 @@ pub struct Options {
     /// Folders outside the linted tree that `$ref`s may read. The linted tree is the current
     /// folder when the document is inside it, otherwise the document's own folder.
     pub external_roots: Vec<PathBuf>,
-}
-
-/// The result of linting one or more documents.
-#[derive(Debug, Clone, Default)]
-pub struct Outcome {
-    /// Sorted by file, position, rule and message.
-    pub findings: Vec<Finding>,
-    /// The text of every file a finding may quote.
-    pub sources: Sources,
-    /// How many root documents were linted.
-    pub files: usize,
-    /// The report names of the root documents, sorted.
-    pub documents: Vec<Arc<str>>,
-}
-
-impl Outcome {
-    pub fn summary(&self) -> Summary {
-        Summary::of(&self.findings, self.files)
-    }
-
-    /// 2 when something could not be linted, 1 when an error (or, with `deny_warnings`, a
-    /// warning) was found, 0 otherwise.
-    pub fn exit_code(&self, deny_warnings: bool) -> i32 {
-        if self.findings.iter().any(|f| f.fatal) {
-            2
-        } else if self.findings.iter().any(|f| {
-            f.severity == Severity::Error || (deny_warnings && f.severity == Severity::Warning)
-        }) {
-            1
-        } else {
-            0
-        }
-    }
-
-    /// Adds another outcome's findings and files, keeping the deterministic order.
-    pub fn absorb(&mut self, other: Outcome) {
-        self.merge(other);
-        self.sort();
-        self.findings
-            .dedup_by(|a, b| a.rule == "invalid-config" && a == b);
-    }
-
-    fn merge(&mut self, other: Outcome) {
-        if self.files == 0 {
-            // The first outcome moves in whole: no copy of a large document's findings.
-            *self = other;
-            return;
-        }
-        self.findings.extend(other.findings);
-        self.documents.extend(other.documents);
-        self.sources.extend(other.sources);
-        self.files += other.files;
-    }
-
-    fn sort(&mut self) {
-        self.documents.sort();
-        // Sorting the findings themselves moves each (a few hundred bytes) a dozen times on a
-        // big document: an order of indices is sorted instead and applied in place, one swap
-        // per misplaced finding.
-        let findings = &mut self.findings;
-        let mut order: Vec<usize> = (0..findings.len()).collect();
-        order.sort_by(|&a, &b| findings[a].sort_key().cmp(&findings[b].sort_key()));
-        permute_in_place(findings, &mut order);
-    }
-}
-
-/// Reorders `items` so that position `k` holds the item that was at `order[k]`, following
-/// each cycle of the permutation once; `order` is used up.
-fn permute_in_place<T>(items: &mut [T], order: &mut [usize]) {
-    const DONE: usize = usize::MAX;
-    for start in 0..items.len() {
-        let mut at = start;
-        while order[at] != DONE {
-            let from = std::mem::replace(&mut order[at], DONE);
-            if from == start {
-                break;
-            }
-            items.swap(at, from);
-            at = from;
-        }
-    }
 }
 
 /// Lints one document on disk (and the files its `$ref`s reach).
@@ -266,7 +185,7 @@ fn lint_documents(docs: &DocumentSet, options: &Options, contract: &config::Cont
     let mut findings: Vec<Finding> = docs
         .problems
         .iter()
-        .map(|p| problem_finding(docs, p))
+        .map(|p| Finding::problem(docs, p))
         .collect();
     let root_parsed = docs.tree(docs.root()).is_some();
     if root_parsed {
@@ -304,45 +223,6 @@ fn lint_documents(docs: &DocumentSet, options: &Options, contract: &config::Cont
     outcome
 }
 
-fn problem_finding(docs: &DocumentSet, problem: &Problem) -> Finding {
-    let file = docs.file(problem.file);
-    let name: Arc<str> = file.name.clone();
-    let pointer = match (problem.node, file.tree.as_ref()) {
-        (Some(node), Some(tree)) => tree.pointer(node),
-        _ => String::new(),
-    };
-    let location = problem.span.map(|span| Location {
-        file: name.clone(),
-        span,
-        pointer,
-    });
-    let related = problem
-        .secondary
-        .iter()
-        .map(|(span, message)| Related {
-            location: Location {
-                file: name.clone(),
-                span: *span,
-                pointer: String::new(),
-            },
-            message: message.clone(),
-        })
-        .collect();
-    let fatal = problem.kind.is_fatal();
-    let severity = if fatal {
-        Severity::Error
-    } else {
-        Severity::Warning
-    };
-    Finding {
-        help: problem.help.clone().map(Into::into),
-        location,
-        related,
-        fatal,
-        ..Finding::new(problem.kind.id(), severity, name, problem.message.clone())
-    }
-}
-
 fn version_finding(docs: &DocumentSet, error: openapi::VersionError) -> Finding {
     let name: Arc<str> = docs.file(docs.root()).name.clone();
     Finding {
@@ -359,7 +239,8 @@ fn version_finding(docs: &DocumentSet, error: openapi::VersionError) -> Finding 
 
 #[cfg(test)]
 mod tests {
-    use super::{Options, lint_text, permute_in_place};
+    use super::{Options, lint_text};
+    use crate::finding::permute_in_place;
     use proptest::prelude::*;
 
     #[test]

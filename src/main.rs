@@ -141,7 +141,7 @@ fn fail(message: &str) -> ExitCode {
 
 fn run_command(command: &Command) -> ExitCode {
     match command {
-        Command::Schema => print(errlint::config::SCHEMA),
+        Command::Schema => print(&format!("{:#}\n", errlint::config::schema())),
         Command::Rules => {
             let width = errlint::rules::ALL
                 .iter()
@@ -353,9 +353,9 @@ fn parse_rule_setting(setting: &str) -> Result<(String, Option<Severity>), Strin
     let (id, level) = setting.split_once('=').ok_or_else(|| {
         format!("`--rule {setting}`: expected RULE=LEVEL, e.g. error-status-coverage=error")
     })?;
-    if errlint::rules::find(id).is_none() {
+    let Some(rule) = errlint::rules::find(id) else {
         return Err(format!("unknown rule `{id}`: `errlint rules` lists them"));
-    }
+    };
     let level = match level {
         "off" => None,
         "info" => Some(Severity::Info),
@@ -367,5 +367,5 @@ fn parse_rule_setting(setting: &str) -> Result<(String, Option<Severity>), Strin
             ));
         }
     };
-    Ok((id.to_string(), level))
+    Ok((rule.id.to_string(), level))
 }

@@ -17,7 +17,6 @@ fn options() -> Options {
 }
 
 fn example(format: Format) -> String {
-    std::env::set_current_dir(env!("CARGO_MANIFEST_DIR")).unwrap();
     let outcome = lint_path(Path::new("fixtures/example/openapi.yaml"), &options());
     render(&outcome, &RenderOptions::plain(format))
 }

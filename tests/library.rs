@@ -8,7 +8,6 @@ use std::path::Path;
 
 #[test]
 fn concise_and_json_renderings_are_machine_independent() {
-    std::env::set_current_dir(env!("CARGO_MANIFEST_DIR")).unwrap();
     let options = Options {
         config: ConfigChoice {
             no_discovery: true,
@@ -36,4 +35,18 @@ fn concise_and_json_renderings_are_machine_independent() {
         "library-concise",
         render(&outcome, &RenderOptions::plain(Format::Concise))
     );
+}
+
+/// `Finding` and `Outcome` serialise, so a library user can snapshot them as data.
+#[test]
+fn findings_snapshot_as_json_data() {
+    let options = Options {
+        config: ConfigChoice {
+            no_discovery: true,
+            ..Default::default()
+        },
+        ..Options::default()
+    };
+    let outcome = lint_path(Path::new("fixtures/refs/multi-file/openapi.yaml"), &options);
+    insta::assert_json_snapshot!("library-findings", outcome.findings);
 }

@@ -242,7 +242,7 @@ impl Contract {
             self.severities.extend(
                 rules
                     .iter()
-                    .map(|(id, level)| (id.clone(), parse_level(level))),
+                    .map(|(id, level)| (canonical(id), parse_level(level))),
             );
         }
         if let Some(overrides) = &raw.overrides {
@@ -343,6 +343,11 @@ pub(crate) fn parse_path_pattern(
     Ok((method, glob.compile_matcher()))
 }
 
+/// A rule id as the rules know it now (a renamed rule's old id leads to the new one).
+fn canonical(id: &str) -> String {
+    crate::rules::canonical_id(id).to_string()
+}
+
 fn compile_override(raw: &RawOverride) -> Override {
     Override {
         paths: raw
@@ -354,7 +359,7 @@ fn compile_override(raw: &RawOverride) -> Override {
             .rules
             .iter()
             .flatten()
-            .map(|(id, level)| (id.clone(), parse_level(level)))
+            .map(|(id, level)| (canonical(id), parse_level(level)))
             .collect(),
         rate_limited: raw.rate_limited,
         forbid_statuses: raw.forbid_statuses.clone().unwrap_or_default(),

@@ -34,16 +34,33 @@ pub const PROFILES: &[(&str, &str)] = &[
     ),
 ];
 
-/// The JSON Schema of configuration files and profiles.
-pub const SCHEMA: &str = include_str!("../../rules/errlint.schema.json");
+/// The JSON Schema of configuration files and profiles, but for the rule ids, which come
+/// from the rule list (see [`schema`]).
+const SCHEMA_TEMPLATE: &str = include_str!("../../rules/errlint.schema.json");
+
+/// The JSON Schema of configuration files and profiles: the template with `$defs.ruleId`
+/// listing every rule id, and the old ids of renamed rules, which still work.
+pub fn schema() -> serde_json::Value {
+    let mut schema: serde_json::Value =
+        serde_json::from_str(SCHEMA_TEMPLATE).expect("the embedded schema is JSON");
+    let ids: Vec<serde_json::Value> = crate::rules::ALL
+        .iter()
+        .map(|m| m.id)
+        .chain(crate::rules::REDIRECTS.iter().map(|(old, _)| *old))
+        .map(Into::into)
+        .collect();
+    schema["$defs"]["ruleId"] = serde_json::json!({
+        "description": "A rule id: `errlint rules` lists them.",
+        "enum": ids,
+    });
+    schema
+}
 
 /// Names of config files looked for, in order, in each folder.
 pub const CONFIG_NAMES: &[&str] = &["errlint.yaml", ".errlint.yaml"];
 
 static VALIDATOR: LazyLock<jsonschema::Validator> = LazyLock::new(|| {
-    let schema: serde_json::Value =
-        serde_json::from_str(SCHEMA).expect("the embedded schema is JSON");
-    jsonschema::validator_for(&schema).expect("the embedded schema is a valid JSON Schema")
+    jsonschema::validator_for(&schema()).expect("the embedded schema is a valid JSON Schema")
 });
 
 /// The YAML text of a built-in profile.

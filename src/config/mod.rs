@@ -12,7 +12,7 @@ pub use contract::{
     Requirements,
 };
 pub use load::{
-    CONFIG_NAMES, ConfigChoice, ConfigErrors, PROFILES, SCHEMA, builtin_profile, contract, discover,
+    CONFIG_NAMES, ConfigChoice, ConfigErrors, PROFILES, builtin_profile, contract, discover, schema,
 };
 pub use policy::{CommandLine, IGNORE_EXTENSION, IgnoreList, Policy};
 

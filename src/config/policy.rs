@@ -262,7 +262,7 @@ impl Ignores {
         let entry = self.lists[index]
             .entries
             .iter()
-            .find(|e| tree.str(e.node) == Some(rule));
+            .find(|e| tree.str(e.node).map(crate::rules::canonical_id) == Some(rule));
         match entry {
             Some(entry) => {
                 self.used.insert(*entry);

@@ -4,7 +4,7 @@
 use rustc_hash::FxHashMap as HashMap;
 
 /// A byte range `start..end` in one source file.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct Span {
     pub start: u32,
     pub end: u32,

@@ -118,6 +118,18 @@ impl<'d> Model<'d> {
         Route { anchor, hops }
     }
 
+    /// Whether a use reached its response's parts through a `$ref` of its own: the response's,
+    /// the media type's or the schema's (a path item or operation `$ref` does not count: it
+    /// only moves the whole operation elsewhere).
+    pub fn by_reference(&self, at: Use) -> bool {
+        let media = self.media(at);
+        self.response(at).is_some_and(|r| r.hop.is_some())
+            || media.is_some_and(|m| m.hop.is_some())
+            || media
+                .and_then(|m| m.schema)
+                .is_some_and(|s| s.site != s.target)
+    }
+
     /// Where a use is shown as a related location: the operation's own `$ref` when it made one
     /// (the response's before the schema's), else its status key, else its method key.
     pub fn use_site(&self, api: &Api<'_>, at: Use) -> NodeRef {
