@@ -23,21 +23,47 @@ declare_rule! {
     ///
     /// ## Bad
     /// ```yaml
-    /// Error:
-    ///   type: object
-    ///   properties:
-    ///     message: {type: string}
-    ///     code: {type: integer}
+    /// openapi: 3.0.3
+    /// info: {title: Shop, version: '1'}
+    /// paths:
+    ///   /orders:
+    ///     post:
+    ///       responses:
+    ///         '400':
+    ///           description: Invalid order
+    ///           content:
+    ///             application/json:
+    ///               schema: {$ref: '#/components/schemas/Error'}
+    /// components:
+    ///   schemas:
+    ///     Error:
+    ///       type: object
+    ///       properties:
+    ///         message: {type: string}
+    ///         code: {type: integer}
     /// ```
     ///
     /// ## Good
     /// ```yaml
-    /// Error:
-    ///   type: object
-    ///   required: [code, message]
-    ///   properties:
-    ///     code: {type: string, example: PAYWALL_FETCH_FAILED}
-    ///     message: {type: string}
+    /// openapi: 3.0.3
+    /// info: {title: Shop, version: '1'}
+    /// paths:
+    ///   /orders:
+    ///     post:
+    ///       responses:
+    ///         '400':
+    ///           description: Invalid order
+    ///           content:
+    ///             application/json:
+    ///               schema: {$ref: '#/components/schemas/Error'}
+    /// components:
+    ///   schemas:
+    ///     Error:
+    ///       type: object
+    ///       required: [code, message]
+    ///       properties:
+    ///         code: {type: string, example: PAYWALL_FETCH_FAILED}
+    ///         message: {type: string}
     /// ```
     pub struct ErrorCodePresent;
     id: "error-code-present",
@@ -105,51 +131,124 @@ impl Rule for ErrorCodePresent {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::{lines, lint_with};
-
-    const RULE: &str = "error-code-present";
-
-    fn doc(schema: &str) -> String {
-        format!(
-            "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses:\n        '400':\n          description: x\n          content:\n            application/json:\n              schema:\n{schema}"
-        )
-    }
+    use crate::rules::tester::Tester;
 
     #[test]
     fn distinct_messages_for_missing_optional_and_numeric() {
-        let missing = doc("                properties: {message: {type: string}}\n");
-        assert_eq!(
-            lines(&lint_with(RULE, &missing), &missing),
-            vec![(10, "error body has no machine-readable code".into())]
-        );
-        let optional = doc("                properties: {code: {type: string}}\n");
-        assert_eq!(
-            lines(&lint_with(RULE, &optional), &optional),
-            vec![(
-                11,
-                "error code `code` is optional, so clients cannot rely on it".into()
-            )]
-        );
-        let numeric = doc(
-            "                required: [error]\n                properties:\n                  error:\n                    required: [code]\n                    properties: {code: {type: integer}}\n",
-        );
-        assert_eq!(
-            lines(&lint_with(RULE, &numeric), &numeric),
-            vec![(15, "error code `error.code` is integer: an echo of the HTTP status is not a stable code".into())]
-        );
+        Tester::new("error-code-present")
+            .fail(
+                r#"
+                openapi: 3.0.3
+                paths:
+                  /a:
+                    get:
+                      responses:
+                        '400':
+                          description: x
+                          content:
+                            application/json:
+                              schema:
+                                properties: {message: {type: string}}
+            "#,
+                &[(10, "error body has no machine-readable code")],
+            )
+            .fail(
+                r#"
+                openapi: 3.0.3
+                paths:
+                  /a:
+                    get:
+                      responses:
+                        '400':
+                          description: x
+                          content:
+                            application/json:
+                              schema:
+                                properties: {code: {type: string}}
+            "#,
+                &[(11, "error code `code` is optional, so clients cannot rely on it")],
+            )
+            .fail(
+                r#"
+                openapi: 3.0.3
+                paths:
+                  /a:
+                    get:
+                      responses:
+                        '400':
+                          description: x
+                          content:
+                            application/json:
+                              schema:
+                                required: [error]
+                                properties:
+                                  error:
+                                    required: [code]
+                                    properties: {code: {type: integer}}
+            "#,
+                &[(15, "error code `error.code` is integer: an echo of the HTTP status is not a stable code")],
+            )
+            .run();
     }
 
     #[test]
     fn accepts_each_location_and_problem_type() {
-        for schema in [
-            "                required: [code]\n                properties: {code: {type: string}}\n",
-            "                required: [error_code]\n                properties: {error_code: {type: string}}\n",
-            "                required: [errors]\n                properties:\n                  errors: {type: array, items: {required: [code], properties: {code: {type: string}}}}\n",
-        ] {
-            let yaml = doc(schema);
-            assert!(lint_with(RULE, &yaml).is_empty(), "{yaml}");
-        }
-        let problem = "openapi: 3.1.0\npaths:\n  /a:\n    get:\n      responses:\n        '404':\n          description: x\n          content:\n            application/problem+json:\n              schema: {required: [type], properties: {type: {type: string}}}\n";
-        assert!(lint_with(RULE, problem).is_empty());
+        Tester::new("error-code-present")
+            .pass(r#"
+                openapi: 3.0.3
+                paths:
+                  /a:
+                    get:
+                      responses:
+                        '400':
+                          description: x
+                          content:
+                            application/json:
+                              schema:
+                                required: [code]
+                                properties: {code: {type: string}}
+            "#)
+            .pass(r#"
+                openapi: 3.0.3
+                paths:
+                  /a:
+                    get:
+                      responses:
+                        '400':
+                          description: x
+                          content:
+                            application/json:
+                              schema:
+                                required: [error_code]
+                                properties: {error_code: {type: string}}
+            "#)
+            .pass(r#"
+                openapi: 3.0.3
+                paths:
+                  /a:
+                    get:
+                      responses:
+                        '400':
+                          description: x
+                          content:
+                            application/json:
+                              schema:
+                                required: [errors]
+                                properties:
+                                  errors: {type: array, items: {required: [code], properties: {code: {type: string}}}}
+            "#)
+            .pass(r#"
+                openapi: 3.1.0
+                paths:
+                  /a:
+                    get:
+                      responses:
+                        '404':
+                          description: x
+                          content:
+                            application/problem+json:
+                              schema: {required: [type], properties: {type: {type: string}}}
+            "#)
+            .run();
     }
 }

@@ -26,21 +26,40 @@ declare_rule! {
     /// no documented meaning at all.
     ///
     /// ## Bad
+    /// Botect's catalog gives each code one status: `UNAUTHENTICATED` is 401's.
     /// ```yaml
-    /// '402':
-    ///   content:
-    ///     application/json:
-    ///       schema:
-    ///         properties: {code: {type: string, enum: [UNAUTHENTICATED]}}
+    /// # errlint: --profile botect
+    /// openapi: 3.0.3
+    /// info: {title: Shop, version: '1'}
+    /// paths:
+    ///   /account:
+    ///     get:
+    ///       responses:
+    ///         '402':
+    ///           description: No active subscription
+    ///           content:
+    ///             application/json:
+    ///               schema:
+    ///                 required: [code]
+    ///                 properties: {code: {type: string, enum: [UNAUTHENTICATED]}}
     /// ```
     ///
     /// ## Good
     /// ```yaml
-    /// '402':
-    ///   content:
-    ///     application/json:
-    ///       schema:
-    ///         properties: {code: {type: string, enum: [NO_ACTIVE_SUBSCRIPTION]}}
+    /// # errlint: --profile botect
+    /// openapi: 3.0.3
+    /// info: {title: Shop, version: '1'}
+    /// paths:
+    ///   /account:
+    ///     get:
+    ///       responses:
+    ///         '402':
+    ///           description: No active subscription
+    ///           content:
+    ///             application/json:
+    ///               schema:
+    ///                 required: [code]
+    ///                 properties: {code: {type: string, enum: [NO_ACTIVE_SUBSCRIPTION]}}
     /// ```
     pub struct ErrorCodeStatus;
     id: "error-code-status",
@@ -183,44 +202,60 @@ fn values_at(
 
 #[cfg(test)]
 mod tests {
-    use crate::config::ConfigChoice;
-    use crate::{Options, lint_text};
+    use crate::rules::tester::Tester;
 
-    fn messages(profile: &str, yaml: &str) -> Vec<String> {
-        let options = Options {
-            only_rules: Some(vec!["error-code-status".into()]),
-            config: ConfigChoice {
-                profile: Some(profile.into()),
-                ..Default::default()
-            },
-            ..Options::default()
-        };
-        lint_text("t.yaml", yaml, &options)
-            .findings
-            .into_iter()
-            .map(|f| f.message)
-            .collect()
-    }
+    const RULE: &str = "error-code-status";
 
     #[test]
     fn catalog_codes_belong_to_their_status() {
-        let yaml = "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses:\n        '402':\n          description: x\n          content:\n            application/json:\n              schema:\n                required: [code]\n                properties: {code: {type: string, enum: [NO_ACTIVE_SUBSCRIPTION, UNAUTHENTICATED, NOPE, bad-form]}}\n";
-        assert_eq!(
-            messages("botect", yaml),
-            vec![
-                "code `UNAUTHENTICATED` belongs to 401, not to this 402 response",
-                "code `NOPE` is not in the contract's code catalog",
-                "code `bad-form` does not match the contract's pattern `^[A-Z][A-Z0-9_]*$`",
-            ]
-        );
+        Tester::new(RULE)
+            .profile("botect")
+            .fail(
+                r#"
+                openapi: 3.0.3
+                paths:
+                  /a:
+                    get:
+                      responses:
+                        '402':
+                          description: x
+                          content:
+                            application/json:
+                              schema:
+                                required: [code]
+                                properties: {code: {type: string, enum: [NO_ACTIVE_SUBSCRIPTION, UNAUTHENTICATED, NOPE, bad-form]}}
+            "#,
+                &[
+                    (12, "code `UNAUTHENTICATED` belongs to 401, not to this 402 response"),
+                    (12, "code `NOPE` is not in the contract's code catalog"),
+                    (12, "code `bad-form` does not match the contract's pattern `^[A-Z][A-Z0-9_]*$`"),
+                ],
+            )
+            .run();
     }
 
     #[test]
     fn echoed_codes_equal_the_status() {
-        let yaml = "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses:\n        '404':\n          description: x\n          content:\n            application/json:\n              schema:\n                required: [error]\n                properties: {error: {required: [code], properties: {code: {type: integer}}}}\n              example: {error: {code: 400, message: nope}}\n";
-        assert_eq!(
-            messages("chatness", yaml),
-            vec!["code `400` on a 404 response: this contract's code echoes the HTTP status"]
-        );
+        Tester::new(RULE)
+            .profile("chatness")
+            .fail(
+                r#"
+                openapi: 3.0.3
+                paths:
+                  /a:
+                    get:
+                      responses:
+                        '404':
+                          description: x
+                          content:
+                            application/json:
+                              schema:
+                                required: [error]
+                                properties: {error: {required: [code], properties: {code: {type: integer}}}}
+                              example: {error: {code: 400, message: nope}}
+            "#,
+                &[(13, "code `400` on a 404 response: this contract's code echoes the HTTP status")],
+            )
+            .run();
     }
 }

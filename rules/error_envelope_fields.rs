@@ -22,18 +22,46 @@ declare_rule! {
     /// undocumented fields breaks that promise for every client that parses it.
     ///
     /// ## Bad
+    /// Botect's contract: `error`, `message` and `code` are required strings, and nothing else.
     /// ```yaml
-    /// # profile botect: error, message and code are required strings
-    /// Error:
-    ///   required: [error, code]
-    ///   properties: {error: {type: string}, code: {type: string}, trace: {type: string}}
+    /// # errlint: --profile botect
+    /// openapi: 3.0.3
+    /// info: {title: Shop, version: '1'}
+    /// paths:
+    ///   /account:
+    ///     get:
+    ///       responses:
+    ///         '401':
+    ///           description: Unauthenticated
+    ///           content:
+    ///             application/json:
+    ///               schema: {$ref: '#/components/schemas/Error'}
+    /// components:
+    ///   schemas:
+    ///     Error:
+    ///       required: [error, code]
+    ///       properties: {error: {type: string}, code: {type: string}, trace: {type: string}}
     /// ```
     ///
     /// ## Good
     /// ```yaml
-    /// Error:
-    ///   required: [error, message, code]
-    ///   properties: {error: {type: string}, message: {type: string}, code: {type: string}}
+    /// # errlint: --profile botect
+    /// openapi: 3.0.3
+    /// info: {title: Shop, version: '1'}
+    /// paths:
+    ///   /account:
+    ///     get:
+    ///       responses:
+    ///         '401':
+    ///           description: Unauthenticated
+    ///           content:
+    ///             application/json:
+    ///               schema: {$ref: '#/components/schemas/Error'}
+    /// components:
+    ///   schemas:
+    ///     Error:
+    ///       required: [error, message, code]
+    ///       properties: {error: {type: string}, message: {type: string}, code: {type: string}}
     /// ```
     pub struct ErrorEnvelopeFields;
     id: "error-envelope-fields",
@@ -148,31 +176,36 @@ fn judge(api: &Api<'_>, contract: &Contract, schema: NodeRef) -> Vec<Problem> {
 
 #[cfg(test)]
 mod tests {
-    use crate::config::ConfigChoice;
-    use crate::{Options, lint_text};
+    use crate::rules::tester::Tester;
 
     #[test]
     fn botect_envelope() {
-        let yaml = "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses:\n        '401':\n          description: x\n          content:\n            application/json:\n              schema:\n                required: [error, code]\n                properties:\n                  error: {type: string}\n                  message: {type: object}\n                  code: {type: string}\n                  trace: {type: string}\n";
-        let options = Options {
-            only_rules: Some(vec!["error-envelope-fields".into()]),
-            config: ConfigChoice {
-                profile: Some("botect".into()),
-                ..Default::default()
-            },
-            ..Options::default()
-        };
-        let messages: Vec<String> = lint_text("t.yaml", yaml, &options)
-            .findings
-            .into_iter()
-            .map(|f| f.message)
-            .collect();
-        assert_eq!(
-            messages,
-            vec![
-                "`message` is object, but the contract says string".to_string(),
-                "`trace` is not part of the contract's error envelope".to_string(),
-            ]
-        );
+        Tester::new("error-envelope-fields")
+            .profile("botect")
+            .fail(
+                r#"
+                openapi: 3.0.3
+                paths:
+                  /a:
+                    get:
+                      responses:
+                        '401':
+                          description: x
+                          content:
+                            application/json:
+                              schema:
+                                required: [error, code]
+                                properties:
+                                  error: {type: string}
+                                  message: {type: object}
+                                  code: {type: string}
+                                  trace: {type: string}
+            "#,
+                &[
+                    (14, "`message` is object, but the contract says string"),
+                    (16, "`trace` is not part of the contract's error envelope"),
+                ],
+            )
+            .run();
     }
 }

@@ -18,19 +18,39 @@ declare_rule! {
     ///
     /// ## Bad
     /// ```yaml
-    /// responses:
-    ///   '404':
-    ///     description: Not found
+    /// openapi: 3.0.3
+    /// info: {title: Shop, version: '1'}
+    /// paths:
+    ///   /orders/{id}:
+    ///     get:
+    ///       responses:
+    ///         '200': {description: The order}
+    ///         '404':
+    ///           description: Not found
     /// ```
     ///
     /// ## Good
     /// ```yaml
-    /// responses:
-    ///   '404':
-    ///     description: Not found
-    ///     content:
-    ///       application/json:
-    ///         schema: {$ref: '#/components/schemas/Error'}
+    /// openapi: 3.0.3
+    /// info: {title: Shop, version: '1'}
+    /// paths:
+    ///   /orders/{id}:
+    ///     get:
+    ///       responses:
+    ///         '200': {description: The order}
+    ///         '404':
+    ///           description: Not found
+    ///           content:
+    ///             application/json:
+    ///               schema: {$ref: '#/components/schemas/Error'}
+    /// components:
+    ///   schemas:
+    ///     Error:
+    ///       type: object
+    ///       required: [code, message]
+    ///       properties:
+    ///         code: {type: string}
+    ///         message: {type: string}
     /// ```
     pub struct ErrorResponseSchema;
     id: "error-response-schema",
@@ -107,53 +127,83 @@ impl Rule for ErrorResponseSchema {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::{lines, lint_with};
+    use crate::rules::tester::{Tester, lint_one};
 
     const RULE: &str = "error-response-schema";
 
     #[test]
     fn flags_description_only_and_non_json_errors() {
-        let yaml = "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses:\n        '200': {description: ok}\n        '404': {description: nope}\n        '500':\n          description: boom\n          content: {text/html: {schema: {type: string}}}\n        default:\n          description: x\n          content: {application/json: {}}\n    head:\n      responses:\n        '404': {description: nope}\n";
-        let found = lines(&lint_with(RULE, yaml), yaml);
-        assert_eq!(
-            found,
-            vec![
-                (
-                    7,
-                    "the 404 response declares no body: clients get no machine-readable error"
-                        .into()
-                ),
-                (
-                    10,
-                    "the 500 response has no JSON body (only `text/html`)".into()
-                ),
-                (
-                    13,
-                    "the `application/json` body of the default response has no schema".into()
-                ),
-            ]
-        );
-    }
-
-    #[test]
-    fn accepts_problem_json_and_swagger_schemas() {
-        let yaml = "openapi: 3.1.0\npaths:\n  /a:\n    get:\n      responses:\n        '404':\n          description: x\n          content: {application/problem+json: {schema: {type: object}}}\n";
-        assert!(lint_with(RULE, yaml).is_empty());
-        let swagger = "swagger: '2.0'\npaths:\n  /a:\n    get:\n      responses:\n        '404': {description: x, schema: {type: object}}\n";
-        assert!(lint_with(RULE, swagger).is_empty());
+        Tester::new(RULE)
+            .fail(
+                r#"
+                openapi: 3.0.3
+                paths:
+                  /a:
+                    get:
+                      responses:
+                        '200': {description: ok}
+                        '404': {description: nope}
+                        '500':
+                          description: boom
+                          content: {text/html: {schema: {type: string}}}
+                        default:
+                          description: x
+                          content: {application/json: {}}
+                    head:
+                      responses:
+                        '404': {description: nope}
+            "#,
+                &[
+                    (7, "the 404 response declares no body: clients get no machine-readable error"),
+                    (10, "the 500 response has no JSON body (only `text/html`)"),
+                    (13, "the `application/json` body of the default response has no schema"),
+                ],
+            )
+            .pass(r#"
+                openapi: 3.1.0
+                paths:
+                  /a:
+                    get:
+                      responses:
+                        '404':
+                          description: x
+                          content: {application/problem+json: {schema: {type: object}}}
+            "#)
+            .pass(r#"
+                swagger: '2.0'
+                paths:
+                  /a:
+                    get:
+                      responses:
+                        '404': {description: x, schema: {type: object}}
+            "#)
+            .run();
     }
 
     #[test]
     fn shared_responses_are_reported_once_at_the_definition() {
-        let yaml = "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses:\n        '404': {$ref: '#/components/responses/NotFound'}\n  /b:\n    get:\n      responses:\n        '404': {$ref: '#/components/responses/NotFound'}\ncomponents:\n  responses:\n    NotFound: {description: nope}\n";
-        let findings = lint_with(RULE, yaml);
-        assert_eq!(
-            lines(&findings, yaml)
-                .iter()
-                .map(|l| l.0)
-                .collect::<Vec<_>>(),
-            vec![13]
-        );
+        let yaml = r#"
+            openapi: 3.0.3
+            paths:
+              /a:
+                get:
+                  responses:
+                    '404': {$ref: '#/components/responses/NotFound'}
+              /b:
+                get:
+                  responses:
+                    '404': {$ref: '#/components/responses/NotFound'}
+            components:
+              responses:
+                NotFound: {description: nope}
+        "#;
+        Tester::new(RULE)
+            .fail(
+                yaml,
+                &[(13, "the 404 response declares no body: clients get no machine-readable error")],
+            )
+            .run();
+        let findings = lint_one(RULE, yaml);
         assert_eq!(findings[0].related.len(), 2);
         assert_eq!(findings[0].operation, None);
         assert_eq!(findings[0].note.as_deref(), Some("used by 2 responses"));

@@ -22,14 +22,70 @@ declare_rule! {
     ///
     /// ## Bad
     /// ```yaml
-    /// # most endpoints
-    /// Error: {required: [error], properties: {error: {required: [code], properties: {code: {type: string}}}}}
-    /// # one endpoint
-    /// LegacyError: {required: [code], properties: {code: {type: string}}}
+    /// openapi: 3.0.3
+    /// info: {title: Shop, version: '1'}
+    /// paths:
+    ///   /orders:
+    ///     get:
+    ///       responses:
+    ///         '400': {$ref: '#/components/responses/Error'}
+    ///         '500': {$ref: '#/components/responses/Error'}
+    ///   /legacy/orders:
+    ///     get:
+    ///       responses:
+    ///         '400':
+    ///           description: Invalid
+    ///           content:
+    ///             application/json:
+    ///               schema: {$ref: '#/components/schemas/LegacyError'}
+    /// components:
+    ///   responses:
+    ///     Error:
+    ///       description: Error
+    ///       content:
+    ///         application/json:
+    ///           schema: {$ref: '#/components/schemas/Error'}
+    ///   schemas:
+    ///     Error:
+    ///       required: [error]
+    ///       properties:
+    ///         error: {required: [code], properties: {code: {type: string}}}
+    ///     LegacyError:
+    ///       required: [code]
+    ///       properties: {code: {type: string}}
     /// ```
     ///
     /// ## Good
-    /// Every error response references `Error`.
+    /// ```yaml
+    /// openapi: 3.0.3
+    /// info: {title: Shop, version: '1'}
+    /// paths:
+    ///   /orders:
+    ///     get:
+    ///       responses:
+    ///         '400': {$ref: '#/components/responses/Error'}
+    ///         '500': {$ref: '#/components/responses/Error'}
+    ///   /legacy/orders:
+    ///     get:
+    ///       responses:
+    ///         '400':
+    ///           description: Invalid
+    ///           content:
+    ///             application/json:
+    ///               schema: {$ref: '#/components/schemas/Error'}
+    /// components:
+    ///   responses:
+    ///     Error:
+    ///       description: Error
+    ///       content:
+    ///         application/json:
+    ///           schema: {$ref: '#/components/schemas/Error'}
+    ///   schemas:
+    ///     Error:
+    ///       required: [error]
+    ///       properties:
+    ///         error: {required: [code], properties: {code: {type: string}}}
+    /// ```
     pub struct ErrorShapeConsistent {
         /// Each error body with a code: its schema, where its code is (an index into
         /// `locations`), and its error uses.
@@ -106,20 +162,35 @@ impl Rule for ErrorShapeConsistent {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::{lines, lint_with};
+    use crate::rules::tester::{Tester, lint_one};
+
+    const RULE: &str = "error-shape-consistent";
 
     #[test]
     fn reports_each_outlier_schema_once_against_the_majority() {
-        let yaml = "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses:\n        '404': {description: x, content: {application/json: {schema: {$ref: '#/components/schemas/E'}}}}\n        '500': {description: x, content: {application/json: {schema: {$ref: '#/components/schemas/E'}}}}\n  /b:\n    get:\n      responses:\n        '404': {description: x, content: {application/json: {schema: {$ref: '#/components/schemas/Legacy'}}}}\ncomponents:\n  schemas:\n    E: {properties: {error: {properties: {code: {type: string}}}}}\n    Legacy: {properties: {code: {type: string}}}\n";
-        let findings = lint_with("error-shape-consistent", yaml);
-        assert_eq!(
-            lines(&findings, yaml),
-            vec![(
-                15,
-                "error body puts its code at `code`, but 2 of 3 error responses use `error.code`"
-                    .into()
-            )]
-        );
-        assert_eq!(findings[0].operation.as_deref(), Some("GET /b"));
+        let yaml = r#"
+            openapi: 3.0.3
+            paths:
+              /a:
+                get:
+                  responses:
+                    '404': {description: x, content: {application/json: {schema: {$ref: '#/components/schemas/E'}}}}
+                    '500': {description: x, content: {application/json: {schema: {$ref: '#/components/schemas/E'}}}}
+              /b:
+                get:
+                  responses:
+                    '404': {description: x, content: {application/json: {schema: {$ref: '#/components/schemas/Legacy'}}}}
+            components:
+              schemas:
+                E: {properties: {error: {properties: {code: {type: string}}}}}
+                Legacy: {properties: {code: {type: string}}}
+        "#;
+        Tester::new(RULE)
+            .fail(
+                yaml,
+                &[(15, "error body puts its code at `code`, but 2 of 3 error responses use `error.code`")],
+            )
+            .run();
+        assert_eq!(lint_one(RULE, yaml)[0].operation.as_deref(), Some("GET /b"));
     }
 }

@@ -26,20 +26,26 @@ declare_rule! {
     ///
     /// ## Bad
     /// ```yaml
-    /// /users/{id}:
-    ///   get:
-    ///     responses:
-    ///       '200': {description: ok}
+    /// openapi: 3.0.3
+    /// info: {title: Shop, version: '1'}
+    /// paths:
+    ///   /users/{id}:
+    ///     get:
+    ///       responses:
+    ///         '200': {description: ok}
     /// ```
     ///
     /// ## Good
     /// ```yaml
-    /// /users/{id}:
-    ///   get:
-    ///     responses:
-    ///       '200': {description: ok}
-    ///       '404': {$ref: '#/components/responses/NotFound'}
-    ///       '5XX': {$ref: '#/components/responses/ServerError'}
+    /// openapi: 3.0.3
+    /// info: {title: Shop, version: '1'}
+    /// paths:
+    ///   /users/{id}:
+    ///     get:
+    ///       responses:
+    ///         '200': {description: ok}
+    ///         '404': {description: No such user}
+    ///         '5XX': {description: Server error}
     /// ```
     pub struct ErrorStatusCoverage;
     id: "error-status-coverage",
@@ -158,55 +164,77 @@ fn display(requirement: &Requirement) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::{lines, lint_with};
+    use crate::rules::tester::{Tester, lint_one};
 
     const RULE: &str = "error-status-coverage";
 
     #[test]
     fn lists_everything_missing_in_one_finding() {
-        let yaml = "openapi: 3.0.3\nsecurity: [{key: []}]\npaths:\n  /users/{id}:\n    put:\n      requestBody: {content: {application/json: {schema: {}}}}\n      responses:\n        '200': {description: ok}\n";
-        let findings = lint_with(RULE, yaml);
-        assert_eq!(
-            lines(&findings, yaml),
-            vec![(
-                7,
-                "PUT /users/{id} lacks error responses: 401, 404, 400 or 422, 5xx".into()
-            )]
-        );
-        assert!(
-            findings[0]
-                .help
-                .as_deref()
-                .unwrap()
-                .contains("404: its path has parameter `id`")
-        );
+        let yaml = r#"
+            openapi: 3.0.3
+            security: [{key: []}]
+            paths:
+              /users/{id}:
+                put:
+                  requestBody: {content: {application/json: {schema: {}}}}
+                  responses:
+                    '200': {description: ok}
+        "#;
+        Tester::new(RULE)
+            .fail(
+                yaml,
+                &[(7, "PUT /users/{id} lacks error responses: 401, 404, 400 or 422, 5xx")],
+            )
+            .run();
+        let help = lint_one(RULE, yaml)[0].help.clone().unwrap_or_default();
+        assert!(help.contains("404: its path has parameter `id`"), "{help}");
     }
 
     #[test]
-    fn ranges_cover_and_public_operations_need_no_401() {
-        let yaml = "openapi: 3.0.3\nsecurity: [{key: []}]\npaths:\n  /users/{id}:\n    get:\n      security: []\n      responses:\n        '4XX': {description: x}\n        '5XX': {description: x}\n";
-        assert!(lint_with(RULE, yaml).is_empty());
-    }
-
-    #[test]
-    fn default_counts_only_for_5xx_and_only_with_a_schema() {
-        let yaml = "openapi: 3.0.3\npaths:\n  /a/{id}:\n    get:\n      responses:\n        default: {description: x, content: {application/json: {schema: {}}}}\n  /b:\n    get:\n      responses:\n        default: {description: x}\n";
-        let found = lines(&lint_with(RULE, yaml), yaml);
-        assert_eq!(
-            found,
-            vec![
-                (5, "GET /a/{id} lacks error responses: 404".into()),
-                (9, "GET /b lacks error responses: 5xx".into()),
-            ]
-        );
-    }
-
-    #[test]
-    fn optional_auth_and_required_query_parameters() {
-        let yaml = "swagger: '2.0'\nsecurity: [{key: []}, {}]\npaths:\n  /search:\n    get:\n      parameters: [{name: q, in: query, required: true, type: string}]\n      responses:\n        '500': {description: x}\n";
-        assert_eq!(
-            lines(&lint_with(RULE, yaml), yaml),
-            vec![(7, "GET /search lacks error responses: 400 or 422".into())]
-        );
+    fn ranges_cover_public_operations_need_no_401_and_default_covers_5xx_only() {
+        Tester::new(RULE)
+            .pass(r#"
+                openapi: 3.0.3
+                security: [{key: []}]
+                paths:
+                  /users/{id}:
+                    get:
+                      security: []
+                      responses:
+                        '4XX': {description: x}
+                        '5XX': {description: x}
+            "#)
+            .fail(
+                r#"
+                openapi: 3.0.3
+                paths:
+                  /a/{id}:
+                    get:
+                      responses:
+                        default: {description: x, content: {application/json: {schema: {}}}}
+                  /b:
+                    get:
+                      responses:
+                        default: {description: x}
+            "#,
+                &[
+                    (5, "GET /a/{id} lacks error responses: 404"),
+                    (9, "GET /b lacks error responses: 5xx"),
+                ],
+            )
+            .fail(
+                r#"
+                swagger: '2.0'
+                security: [{key: []}, {}]
+                paths:
+                  /search:
+                    get:
+                      parameters: [{name: q, in: query, required: true, type: string}]
+                      responses:
+                        '500': {description: x}
+            "#,
+                &[(7, "GET /search lacks error responses: 400 or 422")],
+            )
+            .run();
     }
 }

@@ -19,16 +19,28 @@ declare_rule! {
     ///
     /// ## Bad
     /// ```yaml
-    /// responses:
-    ///   '499': {description: Client closed request}
-    ///   4xx: {description: Client error}
+    /// openapi: 3.0.3
+    /// info: {title: Shop, version: '1'}
+    /// paths:
+    ///   /uploads:
+    ///     post:
+    ///       responses:
+    ///         '201': {description: Uploaded}
+    ///         '499': {description: Client closed request}
+    ///         4xx: {description: Client error}
     /// ```
     ///
     /// ## Good
     /// ```yaml
-    /// responses:
-    ///   '408': {description: Request timeout}
-    ///   4XX: {description: Client error}
+    /// openapi: 3.0.3
+    /// info: {title: Shop, version: '1'}
+    /// paths:
+    ///   /uploads:
+    ///     post:
+    ///       responses:
+    ///         '201': {description: Uploaded}
+    ///         '408': {description: Request timeout}
+    ///         4XX: {description: Client error}
     /// ```
     pub struct ErrorStatusKnown;
     id: "error-status-known",
@@ -100,26 +112,33 @@ fn is_lower_case_range(key: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::{lines, lint_with};
+    use crate::rules::tester::Tester;
 
     #[test]
     fn flags_unregistered_codes_and_malformed_ranges() {
-        let yaml = "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses:\n        '200': {description: ok}\n        '499': {description: x}\n        4xx: {description: x}\n        '600': {description: x}\n        'ok': {description: x}\n        4XX: {description: x}\n        default: {description: x}\n";
-        let found = lines(&lint_with("error-status-known", yaml), yaml);
-        assert_eq!(
-            found,
-            vec![
-                (7, "`499` is not a registered HTTP status code".into()),
-                (
-                    8,
-                    "`4xx` is not a status range: ranges are written in upper case".into()
-                ),
-                (9, "`600` is not a registered HTTP status code".into()),
-                (
-                    10,
-                    "`ok` is not an HTTP status code, a range (`1XX`–`5XX`) or `default`".into()
-                ),
-            ]
-        );
+        Tester::new("error-status-known")
+            .fail(
+                r#"
+                openapi: 3.0.3
+                paths:
+                  /a:
+                    get:
+                      responses:
+                        '200': {description: ok}
+                        '499': {description: x}
+                        4xx: {description: x}
+                        '600': {description: x}
+                        'ok': {description: x}
+                        4XX: {description: x}
+                        default: {description: x}
+            "#,
+                &[
+                    (7, "`499` is not a registered HTTP status code"),
+                    (8, "`4xx` is not a status range: ranges are written in upper case"),
+                    (9, "`600` is not a registered HTTP status code"),
+                    (10, "`ok` is not an HTTP status code, a range (`1XX`–`5XX`) or `default`"),
+                ],
+            )
+            .run();
     }
 }

@@ -127,32 +127,28 @@ pub fn find(id: &str) -> Option<&'static RuleMeta> {
 }
 
 #[cfg(test)]
-pub(crate) mod testing {
-    //! Runs one rule alone on a small document, for the unit tests beside each rule.
-    use crate::finding::Finding;
+pub(crate) mod tester;
 
-    pub fn lint_with(rule: &str, yaml: &str) -> Vec<Finding> {
-        let options = crate::Options {
-            only_rules: Some(vec![rule.to_string()]),
-            ..Default::default()
-        };
-        let outcome = crate::lint_text("t.yaml", yaml, &options);
-        assert!(
-            !outcome.findings.iter().any(|f| f.fatal),
-            "test document did not load: {:?}",
-            outcome.findings
-        );
-        outcome.findings
-    }
+#[cfg(test)]
+mod tests {
+    use super::tester::{Tester, code_blocks};
 
-    /// `(line, message)` of each finding, for compact assertions.
-    pub fn lines(findings: &[Finding], yaml: &str) -> Vec<(usize, String)> {
-        findings
-            .iter()
-            .map(|f| {
-                let start = f.location.as_ref().map_or(0, |l| l.span.start as usize);
-                (yaml[..start].matches('\n').count() + 1, f.message.clone())
-            })
-            .collect()
+    /// Every rule's `## Bad` example yields the rule and its `## Good` example yields nothing.
+    #[test]
+    fn doc_examples_are_linted() {
+        for meta in super::ALL {
+            let bad = code_blocks(meta.docs, "## Bad");
+            let good = code_blocks(meta.docs, "## Good");
+            assert!(!bad.is_empty(), "{}: no Bad example", meta.id);
+            assert!(!good.is_empty(), "{}: no Good example", meta.id);
+            let mut tester = Tester::new(meta.id);
+            for example in &good {
+                tester = tester.pass(example);
+            }
+            for example in &bad {
+                tester = tester.fails(example);
+            }
+            tester.run();
+        }
     }
 }

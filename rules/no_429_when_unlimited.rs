@@ -23,20 +23,27 @@ declare_rule! {
     ///
     /// ## Bad
     /// ```yaml
-    /// /v1/ingest:
-    ///   x-rate-limited: false
-    ///   post:
-    ///     responses:
-    ///       '429': {description: Too many requests}
+    /// openapi: 3.0.3
+    /// info: {title: Shop, version: '1'}
+    /// paths:
+    ///   /v1/ingest:
+    ///     x-rate-limited: false
+    ///     post:
+    ///       responses:
+    ///         '202': {description: Accepted}
+    ///         '429': {description: Too many requests}
     /// ```
     ///
     /// ## Good
     /// ```yaml
-    /// /v1/ingest:
-    ///   x-rate-limited: false
-    ///   post:
-    ///     responses:
-    ///       '202': {description: Accepted}
+    /// openapi: 3.0.3
+    /// info: {title: Shop, version: '1'}
+    /// paths:
+    ///   /v1/ingest:
+    ///     x-rate-limited: false
+    ///     post:
+    ///       responses:
+    ///         '202': {description: Accepted}
     /// ```
     pub struct No429WhenUnlimited;
     id: "no-429-when-unlimited",
@@ -125,45 +132,56 @@ impl Rule for No429WhenUnlimited {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::{lines, lint_with};
+    use crate::rules::tester::{Tester, lint_one};
 
     const RULE: &str = "no-429-when-unlimited";
 
     #[test]
-    fn nearest_declaration_wins() {
-        let yaml = "openapi: 3.0.3\nx-rate-limited: false\npaths:\n  /ingest:\n    post:\n      responses:\n        '429':\n          description: x\n          headers: {Retry-After: {schema: {type: integer}}}\n  /admin:\n    x-rate-limited: true\n    get:\n      responses:\n        '429': {description: x}\n  /verdict:\n    x-rate-limited: true\n    get:\n      x-rate-limited: false\n      responses:\n        '429': {description: x}\n";
-        let findings = lint_with(RULE, yaml);
-        assert_eq!(
-            lines(&findings, yaml),
-            vec![
-                (
-                    7,
-                    "a 429 response on an operation that is not rate-limited".into()
-                ),
-                (
-                    9,
-                    "`Retry-After` header on an operation that is not rate-limited".into()
-                ),
-                (
-                    20,
-                    "a 429 response on an operation that is not rate-limited".into()
-                ),
-            ]
-        );
+    fn nearest_declaration_wins_and_operations_are_limited_by_default() {
+        let yaml = r#"
+            openapi: 3.0.3
+            x-rate-limited: false
+            paths:
+              /ingest:
+                post:
+                  responses:
+                    '429':
+                      description: x
+                      headers: {Retry-After: {schema: {type: integer}}}
+              /admin:
+                x-rate-limited: true
+                get:
+                  responses:
+                    '429': {description: x}
+              /verdict:
+                x-rate-limited: true
+                get:
+                  x-rate-limited: false
+                  responses:
+                    '429': {description: x}
+        "#;
+        Tester::new(RULE)
+            .fail(
+                yaml,
+                &[
+                    (7, "a 429 response on an operation that is not rate-limited"),
+                    (9, "`Retry-After` header on an operation that is not rate-limited"),
+                    (20, "a 429 response on an operation that is not rate-limited"),
+                ],
+            )
+            .pass(r#"
+                openapi: 3.0.3
+                paths:
+                  /a:
+                    get:
+                      responses:
+                        '429': {description: x}
+            "#)
+            .run();
+        let help = lint_one(RULE, yaml)[0].help.clone().unwrap_or_default();
         assert!(
-            findings[0]
-                .help
-                .as_deref()
-                .unwrap()
-                .contains("`x-rate-limited: false` at the document root"),
-            "{:?}",
-            findings[0].help
+            help.contains("`x-rate-limited: false` at the document root"),
+            "{help}"
         );
-    }
-
-    #[test]
-    fn limited_by_default() {
-        let yaml = "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses:\n        '429': {description: x}\n";
-        assert!(lint_with(RULE, yaml).is_empty());
     }
 }

@@ -18,17 +18,33 @@ declare_rule! {
     ///
     /// ## Bad
     /// ```yaml
-    /// error:
-    ///   $ref: '#/components/schemas/Error'
-    ///   nullable: true
+    /// openapi: 3.0.3
+    /// info: {title: Shop, version: '1'}
+    /// paths: {}
+    /// components:
+    ///   schemas:
+    ///     Order:
+    ///       properties:
+    ///         error:
+    ///           $ref: '#/components/schemas/Error'
+    ///           nullable: true
+    ///     Error: {type: object}
     /// ```
     ///
     /// ## Good
     /// ```yaml
-    /// error:
-    ///   nullable: true
-    ///   allOf:
-    ///     - $ref: '#/components/schemas/Error'
+    /// openapi: 3.0.3
+    /// info: {title: Shop, version: '1'}
+    /// paths: {}
+    /// components:
+    ///   schemas:
+    ///     Order:
+    ///       properties:
+    ///         error:
+    ///           nullable: true
+    ///           allOf:
+    ///             - $ref: '#/components/schemas/Error'
+    ///     Error: {type: object}
     /// ```
     pub struct RefSiblingsIgnored;
     id: "ref-siblings-ignored",
@@ -51,19 +67,42 @@ impl Rule for RefSiblingsIgnored {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::{lines, lint_with};
-
-    const RULE: &str = "ref-siblings-ignored";
+    use crate::rules::tester::Tester;
 
     #[test]
     fn flags_siblings_before_3_1_only() {
-        let body = "paths:\n  /a:\n    get:\n      responses:\n        '404':\n          $ref: '#/components/responses/NotFound'\n          description: Order not found\n          x-note: fine\ncomponents:\n  responses:\n    NotFound: {description: x}\n";
-        let v30 = format!("openapi: 3.0.3\n{body}");
-        assert_eq!(
-            lines(&lint_with(RULE, &v30), &v30),
-            vec![(8, "`description` beside `$ref` is ignored: a Reference Object has no other fields before OpenAPI 3.1".into())]
-        );
-        let v31 = format!("openapi: 3.1.0\n{body}");
-        assert!(lint_with(RULE, &v31).is_empty());
+        Tester::new("ref-siblings-ignored")
+            .fail(
+                r#"
+                openapi: 3.0.3
+                paths:
+                  /a:
+                    get:
+                      responses:
+                        '404':
+                          $ref: '#/components/responses/NotFound'
+                          description: Order not found
+                          x-note: fine
+                components:
+                  responses:
+                    NotFound: {description: x}
+            "#,
+                &[(8, "`description` beside `$ref` is ignored: a Reference Object has no other fields before OpenAPI 3.1")],
+            )
+            .pass(r#"
+                openapi: 3.1.0
+                paths:
+                  /a:
+                    get:
+                      responses:
+                        '404':
+                          $ref: '#/components/responses/NotFound'
+                          description: Order not found
+                          x-note: fine
+                components:
+                  responses:
+                    NotFound: {description: x}
+            "#)
+            .run();
     }
 }

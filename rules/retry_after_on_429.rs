@@ -16,16 +16,28 @@ declare_rule! {
     ///
     /// ## Bad
     /// ```yaml
-    /// '429':
-    ///   description: Too many requests
+    /// openapi: 3.0.3
+    /// info: {title: Shop, version: '1'}
+    /// paths:
+    ///   /search:
+    ///     get:
+    ///       responses:
+    ///         '429':
+    ///           description: Too many requests
     /// ```
     ///
     /// ## Good
     /// ```yaml
-    /// '429':
-    ///   description: Too many requests
-    ///   headers:
-    ///     Retry-After: {schema: {type: integer}}
+    /// openapi: 3.0.3
+    /// info: {title: Shop, version: '1'}
+    /// paths:
+    ///   /search:
+    ///     get:
+    ///       responses:
+    ///         '429':
+    ///           description: Too many requests
+    ///           headers:
+    ///             Retry-After: {schema: {type: integer}}
     /// ```
     pub struct RetryAfterOn429;
     id: "retry-after-on-429",
@@ -67,16 +79,34 @@ impl Rule for RetryAfterOn429 {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::{lines, lint_with};
-
-    const RULE: &str = "retry-after-on-429";
+    use crate::rules::tester::Tester;
 
     #[test]
     fn flags_a_bare_429_only() {
-        let yaml = "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses:\n        '429': {description: slow down}\n  /b:\n    get:\n      responses:\n        '429':\n          description: x\n          headers: {retry-after: {schema: {type: integer}}}\n  /c:\n    get:\n      responses:\n        '429':\n          description: x\n          content: {application/json: {schema: {properties: {error: {properties: {retryAfter: {type: integer}}}}}}}\n";
-        assert_eq!(
-            lines(&lint_with(RULE, yaml), yaml),
-            vec![(6, "the 429 response does not say when to retry".into())]
-        );
+        Tester::new("retry-after-on-429")
+            .fail(
+                r#"
+                openapi: 3.0.3
+                paths:
+                  /a:
+                    get:
+                      responses:
+                        '429': {description: slow down}
+                  /b:
+                    get:
+                      responses:
+                        '429':
+                          description: x
+                          headers: {retry-after: {schema: {type: integer}}}
+                  /c:
+                    get:
+                      responses:
+                        '429':
+                          description: x
+                          content: {application/json: {schema: {properties: {error: {properties: {retryAfter: {type: integer}}}}}}}
+            "#,
+                &[(6, "the 429 response does not say when to retry")],
+            )
+            .run();
     }
 }

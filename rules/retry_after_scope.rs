@@ -23,16 +23,30 @@ declare_rule! {
     ///
     /// ## Bad
     /// ```yaml
-    /// '422':
-    ///   headers:
-    ///     Retry-After: {schema: {type: integer}}
+    /// openapi: 3.0.3
+    /// info: {title: Shop, version: '1'}
+    /// paths:
+    ///   /orders:
+    ///     post:
+    ///       responses:
+    ///         '422':
+    ///           description: Invalid order
+    ///           headers:
+    ///             Retry-After: {schema: {type: integer}}
     /// ```
     ///
     /// ## Good
     /// ```yaml
-    /// '503':
-    ///   headers:
-    ///     Retry-After: {schema: {type: integer}}
+    /// openapi: 3.0.3
+    /// info: {title: Shop, version: '1'}
+    /// paths:
+    ///   /orders:
+    ///     post:
+    ///       responses:
+    ///         '503':
+    ///           description: Try again later
+    ///           headers:
+    ///             Retry-After: {schema: {type: integer}}
     /// ```
     pub struct RetryAfterScope;
     id: "retry-after-scope",
@@ -111,27 +125,50 @@ fn out_of_scope(contract: &crate::config::Contract, status: StatusKey) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::{lines, lint_with};
-
-    const RULE: &str = "retry-after-scope";
+    use crate::rules::tester::Tester;
 
     #[test]
-    fn flags_header_required_field_and_example_off_scope() {
-        let yaml = "openapi: 3.0.3\npaths:\n  /a:\n    post:\n      responses:\n        '422':\n          description: x\n          headers:\n            Retry-After: {schema: {type: integer}}\n          content:\n            application/json:\n              schema: {required: [retry_after], properties: {retry_after: {type: integer}}}\n              example: {code: INVALID, retry_after: 3}\n        '429':\n          description: x\n          headers:\n            Retry-After: {schema: {type: integer}}\n";
-        let found = lines(&lint_with(RULE, yaml), yaml);
-        assert_eq!(
-            found,
-            vec![
-                (9, "`Retry-After` header where retrying later is not meaningful".into()),
-                (12, "`retry_after` is required in an error body where retrying later is not meaningful".into()),
-                (13, "example carries `retry_after` where retrying later is not meaningful".into()),
-            ]
-        );
-    }
-
-    #[test]
-    fn optional_shared_field_is_fine() {
-        let yaml = "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses:\n        '404':\n          description: x\n          content: {application/json: {schema: {properties: {retry_after: {type: integer}}}}}\n        '503':\n          description: x\n          content: {application/json: {schema: {required: [retry_after], properties: {retry_after: {type: integer}}}}}\n";
-        assert!(lint_with(RULE, yaml).is_empty());
+    fn flags_header_required_field_and_example_off_scope_but_not_an_optional_field() {
+        Tester::new("retry-after-scope")
+            .fail(
+                r#"
+                openapi: 3.0.3
+                paths:
+                  /a:
+                    post:
+                      responses:
+                        '422':
+                          description: x
+                          headers:
+                            Retry-After: {schema: {type: integer}}
+                          content:
+                            application/json:
+                              schema: {required: [retry_after], properties: {retry_after: {type: integer}}}
+                              example: {code: INVALID, retry_after: 3}
+                        '429':
+                          description: x
+                          headers:
+                            Retry-After: {schema: {type: integer}}
+            "#,
+                &[
+                    (9, "`Retry-After` header where retrying later is not meaningful"),
+                    (12, "`retry_after` is required in an error body where retrying later is not meaningful"),
+                    (13, "example carries `retry_after` where retrying later is not meaningful"),
+                ],
+            )
+            .pass(r#"
+                openapi: 3.0.3
+                paths:
+                  /a:
+                    get:
+                      responses:
+                        '404':
+                          description: x
+                          content: {application/json: {schema: {properties: {retry_after: {type: integer}}}}}
+                        '503':
+                          description: x
+                          content: {application/json: {schema: {required: [retry_after], properties: {retry_after: {type: integer}}}}}
+            "#)
+            .run();
     }
 }

@@ -17,15 +17,38 @@ declare_rule! {
     ///
     /// ## Bad
     /// ```yaml
-    /// get:
-    ///   x-errlint-ignore: [error-status-coverage]   # the operation documents everything now
+    /// openapi: 3.0.3
+    /// info: {title: Shop, version: '1'}
+    /// paths:
+    ///   /health:
+    ///     get:
+    ///       x-errlint-ignore: [error-status-coverage]   # the operation documents its 5xx now
+    ///       responses:
+    ///         '200': {description: ok}
+    ///         '5XX':
+    ///           description: Server error
+    ///           content:
+    ///             application/json:
+    ///               schema: {$ref: '#/components/schemas/Error'}
+    /// components:
+    ///   schemas:
+    ///     Error:
+    ///       type: object
+    ///       required: [code]
+    ///       properties:
+    ///         code: {type: string}
     /// ```
     ///
     /// ## Good
     /// ```yaml
-    /// get:
-    ///   x-errlint-ignore: [error-status-coverage]   # still needed: no 404 by design
-    ///   responses: {'200': {description: ok}}
+    /// openapi: 3.0.3
+    /// info: {title: Shop, version: '1'}
+    /// paths:
+    ///   /health:
+    ///     get:
+    ///       x-errlint-ignore: [error-status-coverage]   # still needed: a health check answers or times out
+    ///       responses:
+    ///         '200': {description: ok}
     /// ```
     pub struct UnusedIgnore;
     id: "unused-ignore",
