@@ -2,9 +2,10 @@
 //! findings, then report only new ones. Entries match by rule, file, pointer and a normalized
 //! message — never by line — so moving code does not bring old findings back.
 
-use crate::finding::Finding;
+use crate::finding::{Finding, Outcome};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::path::Path;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Entry {
@@ -101,12 +102,44 @@ impl Baseline {
     }
 }
 
+/// What `--write-baseline` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// The baseline now holds this many entries.
+    Entries(usize),
+    /// Something could not be linted: the old baseline was kept, since a file that failed to
+    /// parse would otherwise lose its entries.
+    KeptOld,
+}
+
+/// Records the outcome's findings as the baseline at `path`, atomically, unless something
+/// could not be linted. The exit code is [`Outcome::exit_code_after_writing_baseline`].
+pub fn write(outcome: &Outcome, path: &Path) -> Result<Written, String> {
+    if outcome.findings.iter().any(|f| f.fatal) {
+        return Ok(Written::KeptOld);
+    }
+    let baseline = Baseline::record(&outcome.findings);
+    crate::output::write_atomically(path, baseline.to_json().as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(Written::Entries(baseline.entries.len()))
+}
+
+/// Drops the findings the baseline at `path` holds; returns how many of its entries matched
+/// nothing (they can be dropped by writing the baseline again).
+pub fn apply(outcome: &mut Outcome, path: &Path) -> Result<usize, String> {
+    let baseline = std::fs::read_to_string(path)
+        .map_err(|e| e.to_string())
+        .and_then(|text| Baseline::from_json(&text))
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(baseline.filter(&mut outcome.findings))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::{Options, lint_text};
 
-    const DOC: &str = "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses:\n        '404': {description: x}\n";
+    pub(super) const DOC: &str = "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses:\n        '404': {description: x}\n";
 
     #[test]
     fn matches_across_moved_lines_and_counts_stale_entries() {
@@ -122,5 +155,35 @@ mod tests {
         let stale = baseline.filter(&mut findings);
         assert_eq!(stale, 1);
         assert!(findings.iter().any(|f| f.rule == "error-status-known"));
+    }
+}
+
+#[cfg(test)]
+mod workflow {
+    use super::{Written, write};
+    use crate::{Options, lint_text};
+
+    #[test]
+    fn a_failed_lint_keeps_the_old_baseline() {
+        let dir = std::env::temp_dir().join(format!("errlint-baseline-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("baseline.json");
+        std::fs::write(&path, "old").unwrap();
+        let broken = lint_text("openapi.yaml", "openapi: [", &Options::default());
+        assert_eq!(broken.exit_code_after_writing_baseline(), 2);
+        assert_eq!(write(&broken, &path), Ok(Written::KeptOld));
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
+        let fine = lint_text("openapi.yaml", super::tests::DOC, &Options::default());
+        assert_eq!(
+            write(&fine, &path),
+            Ok(Written::Entries(fine.findings.len()))
+        );
+        assert_eq!(fine.exit_code_after_writing_baseline(), 0);
+        assert!(
+            std::fs::read_to_string(&path)
+                .unwrap()
+                .contains("\"entries\"")
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

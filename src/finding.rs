@@ -196,6 +196,16 @@ impl Outcome {
         }
     }
 
+    /// The exit code of a run that wrote a baseline: 2 when something could not be linted (and
+    /// the old baseline was kept), 0 otherwise.
+    pub fn exit_code_after_writing_baseline(&self) -> i32 {
+        if self.findings.iter().any(|f| f.fatal) {
+            2
+        } else {
+            0
+        }
+    }
+
     /// Adds another outcome's findings and files, keeping the deterministic order.
     pub fn absorb(&mut self, other: Outcome) {
         self.merge(other);

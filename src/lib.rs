@@ -47,6 +47,7 @@ mod engine;
 pub mod finding;
 pub mod inputs;
 pub mod openapi;
+pub mod output;
 pub mod report;
 #[path = "../rules/mod.rs"]
 pub mod rules;
@@ -178,6 +179,11 @@ fn load_options(options: &Options) -> LoadOptions {
     LoadOptions {
         limits: options.limits.clone(),
         external_roots: options.external_roots.clone(),
+        opaque_key: Some(openapi::is_opaque_key),
+        hints: document::LoadHints {
+            raise_file_size: "raise it with --max-file-size",
+            allow_folder: "allow its folder with `--allow-external-refs DIR`",
+        },
     }
 }
 

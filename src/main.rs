@@ -2,6 +2,7 @@
 //! an exit code.
 
 use clap::{Parser, Subcommand};
+use errlint::baseline::Written;
 use errlint::config::{ConfigChoice, PROFILES};
 use errlint::report::{self, Format, RenderOptions};
 use errlint::{Options, Severity};
@@ -292,27 +293,23 @@ fn lint(cli: &Cli) -> ExitCode {
     };
     let mut outcome = outcome;
     if let Some(path) = &cli.write_baseline {
-        let baseline = errlint::baseline::Baseline::record(&outcome.findings);
-        if let Err(e) = std::fs::write(path, baseline.to_json()) {
-            return fail(&format!("cannot write {}: {e}", path.display()));
+        match errlint::baseline::write(&outcome, path) {
+            Ok(Written::Entries(n)) => {
+                eprintln!("wrote {n} baseline entries to {}", path.display())
+            }
+            Ok(Written::KeptOld) => eprintln!(
+                "{} was not written: some files could not be linted (run without --write-baseline to see why)",
+                path.display()
+            ),
+            Err(message) => return fail(&message),
         }
-        eprintln!(
-            "wrote {} baseline entries to {}",
-            baseline.entries.len(),
-            path.display()
-        );
-        let fatal = outcome.findings.iter().any(|f| f.fatal);
-        return ExitCode::from(if fatal { 2 } else { 0 });
+        return ExitCode::from(outcome.exit_code_after_writing_baseline() as u8);
     }
     if let Some(path) = &cli.baseline {
-        let baseline = match std::fs::read_to_string(path)
-            .map_err(|e| e.to_string())
-            .and_then(|text| errlint::baseline::Baseline::from_json(&text))
-        {
-            Ok(baseline) => baseline,
-            Err(e) => return fail(&format!("{}: {e}", path.display())),
+        let stale = match errlint::baseline::apply(&mut outcome, path) {
+            Ok(stale) => stale,
+            Err(message) => return fail(&message),
         };
-        let stale = baseline.filter(&mut outcome.findings);
         if stale > 0 {
             eprintln!(
                 "{stale} baseline entries no longer match anything: run --write-baseline again to drop them"
@@ -337,7 +334,7 @@ fn lint(cli: &Cli) -> ExitCode {
             },
         );
         let written = match &path {
-            Some(path) => std::fs::write(path, rendered)
+            Some(path) => errlint::output::write_atomically(path, rendered.as_bytes())
                 .map_err(|e| format!("cannot write {}: {e}", path.display())),
             None if print(&rendered) == ExitCode::SUCCESS => Ok(()),
             None => Err("cannot write to standard output".to_string()),

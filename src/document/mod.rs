@@ -10,7 +10,7 @@ mod tree;
 mod yaml;
 
 pub use lines::LineIndex;
-pub use refs::{DocumentSet, FileId, Hop, LoadOptions, NodeRef, Problem, ProblemKind};
+pub use refs::{DocumentSet, FileId, Hop, LoadHints, LoadOptions, NodeRef, Problem, ProblemKind};
 pub use tree::{Entries, Items, Kind, LookupError, NodeId, Span, Tree};
 
 use std::sync::Arc;

@@ -91,8 +91,29 @@ pub struct Problem {
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
     pub limits: Limits,
-    /// Folders outside the linted tree that `$ref`s may read (`--allow-external-refs`).
+    /// Folders outside the linted tree that `$ref`s may read.
     pub external_roots: Vec<PathBuf>,
+    /// Keys whose values are data rather than structure: references under them are not
+    /// followed. The caller knows its format (OpenAPI's extensions and examples).
+    pub opaque_key: Option<fn(&Tree, NodeId) -> bool>,
+    /// How the caller's user changes a limit, for the messages that hit one.
+    pub hints: LoadHints,
+}
+
+/// What a user can do about a limit, in the words of the tool that loads.
+#[derive(Debug, Clone)]
+pub struct LoadHints {
+    pub raise_file_size: &'static str,
+    pub allow_folder: &'static str,
+}
+
+impl Default for LoadHints {
+    fn default() -> Self {
+        LoadHints {
+            raise_file_size: "raise the file size limit",
+            allow_folder: "allow its folder",
+        }
+    }
 }
 
 /// Why a reference text does not resolve; reported at every place that writes it.
@@ -266,8 +287,9 @@ impl DocumentSet {
         let limit = self.options.limits.max_file_bytes;
         let bytes = match std::fs::metadata(path) {
             Ok(meta) if meta.len() > limit => Err(format!(
-                "the file is {} bytes, over the limit of {limit} bytes (raise it with --max-file-size)",
-                meta.len()
+                "the file is {} bytes, over the limit of {limit} bytes ({})",
+                meta.len(),
+                self.options.hints.raise_file_size
             )),
             Ok(meta) if meta.is_dir() => Err("it is a directory".to_string()),
             Ok(_) => std::fs::read(path).map_err(|e| e.to_string()),
@@ -411,7 +433,13 @@ impl DocumentSet {
         // whether an extension or an example holds them.
         (0..tree.len() as u32)
             .map(NodeId)
-            .filter(|&id| tree.has_ref(id) && !inside_opaque_value(tree, id))
+            .filter(|&id| {
+                tree.has_ref(id)
+                    && !self
+                        .options
+                        .opaque_key
+                        .is_some_and(|opaque| inside_opaque_value(tree, id, opaque))
+            })
             .filter_map(|id| tree.get(id, "$ref").map(|value| (id, value)))
             .collect()
     }
@@ -536,13 +564,14 @@ impl DocumentSet {
             ));
         };
         let path = base.join(&decoded);
+        let allow_folder = self.options.hints.allow_folder;
         let outside = || {
             RefFailure::new(
                 ProblemKind::UnresolvedRef,
                 format!("`{location}` is outside the linted tree, so it is not read"),
-                Some(
-                    "lint from a folder that contains it, or allow its folder with `--allow-external-refs DIR`",
-                ),
+                Some(&format!(
+                    "lint from a folder that contains it, or {allow_folder}"
+                )),
             )
         };
         // Decide on the path as written before touching the file system, so that nothing
@@ -693,29 +722,16 @@ impl DocumentSet {
     }
 }
 
-/// True when a node lies under an opaque key (an extension or a literal example).
-fn inside_opaque_value(tree: &Tree, node: NodeId) -> bool {
+/// True when a node lies under a key whose value is opaque data.
+fn inside_opaque_value(tree: &Tree, node: NodeId, opaque: fn(&Tree, NodeId) -> bool) -> bool {
     let mut at = node;
     while let Some(parent) = tree.parent(at) {
-        if tree.is_mapping(parent) && tree.key_of(at).is_some_and(|k| is_opaque_key(tree, k)) {
+        if tree.is_mapping(parent) && tree.key_of(at).is_some_and(|k| opaque(tree, k)) {
             return true;
         }
         at = parent;
     }
     false
-}
-
-/// Keys whose values are opaque data for OpenAPI: extensions and literal examples. A property
-/// that happens to be named so (inside `properties`) is still a schema.
-fn is_opaque_key(tree: &Tree, key: NodeId) -> bool {
-    let Some(name) = tree.scalar(key) else {
-        return false;
-    };
-    if !(name.starts_with("x-") || name == "example") {
-        return false;
-    }
-    let owner_key = tree.parent(key).and_then(|map| tree.key_of(map));
-    owner_key.and_then(|k| tree.scalar(k)) != Some("properties")
 }
 
 fn url_scheme(location: &str) -> Option<String> {
@@ -880,8 +896,19 @@ mod tests {
     }
 
     #[test]
-    fn references_inside_extensions_are_data() {
-        let set = load("x-samples: {$ref: 'missing.sh'}\nexample: {$ref: '#/nowhere'}\n");
+    fn references_under_opaque_keys_are_data() {
+        let text = "x-samples: {$ref: 'missing.sh'}\nexample: {$ref: '#/nowhere'}\n";
+        let opaque: fn(&Tree, NodeId) -> bool = |tree, key| {
+            tree.scalar(key)
+                .is_some_and(|k| k.starts_with("x-") || k == "example")
+        };
+        let options = LoadOptions {
+            opaque_key: Some(opaque),
+            ..LoadOptions::default()
+        };
+        let set = DocumentSet::load_text("t.yaml".into(), text, None, options);
         assert!(set.problems.is_empty(), "{:?}", set.problems);
+        // Without the caller's word, every reference is followed.
+        assert_eq!(load(text).problems.len(), 2);
     }
 }

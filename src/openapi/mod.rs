@@ -173,6 +173,20 @@ impl<'d> Api<'d> {
     }
 }
 
+/// Keys whose values are opaque data for OpenAPI, not structure: extensions (`x-…`) and
+/// literal `example` values. A property that happens to be named so (inside `properties`) is
+/// still a schema. References under them are not followed.
+pub fn is_opaque_key(tree: &Tree, key: NodeId) -> bool {
+    let Some(name) = tree.scalar(key) else {
+        return false;
+    };
+    if !(name.starts_with("x-") || name == "example") {
+        return false;
+    }
+    let owner_key = tree.parent(key).and_then(|map| tree.key_of(map));
+    owner_key.and_then(|k| tree.scalar(k)) != Some("properties")
+}
+
 pub(crate) fn kind_name(kind: Kind) -> &'static str {
     match kind {
         Kind::Null => "null",
