@@ -5,7 +5,7 @@
 use crate::config::{CodeType, Contract};
 use crate::document::NodeRef;
 use crate::openapi::schema::{Field, Types};
-use crate::openapi::{Api, BodyId, Model, StatusKey, Use};
+use crate::openapi::{Api, Model, StatusKey, Use};
 
 /// What the body says about its machine-readable code.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,7 +62,6 @@ impl BodyFacts {
 /// One distinct JSON body, as `check_error_body` sees it: its schema, every response that uses
 /// it (error or not: `error_uses` narrows), and what its schema says.
 pub struct ErrorBody<'a> {
-    pub id: BodyId,
     /// The schema the body resolves to.
     pub schema: NodeRef,
     pub problem_json: bool,

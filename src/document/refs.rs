@@ -248,11 +248,6 @@ impl DocumentSet {
         self.file(id).tree.as_ref()
     }
 
-    /// True when a fatal problem was found: the document could not be linted completely.
-    pub fn has_fatal_problem(&self) -> bool {
-        self.problems.iter().any(|p| p.kind.is_fatal())
-    }
-
     /// Follows a Reference Object to its final target; other nodes are returned as they are.
     /// `None` when the reference could not be resolved (that is reported once, at load).
     pub fn deref(&self, at: NodeRef) -> Option<NodeRef> {

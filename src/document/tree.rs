@@ -177,10 +177,6 @@ impl Tree {
         &self.text
     }
 
-    pub fn shared_text(&self) -> super::Text {
-        self.text.clone()
-    }
-
     pub fn len(&self) -> usize {
         self.nodes.len()
     }
@@ -254,14 +250,6 @@ impl Tree {
             self.text.as_bytes()
         };
         source.get(range) == Some(value.as_bytes())
-    }
-
-    /// The length in bytes of a scalar's text, without touching the text.
-    pub fn scalar_len(&self, id: NodeId) -> usize {
-        match self.kind(id) {
-            Kind::Mapping | Kind::Sequence => 0,
-            _ => self.node(id).b as usize,
-        }
     }
 
     /// The text of a string node; `None` for every other kind.

@@ -12,7 +12,7 @@ pub use operation::{
 };
 pub use status::StatusKey;
 
-use crate::document::{DocumentSet, FileId, Kind, NodeId, NodeRef, Span, Tree};
+use crate::document::{DocumentSet, Kind, NodeId, NodeRef, Span, Tree};
 
 /// The OpenAPI versions errlint reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,19 +129,8 @@ impl<'d> Api<'d> {
         }
     }
 
-    pub fn key_of(&self, at: NodeRef) -> Option<NodeRef> {
-        self.tree(at).key_of(at.node).map(|node| NodeRef {
-            file: at.file,
-            node,
-        })
-    }
-
     pub fn as_bool(&self, at: NodeRef) -> Option<bool> {
         self.tree(at).as_bool(at.node)
-    }
-
-    pub fn root_file(&self) -> FileId {
-        self.root.file
     }
 
     /// Keys beside `$ref` in 2.0 and 3.0, where the specification says they are ignored: one

@@ -138,13 +138,6 @@ pub struct Response<'d> {
 }
 
 impl Response<'_> {
-    /// The JSON bodies with a schema of an error response (4xx, 5xx, `default`); none for
-    /// other statuses and for HEAD, whose responses have no body.
-    pub fn error_bodies(&self, method: Method) -> impl Iterator<Item = (&Media<'_>, SchemaUse)> {
-        let applies = self.status.is_error() && method != Method::Head;
-        self.json_schemas().filter(move |_| applies)
-    }
-
     /// The JSON media types that declare a schema.
     pub fn json_schemas(&self) -> impl Iterator<Item = (&Media<'_>, SchemaUse)> {
         self.media

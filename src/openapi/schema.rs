@@ -273,12 +273,6 @@ impl<'d> Api<'d> {
             .is_some_and(|list| self.items(list).any(|i| self.str(i) == Some(name)))
     }
 
-    /// The node in `required` that names `name`, for pointing at it.
-    pub fn required_entry(&self, schema: NodeRef, name: &str) -> Option<NodeRef> {
-        self.get(schema, "required")
-            .and_then(|list| self.items(list).find(|i| self.str(*i) == Some(name)))
-    }
-
     fn subschemas(&self, schema: NodeRef, keyword: &str) -> Vec<NodeRef> {
         self.get(schema, keyword)
             .map(|list| self.items(list).filter_map(|b| self.deref(b)).collect())

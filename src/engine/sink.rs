@@ -1,108 +1,17 @@
-//! The one traversal: builds the model, calls each rule's hooks once per operation, response
-//! and distinct body, and settles every report against the policy, use by use.
+//! Collecting reports and settling them into findings: a report about one operation's own node
+//! becomes a finding at once; a report about a shared definition waits, merged with the others
+//! of the same rule, node and message, and is settled use by use against the policy.
 
-use crate::config::{CommandLine, Contract, OperationSettings, Policy};
+use super::{RELATED_SHOWN, Report};
+use crate::config::Policy;
 use crate::document::{DocumentSet, FileId, NodeRef};
 use crate::finding::{Finding, Location, Related, Severity};
-use crate::openapi::{Api, BodyId, Model, Operation, StructureError, Use};
+use crate::openapi::{Api, Model, Use};
 use crate::rules::RuleMeta;
-use crate::rules::error_body::{BodyFacts, ErrorBody};
 use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
 use std::collections::hash_map::Entry;
 use std::sync::Arc;
-
-/// How many related places a finding names; the rest are counted.
-pub const RELATED_SHOWN: usize = 3;
-
-/// One finding as a rule reports it. It applies to the uses the hook was called for (an
-/// operation, a response, every use of a body) unless [`Report::for_uses`] narrows them.
-#[derive(Debug, Clone)]
-pub struct Report {
-    pub at: NodeRef,
-    pub message: String,
-    pub help: Option<Cow<'static, str>>,
-    pub label: Option<Cow<'static, str>>,
-    uses: Option<Vec<Use>>,
-}
-
-impl Report {
-    pub fn new(at: NodeRef, message: impl Into<String>) -> Self {
-        Report {
-            at,
-            message: message.into(),
-            help: None,
-            label: None,
-            uses: None,
-        }
-    }
-
-    pub fn help(mut self, help: impl Into<Cow<'static, str>>) -> Self {
-        self.help = Some(help.into());
-        self
-    }
-
-    pub fn label(mut self, label: impl Into<Cow<'static, str>>) -> Self {
-        self.label = Some(label.into());
-        self
-    }
-
-    /// Only these uses have the problem (a body whose code is wrong on some statuses only).
-    pub fn for_uses(mut self, uses: impl IntoIterator<Item = Use>) -> Self {
-        self.uses = Some(uses.into_iter().collect());
-        self
-    }
-}
-
-/// What a rule sees while it runs: the document, its model, the contract, and a place to report.
-pub struct Context<'a, 'd> {
-    pub api: &'a Api<'d>,
-    pub model: &'a Model<'d>,
-    pub contract: &'a Contract,
-    facts: &'a [BodyFacts],
-    sink: &'a mut Sink,
-    rule: &'static RuleMeta,
-    /// The uses a report applies to when it names none.
-    uses: &'a [Use],
-}
-
-impl<'a, 'd> Context<'a, 'd> {
-    pub fn report(&mut self, report: Report) {
-        self.sink
-            .add(self.api, self.model, self.rule, report, self.uses);
-    }
-
-    /// What the body's schema says (its code, its retry field), worked out once per body.
-    pub fn facts(&self, body: BodyId) -> &'a BodyFacts {
-        &self.facts[body.0 as usize]
-    }
-
-    /// What the config's path overrides say about an operation.
-    pub fn settings(&self, op: &Operation<'_>) -> &OperationSettings {
-        self.sink.policy.settings(op.index)
-    }
-
-    /// The layers that decide levels and suppressions, and which ignores were used so far.
-    pub fn policy(&self) -> &Policy {
-        &self.sink.policy
-    }
-
-    /// Whether this operation is rate-limited: the config's overrides first, then the nearest
-    /// `x-rate-limited` (or the contract's extension), then the contract's default. Returns
-    /// the extension's value node when the document decided.
-    pub fn rate_limited(&self, op: &Operation<'_>) -> (bool, Option<NodeRef>) {
-        if let Some(limited) = self.settings(op).rate_limited {
-            return (limited, None);
-        }
-        match self
-            .api
-            .inherited_flag(op, &self.contract.rate_limit_extension)
-        {
-            Some((limited, at)) => (limited, Some(at)),
-            None => (self.contract.limited_by_default, None),
-        }
-    }
-}
 
 struct Pending {
     rule: &'static RuleMeta,
@@ -116,9 +25,9 @@ struct Pending {
 /// definition) becomes a finding at once. One about a shared definition waits until its rule
 /// is done, merged with every other report of the same rule, node and message, so that it is
 /// settled use by use and reported once with its uses.
-struct Sink {
-    policy: Policy,
-    findings: Vec<Finding>,
+pub(super) struct Sink {
+    pub(super) policy: Policy,
+    pub(super) findings: Vec<Finding>,
     pending: Vec<Pending>,
     /// (rule, node) → the last pending report there; the others are chained through
     /// `same_place`, and their messages tell them apart. Only what waits is indexed: an index
@@ -127,7 +36,16 @@ struct Sink {
 }
 
 impl Sink {
-    fn add(
+    pub(super) fn new(policy: Policy) -> Self {
+        Sink {
+            policy,
+            findings: Vec::new(),
+            pending: Vec::new(),
+            index: HashMap::default(),
+        }
+    }
+
+    pub(super) fn add(
         &mut self,
         api: &Api<'_>,
         model: &Model<'_>,
@@ -203,7 +121,7 @@ impl Sink {
     /// Turns the waiting reports into findings: each use is dropped where the document ignores
     /// the rule on its way or the rule is off for its operation; the finding takes the highest
     /// level of the uses left, and is dropped with the last of them.
-    fn settle(&mut self, api: &Api<'_>, model: &Model<'_>) {
+    pub(super) fn settle(&mut self, api: &Api<'_>, model: &Model<'_>) {
         self.index.clear();
         let docs = api.docs;
         let waiting = std::mem::take(&mut self.pending);
@@ -235,140 +153,6 @@ impl Sink {
                 ));
             }
         }
-    }
-}
-
-/// Runs every enabled rule over the document and returns its findings, unsorted.
-pub fn run(
-    api: &Api<'_>,
-    contract: &Contract,
-    command_line: &CommandLine,
-    only: Option<&[String]>,
-) -> Vec<Finding> {
-    let model = Model::build(api);
-    let policy = Policy::new(
-        contract,
-        command_line,
-        only,
-        api.docs,
-        model.operations.iter().map(|op| (op.method, op.path)),
-    );
-    let mut rules = crate::rules::instantiate();
-    rules.retain(|r| policy.may_run(r.meta().id, r.meta().default_severity));
-    let facts: Vec<BodyFacts> = model
-        .bodies
-        .iter()
-        .map(|body| BodyFacts::of(api, contract, body.schema, body.problem_json))
-        .collect();
-    let mut sink = Sink {
-        policy,
-        findings: Vec::new(),
-        pending: Vec::new(),
-        index: HashMap::default(),
-    };
-    let walk = Walk {
-        api,
-        model: &model,
-        contract,
-        facts: &facts,
-    };
-    for op in &model.operations {
-        let operation_use = [Use {
-            operation: op.index,
-            response: None,
-            media: None,
-        }];
-        for rule in rules.iter_mut() {
-            let meta = rule.meta();
-            rule.check_operation(&mut walk.context(&mut sink, meta, &operation_use), op);
-            for (i, response) in op.responses.iter().enumerate() {
-                let response_use = [Use {
-                    response: Some(i as u32),
-                    ..operation_use[0]
-                }];
-                let mut cx = walk.context(&mut sink, meta, &response_use);
-                rule.check_response(&mut cx, op, response);
-            }
-        }
-    }
-    for (i, body) in model.bodies.iter().enumerate() {
-        let id = BodyId(i as u32);
-        let view = ErrorBody {
-            id,
-            schema: body.schema,
-            problem_json: body.problem_json,
-            uses: &body.uses,
-            facts: &facts[i],
-        };
-        for rule in rules.iter_mut() {
-            let meta = rule.meta();
-            rule.check_error_body(&mut walk.context(&mut sink, meta, &body.uses), &view);
-        }
-    }
-    // Each rule's findings are settled after its `finish`, in the order of the rule list, so
-    // that `unused-ignore` (last) sees every ignore the other rules used.
-    sink.settle(api, &model);
-    for rule in rules.iter_mut() {
-        let meta = rule.meta();
-        rule.finish(&mut walk.context(&mut sink, meta, &[]));
-        sink.settle(api, &model);
-    }
-    let mut findings = sink.findings;
-    findings.extend(
-        model
-            .structure_errors
-            .iter()
-            .map(|e| structure_finding(api.docs, e)),
-    );
-    findings
-}
-
-/// What every hook call shares.
-struct Walk<'a, 'd> {
-    api: &'a Api<'d>,
-    model: &'a Model<'d>,
-    contract: &'a Contract,
-    facts: &'a [BodyFacts],
-}
-
-impl<'w, 'd> Walk<'w, 'd> {
-    /// A context for one hook of one rule, whose reports apply to `uses`.
-    fn context<'s>(
-        &self,
-        sink: &'s mut Sink,
-        rule: &'static RuleMeta,
-        uses: &'s [Use],
-    ) -> Context<'s, 'd>
-    where
-        'w: 's,
-    {
-        Context {
-            api: self.api,
-            model: self.model,
-            contract: self.contract,
-            facts: self.facts,
-            sink,
-            rule,
-            uses,
-        }
-    }
-}
-
-/// A node of the wrong kind: the document is not valid OpenAPI there (exit code 2), but the
-/// rest of it was linted.
-fn structure_finding(docs: &DocumentSet, error: &StructureError) -> Finding {
-    Finding {
-        help: Some(
-            "fix the document's structure; see the OpenAPI specification for this object".into(),
-        ),
-        location: Some(location(docs, error.at)),
-        fatal: true,
-        ..Finding::new(
-            "invalid-structure",
-            Severity::Error,
-            file_name(docs, error.at.file),
-            error.message.clone(),
-        )
     }
 }
 

@@ -1,0 +1,232 @@
+//! The one traversal: builds the model, calls each rule's hooks once per operation, response
+//! and distinct body, and settles every report against the policy, use by use.
+
+mod sink;
+
+use crate::config::{CommandLine, Contract, OperationSettings, Policy};
+use crate::document::{DocumentSet, NodeRef};
+use crate::finding::{Finding, Location, Severity};
+use crate::openapi::{Api, BodyId, Model, Operation, StructureError, Use};
+use crate::rules::RuleMeta;
+use crate::rules::error_body::{BodyFacts, ErrorBody};
+use sink::Sink;
+use std::borrow::Cow;
+
+/// How many related places a finding names; the rest are counted.
+pub const RELATED_SHOWN: usize = 3;
+
+/// One finding as a rule reports it. It applies to the uses the hook was called for (an
+/// operation, a response, every use of a body) unless [`Report::for_uses`] narrows them.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub at: NodeRef,
+    pub message: String,
+    pub help: Option<Cow<'static, str>>,
+    pub label: Option<Cow<'static, str>>,
+    pub(crate) uses: Option<Vec<Use>>,
+}
+
+impl Report {
+    pub fn new(at: NodeRef, message: impl Into<String>) -> Self {
+        Report {
+            at,
+            message: message.into(),
+            help: None,
+            label: None,
+            uses: None,
+        }
+    }
+
+    pub fn help(mut self, help: impl Into<Cow<'static, str>>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn label(mut self, label: impl Into<Cow<'static, str>>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Only these uses have the problem (a body whose code is wrong on some statuses only).
+    pub fn for_uses(mut self, uses: impl IntoIterator<Item = Use>) -> Self {
+        self.uses = Some(uses.into_iter().collect());
+        self
+    }
+}
+
+/// What a rule sees while it runs: the document, its model, the contract, and a place to report.
+pub struct Context<'a, 'd> {
+    pub api: &'a Api<'d>,
+    pub model: &'a Model<'d>,
+    pub contract: &'a Contract,
+    facts: &'a [BodyFacts],
+    sink: &'a mut Sink,
+    rule: &'static RuleMeta,
+    /// The uses a report applies to when it names none.
+    uses: &'a [Use],
+}
+
+impl<'a, 'd> Context<'a, 'd> {
+    pub fn report(&mut self, report: Report) {
+        self.sink
+            .add(self.api, self.model, self.rule, report, self.uses);
+    }
+
+    /// What the body's schema says (its code, its retry field), worked out once per body.
+    pub fn facts(&self, body: BodyId) -> &'a BodyFacts {
+        &self.facts[body.0 as usize]
+    }
+
+    /// What the config's path overrides say about an operation.
+    pub fn settings(&self, op: &Operation<'_>) -> &OperationSettings {
+        self.sink.policy.settings(op.index)
+    }
+
+    /// The layers that decide levels and suppressions, and which ignores were used so far.
+    pub fn policy(&self) -> &Policy {
+        &self.sink.policy
+    }
+
+    /// Whether this operation is rate-limited: the config's overrides first, then the nearest
+    /// `x-rate-limited` (or the contract's extension), then the contract's default. Returns
+    /// the extension's value node when the document decided.
+    pub fn rate_limited(&self, op: &Operation<'_>) -> (bool, Option<NodeRef>) {
+        if let Some(limited) = self.settings(op).rate_limited {
+            return (limited, None);
+        }
+        match self
+            .api
+            .inherited_flag(op, &self.contract.rate_limit_extension)
+        {
+            Some((limited, at)) => (limited, Some(at)),
+            None => (self.contract.limited_by_default, None),
+        }
+    }
+}
+
+/// Runs every enabled rule over the document and returns its findings, unsorted.
+pub fn run(
+    api: &Api<'_>,
+    contract: &Contract,
+    command_line: &CommandLine,
+    only: Option<&[String]>,
+) -> Vec<Finding> {
+    let model = Model::build(api);
+    let policy = Policy::new(
+        contract,
+        command_line,
+        only,
+        api.docs,
+        model.operations.iter().map(|op| (op.method, op.path)),
+    );
+    let mut rules = crate::rules::instantiate();
+    rules.retain(|r| policy.may_run(r.meta().id, r.meta().default_severity));
+    let facts: Vec<BodyFacts> = model
+        .bodies
+        .iter()
+        .map(|body| BodyFacts::of(api, contract, body.schema, body.problem_json))
+        .collect();
+    let mut sink = Sink::new(policy);
+    let walk = Walk {
+        api,
+        model: &model,
+        contract,
+        facts: &facts,
+    };
+    for op in &model.operations {
+        let operation_use = [Use {
+            operation: op.index,
+            response: None,
+            media: None,
+        }];
+        for rule in rules.iter_mut() {
+            let meta = rule.meta();
+            rule.check_operation(&mut walk.context(&mut sink, meta, &operation_use), op);
+            for (i, response) in op.responses.iter().enumerate() {
+                let response_use = [Use {
+                    response: Some(i as u32),
+                    ..operation_use[0]
+                }];
+                let mut cx = walk.context(&mut sink, meta, &response_use);
+                rule.check_response(&mut cx, op, response);
+            }
+        }
+    }
+    for (i, body) in model.bodies.iter().enumerate() {
+        let view = ErrorBody {
+            schema: body.schema,
+            problem_json: body.problem_json,
+            uses: &body.uses,
+            facts: &facts[i],
+        };
+        for rule in rules.iter_mut() {
+            let meta = rule.meta();
+            rule.check_error_body(&mut walk.context(&mut sink, meta, &body.uses), &view);
+        }
+    }
+    // Each rule's findings are settled after its `finish`, in the order of the rule list, so
+    // that `unused-ignore` (last) sees every ignore the other rules used.
+    sink.settle(api, &model);
+    for rule in rules.iter_mut() {
+        let meta = rule.meta();
+        rule.finish(&mut walk.context(&mut sink, meta, &[]));
+        sink.settle(api, &model);
+    }
+    let mut findings = sink.findings;
+    findings.extend(
+        model
+            .structure_errors
+            .iter()
+            .map(|e| structure_finding(api.docs, e)),
+    );
+    findings
+}
+
+/// What every hook call shares.
+struct Walk<'a, 'd> {
+    api: &'a Api<'d>,
+    model: &'a Model<'d>,
+    contract: &'a Contract,
+    facts: &'a [BodyFacts],
+}
+
+impl<'w, 'd> Walk<'w, 'd> {
+    /// A context for one hook of one rule, whose reports apply to `uses`.
+    fn context<'s>(
+        &self,
+        sink: &'s mut Sink,
+        rule: &'static RuleMeta,
+        uses: &'s [Use],
+    ) -> Context<'s, 'd>
+    where
+        'w: 's,
+    {
+        Context {
+            api: self.api,
+            model: self.model,
+            contract: self.contract,
+            facts: self.facts,
+            sink,
+            rule,
+            uses,
+        }
+    }
+}
+
+/// A node of the wrong kind: the document is not valid OpenAPI there (exit code 2), but the
+/// rest of it was linted.
+fn structure_finding(docs: &DocumentSet, error: &StructureError) -> Finding {
+    Finding {
+        help: Some(
+            "fix the document's structure; see the OpenAPI specification for this object".into(),
+        ),
+        location: Some(Location::of(docs, error.at)),
+        fatal: true,
+        ..Finding::new(
+            "invalid-structure",
+            Severity::Error,
+            docs.file(error.at.file).name.clone(),
+            error.message.clone(),
+        )
+    }
+}
