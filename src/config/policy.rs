@@ -5,7 +5,7 @@
 use super::{Contract, OperationSettings};
 use crate::document::{DocumentSet, FileId, Hop, Kind, NodeId, NodeRef, Tree};
 use crate::finding::Severity;
-use crate::openapi::Method;
+use crate::openapi::{Api, Method, Operation, Route};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// The extension that suppresses findings inline.
@@ -33,6 +33,9 @@ pub struct Policy {
     /// Settings of the operations that some override touches, by operation index.
     settings: HashMap<u32, OperationSettings>,
     default_settings: OperationSettings,
+    /// The contract's rate-limit extension (`x-rate-limited`) and what holds without one.
+    rate_limit_extension: String,
+    limited_by_default: bool,
     ignores: Ignores,
     definitions: Definitions,
 }
@@ -99,6 +102,8 @@ impl Policy {
             only: only.map(<[String]>::to_vec),
             settings,
             default_settings: OperationSettings::default(),
+            rate_limit_extension: contract.rate_limit_extension.clone(),
+            limited_by_default: contract.limited_by_default,
             ignores: Ignores {
                 lists,
                 by_owner,
@@ -113,6 +118,20 @@ impl Policy {
         self.settings
             .get(&operation)
             .unwrap_or(&self.default_settings)
+    }
+
+    /// Whether an operation is rate-limited: the config's overrides first, then the nearest
+    /// `x-rate-limited` (or the contract's extension) on the operation, its path item or the
+    /// root, then the contract's default. Returns the extension's value node when the document
+    /// decided.
+    pub fn rate_limited(&self, api: &Api<'_>, op: &Operation<'_>) -> (bool, Option<NodeRef>) {
+        if let Some(limited) = self.settings(op.index).rate_limited {
+            return (limited, None);
+        }
+        match api.inherited_flag(op, &self.rate_limit_extension) {
+            Some((limited, at)) => (limited, Some(at)),
+            None => (self.limited_by_default, None),
+        }
     }
 
     fn excluded(&self, rule: &str) -> bool {
@@ -180,25 +199,25 @@ impl Policy {
     /// stepping from each `$ref`'s target back to the `$ref` that led there. An ignore above a
     /// definition in the file that holds it (a response written under `/a` and `$ref`'d by
     /// `/b`) applies to the uses that pass there, not to every use. Without a route, the
-    /// ancestors of `at` decide. The entry that suppresses is remembered as used.
+    /// ancestors of `at` decide. The entry that suppresses is remembered as used. The route is
+    /// asked for only when the document has ignores.
     pub fn suppressed(
         &mut self,
         docs: &DocumentSet,
         rule: &str,
         at: NodeRef,
-        route: Option<(NodeRef, &[Hop])>,
+        route: impl FnOnce() -> Option<Route>,
     ) -> bool {
         if self.ignores.lists.is_empty() || self.set_on_command_line(rule) {
             return false;
         }
-        let no_hops: &[Hop] = &[];
-        let Some((anchor, hops)) = route else {
-            return self.ignores.climb(docs, rule, at, |_| false, no_hops);
+        let Some(Route { anchor, hops }) = route() else {
+            return self.ignores.climb(docs, rule, at, |_| false, &[]);
         };
         let definitions = &self.definitions;
         let stop = |n: NodeRef| n == anchor || definitions.contains(n);
-        self.ignores.climb(docs, rule, at, stop, no_hops)
-            || self.ignores.climb(docs, rule, anchor, |_| false, hops)
+        self.ignores.climb(docs, rule, at, stop, &[])
+            || self.ignores.climb(docs, rule, anchor, |_| false, &hops)
     }
 
     /// Every `x-errlint-ignore` list of the document's files.

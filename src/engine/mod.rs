@@ -87,20 +87,10 @@ impl<'a, 'd> Context<'a, 'd> {
         &self.sink.policy
     }
 
-    /// Whether this operation is rate-limited: the config's overrides first, then the nearest
-    /// `x-rate-limited` (or the contract's extension), then the contract's default. Returns
-    /// the extension's value node when the document decided.
+    /// Whether this operation is rate-limited, and the extension's value node when the
+    /// document decided (see [`Policy::rate_limited`]).
     pub fn rate_limited(&self, op: &Operation<'_>) -> (bool, Option<NodeRef>) {
-        if let Some(limited) = self.settings(op).rate_limited {
-            return (limited, None);
-        }
-        match self
-            .api
-            .inherited_flag(op, &self.contract.rate_limit_extension)
-        {
-            Some((limited, at)) => (limited, Some(at)),
-            None => (self.contract.limited_by_default, None),
-        }
+        self.sink.policy.rate_limited(self.api, op)
     }
 }
 
@@ -142,13 +132,9 @@ pub fn run(
         for rule in rules.iter_mut() {
             let meta = rule.meta();
             rule.check_operation(&mut walk.context(&mut sink, meta, &operation_use), op);
-            for (i, response) in op.responses.iter().enumerate() {
-                let response_use = [Use {
-                    response: Some(i as u32),
-                    ..operation_use[0]
-                }];
-                let mut cx = walk.context(&mut sink, meta, &response_use);
-                rule.check_response(&mut cx, op, response);
+            for response in &op.responses {
+                let uses = std::slice::from_ref(&response.at);
+                rule.check_response(&mut walk.context(&mut sink, meta, uses), op, response);
             }
         }
     }

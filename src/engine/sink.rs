@@ -60,7 +60,7 @@ impl Sink {
         let docs = api.docs;
         match &*uses {
             [] => {
-                if self.policy.suppressed(docs, rule.id, report.at, None) {
+                if self.policy.suppressed(docs, rule.id, report.at, || None) {
                     return;
                 }
                 if let Some(level) = self.policy.level(rule.id, rule.default_severity, None) {
@@ -69,8 +69,7 @@ impl Sink {
                 }
             }
             [one] if !self.policy.in_definition(docs, report.at) => {
-                let route = model.route(*one);
-                let route = Some((route.anchor, route.hops.as_slice()));
+                let route = || Some(model.route(*one));
                 if self.policy.suppressed(docs, rule.id, report.at, route) {
                     return;
                 }
@@ -133,8 +132,7 @@ impl Sink {
             let policy = &mut self.policy;
             let mut level = None;
             pending.uses.retain(|u| {
-                let route = model.route(*u);
-                let route = Some((route.anchor, route.hops.as_slice()));
+                let route = || Some(model.route(*u));
                 if policy.suppressed(docs, rule.id, pending.report.at, route) {
                     return false;
                 }
