@@ -2,6 +2,7 @@
 //! findings, then report only new ones. Entries match by rule, file, pointer and a normalized
 //! message — never by line — so moving code does not bring old findings back.
 
+use crate::document::source::Access;
 use crate::finding::{Finding, Outcome};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -125,11 +126,15 @@ pub fn write(outcome: &Outcome, path: &Path) -> Result<Written, String> {
 }
 
 /// Drops the findings the baseline at `path` holds; returns how many of its entries matched
-/// nothing (they can be dropped by writing the baseline again).
-pub fn apply(outcome: &mut Outcome, path: &Path) -> Result<usize, String> {
-    let baseline = std::fs::read_to_string(path)
-        .map_err(|e| e.to_string())
-        .and_then(|text| Baseline::from_json(&text))
+/// nothing (they can be dropped by writing the baseline again). The baseline is read like any
+/// other input: inside the tree, a regular file, capped; a byte-order mark is allowed.
+pub fn apply(outcome: &mut Outcome, path: &Path, access: &Access) -> Result<usize, String> {
+    let bytes = access
+        .read(path)
+        .map_err(|refusal| format!("cannot read the baseline {}: {refusal}", path.display()))?;
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| format!("{}: the baseline is not UTF-8 text", path.display()))?;
+    let baseline = Baseline::from_json(text.strip_prefix('\u{feff}').unwrap_or(text))
         .map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(baseline.filter(&mut outcome.findings))
 }

@@ -97,7 +97,12 @@ impl ContractCache {
         cache
             .entry(file.clone())
             .or_insert_with(|| {
-                config::contract(file.as_deref(), options.config.profile.as_deref()).map(Arc::new)
+                config::contract(
+                    file.as_deref(),
+                    options.config.profile.as_deref(),
+                    &options.access(),
+                )
+                .map(Arc::new)
             })
             .clone()
     }
@@ -167,12 +172,23 @@ pub fn lint_text(name: &str, text: &str, options: &Options) -> Outcome {
     let contract = match config::contract(
         config_file_for(None, options).as_deref(),
         options.config.profile.as_deref(),
+        &options.access(),
     ) {
         Ok(contract) => contract,
         Err(errors) => return config_outcome(errors, name),
     };
     let docs = DocumentSet::load_text(name.to_string(), text, None, load_options(options));
     lint_documents(&docs, options, &contract)
+}
+
+impl Options {
+    /// How configs, profiles and baselines may be read: like `$ref`d files.
+    pub fn access(&self) -> document::source::Access {
+        document::source::Access {
+            extra_roots: self.external_roots.clone(),
+            max_bytes: self.limits.max_file_bytes,
+        }
+    }
 }
 
 fn load_options(options: &Options) -> LoadOptions {

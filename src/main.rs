@@ -177,7 +177,7 @@ fn run_command(command: &Command) -> ExitCode {
             let width = PROFILES.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
             let mut out = String::new();
             for (name, _) in PROFILES {
-                let description = errlint::config::contract(None, Some(name))
+                let description = errlint::config::contract(None, Some(name), &Default::default())
                     .map(|c| c.description)
                     .unwrap_or_default();
                 out.push_str(&format!("{name:<width$}  {description}\n"));
@@ -266,11 +266,13 @@ fn lint(cli: &Cli) -> ExitCode {
         Err(message) => return fail(&message),
     };
     let stdin_text = if from_stdin {
-        let mut text = String::new();
-        if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
-            return fail(&format!("cannot read standard input: {e}"));
+        let limit = options.limits.max_file_bytes;
+        let read = errlint::document::source::read_capped(std::io::stdin().lock(), limit);
+        match read.map(String::from_utf8) {
+            Ok(Ok(text)) => Some(text),
+            Ok(Err(_)) => return fail("standard input is not UTF-8 text"),
+            Err(refusal) => return fail(&format!("cannot read standard input: {refusal}")),
         }
-        Some(text)
     } else {
         None
     };
@@ -306,7 +308,7 @@ fn lint(cli: &Cli) -> ExitCode {
         return ExitCode::from(outcome.exit_code_after_writing_baseline() as u8);
     }
     if let Some(path) = &cli.baseline {
-        let stale = match errlint::baseline::apply(&mut outcome, path) {
+        let stale = match errlint::baseline::apply(&mut outcome, path, &options.access()) {
             Ok(stale) => stale,
             Err(message) => return fail(&message),
         };

@@ -220,6 +220,8 @@ fn references_that_leave_the_tree_are_refused_without_reading() {
         "Error: {description: TOP-SECRET-CONTENT}\n",
     );
     let tree = scratch_dir("tree");
+    // The linted tree is the repository the document is in.
+    std::fs::create_dir_all(tree.join(".git")).unwrap();
     let absolute = secret.to_string_lossy().to_string();
     #[cfg(unix)]
     std::os::unix::fs::symlink(&outside, tree.join("link")).unwrap();
@@ -250,6 +252,19 @@ fn references_that_leave_the_tree_are_refused_without_reading() {
         1,
         "only /etc stays refused:\n{allowed}"
     );
+}
+
+#[test]
+fn a_document_named_from_outside_its_repository_reads_the_whole_repository() {
+    let repo = scratch_dir("repository");
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    write(&repo, "common/Error.yaml", "description: shared error\n");
+    let doc = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '500': {$ref: '../common/Error.yaml'}\n";
+    let spec = write(&repo, "spec/openapi.yaml", doc);
+    let elsewhere = scratch_dir("elsewhere");
+    let (code, out) = errlint_in(&elsewhere, &[spec.to_str().unwrap()]);
+    assert_ne!(code, 2, "{out}");
+    assert!(!out.contains("outside the linted tree"), "{out}");
 }
 
 #[test]

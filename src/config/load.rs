@@ -3,6 +3,7 @@
 
 use super::contract::{Contract, parse_path_pattern};
 use super::raw::RawConfig;
+use crate::document::source::{Access, Refusal};
 use crate::document::{self, Kind, Limits, NodeId, Span, Tree, pointer};
 use crate::finding::{Finding, Location, Severity, Sources};
 use std::path::{Path, PathBuf};
@@ -89,30 +90,36 @@ pub struct ConfigChoice {
     pub profile: Option<String>,
 }
 
-/// Finds the config file for a document: from its folder upward, stopping after the folder
-/// that holds `.git` (the repository root).
+/// Finds the config file for a document: from its folder upward, never above the document's
+/// tree (the repository root; outside a repository, the current folder or the document's own).
 pub fn discover(document: &Path) -> Option<PathBuf> {
-    let absolute = std::fs::canonicalize(document).ok()?;
-    let mut dir = absolute.parent();
-    while let Some(d) = dir {
+    let tree = document::source::tree_of(document)?;
+    let folder = match document.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let folder = std::fs::canonicalize(folder).ok()?;
+    for d in folder.ancestors() {
         for name in CONFIG_NAMES {
             let candidate = d.join(name);
-            if candidate.is_file() {
+            // A link is a candidate too: reading it decides whether it stays in the tree.
+            if candidate.symlink_metadata().is_ok() {
                 return Some(candidate);
             }
         }
-        if d.join(".git").exists() {
-            return None;
+        if d == tree {
+            break;
         }
-        dir = d.parent();
     }
     None
 }
 
 /// Builds the contract: built-in default, then the profile, then the config file's fields.
+/// Config and profile files are read through `access`: inside the tree, regular, capped.
 pub fn contract(
     config_file: Option<&Path>,
     cli_profile: Option<&str>,
+    access: &Access,
 ) -> Result<Contract, ConfigErrors> {
     let mut errors = ConfigErrors::default();
     let mut contract = Contract::blank();
@@ -127,14 +134,14 @@ pub fn contract(
     let config = match config_file {
         Some(path) => {
             let name = display(path);
-            match std::fs::read_to_string(path) {
+            match access.read(path).and_then(into_text) {
                 Ok(text) => parse_source(&name, &text, &mut errors)
                     .map(|raw| (raw, path.to_path_buf(), name, text)),
-                Err(e) => {
+                Err(refusal) => {
                     errors.findings.push(config_error(
                         &name,
                         None,
-                        format!("cannot read the config file: {e}"),
+                        format!("cannot read the config file: {refusal}"),
                     ));
                     None
                 }
@@ -153,7 +160,14 @@ pub fn contract(
         })
     });
     if let Some((profile, from)) = extends {
-        apply_profile(&mut contract, &profile, from.as_ref(), &mut errors, 0);
+        apply_profile(
+            &mut contract,
+            &profile,
+            from.as_ref(),
+            access,
+            &mut errors,
+            0,
+        );
         contract.profile = profile;
     }
     if let Some((raw, ..)) = &config {
@@ -175,6 +189,7 @@ fn apply_profile(
     contract: &mut Contract,
     profile: &str,
     from: Option<&(PathBuf, String, String)>,
+    access: &Access,
     errors: &mut ConfigErrors,
     depth: usize,
 ) {
@@ -182,16 +197,15 @@ fn apply_profile(
         (format!("profile {profile}"), text.to_string())
     } else if profile.ends_with(".yaml") || profile.ends_with(".yml") || profile.ends_with(".json")
     {
-        let base = from
-            .and_then(|(p, ..)| p.parent())
-            .unwrap_or(Path::new("."));
+        let named_by = from.map_or(Path::new("."), |(p, ..)| p.as_path());
+        let base = named_by.parent().unwrap_or(Path::new("."));
         let path = base.join(profile);
-        match std::fs::read_to_string(&path) {
+        match access.read_named_by(&path, named_by).and_then(into_text) {
             Ok(text) => (display(&path), text),
-            Err(e) => {
+            Err(refusal) => {
                 errors.findings.push(extends_error(
                     from,
-                    format!("cannot read profile `{profile}`: {e}"),
+                    format!("cannot read profile `{profile}`: {refusal}"),
                 ));
                 return;
             }
@@ -219,7 +233,7 @@ fn apply_profile(
     };
     if let Some(parent) = &raw.extends {
         let here = (PathBuf::from(&name), name.clone(), text.clone());
-        apply_profile(contract, parent, Some(&here), errors, depth + 1);
+        apply_profile(contract, parent, Some(&here), access, errors, depth + 1);
     }
     contract.apply(&raw);
 }
@@ -296,7 +310,31 @@ fn parse_source(name: &str, text: &str, errors: &mut ConfigErrors) -> Option<Raw
                     format!("{} is not one of: {}", error.instance(), allowed.join(", ")),
                 )
             }
-            _ => (at, error.to_string()),
+            // The value itself is never quoted: it may be anything the file holds.
+            jsonschema::error::ValidationErrorKind::Type { kind } => {
+                let expected: Vec<&str> = match kind {
+                    jsonschema::error::TypeKind::Single(t) => vec![t.as_str()],
+                    jsonschema::error::TypeKind::Multiple(set) => {
+                        set.iter().map(|t| t.as_str()).collect()
+                    }
+                };
+                (
+                    at,
+                    format!(
+                        "expected {}, found {}",
+                        expected.join(" or "),
+                        json_type_name(error.instance())
+                    ),
+                )
+            }
+            _ => (
+                at,
+                format!(
+                    "this {} does not fit the config schema: {}",
+                    json_type_name(error.instance()),
+                    error.kind().keyword()
+                ),
+            ),
         };
         let span = tree.span(tree.report_node(node));
         errors.findings.push(config_error(
@@ -428,6 +466,23 @@ fn config_error(name: &str, at: Option<(Span, String)>, message: String) -> Find
     }
 }
 
+/// `a string`, `an object`…: what a value is, never what it says.
+fn json_type_name(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "boolean",
+        serde_json::Value::Number(_) => "number",
+        serde_json::Value::String(_) => "string",
+        serde_json::Value::Array(_) => "list",
+        serde_json::Value::Object(_) => "mapping",
+    }
+}
+
+/// A config's bytes as text; a file that is not UTF-8 is refused without being quoted.
+fn into_text(bytes: Vec<u8>) -> Result<String, Refusal> {
+    String::from_utf8(bytes).map_err(|_| Refusal::Io("it is not UTF-8 text".into()))
+}
+
 fn display(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
@@ -439,7 +494,7 @@ mod tests {
     #[test]
     fn every_built_in_profile_is_valid() {
         for (name, _) in PROFILES {
-            let result = contract(None, Some(name));
+            let result = contract(None, Some(name), &Access::default());
             assert!(
                 result.is_ok(),
                 "profile {name}: {:?}",
@@ -450,7 +505,7 @@ mod tests {
 
     #[test]
     fn the_default_profile_is_the_core_policy() {
-        let c = contract(None, None).unwrap();
+        let c = contract(None, None, &Access::default()).unwrap();
         let paths: Vec<&str> = c.code_paths.iter().map(|p| p.text.as_str()).collect();
         assert_eq!(paths, ["code", "error.code", "error_code", "errors[].code"]);
         assert_eq!(c.require.every_operation[0].text, "5XX");

@@ -6,6 +6,7 @@ mod json;
 pub mod lines;
 pub mod pointer;
 mod refs;
+pub mod source;
 mod tree;
 mod yaml;
 

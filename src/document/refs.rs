@@ -2,6 +2,7 @@
 //! Remote references are reported and never fetched; cycles are found and never looped on.
 
 use super::pointer::{self, PointerError};
+use super::source::Refusal;
 use super::tree::{Kind, LookupError, NodeId, Span, Tree};
 use super::{Format, Limits, LoadError};
 use rustc_hash::FxHashMap as HashMap;
@@ -180,7 +181,7 @@ impl DocumentSet {
     /// Loads a document from disk, then every file its `$ref`s reach.
     pub fn load_path(path: &Path, name: String, options: LoadOptions) -> Self {
         let mut set = DocumentSet::empty(options);
-        set.roots.extend(linted_tree(path));
+        set.roots.extend(super::source::tree_of(path));
         let id = set.read_file(path, name);
         set.resolve_all(id);
         set
@@ -280,16 +281,13 @@ impl DocumentSet {
 
     fn read_file(&mut self, path: &Path, name: String) -> FileId {
         let limit = self.options.limits.max_file_bytes;
-        let bytes = match std::fs::metadata(path) {
-            Ok(meta) if meta.len() > limit => Err(format!(
-                "the file is {} bytes, over the limit of {limit} bytes ({})",
-                meta.len(),
+        let bytes = super::source::read_regular(path, limit).map_err(|refusal| match refusal {
+            Refusal::TooBig { limit } => format!(
+                "the file is over the limit of {limit} bytes ({})",
                 self.options.hints.raise_file_size
-            )),
-            Ok(meta) if meta.is_dir() => Err("it is a directory".to_string()),
-            Ok(_) => std::fs::read(path).map_err(|e| e.to_string()),
-            Err(e) => Err(e.to_string()),
-        };
+            ),
+            other => other.to_string(),
+        });
         match bytes {
             Ok(bytes) => self.add_file(name, Some(path.to_path_buf()), bytes),
             Err(reason) => {
@@ -750,15 +748,6 @@ fn percent_decode_path(location: &str) -> String {
 
 /// The tree a document may reference into: the current folder when the document is inside
 /// it, otherwise the document's own folder.
-fn linted_tree(document: &Path) -> Option<PathBuf> {
-    let document = std::fs::canonicalize(document).ok()?;
-    let folder = document.parent()?.to_path_buf();
-    match std::env::current_dir().and_then(std::fs::canonicalize) {
-        Ok(cwd) if document.starts_with(&cwd) => Some(cwd),
-        _ => Some(folder),
-    }
-}
-
 fn canonical(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }

@@ -1,0 +1,151 @@
+//! What a pull request can put in front of errlint in CI: configs and profiles that point out
+//! of the repository, devices and endless streams where files are expected. Each is refused
+//! with exit code 2, quickly, and nothing a refused file holds is ever printed.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const SECRET: &str = "ghp_s3cr3tTOKENnotforprinting";
+
+const DOC: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {description: ok}\n";
+
+/// A repository (a folder with `.git`) holding `openapi.yaml`, beside a secret outside it.
+fn repository(name: &str) -> (PathBuf, PathBuf) {
+    let base = std::env::temp_dir().join(format!("errlint-trust-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    let repo = base.join("repo");
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    std::fs::write(repo.join("openapi.yaml"), DOC).unwrap();
+    let secret = base.join("credentials");
+    std::fs::write(&secret, format!("https://user:{SECRET}@github.com\n")).unwrap();
+    (repo, secret)
+}
+
+fn errlint_in(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_errlint"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run errlint");
+    // A refused stdin may close early: a broken pipe here is the point, not a failure.
+    let _ = child.stdin.take().unwrap().write_all(stdin);
+    child.wait_with_output().expect("errlint ends")
+}
+
+/// Runs errlint in every output format and checks each exits 2 without the secret.
+fn assert_refused_without_leaking(dir: &Path, args: &[&str]) {
+    for format in [
+        "pretty", "concise", "json", "github", "sarif", "junit", "gitlab",
+    ] {
+        let mut all = vec!["--format", format];
+        all.extend_from_slice(args);
+        let output = errlint_in(dir, &all, b"");
+        let printed = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert_eq!(output.status.code(), Some(2), "{format}: {printed}");
+        assert!(
+            !printed.contains(SECRET),
+            "{format} leaked the secret:\n{printed}"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_config_that_links_out_of_the_repository_is_refused() {
+    let (repo, secret) = repository("config-link");
+    std::os::unix::fs::symlink(&secret, repo.join("errlint.yaml")).unwrap();
+    assert_refused_without_leaking(&repo, &["openapi.yaml"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn extends_through_a_link_or_up_the_tree_is_refused() {
+    let (repo, secret) = repository("extends");
+    std::os::unix::fs::symlink(&secret, repo.join("gc.yaml")).unwrap();
+    std::fs::write(repo.join("errlint.yaml"), "extends: ./gc.yaml\n").unwrap();
+    assert_refused_without_leaking(&repo, &["openapi.yaml"]);
+    std::fs::write(repo.join("errlint.yaml"), "extends: ../credentials.yaml\n").unwrap();
+    std::fs::copy(&secret, secret.with_extension("yaml")).unwrap();
+    assert_refused_without_leaking(&repo, &["openapi.yaml"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_allowed_folder_widens_the_tree_for_configs_too() {
+    let (repo, secret) = repository("allowed");
+    let shared = secret.parent().unwrap().join("shared");
+    std::fs::create_dir_all(&shared).unwrap();
+    std::fs::write(shared.join("base.yaml"), "extends: botect\n").unwrap();
+    std::fs::write(repo.join("errlint.yaml"), "extends: ../shared/base.yaml\n").unwrap();
+    let refused = errlint_in(&repo, &["openapi.yaml"], b"");
+    assert_eq!(refused.status.code(), Some(2));
+    let allowed = errlint_in(
+        &repo,
+        &[
+            "--allow-external-refs",
+            shared.to_str().unwrap(),
+            "openapi.yaml",
+        ],
+        b"",
+    );
+    assert_ne!(
+        allowed.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&allowed.stdout)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn devices_where_files_are_expected_are_refused_at_once() {
+    let (repo, _) = repository("devices");
+    std::os::unix::fs::symlink("/dev/zero", repo.join("zero.yaml")).unwrap();
+    std::fs::write(repo.join("errlint.yaml"), "extends: ./zero.yaml\n").unwrap();
+    assert_eq!(
+        errlint_in(&repo, &["openapi.yaml"], b"").status.code(),
+        Some(2)
+    );
+    std::fs::remove_file(repo.join("errlint.yaml")).unwrap();
+    for args in [
+        ["--config", "/dev/zero", "openapi.yaml"],
+        ["--baseline", "/dev/zero", "openapi.yaml"],
+        ["--baseline", "zero.yaml", "openapi.yaml"],
+    ] {
+        let output = errlint_in(&repo, &args, b"");
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+    }
+}
+
+#[test]
+fn standard_input_has_the_size_cap_of_a_file() {
+    let (repo, _) = repository("stdin");
+    let big = DOC.repeat(20);
+    let output = errlint_in(&repo, &["--max-file-size", "100", "-"], big.as_bytes());
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("over the limit of 100 bytes"));
+    let fits = errlint_in(&repo, &["-"], DOC.as_bytes());
+    assert_ne!(fits.status.code(), Some(2));
+}
+
+#[test]
+fn a_config_type_error_names_the_type_not_the_value() {
+    let (repo, _) = repository("type-error");
+    std::fs::write(repo.join("errlint.yaml"), format!("rules: '{SECRET}'\n")).unwrap();
+    let output = errlint_in(&repo, &["--format", "concise", "openapi.yaml"], b"");
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        printed.contains("expected object, found string"),
+        "{printed}"
+    );
+    assert!(!printed.contains(SECRET), "{printed}");
+}
