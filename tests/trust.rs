@@ -149,3 +149,37 @@ fn a_config_type_error_names_the_type_not_the_value() {
     );
     assert!(!printed.contains(SECRET), "{printed}");
 }
+
+/// A status key that carries a terminal escape, a carriage return and a forged workflow
+/// command; a file name with a newline.
+const INJECTION: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        \"\\e[31mred\\r\\n::error file=x::forged\": {description: x}\n        '500': {description: x}\n";
+
+#[test]
+fn control_characters_never_reach_text_output_raw() {
+    let (repo, _) = repository("injection");
+    std::fs::write(repo.join("api\nfile.yaml"), INJECTION).unwrap();
+    for format in ["pretty", "concise", "github", "junit"] {
+        let output = errlint_in(
+            &repo,
+            &["--color", "never", "--format", format, "api\nfile.yaml"],
+            b"",
+        );
+        let printed = String::from_utf8(output.stdout).unwrap();
+        assert_eq!(output.status.code(), Some(1), "{format}: {printed}");
+        assert!(
+            !printed.chars().any(|c| c.is_control() && c != '\n'),
+            "{format} printed a control character:\n{printed:?}"
+        );
+        let forged = printed
+            .lines()
+            .filter(|l| l.trim_start().starts_with("::error file=x"))
+            .count();
+        assert_eq!(forged, 0, "{format} let a line be forged:\n{printed}");
+        if format == "github" {
+            assert!(printed.lines().all(|l| l.starts_with("::")), "{printed}");
+        }
+        if format == "junit" {
+            roxmltree::Document::parse(&printed).expect("JUnit is well-formed XML");
+        }
+    }
+}

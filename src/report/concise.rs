@@ -1,5 +1,6 @@
 //! `file:line:column: severity[rule] message`: stable, one line per finding, for grep.
 
+use super::visible;
 use crate::Outcome;
 use std::fmt::Write;
 
@@ -9,15 +10,15 @@ pub fn render(outcome: &Outcome) -> String {
         match &f.location {
             Some(loc) => {
                 let (line, column) = outcome.sources.line_col(&loc.file, loc.span.start);
-                let _ = write!(out, "{}:{line}:{column}: ", loc.file);
+                let _ = write!(out, "{}:{line}:{column}: ", visible(&loc.file));
             }
             None => {
-                let _ = write!(out, "{}: ", f.file);
+                let _ = write!(out, "{}: ", visible(&f.file));
             }
         }
-        let _ = write!(out, "{}[{}] {}", f.severity, f.rule, f.message);
+        let _ = write!(out, "{}[{}] {}", f.severity, f.rule, visible(&f.message));
         if let Some(note) = &f.note {
-            let _ = write!(out, " ({note})");
+            let _ = write!(out, " ({})", visible(note));
         }
         out.push('\n');
     }

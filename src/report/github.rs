@@ -38,11 +38,20 @@ pub fn render(outcome: &Outcome) -> String {
     out
 }
 
-/// Escapes a command's data (the message).
+/// Escapes a command's data (the message): `%`, CR and LF as GitHub requires, and every other
+/// control character made visible, so no byte of a key can reach the log raw.
 fn data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c if c.is_control() => out.extend(c.escape_default()),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Escapes a command property's value.

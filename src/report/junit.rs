@@ -22,6 +22,8 @@ pub fn render(outcome: &Outcome, rule_ids: &[&str]) -> String {
             }
             None => format!("{}: {}: {}", f.file, f.severity, f.message),
         };
+        // One finding, one line: a line break inside it (from a key) is shown, not kept.
+        let line = super::visible(&line).into_owned();
         cases
             .entry(&f.file)
             .or_default()
@@ -45,14 +47,14 @@ pub fn render(outcome: &Outcome, rule_ids: &[&str]) -> String {
         let _ = writeln!(
             out,
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{file_failures}\">",
-            xml(file),
+            xml(&super::visible(file)),
             rules.len()
         );
         for (rule, lines) in rules {
             let _ = write!(
                 out,
                 "    <testcase classname=\"{}\" name=\"{}\"",
-                xml(file),
+                xml(&super::visible(file)),
                 xml(rule)
             );
             if lines.is_empty() {
@@ -76,8 +78,15 @@ pub fn render(outcome: &Outcome, rule_ids: &[&str]) -> String {
     out
 }
 
+/// Escapes text for XML. XML 1.0 cannot carry most control characters at all, not even as
+/// references, so they are made visible first; the line breaks errlint puts between findings
+/// stay.
 fn xml(text: &str) -> String {
-    text.replace('&', "&amp;")
+    text.split('\n')
+        .map(super::visible)
+        .collect::<Vec<_>>()
+        .join("\n")
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")

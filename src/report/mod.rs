@@ -91,6 +91,41 @@ impl RenderOptions {
     }
 }
 
+/// Text that came from a document (keys, file names, messages quoting them) as a terminal or a
+/// CI log may show it: control characters, which could move the cursor, recolour the screen or
+/// start a forged `::error` line, are written as escapes (`\u{1b}`, `\n`).
+pub(crate) fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// The same for a source excerpt whose byte offsets must not move: each byte of a control
+/// character becomes `?`.
+pub(crate) fn visible_in_place(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(std::iter::repeat_n('?', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// A finding's identity that survives unrelated edits: rule, file, pointer and message, not
 /// the line (FNV-1a, stable across versions and platforms).
 pub fn fingerprint(finding: &crate::finding::Finding) -> String {

@@ -99,8 +99,8 @@ fn excerpt(sources: &Sources, location: &Location) -> Option<(Excerpt, SourceSpa
     let offset = prefix.len() + start.saturating_sub(from).min(body.len());
     let length = span_end.min(to).saturating_sub(start);
     let excerpt = Excerpt {
-        name: location.file.to_string(),
-        text: excerpt_text,
+        name: super::visible(&location.file).into_owned(),
+        text: super::visible_in_place(&excerpt_text).into_owned(),
         line: line - 1,
         column: column - 1,
     };
@@ -132,8 +132,9 @@ impl FindingDiagnostic {
             Some((excerpt, span)) => {
                 let label = finding
                     .note
-                    .clone()
-                    .or_else(|| finding.label.as_deref().map(String::from));
+                    .as_deref()
+                    .or(finding.label.as_deref())
+                    .map(|l| super::visible(l).into_owned());
                 (
                     Some(excerpt),
                     vec![LabeledSpan::new_primary_with_span(label, span)],
@@ -141,7 +142,10 @@ impl FindingDiagnostic {
             }
             None => (None, Vec::new()),
         };
-        let mut help = finding.help.as_deref().map(String::from);
+        let mut help = finding
+            .help
+            .as_deref()
+            .map(|h| super::visible(h).into_owned());
         if finding.related_omitted > 0 {
             let more = format!("{} more uses are not shown", finding.related_omitted);
             help = Some(match help {
@@ -158,13 +162,14 @@ impl FindingDiagnostic {
             }
             _ => finding.message.clone(),
         };
+        let message = super::visible(&message).into_owned();
         let related = finding
             .related
             .iter()
             .filter_map(|r| {
                 let (excerpt, span) = excerpt(sources, &r.location)?;
                 Some(FindingDiagnostic {
-                    message: r.message.clone(),
+                    message: super::visible(&r.message).into_owned(),
                     code: "",
                     severity: miette::Severity::Advice,
                     help: None,
