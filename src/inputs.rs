@@ -18,20 +18,29 @@ pub fn expand(arguments: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut out = Vec::new();
     for argument in arguments {
         if argument.is_dir() {
-            out.extend(walk(argument, None));
+            let found = walk(argument, None);
+            if found.is_empty() {
+                return Err(format!(
+                    "no OpenAPI document in `{}` (a root has a top-level `openapi` or `swagger` key)",
+                    argument.display()
+                ));
+            }
+            out.extend(found);
         } else if argument.exists() || !is_glob(argument) {
             out.push(argument.clone());
         } else {
-            let pattern = argument.to_string_lossy().replace('\\', "/");
-            let glob = globset::GlobBuilder::new(&pattern)
-                .literal_separator(true)
-                .build()
-                .map_err(|e| format!("invalid glob `{pattern}`: {}", e.kind()))?
-                .compile_matcher();
-            let root = literal_prefix(&pattern);
+            let written = argument.to_string_lossy().replace('\\', "/");
+            // `./specs/*.yaml` means `specs/*.yaml`: the walk yields paths without `./`.
+            let mut pattern = written.as_str();
+            while let Some(rest) = pattern.strip_prefix("./") {
+                pattern = rest;
+            }
+            let glob = crate::glob::compile(pattern)
+                .map_err(|e| format!("invalid glob `{written}`: {e}"))?;
+            let root = literal_prefix(pattern);
             let found = walk(&root, Some(&glob));
             if found.is_empty() {
-                return Err(format!("no OpenAPI document matches `{pattern}`"));
+                return Err(format!("no OpenAPI document matches `{written}`"));
             }
             out.extend(found);
         }

@@ -45,6 +45,7 @@ pub mod config;
 pub mod document;
 mod engine;
 pub mod finding;
+mod glob;
 pub mod inputs;
 pub mod openapi;
 pub mod output;

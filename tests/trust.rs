@@ -183,3 +183,52 @@ fn control_characters_never_reach_text_output_raw() {
         }
     }
 }
+
+#[test]
+fn a_hostile_override_glob_is_a_config_error_not_a_panic() {
+    let (repo, _) = repository("glob");
+    let nested = format!("/{}x{}", "{a,".repeat(84), "}".repeat(84));
+    let wide = format!("/v1/{{{}}}", vec!["a"; 5000].join(","));
+    for glob in [nested, wide] {
+        std::fs::write(
+            repo.join("errlint.yaml"),
+            format!("overrides:\n  - paths: ['{glob}']\n    rate_limited: false\n"),
+        )
+        .unwrap();
+        let output = errlint_in(&repo, &["--format", "concise", "openapi.yaml"], b"");
+        let printed = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(output.status.code(), Some(2), "{printed}");
+        assert!(printed.contains("invalid-config"), "{printed}");
+        assert!(
+            printed.contains("errlint.yaml:2:"),
+            "at its line: {printed}"
+        );
+    }
+    let output = errlint_in(&repo, &["specs/{a,{b,{c,{d,{e,f}}}}}/*.yaml"], b"");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("nest 5 deep"));
+}
+
+#[test]
+fn a_folder_or_glob_without_a_document_is_an_error_not_a_pass() {
+    let (repo, _) = repository("empty");
+    std::fs::create_dir_all(repo.join("docs")).unwrap();
+    std::fs::write(repo.join("docs/readme.yaml"), "title: not an API\n").unwrap();
+    let output = errlint_in(&repo, &["docs"], b"");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no OpenAPI document in `docs`"));
+    let output = errlint_in(&repo, &["docs/*.yaml"], b"");
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn a_glob_written_with_a_leading_dot_slash_matches() {
+    let (repo, _) = repository("dot-slash");
+    std::fs::create_dir_all(repo.join("specs")).unwrap();
+    std::fs::write(repo.join("specs/api.yaml"), DOC).unwrap();
+    for pattern in ["./specs/*.yaml", "specs/*.yaml"] {
+        let output = errlint_in(&repo, &["--format", "concise", pattern], b"");
+        assert_ne!(output.status.code(), Some(2), "{pattern}");
+        assert!(String::from_utf8_lossy(&output.stdout).contains("specs/api.yaml"));
+    }
+}

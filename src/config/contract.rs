@@ -336,11 +336,7 @@ pub(crate) fn parse_path_pattern(
         Some((m, rest)) => (Method::parse(&m.to_ascii_lowercase()), rest),
         None => (None, pattern),
     };
-    let glob = globset::GlobBuilder::new(glob)
-        .literal_separator(true)
-        .build()
-        .map_err(|e| e.kind().to_string())?;
-    Ok((method, glob.compile_matcher()))
+    Ok((method, crate::glob::compile(glob)?))
 }
 
 /// A rule id as the rules know it now (a renamed rule's old id leads to the new one).

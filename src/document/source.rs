@@ -124,13 +124,19 @@ pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, Refusal> {
     if !meta.is_file() {
         return Err(Refusal::NotAFile(kind_of(&meta)));
     }
-    read_capped(file, limit)
+    // The size is only a hint (it is checked again while reading), but reserving it saves
+    // growing the buffer a dozen times on a 13 MB file.
+    let hint = meta.len().min(limit).saturating_add(1);
+    read_capped_into(file, limit, Vec::with_capacity(hint as usize))
 }
 
 /// Reads at most `limit` bytes from a stream (standard input); more is an error, not a
 /// truncation.
 pub fn read_capped(reader: impl Read, limit: u64) -> Result<Vec<u8>, Refusal> {
-    let mut bytes = Vec::new();
+    read_capped_into(reader, limit, Vec::new())
+}
+
+fn read_capped_into(reader: impl Read, limit: u64, mut bytes: Vec<u8>) -> Result<Vec<u8>, Refusal> {
     reader
         .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
