@@ -175,6 +175,10 @@ pub struct Outcome {
     pub files: usize,
     /// The report names of the root documents, sorted.
     pub documents: Vec<Arc<str>>,
+    /// Every file read from disk: documents and the files their `$ref`s reach. A report is
+    /// never written over one of them.
+    #[serde(skip)]
+    pub read: Vec<std::path::PathBuf>,
 }
 
 impl Outcome {
@@ -222,6 +226,7 @@ impl Outcome {
         }
         self.findings.extend(other.findings);
         self.documents.extend(other.documents);
+        self.read.extend(other.read);
         self.sources.extend(other.sources);
         self.files += other.files;
     }

@@ -52,6 +52,7 @@ pub mod output;
 pub mod report;
 #[path = "../rules/mod.rs"]
 pub mod rules;
+pub mod suggest;
 
 pub use document::Limits;
 pub use finding::{Finding, Location, Outcome, Related, Severity, Sources, Summary};
@@ -135,6 +136,7 @@ fn config_outcome(errors: config::ConfigErrors, document: &str) -> Outcome {
         sources: errors.sources,
         files: 1,
         documents: vec![Arc::from(document)],
+        read: Vec::new(),
     };
     outcome.sort();
     outcome
@@ -237,6 +239,7 @@ fn lint_documents(docs: &DocumentSet, options: &Options, contract: &config::Cont
         sources,
         files: 1,
         documents: vec![docs.file(docs.root()).name.clone()],
+        read: docs.files.iter().filter_map(|f| f.path.clone()).collect(),
     };
     outcome.sort();
     // One node reached twice through a shared path item gives the same finding twice.

@@ -125,14 +125,19 @@ fn main() -> ExitCode {
 }
 
 fn print(text: &str) -> ExitCode {
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|_| stdout.flush())
-    {
+    match write_stdout(text) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(_) => ExitCode::from(2),
     }
+}
+
+/// Writes to standard output. A reader that went away (`errlint … | head -1`) is a
+/// `BrokenPipe` the callers end quietly on.
+fn write_stdout(text: &str) -> std::io::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()
 }
 
 fn fail(message: &str) -> ExitCode {
@@ -249,6 +254,9 @@ fn lint(cli: &Cli) -> ExitCode {
     }
     options.external_roots = cli.allow_external_refs.clone();
     options.limits.max_file_bytes = cli.max_file_size;
+    if let Some(message) = command_line_config_error(cli) {
+        return fail(&message);
+    }
     options.config = ConfigChoice {
         file: cli.config.clone(),
         no_discovery: cli.no_config,
@@ -265,6 +273,36 @@ fn lint(cli: &Cli) -> ExitCode {
         Ok(paths) => paths,
         Err(message) => return fail(&message),
     };
+    // Nothing errlint reads may be written over: checked before linting for what is known
+    // now, and again after it for the files `$ref`s reached.
+    let outputs: Vec<&std::path::Path> = formats
+        .iter()
+        .filter_map(|(_, p)| p.as_deref())
+        .chain(cli.write_baseline.as_deref())
+        .collect();
+    let named_inputs: Vec<PathBuf> = paths
+        .iter()
+        .cloned()
+        .chain(cli.config.clone())
+        .chain(cli.baseline.clone())
+        .chain(paths.iter().filter_map(|p| errlint::config::discover(p)))
+        .collect();
+    if let Err(message) =
+        errlint::output::check_outputs(&outputs, named_inputs.iter().map(PathBuf::as_path))
+    {
+        return fail(&message);
+    }
+    // Arguments swapped (`--output openapi.yaml report.txt`): the document is not an input of
+    // this run, but it is still no place for a report.
+    if let Some(document) = outputs
+        .iter()
+        .find(|o| o.is_file() && errlint::inputs::looks_like_openapi(o))
+    {
+        return fail(&format!(
+            "refusing to write to `{}`: it is an OpenAPI document (nothing was written)",
+            document.display()
+        ));
+    }
     let stdin_text = if from_stdin {
         let limit = options.limits.max_file_bytes;
         let read = errlint::document::source::read_capped(std::io::stdin().lock(), limit);
@@ -294,6 +332,11 @@ fn lint(cli: &Cli) -> ExitCode {
         None => lint(),
     };
     let mut outcome = outcome;
+    if let Err(message) =
+        errlint::output::check_outputs(&outputs, outcome.read.iter().map(PathBuf::as_path))
+    {
+        return fail(&message);
+    }
     if let Some(path) = &cli.write_baseline {
         match errlint::baseline::write(&outcome, path) {
             Ok(Written::Entries(n)) => {
@@ -338,8 +381,12 @@ fn lint(cli: &Cli) -> ExitCode {
         let written = match &path {
             Some(path) => errlint::output::write_atomically(path, rendered.as_bytes())
                 .map_err(|e| format!("cannot write {}: {e}", path.display())),
-            None if print(&rendered) == ExitCode::SUCCESS => Ok(()),
-            None => Err("cannot write to standard output".to_string()),
+            None => match write_stdout(&rendered) {
+                Ok(()) => Ok(()),
+                // The reader has what it wanted; the exit code still says how the lint went.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => break,
+                Err(e) => Err(format!("cannot write to standard output: {e}")),
+            },
         };
         if let Err(message) = written {
             return fail(&message);
@@ -348,12 +395,47 @@ fn lint(cli: &Cli) -> ExitCode {
     ExitCode::from(outcome.exit_code(cli.deny_warnings) as u8)
 }
 
+/// A `--profile` that names no profile, or a `--config` that names no file: usage errors,
+/// said on standard error, not findings in a file called `--profile`.
+fn command_line_config_error(cli: &Cli) -> Option<String> {
+    if let Some(profile) = &cli.profile {
+        let is_path = [".yaml", ".yml", ".json"]
+            .iter()
+            .any(|e| profile.ends_with(e));
+        if is_path && !std::path::Path::new(profile).is_file() {
+            return Some(format!("--profile {profile}: no such file"));
+        }
+        if !is_path && errlint::config::builtin_profile(profile).is_none() {
+            let names = PROFILES.iter().map(|(n, _)| *n);
+            let hint = errlint::suggest::closest(profile, names.clone())
+                .map(|n| format!("did you mean `{n}`? "))
+                .unwrap_or_default();
+            let all: Vec<&str> = names.collect();
+            return Some(format!(
+                "--profile {profile}: no such profile; {hint}the built-in profiles are {}",
+                all.join(", ")
+            ));
+        }
+    }
+    match &cli.config {
+        Some(config) if !config.is_file() => {
+            Some(format!("--config {}: no such file", config.display()))
+        }
+        _ => None,
+    }
+}
+
 fn parse_rule_setting(setting: &str) -> Result<(String, Option<Severity>), String> {
     let (id, level) = setting.split_once('=').ok_or_else(|| {
         format!("`--rule {setting}`: expected RULE=LEVEL, e.g. error-status-coverage=error")
     })?;
     let Some(rule) = errlint::rules::find(id) else {
-        return Err(format!("unknown rule `{id}`: `errlint rules` lists them"));
+        let hint = errlint::suggest::closest(id, errlint::rules::ALL.iter().map(|m| m.id))
+            .map(|n| format!("did you mean `{n}`? "))
+            .unwrap_or_default();
+        return Err(format!(
+            "unknown rule `{id}`: {hint}`errlint rules` lists them"
+        ));
     };
     let level = match level {
         "off" => None,

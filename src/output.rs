@@ -34,6 +34,47 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
+/// Refuses outputs that would destroy something: two reports to one file, or a report (or a
+/// baseline) over a file errlint reads — a document, a `$ref`'d file, a config, a baseline.
+/// `errlint --output openapi.yaml report.txt` (arguments swapped) must not replace the document.
+pub fn check_outputs<'a>(
+    outputs: &[&'a Path],
+    inputs: impl IntoIterator<Item = &'a Path>,
+) -> Result<(), String> {
+    let same = |a: &Path, b: &Path| match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    };
+    for (i, output) in outputs.iter().enumerate() {
+        if outputs[..i].iter().any(|earlier| same(earlier, output)) {
+            return Err(format!(
+                "two reports would be written to `{}`: give each its own file",
+                output.display()
+            ));
+        }
+    }
+    // Only an output that exists can be an input; most do not, so nothing is resolved twice.
+    let existing: Vec<std::path::PathBuf> = outputs
+        .iter()
+        .filter_map(|o| std::fs::canonicalize(o).ok())
+        .collect();
+    if existing.is_empty() {
+        return Ok(());
+    }
+    for input in inputs {
+        let Ok(real) = std::fs::canonicalize(input) else {
+            continue;
+        };
+        if existing.contains(&real) {
+            return Err(format!(
+                "refusing to write to `{}`: errlint reads it (nothing was written)",
+                input.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::write_atomically;
@@ -49,6 +90,21 @@ mod tests {
         let names: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
         assert_eq!(names.len(), 1);
         assert!(write_atomically(&dir.join("missing/report.txt"), b"x").is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn outputs_never_replace_inputs_or_each_other() {
+        let dir = std::env::temp_dir().join(format!("errlint-outputs-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let document = dir.join("openapi.yaml");
+        std::fs::write(&document, "openapi: 3.0.3").unwrap();
+        let report = dir.join("report.txt");
+        let via_dot = dir.join(".").join("openapi.yaml");
+        use super::check_outputs;
+        assert!(check_outputs(&[&report], [document.as_path()]).is_ok());
+        assert!(check_outputs(&[&via_dot], [document.as_path()]).is_err());
+        assert!(check_outputs(&[&report, &report], []).is_err());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

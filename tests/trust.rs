@@ -232,3 +232,131 @@ fn a_glob_written_with_a_leading_dot_slash_matches() {
         assert!(String::from_utf8_lossy(&output.stdout).contains("specs/api.yaml"));
     }
 }
+
+#[test]
+fn outputs_never_overwrite_what_errlint_reads() {
+    let (repo, _) = repository("outputs");
+    std::fs::write(repo.join("errors.yaml"), "Error: {description: x}\n").unwrap();
+    let doc = DOC.replace(
+        "'200': {description: ok}",
+        "'200': {description: ok}\n        '500': {$ref: 'errors.yaml#/Error'}",
+    );
+    std::fs::write(repo.join("openapi.yaml"), &doc).unwrap();
+    std::fs::write(repo.join("errlint.yaml"), "rules: {}\n").unwrap();
+    std::fs::write(
+        repo.join("old-baseline.json"),
+        "{\"version\": 1, \"entries\": []}",
+    )
+    .unwrap();
+    let cases: [&[&str]; 6] = [
+        // Arguments swapped: the document would be replaced by the report.
+        &["--output", "openapi.yaml", "report.txt"],
+        &["--format", "sarif=./openapi.yaml", "openapi.yaml"],
+        &["--format", "json=errors.yaml", "openapi.yaml"],
+        &["--output", "errlint.yaml", "openapi.yaml"],
+        &[
+            "--baseline",
+            "old-baseline.json",
+            "--output",
+            "old-baseline.json",
+            "openapi.yaml",
+        ],
+        &[
+            "--format",
+            "json=r.json",
+            "--format",
+            "sarif=r.json",
+            "openapi.yaml",
+        ],
+    ];
+    for args in cases {
+        let before: Vec<Vec<u8>> = [
+            "openapi.yaml",
+            "errors.yaml",
+            "errlint.yaml",
+            "old-baseline.json",
+        ]
+        .iter()
+        .map(|f| std::fs::read(repo.join(f)).unwrap())
+        .collect();
+        let output = errlint_in(&repo, args, b"");
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let after: Vec<Vec<u8>> = [
+            "openapi.yaml",
+            "errors.yaml",
+            "errlint.yaml",
+            "old-baseline.json",
+        ]
+        .iter()
+        .map(|f| std::fs::read(repo.join(f)).unwrap())
+        .collect();
+        assert_eq!(before, after, "{args:?} changed an input");
+        assert!(!repo.join("r.json").exists(), "{args:?} wrote something");
+    }
+}
+
+#[test]
+fn command_line_mistakes_are_usage_errors_with_a_suggestion() {
+    let (repo, _) = repository("usage");
+    let output = errlint_in(
+        &repo,
+        &["--format", "sarif", "--profile", "botcet", "openapi.yaml"],
+        b"",
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        output.stdout.is_empty(),
+        "not a finding: {}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    assert!(String::from_utf8_lossy(&output.stderr).contains("did you mean `botect`?"));
+    let output = errlint_in(&repo, &["--config", "missing.yaml", "openapi.yaml"], b"");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+    let output = errlint_in(
+        &repo,
+        &["--rule", "error-status-coverag=error", "openapi.yaml"],
+        b"",
+    );
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("did you mean `error-status-coverage`?")
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_ends_the_run_quietly_with_its_exit_code() {
+    let (repo, _) = repository("pipe");
+    let many: String = (0..3000)
+        .map(|i| {
+            format!("  /p{i}:\n    get:\n      responses:\n        '404': {{description: x}}\n")
+        })
+        .collect();
+    std::fs::write(
+        repo.join("big.yaml"),
+        format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n{many}"),
+    )
+    .unwrap();
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "'{}' big.yaml | head -1 >/dev/null; exit ${{PIPESTATUS:-0}}",
+            env!("CARGO_BIN_EXE_errlint")
+        ))
+        .current_dir(&repo)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("cannot write"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let direct = Command::new(env!("CARGO_BIN_EXE_errlint"))
+        .arg("big.yaml")
+        .current_dir(&repo)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut direct = direct;
+    drop(direct.stdout.take());
+    let status = direct.wait().unwrap();
+    assert_eq!(status.code(), Some(1), "the lint's own exit code, not 2");
+}
