@@ -136,6 +136,50 @@ fn generated(n: usize) -> String {
     doc
 }
 
+/// The three shapes that were quadratic (issue 12, item 7), at size `n`:
+/// - an `x-errlint-ignore` list of `n` entries over `n / 100` operations that each have a finding;
+/// - `n / 20` override globs and `n / 20` operations;
+/// - a `$ref` chain of `n` links.
+fn hang_shape(shape: &str, n: usize) -> (String, Option<String>) {
+    let mut doc = String::from("openapi: 3.0.3\ninfo: {title: shapes, version: '1'}\n");
+    let operation = |i: usize| {
+        format!("  /things{i}:\n    get:\n      responses:\n        '200': {{description: ok}}\n")
+    };
+    match shape {
+        "ignore list" => {
+            doc.push_str("x-errlint-ignore:\n");
+            for i in 0..n {
+                doc.push_str(&format!("  - rule-{i}\n"));
+            }
+            doc.push_str("paths:\n");
+            (0..n / 100).for_each(|i| doc.push_str(&operation(i)));
+            (doc, None)
+        }
+        "override globs" => {
+            doc.push_str("paths:\n");
+            (0..n / 20).for_each(|i| doc.push_str(&operation(i)));
+            let mut config = String::from("overrides:\n");
+            for i in 0..n / 20 {
+                config.push_str(&format!(
+                    "  - paths: ['GET /things{i}']\n    rate_limited: false\n"
+                ));
+            }
+            (doc, Some(config))
+        }
+        _ => {
+            doc.push_str("paths:\n  /a:\n    get:\n      responses:\n        '500': {$ref: '#/components/responses/R0'}\ncomponents:\n  responses:\n");
+            for i in 0..n {
+                doc.push_str(&format!(
+                    "    R{i}: {{$ref: '#/components/responses/R{}'}}\n",
+                    i + 1
+                ));
+            }
+            doc.push_str(&format!("    R{n}: {{description: end}}\n"));
+            (doc, None)
+        }
+    }
+}
+
 struct Row {
     name: String,
     floor_label: &'static str,
@@ -402,6 +446,41 @@ fn main() {
         "  library, per operation, stricter (no fixed cost): 100,000 operations at {:.2}x the cost of 10,000\n",
         per_op[3] / per_op[2]
     );
+
+    // 7. The shapes that were quadratic, from 10,000 to 400,000.
+    let sizes = [10_000usize, 40_000, 100_000, 400_000];
+    for shape in ["ignore list", "override globs", "ref chain"] {
+        let dir = data.join(format!("shape-{}", shape.replace(' ', "-")));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut times = Vec::new();
+        for &n in &sizes {
+            let (doc, config) = hang_shape(shape, n);
+            let path = dir.join(format!("{n}.yaml"));
+            std::fs::write(&path, doc).unwrap();
+            let mut shape_options = options.clone();
+            if let Some(config) = config {
+                let config_path = dir.join(format!("{n}-errlint.yaml"));
+                std::fs::write(&config_path, config).unwrap();
+                shape_options.config.file = Some(config_path);
+            }
+            times.extend(best_in_turns(
+                3,
+                &mut [&mut task(|| lint_path(&path, &shape_options))],
+            ));
+        }
+        let fit = LinearFit::new(&sizes, &times);
+        let shown: Vec<String> = sizes
+            .iter()
+            .zip(&times)
+            .map(|(n, t)| format!("{n}: {}", ms(*t).trim()))
+            .collect();
+        println!(
+            "{shape:<15} {}; fit t = a + b·N: every size within {:.0}% of the fit   <- item 7 (25%)",
+            shown.join(", "),
+            fit.worst * 100.0
+        );
+    }
+    println!();
 
     // 5b. One thread against two on the corpus folder, found as `errlint <folder>` finds it.
     let files = errlint::inputs::expand(std::slice::from_ref(&corpus)).expect("corpus folder");

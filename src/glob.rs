@@ -11,12 +11,16 @@ pub const MAX_ALTERNATIVES: usize = 256;
 
 /// Compiles `pattern` (`/` never matched by `*`), or says why it is refused.
 pub fn compile(pattern: &str) -> Result<globset::GlobMatcher, String> {
+    Ok(build(pattern)?.compile_matcher())
+}
+
+/// Parses `pattern` for a glob set, after the same checks.
+pub fn build(pattern: &str) -> Result<globset::Glob, String> {
     check_size(pattern)?;
-    let glob = globset::GlobBuilder::new(pattern)
+    globset::GlobBuilder::new(pattern)
         .literal_separator(true)
         .build()
-        .map_err(|e| e.kind().to_string())?;
-    Ok(glob.compile_matcher())
+        .map_err(|e| e.kind().to_string())
 }
 
 fn check_size(pattern: &str) -> Result<(), String> {

@@ -321,11 +321,14 @@ fn lint(cli: &Cli) -> ExitCode {
         }
         outcome
     };
-    let outcome = match cli.threads {
-        Some(n) => match rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
-            .build()
-        {
+    // More threads than documents, or than the machine has cores, only cost start-up time
+    // (`--threads 100000` spawned threads for minutes).
+    let usable = std::thread::available_parallelism().map_or(1, usize::from);
+    let threads = cli
+        .threads
+        .map(|n| n.clamp(1, usable.min(paths.len().max(1))));
+    let outcome = match threads {
+        Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
             Ok(pool) => pool.install(lint),
             Err(e) => return fail(&format!("cannot start {n} threads: {e}")),
         },

@@ -45,6 +45,9 @@ struct Ignores {
     lists: Vec<IgnoreList>,
     /// Owner mapping → index in `lists`.
     by_owner: HashMap<NodeRef, usize>,
+    /// For each list, its first entry for each rule id (a list of 200,000 entries was scanned
+    /// once per finding).
+    by_rule: Vec<HashMap<String, NodeRef>>,
     used: HashSet<NodeRef>,
 }
 
@@ -105,6 +108,7 @@ impl Policy {
             rate_limit_extension: contract.rate_limit_extension.clone(),
             limited_by_default: contract.limited_by_default,
             ignores: Ignores {
+                by_rule: lists.iter().map(|list| rule_index(docs, list)).collect(),
                 lists,
                 by_owner,
                 used: HashSet::default(),
@@ -251,7 +255,7 @@ impl Ignores {
         let mut node = Some(value_of(tree, start.node));
         while let Some(n) = node {
             let here = NodeRef { file, node: n };
-            if self.ignores_here(docs, here, rule) {
+            if self.ignores_here(here, rule) {
                 return true;
             }
             if stop(here) {
@@ -271,18 +275,11 @@ impl Ignores {
         false
     }
 
-    fn ignores_here(&mut self, docs: &DocumentSet, at: NodeRef, rule: &str) -> bool {
+    fn ignores_here(&mut self, at: NodeRef, rule: &str) -> bool {
         let Some(&index) = self.by_owner.get(&at) else {
             return false;
         };
-        let Some(tree) = docs.tree(at.file) else {
-            return false;
-        };
-        let entry = self.lists[index]
-            .entries
-            .iter()
-            .find(|e| tree.str(e.node).map(crate::rules::canonical_id) == Some(rule));
-        match entry {
+        match self.by_rule[index].get(rule) {
             Some(entry) => {
                 self.used.insert(*entry);
                 true
@@ -334,6 +331,22 @@ fn ignore_lists(docs: &DocumentSet) -> Vec<IgnoreList> {
         }
     }
     out
+}
+
+/// A list's first entry for each rule id it names (renamed ids under their current id).
+fn rule_index(docs: &DocumentSet, list: &IgnoreList) -> HashMap<String, NodeRef> {
+    let mut index = HashMap::default();
+    let Some(tree) = docs.tree(list.owner.file) else {
+        return index;
+    };
+    for entry in &list.entries {
+        if let Some(name) = tree.str(entry.node) {
+            index
+                .entry(crate::rules::canonical_id(name).to_string())
+                .or_insert(*entry);
+        }
+    }
+    index
 }
 
 /// One bit per node of each file, set on the targets of `$ref`s.

@@ -368,9 +368,7 @@ impl Tree {
                     self.key_of(at).and_then(|k| self.scalar(k)).unwrap_or(""),
                 ));
             } else {
-                tokens.push(Token::Index(
-                    self.items(parent).take_while(|&i| i != at).count(),
-                ));
+                tokens.push(Token::Index(self.item_index(parent, at)));
             }
             at = parent;
         }
@@ -386,6 +384,16 @@ impl Tree {
             }
         }
         out
+    }
+
+    /// The position of `item` in the sequence `list`. A list of scalars (every item one node)
+    /// answers at once; others count the items before it.
+    fn item_index(&self, list: NodeId, item: NodeId) -> usize {
+        let nodes = (self.subtree_end(list).0 - list.0 - 1) as usize;
+        if nodes == self.child_count(list) {
+            return (item.0 - list.0 - 1) as usize;
+        }
+        self.items(list).take_while(|&i| i != item).count()
     }
 
     /// Follows RFC 6901 reference tokens (already unescaped) from the root.
