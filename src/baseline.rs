@@ -40,10 +40,48 @@ fn normalize(message: &str) -> String {
     out
 }
 
-fn entry(finding: &Finding) -> Entry {
+/// Where a baseline's paths start: the folder that holds it. `None` (a baseline kept in
+/// memory) keeps paths as they were reported.
+#[derive(Debug, Clone, Copy)]
+pub struct Base<'a>(pub Option<&'a Path>);
+
+impl Base<'_> {
+    /// The folder of a baseline file, resolved, so that `.`, `./api//x.yaml` and an absolute
+    /// path to the same file all give one key.
+    fn of(baseline: &Path) -> Option<std::path::PathBuf> {
+        let folder = match baseline.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        std::fs::canonicalize(folder).ok()
+    }
+
+    /// A reported file name as the baseline keys it: relative to the baseline's folder when
+    /// the file exists below it, with `./` and doubled `/` folded away otherwise.
+    fn key(self, file: &str) -> String {
+        let relative = self.0.and_then(|base| {
+            let real = std::fs::canonicalize(file).ok()?;
+            let inside = real.strip_prefix(base).ok()?;
+            Some(inside.to_string_lossy().replace('\\', "/"))
+        });
+        relative.unwrap_or_else(|| fold(file))
+    }
+}
+
+/// `./a//b.yaml` → `a/b.yaml`.
+fn fold(path: &str) -> String {
+    path.split('/')
+        .enumerate()
+        .filter(|(i, part)| *part != "." && !(part.is_empty() && *i > 0))
+        .map(|(_, part)| part)
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn entry(finding: &Finding, base: Base<'_>) -> Entry {
     Entry {
         rule: finding.rule.to_string(),
-        file: finding.file.to_string(),
+        file: base.key(&finding.file),
         pointer: finding
             .location
             .as_ref()
@@ -54,11 +92,16 @@ fn entry(finding: &Finding) -> Entry {
 }
 
 impl Baseline {
-    /// Every finding that a baseline can hold (document problems are never baselined).
-    pub fn record(findings: &[Finding]) -> Self {
+    /// Every finding that a baseline can hold (document problems are never baselined), with
+    /// file names relative to `base`.
+    pub fn record(findings: &[Finding], base: Base<'_>) -> Self {
         Baseline {
             version: 1,
-            entries: findings.iter().filter(|f| !f.fatal).map(entry).collect(),
+            entries: findings
+                .iter()
+                .filter(|f| !f.fatal)
+                .map(|f| entry(f, base))
+                .collect(),
         }
     }
 
@@ -82,16 +125,20 @@ impl Baseline {
 
     /// Removes the findings the baseline holds (each entry matches one finding) and returns how
     /// many entries matched nothing: those can be dropped from the file.
-    pub fn filter(&self, findings: &mut Vec<Finding>) -> usize {
-        let mut remaining: HashMap<&Entry, usize> = HashMap::new();
+    pub fn filter(&self, findings: &mut Vec<Finding>, base: Base<'_>) -> usize {
+        let mut remaining: HashMap<Entry, usize> = HashMap::new();
         for e in &self.entries {
-            *remaining.entry(e).or_default() += 1;
+            let folded = Entry {
+                file: fold(&e.file),
+                ..e.clone()
+            };
+            *remaining.entry(folded).or_default() += 1;
         }
         findings.retain(|f| {
             if f.fatal {
                 return true;
             }
-            match remaining.get_mut(&entry(f)) {
+            match remaining.get_mut(&entry(f, base)) {
                 Some(n) if *n > 0 => {
                     *n -= 1;
                     false
@@ -119,7 +166,8 @@ pub fn write(outcome: &Outcome, path: &Path) -> Result<Written, String> {
     if outcome.findings.iter().any(|f| f.fatal) {
         return Ok(Written::KeptOld);
     }
-    let baseline = Baseline::record(&outcome.findings);
+    let folder = Base::of(path);
+    let baseline = Baseline::record(&outcome.findings, Base(folder.as_deref()));
     crate::output::write_atomically(path, baseline.to_json().as_bytes())
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     Ok(Written::Entries(baseline.entries.len()))
@@ -136,7 +184,8 @@ pub fn apply(outcome: &mut Outcome, path: &Path, access: &Access) -> Result<usiz
         .map_err(|_| format!("{}: the baseline is not UTF-8 text", path.display()))?;
     let baseline = Baseline::from_json(text.strip_prefix('\u{feff}').unwrap_or(text))
         .map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok(baseline.filter(&mut outcome.findings))
+    let folder = Base::of(path);
+    Ok(baseline.filter(&mut outcome.findings, Base(folder.as_deref())))
 }
 
 #[cfg(test)]
@@ -149,15 +198,16 @@ mod tests {
     #[test]
     fn matches_across_moved_lines_and_counts_stale_entries() {
         let before = lint_text("openapi.yaml", DOC, &Options::default());
-        let baseline = Baseline::from_json(&Baseline::record(&before.findings).to_json()).unwrap();
+        let baseline =
+            Baseline::from_json(&Baseline::record(&before.findings, Base(None)).to_json()).unwrap();
         let moved = format!("# moved down\n\n{DOC}");
         let mut after = lint_text("openapi.yaml", &moved, &Options::default()).findings;
-        assert_eq!(baseline.filter(&mut after), 0);
+        assert_eq!(baseline.filter(&mut after, Base(None)), 0);
         assert!(after.is_empty(), "{after:?}");
         // A new finding is reported; a fixed one leaves a stale entry.
         let changed = DOC.replace("'404': {description: x}", "'4xx': {description: x}");
         let mut findings = lint_text("openapi.yaml", &changed, &Options::default()).findings;
-        let stale = baseline.filter(&mut findings);
+        let stale = baseline.filter(&mut findings, Base(None));
         assert_eq!(stale, 1);
         assert!(findings.iter().any(|f| f.rule == "error-status-known"));
     }

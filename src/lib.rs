@@ -184,6 +184,23 @@ pub fn lint_text(name: &str, text: &str, options: &Options) -> Outcome {
     lint_documents(&docs, options, &contract)
 }
 
+/// Lints a document given as text (standard input, an editor's buffer) as the file at `path`
+/// would be: its config is discovered from there and its relative `$ref`s resolve from there
+/// (`--stdin-filename path/to/openapi.yaml`). The file itself need not exist.
+pub fn lint_text_at(path: &Path, text: &str, options: &Options) -> Outcome {
+    let name = path.to_string_lossy().replace('\\', "/");
+    let contract = match config::contract(
+        config_file_for(Some(path), options).as_deref(),
+        options.config.profile.as_deref(),
+        &options.access(),
+    ) {
+        Ok(contract) => contract,
+        Err(errors) => return config_outcome(errors, &name),
+    };
+    let docs = DocumentSet::load_text_at(name, text, path, load_options(options));
+    lint_documents(&docs, options, &contract)
+}
+
 impl Options {
     /// How configs, profiles and baselines may be read: like `$ref`d files.
     pub fn access(&self) -> document::source::Access {

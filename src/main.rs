@@ -317,7 +317,18 @@ fn lint(cli: &Cli) -> ExitCode {
     let lint = || {
         let mut outcome = errlint::lint_paths(&paths, &options);
         if let Some(text) = &stdin_text {
-            outcome.absorb(errlint::lint_text(&cli.stdin_filename, text, &options));
+            // With a real path as its name, stdin is linted as that file would be.
+            let named = std::path::Path::new(&cli.stdin_filename);
+            let at_a_path = named
+                .parent()
+                .is_some_and(|folder| folder.as_os_str().is_empty() || folder.is_dir())
+                && cli.stdin_filename != "<stdin>";
+            let linted = if at_a_path {
+                errlint::lint_text_at(named, text, &options)
+            } else {
+                errlint::lint_text(&cli.stdin_filename, text, &options)
+            };
+            outcome.absorb(linted);
         }
         outcome
     };

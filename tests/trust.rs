@@ -360,3 +360,79 @@ fn a_closed_pipe_ends_the_run_quietly_with_its_exit_code() {
     let status = direct.wait().unwrap();
     assert_eq!(status.code(), Some(1), "the lint's own exit code, not 2");
 }
+
+#[test]
+fn standard_input_named_as_a_path_finds_its_config_and_its_refs() {
+    let (repo, _) = repository("stdin-path");
+    std::fs::create_dir_all(repo.join("api")).unwrap();
+    std::fs::write(repo.join("api/errors.yaml"), "Error: {description: x}\n").unwrap();
+    std::fs::write(
+        repo.join("errlint.yaml"),
+        "rules: {error-status-coverage: error}\n",
+    )
+    .unwrap();
+    let doc = DOC.replace(
+        "'200': {description: ok}",
+        "'200': {description: ok}\n        '404': {$ref: 'errors.yaml#/Error'}",
+    );
+    let output = errlint_in(
+        &repo,
+        &[
+            "--format",
+            "concise",
+            "--stdin-filename",
+            "api/openapi.yaml",
+            "-",
+        ],
+        doc.as_bytes(),
+    );
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(!printed.contains("unresolved-ref"), "{printed}");
+    assert!(printed.contains("api/openapi.yaml:"), "{printed}");
+    assert!(
+        printed.contains("error[error-status-coverage]"),
+        "the discovered config raised the rule to error: {printed}"
+    );
+}
+
+#[test]
+fn a_baseline_matches_the_same_file_however_it_is_named() {
+    let (repo, _) = repository("baseline-paths");
+    std::fs::create_dir_all(repo.join("api")).unwrap();
+    let failing = DOC.replace("'200': {description: ok}", "'404': {description: gone}");
+    std::fs::write(repo.join("api/openapi.yaml"), failing).unwrap();
+    std::fs::remove_file(repo.join("openapi.yaml")).unwrap();
+    let wrote = errlint_in(
+        &repo,
+        &["--write-baseline", "errlint-baseline.json", "."],
+        b"",
+    );
+    assert_eq!(wrote.status.code(), Some(0));
+    let absolute = repo.join("api/openapi.yaml").to_string_lossy().into_owned();
+    for named in ["api/openapi.yaml", "./api//openapi.yaml", absolute.as_str()] {
+        let output = errlint_in(
+            &repo,
+            &[
+                "--format",
+                "concise",
+                "--baseline",
+                "errlint-baseline.json",
+                named,
+            ],
+            b"",
+        );
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{named}: {}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+    }
+    // From another folder, the baseline's paths still start at the baseline's folder.
+    let output = errlint_in(
+        &repo.join("api"),
+        &["--baseline", "../errlint-baseline.json", "openapi.yaml"],
+        b"",
+    );
+    assert_eq!(output.status.code(), Some(0));
+}

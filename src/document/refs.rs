@@ -187,6 +187,16 @@ impl DocumentSet {
         set
     }
 
+    /// Loads a document given as text (an editor's buffer, standard input) as if it were the
+    /// file at `path`: relative references resolve from its folder, within its tree.
+    pub fn load_text_at(name: String, text: &str, path: &Path, options: LoadOptions) -> Self {
+        let mut set = DocumentSet::empty(options);
+        set.roots.extend(super::source::tree_of(path));
+        let id = set.add_file(name, Some(path.to_path_buf()), text.as_bytes().to_vec());
+        set.resolve_all(id);
+        set
+    }
+
     /// Loads a document from text. Relative file references resolve against `base_dir`, if any.
     pub fn load_text(
         name: String,
