@@ -3,13 +3,15 @@
 # Usage: fuzz/run.sh [TARGET] [SECONDS]      (needs a nightly toolchain and cargo-fuzz)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-targets=${1:-"yaml_load json_load refs lint"}
+targets=${1:-"yaml_load json_load refs lint config baseline"}
 seconds=${2:-1800}
 for target in $targets; do
   corpus="fuzz/corpus/$target"
   mkdir -p "$corpus"
   case "$target" in
     json_load) find fixtures -name '*.json' -exec cp {} "$corpus/" \; ;;
+    config) find fixtures rules/profiles -name '*.yaml' \( -name 'errlint.yaml' -o -path '*config-errors*' -o -path '*profiles*' \) -exec sh -c 'cp "$1" "$2/$(echo "$1" | tr / _)"' _ {} "$corpus" \; ;;
+    baseline) printf '{"version": 1, "entries": [{"rule": "error-response-schema", "file": "openapi.yaml", "pointer": "/paths/~1a~1{id}/get/responses/404", "message": "x"}]}' > "$corpus/seed.json" ;;
     yaml_load) find fixtures -name '*.yaml' -exec cp {} "$corpus/" \; ;;
     *) find fixtures -type f -exec sh -c 'cp "$1" "$2/$(echo "$1" | tr / _)"' _ {} "$corpus" \; ;;
   esac

@@ -114,6 +114,21 @@ pub fn discover(document: &Path) -> Option<PathBuf> {
     None
 }
 
+/// Builds the contract from a config's text alone, as if it were `name` in the current folder,
+/// with no file access beyond that: what the fuzzer and editors use. `extends` may name a
+/// built-in profile; a relative one is read as usual, inside the tree.
+pub fn contract_from_text(name: &str, text: &str) -> Result<Contract, ConfigErrors> {
+    let path = Path::new(name);
+    let mut errors = ConfigErrors::default();
+    let raw = parse_source(name, text, &mut errors);
+    build_contract(
+        raw.map(|raw| (raw, path.to_path_buf(), name.to_string(), text.to_string())),
+        None,
+        &Access::default(),
+        errors,
+    )
+}
+
 /// Builds the contract: built-in default, then the profile, then the config file's fields.
 /// Config and profile files are read through `access`: inside the tree, regular, capped.
 pub fn contract(
@@ -122,15 +137,6 @@ pub fn contract(
     access: &Access,
 ) -> Result<Contract, ConfigErrors> {
     let mut errors = ConfigErrors::default();
-    let mut contract = Contract::blank();
-    let default = parse_source(
-        "default",
-        builtin_profile("default").unwrap_or_default(),
-        &mut errors,
-    )
-    .expect("the default profile is valid");
-    contract.apply(&default);
-
     let config = match config_file {
         Some(path) => {
             let name = display(path);
@@ -149,9 +155,28 @@ pub fn contract(
         }
         None => None,
     };
+    build_contract(config, cli_profile, access, errors)
+}
+
+/// Lays the built-in default, the profile the config (or `--profile`) extends, and the
+/// config's own fields.
+fn build_contract(
+    config: Option<(RawConfig, PathBuf, String, String)>,
+    cli_profile: Option<&str>,
+    access: &Access,
+    mut errors: ConfigErrors,
+) -> Result<Contract, ConfigErrors> {
     if !errors.findings.is_empty() {
         return Err(errors);
     }
+    let mut contract = Contract::blank();
+    let default = parse_source(
+        "default",
+        builtin_profile("default").unwrap_or_default(),
+        &mut errors,
+    )
+    .expect("the default profile is valid");
+    contract.apply(&default);
     let extends = cli_profile.map(|p| (p.to_string(), None)).or_else(|| {
         config.as_ref().and_then(|(raw, path, name, text)| {
             raw.extends

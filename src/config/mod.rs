@@ -12,7 +12,8 @@ pub use contract::{
     Requirements,
 };
 pub use load::{
-    CONFIG_NAMES, ConfigChoice, ConfigErrors, PROFILES, builtin_profile, contract, discover, schema,
+    CONFIG_NAMES, ConfigChoice, ConfigErrors, PROFILES, builtin_profile, contract,
+    contract_from_text, discover, schema,
 };
 pub use policy::{CommandLine, IGNORE_EXTENSION, IgnoreList, Policy};
 
