@@ -6,8 +6,6 @@ bin="${RUNNER_TEMP:?}/errlint-bin"
 mkdir -p "$bin"
 if [ -x "$bin/bin/errlint" ]; then
   echo "errlint is cached: $("$bin/bin/errlint" --version)"
-elif [ -n "${INPUT_VERSION:-}" ]; then
-  cargo install errlint --locked --version "$INPUT_VERSION" --root "$bin"
 else
   cargo install --locked --path "${GITHUB_ACTION_PATH:?}" --root "$bin"
 fi

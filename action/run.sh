@@ -13,8 +13,18 @@ fi
 if [ -n "${INPUT_PROFILE:-}" ]; then
   args+=(--profile "$INPUT_PROFILE")
 fi
-# The files input is split on white space; errlint expands globs itself.
-read -r -a files <<< "${INPUT_FILES:-.}"
+if [ -n "${INPUT_BASELINE:-}" ]; then
+  args+=(--baseline "$INPUT_BASELINE")
+fi
+if [ "${INPUT_DENY_WARNINGS:-false}" = "true" ]; then
+  args+=(--deny-warnings)
+fi
+# The files input is split on white space, newlines included (a multi-line `files:` lists
+# one entry a line); errlint expands globs itself.
+read -r -d '' -a files <<< "${INPUT_FILES:-.}" || true
+if [ "${#files[@]}" -eq 0 ]; then
+  files=(.)
+fi
 set -f
 errlint "${args[@]}" "${files[@]}"
 status=$?

@@ -113,3 +113,78 @@ fn install_step_uses_the_cache_and_extends_the_path() {
         bin.display().to_string()
     );
 }
+
+#[test]
+fn every_line_of_a_multi_line_files_input_is_linted() {
+    let dir = workspace("multi-line", "fixtures/profiles/botsi/pass.yaml");
+    std::fs::create_dir_all(dir.join("other")).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/profiles/default/fail.yaml"),
+        dir.join("other/openapi.yaml"),
+    )
+    .unwrap();
+    // The failing document is on the second line: it must be linted and fail the step.
+    let (code, out) = run_step(
+        &dir,
+        &[
+            ("INPUT_FILES", "api/openapi.yaml\nother/openapi.yaml\n"),
+            ("INPUT_PROFILE", "botsi"),
+        ],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("file=other/openapi.yaml"), "{out}");
+}
+
+#[test]
+fn baseline_and_deny_warnings_inputs_reach_errlint() {
+    let dir = workspace("inputs", "fixtures/profiles/default/fail.yaml");
+    let errlint = Command::new(env!("CARGO_BIN_EXE_errlint"))
+        .args(["--write-baseline", "baseline.json", "api/openapi.yaml"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(errlint.status.code(), Some(0));
+    let (code, out) = run_step(
+        &dir,
+        &[
+            ("INPUT_FILES", "api/openapi.yaml"),
+            ("INPUT_BASELINE", "baseline.json"),
+        ],
+    );
+    assert_eq!(
+        (code, out.as_str()),
+        (0, ""),
+        "the baseline hid every finding"
+    );
+    let warnings = workspace("warnings", "fixtures/profiles/botsi/pass.yaml");
+    std::fs::write(
+        warnings.join("api/openapi.yaml"),
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {description: ok}\n",
+    )
+    .unwrap();
+    let (code, _) = run_step(&warnings, &[("INPUT_FILES", "api/openapi.yaml")]);
+    assert_eq!(code, 0, "warnings alone pass");
+    let (code, _) = run_step(
+        &warnings,
+        &[
+            ("INPUT_FILES", "api/openapi.yaml"),
+            ("INPUT_DENY_WARNINGS", "true"),
+        ],
+    );
+    assert_eq!(code, 1, "denied warnings fail");
+}
+
+#[test]
+fn the_cache_key_follows_the_action_source() {
+    let output = Command::new("bash")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("action/cache-key.sh"))
+        .env("GITHUB_ACTION_PATH", env!("CARGO_MANIFEST_DIR"))
+        .env_remove("GITHUB_OUTPUT")
+        .output()
+        .unwrap();
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{printed}");
+    let key = printed.trim().strip_prefix("source=").expect("a key");
+    assert_eq!(key.len(), 32);
+    assert!(key.chars().all(|c| c.is_ascii_hexdigit()));
+}
