@@ -54,6 +54,37 @@ declare_rule! {
 impl Rule for No429WhenUnlimited {
     rule_meta!(No429WhenUnlimited);
 
+    /// `x-rate-limited: 'false'` (a string), `no` in YAML 1.2, or `0` is not `false`: it would
+    /// be ignored and the operation linted as rate-limited, a silent misreading. Each such
+    /// value is reported once.
+    fn finish(&mut self, cx: &mut Context<'_, '_>) {
+        let api = cx.api;
+        let extension = &cx.contract.rate_limit_extension;
+        let mut seen = std::collections::BTreeSet::new();
+        let owners = cx
+            .model
+            .operations
+            .iter()
+            .flat_map(|op| [op.node, op.path_item])
+            .chain([api.root]);
+        for owner in owners {
+            let Some(value) = api.get(owner, extension) else {
+                continue;
+            };
+            if api.as_bool(value).is_some() || !seen.insert(value) {
+                continue;
+            }
+            let written = api.scalar(value).map_or_else(
+                || "a mapping or a list".to_string(),
+                |text| format!("`{text}`"),
+            );
+            cx.report(
+                Report::new(value, format!("`{extension}` is {written}, not a boolean, so it is ignored"))
+                    .help(format!("write `{extension}: false` or `{extension}: true`, unquoted")),
+            );
+        }
+    }
+
     fn check_operation(&mut self, cx: &mut Context<'_, '_>, op: &Operation<'_>) {
         let api = cx.api;
         let (limited, declared) = cx.rate_limited(op);
@@ -183,5 +214,27 @@ mod tests {
             help.contains("`x-rate-limited: false` at the document root"),
             "{help}"
         );
+    }
+
+    #[test]
+    fn a_false_that_is_not_a_boolean_is_reported_not_ignored() {
+        Tester::new(RULE)
+            .fail(
+                r#"
+                openapi: 3.0.3
+                paths:
+                  /ingest:
+                    x-rate-limited: 'false'
+                    post:
+                      x-rate-limited: no
+                      responses:
+                        '429': {description: x}
+                "#,
+                &[
+                    (4, "`x-rate-limited` is `false`, not a boolean, so it is ignored"),
+                    (6, "`x-rate-limited` is `no`, not a boolean, so it is ignored"),
+                ],
+            )
+            .run();
     }
 }

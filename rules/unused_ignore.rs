@@ -69,7 +69,13 @@ impl Rule for UnusedIgnore {
             .iter()
             .flat_map(|list| list.entries.iter().copied())
         {
-            let name = cx.api.str(at).unwrap_or_default();
+            let Some(name) = cx.api.str(at) else {
+                let message = format!(
+                    "`{IGNORE_EXTENSION}` takes a rule id or a list of rule ids, not this"
+                );
+                found.push(Report::new(at, message).help("write `[rule-id, …]`"));
+                continue;
+            };
             let enabled = |id: &str| {
                 !policy.set_on_command_line(id)
                     && super::find(id).is_some_and(|m| policy.may_run(m.id, m.default_severity))
@@ -86,5 +92,42 @@ impl Rule for UnusedIgnore {
         for report in found {
             cx.report(report);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tester::Tester;
+
+    #[test]
+    fn an_ignore_that_is_not_a_rule_id_says_so() {
+        Tester::new("unused-ignore")
+            .fail(
+                r#"
+                openapi: 3.0.3
+                paths:
+                  /a:
+                    get:
+                      x-errlint-ignore: {error-status-coverage: true}
+                      responses:
+                        '200': {description: ok}
+                        '5XX': {description: x, content: {application/json: {schema: {required: [code], properties: {code: {type: string}}}}}}
+                "#,
+                &[(5, "`x-errlint-ignore` takes a rule id or a list of rule ids, not this")],
+            )
+            .fail(
+                r#"
+                openapi: 3.0.3
+                paths:
+                  /a:
+                    get:
+                      x-errlint-ignore: [error-status-coverag]
+                      responses:
+                        '200': {description: ok}
+                        '5XX': {description: x, content: {application/json: {schema: {required: [code], properties: {code: {type: string}}}}}}
+                "#,
+                &[(5, "`error-status-coverag` in `x-errlint-ignore` is not a rule")],
+            )
+            .run();
     }
 }

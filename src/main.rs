@@ -204,10 +204,13 @@ fn run_command(command: &Command) -> ExitCode {
                 ));
             }
             let path = PathBuf::from("errlint.yaml");
-            if path.exists() && !force {
+            // A link counts as existing, even a dangling one: writing through it would create
+            // a file wherever it points.
+            if path.symlink_metadata().is_ok() && !force {
                 return fail("errlint.yaml already exists (use --force to overwrite it)");
             }
-            match std::fs::write(&path, errlint::config::init_text(profile)) {
+            let text = errlint::config::init_text(profile);
+            match errlint::output::write_atomically(&path, text.as_bytes()) {
                 Ok(()) => print(&format!("wrote errlint.yaml (extends: {profile})\n")),
                 Err(e) => fail(&format!("cannot write errlint.yaml: {e}")),
             }

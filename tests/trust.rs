@@ -436,3 +436,26 @@ fn a_baseline_matches_the_same_file_however_it_is_named() {
     );
     assert_eq!(output.status.code(), Some(0));
 }
+
+#[cfg(unix)]
+#[test]
+fn init_never_writes_through_a_link() {
+    let (repo, secret) = repository("init-link");
+    let target = secret.with_file_name("created-by-init");
+    std::os::unix::fs::symlink(&target, repo.join("errlint.yaml")).unwrap();
+    let output = errlint_in(&repo, &["init"], b"");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(!target.exists(), "init wrote through a dangling link");
+    let forced = errlint_in(&repo, &["init", "--force"], b"");
+    assert_eq!(forced.status.code(), Some(0));
+    assert!(
+        !target.exists(),
+        "--force replaced the link, not its target"
+    );
+    assert!(
+        repo.join("errlint.yaml")
+            .symlink_metadata()
+            .unwrap()
+            .is_file()
+    );
+}

@@ -15,8 +15,15 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
         let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i as u32 + 1));
+        // A line ends at LF, CRLF, or a CR alone (old Mac files put everything on line 1
+        // otherwise); the CR of a CRLF is not a line of its own.
+        starts.extend(
+            memchr::memchr2_iter(b'\n', b'\r', bytes)
+                .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
+                .map(|i| i as u32 + 1),
+        );
         let char_starts = if text.is_ascii() {
             Vec::new()
         } else {
@@ -40,7 +47,11 @@ impl LineIndex {
         let offset = offset.min(text.len());
         let line = self.starts.partition_point(|&s| s as usize <= offset) - 1;
         let start = self.starts[line] as usize;
-        let column = self.chars_before(text, offset) - self.chars_before(text, start);
+        let mut column = self.chars_before(text, offset) - self.chars_before(text, start);
+        // A byte-order mark is not a column: editors start line 1 after it.
+        if line == 0 && offset >= 3 && text.starts_with('\u{feff}') {
+            column -= 1;
+        }
         (line + 1, column + 1)
     }
 
@@ -89,6 +100,20 @@ mod tests {
         assert_eq!(index.line_col(text, 8), (2, 4));
         assert_eq!(&text[index.line_range(text, 1)], "ab");
         assert_eq!(&text[index.line_range(text, 2)], "é: x");
+    }
+
+    #[test]
+    fn a_lone_cr_ends_a_line_and_a_bom_is_not_a_column() {
+        let text = "a: 1\rb: 2\r\nc: 3";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_col(text, 5), (2, 1));
+        assert_eq!(index.line_col(text, 11), (3, 1));
+        assert_eq!(&text[index.line_range(text, 1)], "a: 1");
+        assert_eq!(&text[index.line_range(text, 2)], "b: 2");
+        let bom = "\u{feff}openapi: 3.0.3";
+        let index = LineIndex::new(bom);
+        assert_eq!(index.line_col(bom, 3), (1, 1));
+        assert_eq!(index.line_col(bom, 12), (1, 10));
     }
 
     #[test]
