@@ -62,6 +62,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// Where errlint's source and documentation live: the one place to change when the project
+/// moves.
+pub const REPOSITORY_URL: &str = "https://github.com/errlint/errlint";
+
 /// How to lint.
 #[derive(Debug, Clone, Default)]
 pub struct Options {

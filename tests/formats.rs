@@ -71,3 +71,23 @@ fn fingerprints_survive_unrelated_edits() {
     assert!(!before.is_empty());
     assert_eq!(before, fingerprints(&moved));
 }
+
+#[test]
+fn sarif_carries_column_kind_help_uris_and_encoded_uris() {
+    let outcome = errlint::lint_text(
+        "api/open api#v1.yaml",
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '404': {description: x}\n",
+        &errlint::Options::default(),
+    );
+    let text = render(&outcome, &RenderOptions::plain(Format::Sarif));
+    let sarif: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let run = &sarif["runs"][0];
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
+    assert!(run["tool"]["driver"]["semanticVersion"].is_string());
+    for rule in run["tool"]["driver"]["rules"].as_array().unwrap() {
+        assert!(rule["helpUri"].as_str().unwrap().starts_with("https://"));
+    }
+    let location = &run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(location["uri"], "api/open%20api%23v1.yaml");
+    assert_eq!(location["uriBaseId"], "%SRCROOT%");
+}

@@ -126,6 +126,15 @@ pub(crate) fn visible_in_place(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// Where a rule's documentation lives (its file in the repository, doc comment first).
+pub fn rule_url(id: &str) -> String {
+    format!(
+        "{}/blob/main/rules/{}.rs",
+        crate::REPOSITORY_URL,
+        id.replace('-', "_")
+    )
+}
+
 /// A finding's identity that survives unrelated edits: rule, file, pointer and message, not
 /// the line (FNV-1a, stable across versions and platforms).
 pub fn fingerprint(finding: &crate::finding::Finding) -> String {

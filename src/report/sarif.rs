@@ -28,18 +28,45 @@ fn physical(sources: &Sources, location: &Location) -> sarif::PhysicalLocation {
         .end_column(end_column as i64)
         .build();
     sarif::PhysicalLocation::builder()
-        .artifact_location(
-            sarif::ArtifactLocation::builder()
-                .uri(uri(&location.file))
-                .build(),
-        )
+        .artifact_location(artifact(&location.file))
         .region(region)
         .build()
 }
 
-/// A relative URI for a report name (which is relative to the working directory).
-fn uri(name: &str) -> String {
-    name.trim_start_matches("./").replace(' ', "%20")
+/// The base that relative artifact URIs start from: the folder errlint ran in.
+const SRCROOT: &str = "%SRCROOT%";
+
+/// An artifact location for a report name: a relative URI against `%SRCROOT%` for names
+/// relative to the working directory, a `file:` URI for absolute ones. Every character a URI
+/// cannot carry as is (`#`, `%`, `?`, spaces, non-ASCII) is percent-encoded.
+fn artifact(name: &str) -> sarif::ArtifactLocation {
+    let mut name = name;
+    while let Some(rest) = name.strip_prefix("./") {
+        name = rest;
+    }
+    if name.starts_with('/') {
+        return sarif::ArtifactLocation::builder()
+            .uri(format!("file://{}", encode(name)))
+            .build();
+    }
+    sarif::ArtifactLocation::builder()
+        .uri(encode(name))
+        .uri_base_id(SRCROOT)
+        .build()
+}
+
+/// Percent-encodes everything but unreserved characters and `/` (RFC 3986).
+fn encode(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
 }
 
 pub fn render(outcome: &Outcome, rules: &[RuleInfo]) -> String {
@@ -68,6 +95,7 @@ pub fn render(outcome: &Outcome, rules: &[RuleInfo]) -> String {
                         .build(),
                 )
                 .default_configuration(configuration)
+                .help_uri(super::rule_url(r.id))
                 .build()
         })
         .collect();
@@ -89,9 +117,7 @@ pub fn render(outcome: &Outcome, rules: &[RuleInfo]) -> String {
                     sarif::Location::builder()
                         .physical_location(
                             sarif::PhysicalLocation::builder()
-                                .artifact_location(
-                                    sarif::ArtifactLocation::builder().uri(uri(&f.file)).build(),
-                                )
+                                .artifact_location(artifact(&f.file))
                                 .build(),
                         )
                         .build(),
@@ -129,11 +155,24 @@ pub fn render(outcome: &Outcome, rules: &[RuleInfo]) -> String {
     let driver = sarif::ToolComponent::builder()
         .name("errlint")
         .version(env!("CARGO_PKG_VERSION"))
-        .information_uri("https://crates.io/crates/errlint")
+        .semantic_version(env!("CARGO_PKG_VERSION"))
+        .information_uri(crate::REPOSITORY_URL)
         .rules(descriptors)
         .build();
+    // Columns count Unicode code points, as errlint's line:column do everywhere.
     let run = sarif::Run::builder()
         .tool(sarif::Tool::builder().driver(driver).build())
+        .column_kind(serde_json::json!("unicodeCodePoints"))
+        .original_uri_base_ids(
+            [(
+                SRCROOT.to_string(),
+                sarif::ArtifactLocation::builder()
+                    .description(message("the folder errlint ran in"))
+                    .build(),
+            )]
+            .into_iter()
+            .collect::<std::collections::BTreeMap<_, _>>(),
+        )
         .results(results)
         .build();
     let log = sarif::Sarif::builder()
@@ -144,4 +183,15 @@ pub fn render(outcome: &Outcome, rules: &[RuleInfo]) -> String {
     let mut out = serde_json::to_string_pretty(&log).unwrap_or_default();
     out.push('\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::encode;
+
+    #[test]
+    fn uris_encode_what_a_uri_cannot_carry() {
+        assert_eq!(encode("api/open api#1%.yaml"), "api/open%20api%231%25.yaml");
+        assert_eq!(encode("é.yaml"), "%C3%A9.yaml");
+    }
 }
