@@ -67,6 +67,11 @@ fn literal_prefix(pattern: &str) -> PathBuf {
     }
 }
 
+/// The OpenAPI root documents in `folder` and below, as a folder argument finds them.
+pub fn roots_in(folder: &Path) -> Vec<PathBuf> {
+    walk(folder, None)
+}
+
 fn walk(root: &Path, glob: Option<&globset::GlobMatcher>) -> Vec<PathBuf> {
     let mut found: Vec<PathBuf> = ignore::WalkBuilder::new(root)
         .hidden(true)

@@ -188,6 +188,72 @@ pub fn lint_text(name: &str, text: &str, options: &Options) -> Outcome {
     lint_documents(&docs, options, &contract)
 }
 
+/// The root documents in the tree of `fragment` whose `$ref`s reach it, as paths relative to
+/// the current folder where they lie below it: what to lint when a pre-commit hook names only
+/// a `$ref`'d file (`errors.yaml` changed, so the documents that use it are linted).
+pub fn documents_using(fragment: &Path, options: &Options) -> Vec<PathBuf> {
+    let (Ok(target), Some(tree)) = (
+        std::fs::canonicalize(fragment),
+        document::source::tree_of(fragment),
+    ) else {
+        return Vec::new();
+    };
+    let cwd = std::env::current_dir().and_then(std::fs::canonicalize).ok();
+    inputs::roots_in(&tree)
+        .into_iter()
+        .filter(|root| {
+            let docs = DocumentSet::load_path(root, String::new(), load_options(options));
+            docs.files.iter().skip(1).any(|file| {
+                file.path
+                    .as_deref()
+                    .and_then(|p| std::fs::canonicalize(p).ok())
+                    == Some(target.clone())
+            })
+        })
+        .map(|root| match &cwd {
+            Some(cwd) => root
+                .strip_prefix(cwd)
+                .map_or(root.clone(), Path::to_path_buf),
+            None => root,
+        })
+        .collect()
+}
+
+/// Whether a file reads as a piece of a document (a YAML or JSON mapping that parses), so that
+/// naming it alone is a fragment question rather than a broken document.
+pub fn is_fragment(path: &Path, options: &Options) -> bool {
+    let docs = DocumentSet::load_path(path, String::new(), load_options(options));
+    let root = docs.root();
+    !docs
+        .problems
+        .iter()
+        .any(|p| p.file == root && p.kind.is_fatal())
+        && docs
+            .tree(root)
+            .is_some_and(|t| t.is_mapping(document::NodeId::ROOT))
+}
+
+/// The finding for a named file that is no OpenAPI document and that no document uses.
+pub fn unused_fragment(fragment: &Path) -> Outcome {
+    let name: Arc<str> = Arc::from(fragment.to_string_lossy().replace('\\', "/"));
+    let finding = Finding {
+        help: Some("name the OpenAPI document that should use it, or remove it".into()),
+        ..Finding::new(
+            "unused-fragment",
+            Severity::Warning,
+            name.clone(),
+            "not an OpenAPI document, and no document in its tree uses it through `$ref`"
+                .to_string(),
+        )
+    };
+    Outcome {
+        findings: vec![finding],
+        files: 1,
+        documents: vec![name],
+        ..Outcome::default()
+    }
+}
+
 /// Lints a document given as text (standard input, an editor's buffer) as the file at `path`
 /// would be: its config is discovered from there and its relative `$ref`s resolve from there
 /// (`--stdin-filename path/to/openapi.yaml`). The file itself need not exist.

@@ -459,3 +459,49 @@ fn init_never_writes_through_a_link() {
             .is_file()
     );
 }
+
+#[test]
+fn naming_a_ref_target_lints_the_documents_that_use_it() {
+    let (repo, _) = repository("fragments");
+    std::fs::write(repo.join("errors.yaml"), "Error: {description: x}\n").unwrap();
+    std::fs::write(repo.join("unused.yaml"), "Other: {description: y}\n").unwrap();
+    let doc = DOC.replace(
+        "'200': {description: ok}",
+        "'200': {description: ok}\n        '404': {$ref: 'errors.yaml#/Error'}",
+    );
+    std::fs::write(repo.join("openapi.yaml"), doc).unwrap();
+    // pre-commit names only what changed: the fragment.
+    let output = errlint_in(&repo, &["--format", "concise", "errors.yaml"], b"");
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{printed}");
+    assert!(
+        printed.contains("errors.yaml:1:1: error[error-response-schema]"),
+        "{printed}"
+    );
+    assert!(!printed.contains("not-openapi"), "{printed}");
+    // Both named: linted once, no error about the fragment.
+    let both = errlint_in(
+        &repo,
+        &["--format", "concise", "openapi.yaml", "errors.yaml"],
+        b"",
+    );
+    let both_printed = String::from_utf8_lossy(&both.stdout);
+    assert_eq!(both.status.code(), Some(1), "{both_printed}");
+    assert_eq!(
+        both_printed.matches("error-response-schema").count(),
+        1,
+        "{both_printed}"
+    );
+    // A fragment nothing uses is a warning, not fatal for the others.
+    let unused = errlint_in(
+        &repo,
+        &["--format", "concise", "openapi.yaml", "unused.yaml"],
+        b"",
+    );
+    let unused_printed = String::from_utf8_lossy(&unused.stdout);
+    assert_eq!(unused.status.code(), Some(1), "{unused_printed}");
+    assert!(
+        unused_printed.contains("unused.yaml: warning[unused-fragment]"),
+        "{unused_printed}"
+    );
+}
