@@ -505,3 +505,24 @@ fn naming_a_ref_target_lints_the_documents_that_use_it() {
         "{unused_printed}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_folder_scan_does_not_follow_links_out_of_the_tree() {
+    let (repo, secret) = repository("scan-links");
+    let outside = secret.with_file_name("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("openapi.yaml"), DOC).unwrap();
+    std::os::unix::fs::symlink(&outside, repo.join("linked-folder")).unwrap();
+    std::os::unix::fs::symlink(outside.join("openapi.yaml"), repo.join("linked.yaml")).unwrap();
+    let output = errlint_in(&repo, &["--format", "json", "."], b"");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let files: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert!(files.iter().all(|f| !f.contains("linked")), "{files:?}");
+    assert_eq!(report["summary"]["files"], 1);
+}

@@ -84,10 +84,21 @@ impl LoadError {
 /// Turns raw bytes into text: UTF-8 with or without a byte order mark. Invalid UTF-8 is
 /// replaced for display and reported at the first bad byte.
 pub fn decode(bytes: Vec<u8>) -> (Text, Result<usize, LoadError>) {
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+    // UTF-32's little-endian mark starts like UTF-16's: test it first.
+    let encoding =
+        if bytes.starts_with(&[0xFF, 0xFE, 0, 0]) || bytes.starts_with(&[0, 0, 0xFE, 0xFF]) {
+            Some("UTF-32")
+        } else if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+            Some("UTF-16")
+        } else {
+            None
+        };
+    if let Some(encoding) = encoding {
         let error = LoadError {
             kind: ProblemKind::Encoding,
-            message: "the file is UTF-16: errlint reads UTF-8 (convert it, e.g. with `iconv -f UTF-16 -t UTF-8`)".into(),
+            message: format!(
+                "the file is {encoding}: errlint reads UTF-8 (convert it, e.g. with `iconv -f {encoding} -t UTF-8`)"
+            ),
             span: None,
             secondary: None,
         };
@@ -133,5 +144,23 @@ pub fn parse_as(
     match format {
         Format::Json => json::parse(text, start, limits),
         Format::Yaml => yaml::parse(text, start, limits),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn utf32_is_named_utf32_and_utf16_utf16() {
+        let (_, utf32) = super::decode(vec![0xFF, 0xFE, 0, 0, b'a', 0, 0, 0]);
+        assert!(utf32.unwrap_err().message.starts_with("the file is UTF-32"));
+        let (_, utf32_be) = super::decode(vec![0, 0, 0xFE, 0xFF, 0, 0, 0, b'a']);
+        assert!(
+            utf32_be
+                .unwrap_err()
+                .message
+                .starts_with("the file is UTF-32")
+        );
+        let (_, utf16) = super::decode(vec![0xFF, 0xFE, b'a', 0]);
+        assert!(utf16.unwrap_err().message.starts_with("the file is UTF-16"));
     }
 }
