@@ -51,13 +51,7 @@ impl Access {
     /// Reads a file named by the user or by another file: contained in `tree_of(path)` or an
     /// allowed folder, regular, capped.
     pub fn read(&self, path: &Path) -> Result<Vec<u8>, Refusal> {
-        let mut roots: Vec<PathBuf> = tree_of(path).into_iter().collect();
-        roots.extend(
-            self.extra_roots
-                .iter()
-                .filter_map(|r| std::fs::canonicalize(r).ok()),
-        );
-        read_contained(path, &roots, self.max_bytes)
+        self.read_named_by(path, path)
     }
 
     /// Reads a file named by another file (`extends: ./base.yaml`): contained in the tree of

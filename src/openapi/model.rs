@@ -420,6 +420,16 @@ impl<'d> Builder<'_, 'd> {
         Some(id)
     }
 
+    /// Adds a media type to its response's list, with its own use and its body interned.
+    fn add_media(&mut self, list: &mut Vec<Media<'d>>, response: Use, mut media: Media<'d>) {
+        media.at = Use {
+            media: Some(list.len() as u32),
+            ..response
+        };
+        media.body = self.intern(media.at, media.name, media.schema);
+        list.push(media);
+    }
+
     fn media(
         &mut self,
         at: Use,
@@ -433,24 +443,21 @@ impl<'d> Builder<'_, 'd> {
             let mut media = Vec::new();
             if api.get(response, "schema").is_some() {
                 for name in produces {
-                    let at = Use {
-                        media: Some(media.len() as u32),
-                        ..at
-                    };
-                    let body = self.intern(at, name, schema);
-                    media.push(Media {
+                    let examples = examples
+                        .and_then(|e| api.get(e, name))
+                        .into_iter()
+                        .collect();
+                    let found = Media {
                         name,
                         key: None,
                         schema,
                         schema_declared: true,
-                        examples: examples
-                            .and_then(|e| api.get(e, name))
-                            .into_iter()
-                            .collect(),
+                        examples,
                         hop: None,
-                        body,
+                        body: None,
                         at,
-                    });
+                    };
+                    self.add_media(&mut media, at, found);
                 }
             }
             return (media, None);
@@ -482,21 +489,17 @@ impl<'d> Builder<'_, 'd> {
                 );
             }
             let schema_declared = value.is_some_and(|v| api.get(v, "schema").is_some());
-            let at = Use {
-                media: Some(media.len() as u32),
-                ..at
-            };
-            let body = self.intern(at, name, schema);
-            media.push(Media {
+            let found = Media {
                 name,
                 key: Some(key),
                 schema,
                 schema_declared,
                 examples,
                 hop: value.and_then(|_| api.docs.hop(site)),
-                body,
+                body: None,
                 at,
-            });
+            };
+            self.add_media(&mut media, at, found);
         }
         (
             media,
