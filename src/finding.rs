@@ -179,6 +179,10 @@ pub struct Outcome {
     /// never written over one of them.
     #[serde(skip)]
     pub read: Vec<std::path::PathBuf>,
+    /// Each document's contract and the overrides its operations matched, to find overrides
+    /// that match nothing anywhere once every document is linted.
+    #[serde(skip)]
+    pub(crate) overrides_matched: Vec<(Arc<crate::config::Contract>, Vec<usize>)>,
 }
 
 impl Outcome {
@@ -227,8 +231,41 @@ impl Outcome {
         self.findings.extend(other.findings);
         self.documents.extend(other.documents);
         self.read.extend(other.read);
+        self.overrides_matched.extend(other.overrides_matched);
         self.sources.extend(other.sources);
         self.files += other.files;
+    }
+
+    /// Adds an `unused-override` warning for each override that no operation of any document
+    /// linted with its contract matched; each contract is judged once.
+    pub(crate) fn report_unmatched_overrides(&mut self) {
+        let mut judged: Vec<&Arc<crate::config::Contract>> = Vec::new();
+        let mut found = Vec::new();
+        for (contract, _) in &self.overrides_matched {
+            if judged.iter().any(|c| Arc::ptr_eq(c, contract)) {
+                continue;
+            }
+            judged.push(contract);
+            let matched: Vec<usize> = self
+                .overrides_matched
+                .iter()
+                .filter(|(c, _)| Arc::ptr_eq(c, contract))
+                .flat_map(|(_, m)| m.iter().copied())
+                .collect();
+            let unmatched = crate::config::unmatched_overrides(contract, &matched);
+            if !unmatched.is_empty() {
+                // The frames quote the config file: its text joins the sources.
+                for (name, text, _) in contract.overrides.iter().filter_map(|o| o.origin.as_ref()) {
+                    self.sources.insert(name.clone(), text.clone());
+                }
+            }
+            found.extend(unmatched);
+        }
+        self.overrides_matched.clear();
+        if !found.is_empty() {
+            self.findings.extend(found);
+            self.sort();
+        }
     }
 
     pub(crate) fn sort(&mut self) {

@@ -83,7 +83,19 @@ pub struct Options {
 
 /// Lints one document on disk (and the files its `$ref`s reach).
 pub fn lint_path(path: &Path, options: &Options) -> Outcome {
-    lint_path_with(path, options, &ContractCache::default())
+    finish(
+        lint_path_with(path, options, &ContractCache::default()),
+        options,
+    )
+}
+
+/// What is judged only once every document is linted: overrides that matched nothing (not in
+/// runs of a few rules, such as a rule's own tests).
+fn finish(mut outcome: Outcome, options: &Options) -> Outcome {
+    if options.only_rules.is_none() {
+        outcome.report_unmatched_overrides();
+    }
+    outcome
 }
 
 /// A contract, or why the configuration could not give one.
@@ -140,7 +152,7 @@ fn config_outcome(errors: config::ConfigErrors, document: &str) -> Outcome {
         sources: errors.sources,
         files: 1,
         documents: vec![Arc::from(document)],
-        read: Vec::new(),
+        ..Outcome::default()
     };
     outcome.sort();
     outcome
@@ -170,7 +182,7 @@ pub fn lint_paths(paths: &[PathBuf], options: &Options) -> Outcome {
     // Config errors shared by several documents are reported once.
     all.findings
         .dedup_by(|a, b| a.rule == "invalid-config" && a == b);
-    all
+    finish(all, options)
 }
 
 /// Lints a document given as text. `name` is used in reports; relative file `$ref`s cannot
@@ -181,11 +193,11 @@ pub fn lint_text(name: &str, text: &str, options: &Options) -> Outcome {
         options.config.profile.as_deref(),
         &options.access(),
     ) {
-        Ok(contract) => contract,
+        Ok(contract) => Arc::new(contract),
         Err(errors) => return config_outcome(errors, name),
     };
     let docs = DocumentSet::load_text(name.to_string(), text, None, load_options(options));
-    lint_documents(&docs, options, &contract)
+    finish(lint_documents(&docs, options, &contract), options)
 }
 
 /// The root documents in the tree of `fragment` whose `$ref`s reach it, as paths relative to
@@ -264,11 +276,11 @@ pub fn lint_text_at(path: &Path, text: &str, options: &Options) -> Outcome {
         options.config.profile.as_deref(),
         &options.access(),
     ) {
-        Ok(contract) => contract,
+        Ok(contract) => Arc::new(contract),
         Err(errors) => return config_outcome(errors, &name),
     };
     let docs = DocumentSet::load_text_at(name, text, path, load_options(options));
-    lint_documents(&docs, options, &contract)
+    finish(lint_documents(&docs, options, &contract), options)
 }
 
 impl Options {
@@ -293,7 +305,12 @@ fn load_options(options: &Options) -> LoadOptions {
     }
 }
 
-fn lint_documents(docs: &DocumentSet, options: &Options, contract: &config::Contract) -> Outcome {
+fn lint_documents(
+    docs: &DocumentSet,
+    options: &Options,
+    contract: &Arc<config::Contract>,
+) -> Outcome {
+    let mut overrides_matched = Vec::new();
     let mut findings: Vec<Finding> = docs
         .problems
         .iter()
@@ -305,12 +322,13 @@ fn lint_documents(docs: &DocumentSet, options: &Options, contract: &config::Cont
             Ok(api) => {
                 // The rules' findings are the many; the document's problems join them rather
                 // than the other way round, which would copy them all.
-                let mut linted = engine::run(
+                let (mut linted, matched) = engine::run(
                     &api,
                     contract,
                     &options.severities,
                     options.only_rules.as_deref(),
                 );
+                overrides_matched.push((contract.clone(), matched));
                 linted.append(&mut findings);
                 findings = linted;
             }
@@ -327,6 +345,7 @@ fn lint_documents(docs: &DocumentSet, options: &Options, contract: &config::Cont
         files: 1,
         documents: vec![docs.file(docs.root()).name.clone()],
         read: docs.files.iter().filter_map(|f| f.path.clone()).collect(),
+        overrides_matched,
     };
     outcome.sort();
     // One node reached twice through a shared path item gives the same finding twice.

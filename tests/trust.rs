@@ -526,3 +526,30 @@ fn a_folder_scan_does_not_follow_links_out_of_the_tree() {
     assert!(files.iter().all(|f| !f.contains("linked")), "{files:?}");
     assert_eq!(report["summary"]["files"], 1);
 }
+
+#[test]
+fn an_override_that_matches_no_operation_is_a_warning_at_its_line() {
+    let (repo, _) = repository("unused-override");
+    std::fs::create_dir_all(repo.join("other")).unwrap();
+    std::fs::write(
+        repo.join("other/openapi.yaml"),
+        DOC.replace("/a:", "/things/{thingId}:"),
+    )
+    .unwrap();
+    std::fs::write(
+        repo.join("errlint.yaml"),
+        "overrides:\n  - paths: ['GET /thing/{id}']\n    rate_limited: false\n  - paths: ['GET /things/{id}']\n    rate_limited: false\n",
+    )
+    .unwrap();
+    // The second override matches the other document's operation: only the first is unused,
+    // judged across both documents.
+    let output = errlint_in(&repo, &["--format", "concise", "."], b"");
+    let printed = String::from_utf8_lossy(&output.stdout);
+    let unused: Vec<&str> = printed
+        .lines()
+        .filter(|l| l.contains("unused-override"))
+        .collect();
+    assert_eq!(unused.len(), 1, "{printed}");
+    assert!(unused[0].contains("errlint.yaml:2:5: "), "{printed}");
+    assert!(unused[0].contains("warning[unused-override]"), "{printed}");
+}

@@ -61,6 +61,9 @@ pub enum Catalog {
 /// Settings for the operations a path glob matches (`overrides:` in errlint.yaml).
 #[derive(Debug, Clone)]
 pub struct Override {
+    /// Where it was written: the config or profile file's name and text, and its position in
+    /// that file's `overrides` list (for pointing at it).
+    pub origin: Option<(std::sync::Arc<str>, std::sync::Arc<String>, usize)>,
     pub paths: Vec<(Option<Method>, globset::Glob)>,
     pub severities: HashMap<String, Option<Severity>>,
     pub rate_limited: Option<bool>,
@@ -190,6 +193,17 @@ impl Contract {
 
     /// Lays validated raw settings over this contract: every field they set wins.
     /// Patterns and globs were checked during validation, so they compile here.
+    /// [`Contract::apply`] for a file whose overrides should remember where they were written.
+    pub(crate) fn apply_from(&mut self, raw: &RawConfig, name: &str, text: &str) {
+        let first = self.overrides.len();
+        self.apply(raw);
+        let (name, text): (std::sync::Arc<str>, _) =
+            (name.into(), std::sync::Arc::new(text.to_string()));
+        for (index, o) in self.overrides[first..].iter_mut().enumerate() {
+            o.origin = Some((name.clone(), text.clone(), index));
+        }
+    }
+
     pub(crate) fn apply(&mut self, raw: &RawConfig) {
         if let Some(d) = &raw.description {
             self.description = d.clone();
@@ -295,6 +309,16 @@ impl Contract {
                 .extend(overrides.iter().map(compile_override));
             self.override_index = std::sync::OnceLock::new();
         }
+    }
+
+    /// The overrides (by index) that match an operation.
+    pub fn matching_overrides(&self, method: Method, path: &str) -> Vec<usize> {
+        if self.overrides.is_empty() {
+            return Vec::new();
+        }
+        self.override_index
+            .get_or_init(|| OverrideIndex::new(&self.overrides))
+            .matching(method, path)
     }
 
     /// What the overrides say about one operation; later overrides win.
@@ -416,6 +440,7 @@ fn canonical(id: &str) -> String {
 
 fn compile_override(raw: &RawOverride) -> Override {
     Override {
+        origin: None,
         paths: raw
             .paths
             .iter()
@@ -439,6 +464,7 @@ mod tests {
     fn contract_with(paths: &[&str]) -> Contract {
         let mut contract = Contract::blank();
         contract.overrides.push(Override {
+            origin: None,
             paths: paths
                 .iter()
                 .map(|p| parse_path_pattern(p).unwrap())
@@ -472,6 +498,7 @@ mod tests {
     fn later_overrides_win_and_every_matching_one_applies() {
         let mut contract = contract_with(&["/a/*"]);
         contract.overrides.push(Override {
+            origin: None,
             paths: vec![parse_path_pattern("GET /a/b").unwrap()],
             severities: HashMap::new(),
             rate_limited: Some(true),

@@ -195,11 +195,12 @@ fn build_contract(
         );
         contract.profile = profile;
     }
-    if let Some((raw, ..)) = &config {
-        contract.apply(&RawConfig {
+    if let Some((raw, _, name, text)) = &config {
+        let own = RawConfig {
             extends: None,
             ..raw.clone()
-        });
+        };
+        contract.apply_from(&own, name, text);
     }
     if errors.findings.is_empty() {
         Ok(contract)
@@ -260,7 +261,7 @@ fn apply_profile(
         let here = (PathBuf::from(&name), name.clone(), text.clone());
         apply_profile(contract, parent, Some(&here), access, errors, depth + 1);
     }
-    contract.apply(&raw);
+    contract.apply_from(&raw, &name, &text);
 }
 
 fn extends_error(from: Option<&(PathBuf, String, String)>, message: String) -> Finding {
@@ -501,6 +502,45 @@ fn json_type_name(value: &serde_json::Value) -> &'static str {
         serde_json::Value::Array(_) => "list",
         serde_json::Value::Object(_) => "mapping",
     }
+}
+
+/// A warning for each override of `contract` that no operation of any linted document matched
+/// (`matched` holds the indices that did): written as an OpenAPI path with `{id}`, or with a
+/// typo, it would otherwise silently do nothing.
+pub fn unmatched_overrides(contract: &Contract, matched: &[usize]) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for (index, o) in contract.overrides.iter().enumerate() {
+        let Some((name, text, position)) = &o.origin else {
+            continue;
+        };
+        if matched.contains(&index) {
+            continue;
+        }
+        let tree = document::parse(
+            Arc::new(text.to_string()),
+            bom_length(text),
+            &Limits::default(),
+        )
+        .ok()
+        .map(|(t, _)| t);
+        let at = tree.as_ref().and_then(|t| {
+            let item = t.items(t.get(NodeId::ROOT, "overrides")?).nth(*position)?;
+            let paths = t.get(item, "paths").unwrap_or(item);
+            Some((t.span(t.report_node(paths)), t.pointer(paths)))
+        });
+        let file: Arc<str> = name.clone();
+        findings.push(Finding {
+            help: Some("check the globs against the document's path templates; `{id}` stands for any parameter name".into()),
+            location: at.map(|(span, pointer)| Location { file: file.clone(), span, pointer }),
+            ..Finding::new(
+                "unused-override",
+                Severity::Warning,
+                file,
+                "this override matches no operation of the linted documents".to_string(),
+            )
+        });
+    }
+    findings
 }
 
 /// A config's bytes as text; a file that is not UTF-8 is refused without being quoted.

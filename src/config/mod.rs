@@ -13,7 +13,7 @@ pub use contract::{
 };
 pub use load::{
     CONFIG_NAMES, ConfigChoice, ConfigErrors, PROFILES, builtin_profile, contract,
-    contract_from_text, discover, schema,
+    contract_from_text, discover, schema, unmatched_overrides,
 };
 pub use policy::{CommandLine, IGNORE_EXTENSION, IgnoreList, Policy};
 

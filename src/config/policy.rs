@@ -33,6 +33,8 @@ pub struct Policy {
     /// Settings of the operations that some override touches, by operation index.
     settings: HashMap<u32, OperationSettings>,
     default_settings: OperationSettings,
+    /// The overrides some operation matched, by index.
+    pub matched_overrides: std::collections::BTreeSet<usize>,
     /// The contract's rate-limit extension (`x-rate-limited`) and what holds without one.
     rate_limit_extension: String,
     limited_by_default: bool,
@@ -73,12 +75,16 @@ impl Policy {
         docs: &DocumentSet,
         operations: impl Iterator<Item = (Method, &'o str)>,
     ) -> Self {
+        let mut matched_overrides = std::collections::BTreeSet::new();
         let settings = if contract.overrides.is_empty() {
             HashMap::default()
         } else {
             operations
                 .enumerate()
-                .map(|(i, (method, path))| (i as u32, contract.operation_settings(method, path)))
+                .map(|(i, (method, path))| {
+                    matched_overrides.extend(contract.matching_overrides(method, path));
+                    (i as u32, contract.operation_settings(method, path))
+                })
                 .filter(|(_, s)| !s.is_default())
                 .collect()
         };
@@ -105,6 +111,7 @@ impl Policy {
             only: only.map(<[String]>::to_vec),
             settings,
             default_settings: OperationSettings::default(),
+            matched_overrides,
             rate_limit_extension: contract.rate_limit_extension.clone(),
             limited_by_default: contract.limited_by_default,
             ignores: Ignores {

@@ -94,13 +94,14 @@ impl<'a, 'd> Context<'a, 'd> {
     }
 }
 
-/// Runs every enabled rule over the document and returns its findings, unsorted.
+/// Runs every enabled rule over the document and returns its findings, unsorted, and the
+/// contract's overrides that some operation matched.
 pub fn run(
     api: &Api<'_>,
     contract: &Contract,
     command_line: &CommandLine,
     only: Option<&[String]>,
-) -> Vec<Finding> {
+) -> (Vec<Finding>, Vec<usize>) {
     let model = Model::build(api);
     let policy = Policy::new(
         contract,
@@ -158,6 +159,7 @@ pub fn run(
         rule.finish(&mut walk.context(&mut sink, meta, &[]));
         sink.settle(api, &model);
     }
+    let matched = sink.policy.matched_overrides.iter().copied().collect();
     let mut findings = sink.findings;
     findings.extend(
         model
@@ -165,7 +167,7 @@ pub fn run(
             .iter()
             .map(|e| structure_finding(api.docs, e)),
     );
-    findings
+    (findings, matched)
 }
 
 /// What every hook call shares.
