@@ -18,7 +18,7 @@ pub fn expand(arguments: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut out = Vec::new();
     for argument in arguments {
         if argument.is_dir() {
-            let found = walk(argument, None);
+            let found = walk(argument, None)?;
             if found.is_empty() {
                 return Err(format!(
                     "no OpenAPI document in `{}` (a root has a top-level `openapi` or `swagger` key)",
@@ -38,7 +38,7 @@ pub fn expand(arguments: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
             let glob = crate::glob::compile(pattern)
                 .map_err(|e| format!("invalid glob `{written}`: {e}"))?;
             let root = literal_prefix(pattern);
-            let found = walk(&root, Some(&glob));
+            let found = walk(&root, Some(&glob))?;
             if found.is_empty() {
                 return Err(format!("no OpenAPI document matches `{written}`"));
             }
@@ -69,21 +69,37 @@ fn literal_prefix(pattern: &str) -> PathBuf {
 
 /// The OpenAPI root documents in `folder` and below, as a folder argument finds them.
 pub fn roots_in(folder: &Path) -> Vec<PathBuf> {
-    walk(folder, None)
+    walk(folder, None).unwrap_or_default()
 }
 
-fn walk(root: &Path, glob: Option<&globset::GlobMatcher>) -> Vec<PathBuf> {
-    let mut found: Vec<PathBuf> = ignore::WalkBuilder::new(root)
-        .hidden(true)
-        .build()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
-        .map(|e| e.into_path())
-        .filter(|p| glob.is_none_or(|g| g.is_match(p.strip_prefix("./").unwrap_or(p))))
-        .filter(|p| looks_like_openapi(p))
-        .collect();
+/// The OpenAPI roots under `root` that `glob` matches. A folder or a YAML/JSON file that
+/// cannot be read is an error, not a file quietly left out of the run.
+fn walk(root: &Path, glob: Option<&globset::GlobMatcher>) -> Result<Vec<PathBuf>, String> {
+    let mut found = Vec::new();
+    for entry in ignore::WalkBuilder::new(root).hidden(true).build() {
+        let entry = entry.map_err(|e| format!("cannot read {e}"))?;
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let path = entry.into_path();
+        if !glob.is_none_or(|g| g.is_match(path.strip_prefix("./").unwrap_or(&path))) {
+            continue;
+        }
+        let structured = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "yaml" | "yml" | "json"));
+        if structured {
+            if let Err(e) = std::fs::File::open(&path) {
+                return Err(format!("cannot read `{}`: {e}", path.display()));
+            }
+        }
+        if looks_like_openapi(&path) {
+            found.push(path);
+        }
+    }
     found.sort();
-    found
+    Ok(found)
 }
 
 /// A YAML or JSON file with a top-level `openapi` or `swagger` key anywhere in it: tools that

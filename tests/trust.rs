@@ -553,3 +553,44 @@ fn an_override_that_matches_no_operation_is_a_warning_at_its_line() {
     assert!(unused[0].contains("errlint.yaml:2:5: "), "{printed}");
     assert!(unused[0].contains("warning[unused-override]"), "{printed}");
 }
+
+#[test]
+fn a_baseline_with_a_byte_order_mark_is_read() {
+    let (repo, _) = repository("baseline-bom");
+    let failing = DOC.replace("'200': {description: ok}", "'404': {description: gone}");
+    std::fs::write(repo.join("openapi.yaml"), failing).unwrap();
+    let wrote = errlint_in(&repo, &["--write-baseline", "b.json", "openapi.yaml"], b"");
+    assert_eq!(wrote.status.code(), Some(0));
+    let text = std::fs::read(repo.join("b.json")).unwrap();
+    std::fs::write(
+        repo.join("b.json"),
+        [b"\xef\xbb\xbf".as_slice(), &text].concat(),
+    )
+    .unwrap();
+    let output = errlint_in(&repo, &["--baseline", "b.json", "openapi.yaml"], b"");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_file_in_a_folder_is_an_error_not_skipped() {
+    // Root reads every file whatever its mode: the case exists only for other users.
+    let uid = Command::new("id").arg("-u").output().unwrap();
+    if String::from_utf8_lossy(&uid.stdout).trim() == "0" {
+        eprintln!("skipped: running as root, nothing is unreadable");
+        return;
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let (repo, _) = repository("unreadable");
+    let locked = repo.join("locked.yaml");
+    std::fs::write(&locked, DOC).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let output = errlint_in(&repo, &["."], b"");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("locked.yaml"));
+}
