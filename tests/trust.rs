@@ -116,13 +116,22 @@ fn devices_where_files_are_expected_are_refused_at_once() {
     );
     std::fs::remove_file(repo.join("errlint.yaml")).unwrap();
     for args in [
-        ["--config", "/dev/zero", "openapi.yaml"],
-        ["--baseline", "/dev/zero", "openapi.yaml"],
-        ["--baseline", "zero.yaml", "openapi.yaml"],
+        &["--config", "/dev/zero", "openapi.yaml"][..],
+        &["--baseline", "/dev/zero", "openapi.yaml"],
+        &["--baseline", "zero.yaml", "openapi.yaml"],
+        &["/dev/zero"],
+        &["zero.yaml"],
     ] {
-        let output = errlint_in(&repo, &args, b"");
+        let output = errlint_in(&repo, args, b"");
         assert_eq!(output.status.code(), Some(2), "{args:?}");
     }
+}
+
+#[test]
+fn a_huge_thread_count_is_capped_not_spawned() {
+    let (repo, _) = repository("threads");
+    let output = errlint_in(&repo, &["--threads", "100000", "openapi.yaml"], b"");
+    assert_eq!(output.status.code(), Some(0));
 }
 
 #[test]
