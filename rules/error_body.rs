@@ -60,28 +60,28 @@ impl BodyFacts {
 }
 
 /// One distinct JSON body, as `check_error_body` sees it: its schema, every response that uses
-/// it (error or not: `error_uses` narrows), and what its schema says.
+/// it, the uses where it is an error body, and what its schema says.
 pub struct ErrorBody<'a> {
     /// The schema the body resolves to.
     pub schema: NodeRef,
     pub problem_json: bool,
+    /// Every use, error or not (a 200 that requires `retry_after` matters too).
     pub uses: &'a [Use],
+    /// The uses where it is an error body; see [`error_uses`].
+    pub error_uses: &'a [Use],
     pub facts: &'a BodyFacts,
 }
 
-impl ErrorBody<'_> {
-    /// The uses where the body is an error body: a 4xx, 5xx or `default` response of an
-    /// operation other than HEAD (whose responses have no body).
-    pub fn error_uses<'m>(&self, model: &'m Model<'_>) -> impl Iterator<Item = Use> + 'm
-    where
-        Self: 'm,
-    {
-        let uses = self.uses;
-        uses.iter().copied().filter(move |u| {
+/// The uses where a body is an error body: a 4xx, 5xx or `default` response of an operation
+/// other than HEAD (whose responses have no body). Worked out once per body, for every rule.
+pub fn error_uses(model: &Model<'_>, uses: &[Use]) -> Vec<Use> {
+    uses.iter()
+        .copied()
+        .filter(|u| {
             model.status(*u).is_some_and(StatusKey::is_error)
                 && model.operation(*u).method != crate::openapi::Method::Head
         })
-    }
+        .collect()
 }
 
 /// The places a code may live, in preference order, for a body of this kind.

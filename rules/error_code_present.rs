@@ -4,7 +4,6 @@ use super::error_body::{Code, ErrorBody, code_locations};
 use super::Rule;
 use crate::config::CodeType;
 use crate::engine::{Context, Report};
-use crate::openapi::Use;
 
 declare_rule! {
     /// ## What it checks
@@ -75,7 +74,7 @@ impl Rule for ErrorCodePresent {
     rule_meta!(ErrorCodePresent);
 
     fn check_error_body(&mut self, cx: &mut Context<'_, '_>, body: &ErrorBody<'_>) {
-        let uses: Vec<Use> = body.error_uses(cx.model).collect();
+        let uses = body.error_uses;
         if uses.is_empty() {
             return;
         }
@@ -125,7 +124,7 @@ impl Rule for ErrorCodePresent {
                 format!("declare it as `type: {wanted}`, as this contract's code is"),
             ),
         };
-        cx.report(Report::new(at, message).help(help).for_uses(uses));
+        cx.report(Report::new(at, message).help(help).for_uses(uses.iter().copied()));
     }
 }
 

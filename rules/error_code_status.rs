@@ -6,7 +6,7 @@ use crate::config::Catalog;
 use crate::document::{Kind, NodeRef};
 use crate::engine::{Context, Report};
 use crate::openapi::schema::FieldPath;
-use crate::openapi::{Api, StatusKey, Use};
+use crate::openapi::{Api, StatusKey};
 
 declare_rule! {
     /// ## What it checks
@@ -79,7 +79,7 @@ impl Rule for ErrorCodeStatus {
         if matches!(code, Code::WrongType { .. }) {
             return; // error-code-present says so
         }
-        let uses: Vec<Use> = body.error_uses(model).collect();
+        let uses = body.error_uses;
         if uses.is_empty() {
             return;
         }
@@ -108,7 +108,7 @@ impl Rule for ErrorCodeStatus {
             );
         }
         let code_path = FieldPath::parse(path);
-        for u in uses {
+        for &u in uses {
             let Some(response) = model.response(u) else {
                 continue;
             };

@@ -6,7 +6,7 @@ use crate::config::Contract;
 use crate::document::NodeRef;
 use crate::engine::{Context, Report};
 use crate::openapi::schema::Types;
-use crate::openapi::{Api, Use};
+use crate::openapi::Api;
 
 declare_rule! {
     /// ## What it checks
@@ -88,7 +88,7 @@ impl Rule for ErrorEnvelopeFields {
     rule_meta!(ErrorEnvelopeFields);
 
     fn check_error_body(&mut self, cx: &mut Context<'_, '_>, body: &ErrorBody<'_>) {
-        let uses: Vec<Use> = body.error_uses(cx.model).collect();
+        let uses = body.error_uses;
         if uses.is_empty() {
             return;
         }

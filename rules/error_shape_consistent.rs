@@ -101,11 +101,11 @@ declare_rule! {
 impl Rule for ErrorShapeConsistent {
     rule_meta!(ErrorShapeConsistent);
 
-    fn check_error_body(&mut self, cx: &mut Context<'_, '_>, body: &ErrorBody<'_>) {
+    fn check_error_body(&mut self, _cx: &mut Context<'_, '_>, body: &ErrorBody<'_>) {
         let Some(location) = body.facts.code.location() else {
             return;
         };
-        let uses: Vec<Use> = body.error_uses(cx.model).collect();
+        let uses = body.error_uses;
         if uses.is_empty() {
             return;
         }
@@ -116,7 +116,7 @@ impl Rule for ErrorShapeConsistent {
                 self.locations.len() - 1
             }
         };
-        self.bodies.push((body.schema, index, uses));
+        self.bodies.push((body.schema, index, uses.to_vec()));
     }
 
     fn finish(&mut self, cx: &mut Context<'_, '_>) {

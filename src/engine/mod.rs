@@ -8,7 +8,7 @@ use crate::document::{DocumentSet, NodeRef};
 use crate::finding::{Finding, Location, Severity};
 use crate::openapi::{Api, BodyId, Model, Operation, StructureError, Use};
 use crate::rules::RuleMeta;
-use crate::rules::error_body::{BodyFacts, ErrorBody};
+use crate::rules::error_body::{BodyFacts, ErrorBody, error_uses};
 use sink::Sink;
 use std::borrow::Cow;
 
@@ -140,10 +140,12 @@ pub fn run(
         }
     }
     for (i, body) in model.bodies.iter().enumerate() {
+        let error_uses = error_uses(&model, &body.uses);
         let view = ErrorBody {
             schema: body.schema,
             problem_json: body.problem_json,
             uses: &body.uses,
+            error_uses: &error_uses,
             facts: &facts[i],
         };
         for rule in rules.iter_mut() {
