@@ -236,38 +236,6 @@ impl Outcome {
         self.files += other.files;
     }
 
-    /// Adds an `unused-override` warning for each override that no operation of any document
-    /// linted with its contract matched; each contract is judged once.
-    pub(crate) fn report_unmatched_overrides(&mut self) {
-        let mut judged: Vec<&Arc<crate::config::Contract>> = Vec::new();
-        let mut found = Vec::new();
-        for (contract, _) in &self.overrides_matched {
-            if judged.iter().any(|c| Arc::ptr_eq(c, contract)) {
-                continue;
-            }
-            judged.push(contract);
-            let matched: Vec<usize> = self
-                .overrides_matched
-                .iter()
-                .filter(|(c, _)| Arc::ptr_eq(c, contract))
-                .flat_map(|(_, m)| m.iter().copied())
-                .collect();
-            let unmatched = crate::config::unmatched_overrides(contract, &matched);
-            if !unmatched.is_empty() {
-                // The frames quote the config file: its text joins the sources.
-                for (name, text, _) in contract.overrides.iter().filter_map(|o| o.origin.as_ref()) {
-                    self.sources.insert(name.clone(), text.clone());
-                }
-            }
-            found.extend(unmatched);
-        }
-        self.overrides_matched.clear();
-        if !found.is_empty() {
-            self.findings.extend(found);
-            self.sort();
-        }
-    }
-
     pub(crate) fn sort(&mut self) {
         self.documents.sort();
         // Sorting the findings themselves moves each (a few hundred bytes) a dozen times on a

@@ -92,8 +92,35 @@ pub fn lint_path(path: &Path, options: &Options) -> Outcome {
 /// What is judged only once every document is linted: overrides that matched nothing (not in
 /// runs of a few rules, such as a rule's own tests).
 fn finish(mut outcome: Outcome, options: &Options) -> Outcome {
-    if options.only_rules.is_none() {
-        outcome.report_unmatched_overrides();
+    let matched = std::mem::take(&mut outcome.overrides_matched);
+    if options.only_rules.is_some() {
+        return outcome;
+    }
+    // Each contract is judged once, over every document linted with it.
+    let mut judged: Vec<&Arc<config::Contract>> = Vec::new();
+    let mut found = Vec::new();
+    for (contract, _) in &matched {
+        if judged.iter().any(|c| Arc::ptr_eq(c, contract)) {
+            continue;
+        }
+        judged.push(contract);
+        let by_any: Vec<usize> = matched
+            .iter()
+            .filter(|(c, _)| Arc::ptr_eq(c, contract))
+            .flat_map(|(_, m)| m.iter().copied())
+            .collect();
+        let unmatched = config::unmatched_overrides(contract, &by_any);
+        if !unmatched.is_empty() {
+            // The frames quote the config file: its text joins the sources.
+            for (name, text, _) in contract.overrides.iter().filter_map(|o| o.origin.as_ref()) {
+                outcome.sources.insert(name.clone(), text.clone());
+            }
+        }
+        found.extend(unmatched);
+    }
+    if !found.is_empty() {
+        outcome.findings.extend(found);
+        outcome.sort();
     }
     outcome
 }
@@ -200,10 +227,34 @@ pub fn lint_text(name: &str, text: &str, options: &Options) -> Outcome {
     finish(lint_documents(&docs, options, &contract), options)
 }
 
+/// Splits the named files into the documents to lint and the fragments nothing uses. A file
+/// that is no OpenAPI root but a piece of one stands for the documents in its tree that reach
+/// it through `$ref` (pre-commit names what changed); empty, binary or unparsable files stay,
+/// to be linted and to say what is wrong with them.
+pub fn resolve_fragments(paths: Vec<PathBuf>, options: &Options) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let mut unused = Vec::new();
+    let mut documents = Vec::new();
+    for path in paths {
+        if !path.is_file() || inputs::looks_like_openapi(&path) {
+            documents.push(path);
+            continue;
+        }
+        let users = documents_using(&path, options);
+        match users.is_empty() {
+            false => documents.extend(users),
+            true if is_fragment(&path, options) => unused.push(path),
+            true => documents.push(path),
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    documents.retain(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())));
+    (documents, unused)
+}
+
 /// The root documents in the tree of `fragment` whose `$ref`s reach it, as paths relative to
 /// the current folder where they lie below it: what to lint when a pre-commit hook names only
 /// a `$ref`'d file (`errors.yaml` changed, so the documents that use it are linted).
-pub fn documents_using(fragment: &Path, options: &Options) -> Vec<PathBuf> {
+fn documents_using(fragment: &Path, options: &Options) -> Vec<PathBuf> {
     let (Ok(target), Some(tree)) = (
         std::fs::canonicalize(fragment),
         document::source::tree_of(fragment),
@@ -233,7 +284,7 @@ pub fn documents_using(fragment: &Path, options: &Options) -> Vec<PathBuf> {
 
 /// Whether a file reads as a piece of a document (a YAML or JSON mapping that parses), so that
 /// naming it alone is a fragment question rather than a broken document.
-pub fn is_fragment(path: &Path, options: &Options) -> bool {
+fn is_fragment(path: &Path, options: &Options) -> bool {
     let docs = DocumentSet::load_path(path, String::new(), load_options(options));
     let root = docs.root();
     !docs

@@ -276,26 +276,7 @@ fn lint(cli: &Cli) -> ExitCode {
         Ok(paths) => paths,
         Err(message) => return fail(&message),
     };
-    // A named file that is no OpenAPI root is a fragment (pre-commit names what changed):
-    // the documents that `$ref` it are linted instead; one used by nothing is reported.
-    let mut unused_fragments = Vec::new();
-    let mut documents = Vec::new();
-    for path in paths {
-        if path.is_file() && !errlint::inputs::looks_like_openapi(&path) {
-            let users = errlint::documents_using(&path, &options);
-            match users.is_empty() {
-                false => documents.extend(users),
-                true if errlint::is_fragment(&path, &options) => unused_fragments.push(path),
-                // Empty, binary, unparsable: linted as named, to say what is wrong with it.
-                true => documents.push(path),
-            }
-        } else {
-            documents.push(path);
-        }
-    }
-    let mut seen = std::collections::HashSet::new();
-    documents.retain(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())));
-    let paths = documents;
+    let (paths, unused_fragments) = errlint::resolve_fragments(paths, &options);
     // Nothing errlint reads may be written over: checked before linting for what is known
     // now, and again after it for the files `$ref`s reached.
     let outputs: Vec<&std::path::Path> = formats
