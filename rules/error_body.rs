@@ -4,24 +4,28 @@
 
 use crate::config::{CodeType, Contract};
 use crate::document::NodeRef;
-use crate::openapi::schema::{Field, Types};
+use crate::openapi::schema::{Field, FieldPath, Lookup};
 use crate::openapi::{Api, Model, StatusKey, Use};
 
 /// What the body says about its machine-readable code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Code {
-    /// Required, with the contract's type, at `path`.
+    /// Required all the way, with the contract's type, at `path`.
     Stable { path: String, field: Field },
-    /// Declared but optional.
+    /// Declared, but it or a step on its way (`errors` in `errors[].code`) is optional.
     Optional { path: String, field: Field },
     /// Declared (required or not) with another type than the contract's.
-    WrongType {
-        path: String,
-        field: Field,
-        types: Types,
+    WrongType { path: String, field: Field },
+    /// None of the locations is declared. `lacking` is the `oneOf`/`anyOf` branch without it
+    /// when other branches have it; `near_miss` a property that looks like a code
+    /// (`errorCode`, `errors[].Code`), by its path.
+    Missing {
+        lacking: Option<NodeRef>,
+        near_miss: Option<String>,
     },
-    /// None of the locations is declared.
-    Missing,
+    /// Part of the schema could not be read (an unresolved `$ref`, reported at load): no
+    /// verdict rather than a guess.
+    Unknown,
 }
 
 impl Code {
@@ -31,7 +35,7 @@ impl Code {
             Code::Stable { path, .. }
             | Code::Optional { path, .. }
             | Code::WrongType { path, .. } => Some(path),
-            Code::Missing => None,
+            Code::Missing { .. } | Code::Unknown => None,
         }
     }
 
@@ -40,7 +44,7 @@ impl Code {
             Code::Stable { field, .. }
             | Code::Optional { field, .. }
             | Code::WrongType { field, .. } => Some(field),
-            Code::Missing => None,
+            Code::Missing { .. } | Code::Unknown => None,
         }
     }
 }
@@ -49,13 +53,20 @@ impl Code {
 #[derive(Debug)]
 pub struct BodyFacts {
     pub code: Code,
-    /// The first retry field the body declares (`retry_after`, `retryAfter`, …).
+    /// The retry field the body declares: one the contract names, else the first whose name
+    /// means "retry after" (`retryAfterSec`), at the top level or inside `error`.
     pub retry_field: Option<(String, Field)>,
+    /// The schema's own examples (`example`, 3.1 `examples`), through its composition.
+    pub examples: Vec<NodeRef>,
 }
 
 impl BodyFacts {
     pub fn of(api: &Api<'_>, contract: &Contract, schema: NodeRef, problem_json: bool) -> Self {
-        analyse(api, contract, schema, problem_json)
+        BodyFacts {
+            code: code_of(api, contract, schema, problem_json),
+            retry_field: retry_field(api, contract, schema),
+            examples: api.facts(schema).examples,
+        }
     }
 }
 
@@ -85,10 +96,7 @@ pub fn error_uses(model: &Model<'_>, uses: &[Use]) -> Vec<Use> {
 }
 
 /// The places a code may live, in preference order, for a body of this kind.
-pub fn code_locations(
-    contract: &Contract,
-    problem_json: bool,
-) -> Vec<&crate::openapi::schema::FieldPath> {
+pub fn code_locations(contract: &Contract, problem_json: bool) -> Vec<&FieldPath> {
     let problem = problem_json.then_some(&contract.problem_code_path);
     problem
         .into_iter()
@@ -96,71 +104,186 @@ pub fn code_locations(
         .collect()
 }
 
-fn has_expected_type(contract: &Contract, types: Types) -> bool {
-    match contract.code_type {
-        CodeType::String => types.is_string(),
-        CodeType::Integer => types.is_numeric(),
-    }
-}
-
-fn analyse(api: &Api<'_>, contract: &Contract, schema: NodeRef, problem_json: bool) -> BodyFacts {
+fn code_of(api: &Api<'_>, contract: &Contract, schema: NodeRef, problem_json: bool) -> Code {
     let mut first_declared: Option<Code> = None;
-    let mut code = Code::Missing;
+    let mut lacking: Option<NodeRef> = None;
+    let mut opaque = false;
     for path in code_locations(contract, problem_json) {
-        let Some(field) = api.field(schema, path) else {
-            continue;
+        let field = match api.field(schema, path) {
+            Lookup::Found(field) => field,
+            Lookup::Absent {
+                lacking: branch,
+                opaque: hidden,
+            } => {
+                lacking = lacking.or(branch);
+                opaque |= hidden;
+                continue;
+            }
         };
-        let name = path.text.clone();
-        let types = field.schema.map(|s| api.types(s)).unwrap_or_default();
+        let types = field.facts.types;
         // In problem+json the `type` member is always a string, whatever the contract says.
-        let expected = if problem_json && path == &contract.problem_code_path {
+        let expected = if (problem_json && path == &contract.problem_code_path)
+            || contract.code_type == CodeType::String
+        {
             types.is_string()
         } else {
-            has_expected_type(contract, types)
+            types.is_numeric()
         };
-        let verdict = if !expected {
-            Code::WrongType {
-                path: name,
-                field,
-                types,
-            }
-        } else if !field.required {
+        // A type hidden behind a `$ref` that did not resolve is not judged.
+        let unknown_type = types.is_any() && field.facts.opaque;
+        let name = path.text.clone();
+        let verdict = if !expected && !unknown_type {
+            Code::WrongType { path: name, field }
+        } else if !field.required() {
             Code::Optional { path: name, field }
         } else {
-            Code::Stable { path: name, field }
+            return Code::Stable { path: name, field };
         };
-        if matches!(verdict, Code::Stable { .. }) {
-            code = verdict;
-            break;
-        }
         first_declared.get_or_insert(verdict);
     }
-    if code == Code::Missing {
-        code = first_declared.unwrap_or(Code::Missing);
+    match first_declared {
+        Some(verdict) => verdict,
+        None if opaque => Code::Unknown,
+        None => Code::Missing {
+            lacking,
+            near_miss: near_miss(api, schema),
+        },
     }
-    let retry_field = contract
-        .retry_fields
-        .iter()
-        .find_map(|p| api.field(schema, p).map(|f| (p.text.clone(), f)));
-    BodyFacts { code, retry_field }
 }
 
-/// Finds a retry field in a literal example value: the contract's retry fields, by their last
-/// segment, at the top level or inside `error`.
+/// A property that looks like an error code under another name: `Code`, `errorCode`,
+/// `error_type`, or a `type` with a closed set of values; at the top level, inside `error`,
+/// or in the items of `errors`.
+fn near_miss(api: &Api<'_>, schema: NodeRef) -> Option<String> {
+    let scopes = [
+        ("", None),
+        ("error.", Some("error")),
+        ("errors[].", Some("errors[]")),
+    ];
+    for (prefix, path) in scopes {
+        let facts = match path {
+            None => api.facts(schema),
+            Some(path) => api.field(schema, &FieldPath::parse(path)).found()?.facts,
+        };
+        for (name, _) in api.declared_keys(&facts) {
+            let folded = fold(&name);
+            let looks_like_a_code = !folded.contains("status")
+                && !folded.contains("http")
+                && (folded.ends_with("code")
+                    || folded == "errortype"
+                    || (folded == "type"
+                        && api
+                            .field(schema, &FieldPath::parse(&format!("{prefix}{name}")))
+                            .found()
+                            .is_some_and(|f| f.facts.values.is_some())));
+            if looks_like_a_code {
+                return Some(format!("{prefix}{name}"));
+            }
+        }
+    }
+    None
+}
+
+/// A name in lower case without `_` and `-`: `retry_after`, `RetryAfter` and `retry-after`
+/// fold alike.
+fn fold(name: &str) -> String {
+    name.chars()
+        .filter(|c| *c != '_' && *c != '-')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// A property name that means "retry after", whatever its case and separators, with or
+/// without a unit: `retry_after`, `retryAfterSec`, `Retry-After-Ms`, `retry_after_seconds`.
+pub fn means_retry_after(name: &str) -> bool {
+    let folded = fold(name);
+    folded.strip_prefix("retryafter").is_some_and(|unit| {
+        matches!(
+            unit,
+            "" | "s"
+                | "sec"
+                | "secs"
+                | "second"
+                | "seconds"
+                | "ms"
+                | "msec"
+                | "millis"
+                | "milliseconds"
+        )
+    })
+}
+
+fn retry_field(api: &Api<'_>, contract: &Contract, schema: NodeRef) -> Option<(String, Field)> {
+    let named = contract
+        .retry_fields
+        .iter()
+        .find_map(|p| Some((p.text.clone(), api.field(schema, p).found()?)));
+    named.or_else(|| {
+        [("", None), ("error.", Some("error"))]
+            .into_iter()
+            .find_map(|(prefix, path)| {
+                let facts = match path {
+                    None => api.facts(schema),
+                    Some(path) => api.field(schema, &FieldPath::parse(path)).found()?.facts,
+                };
+                let (name, _) = api
+                    .declared_keys(&facts)
+                    .into_iter()
+                    .find(|(name, _)| means_retry_after(name))?;
+                let path = format!("{prefix}{name}");
+                let field = api.field(schema, &FieldPath::parse(&path)).found()?;
+                Some((path, field))
+            })
+    })
+}
+
+/// Finds a retry hint in a literal example value: a key the contract names as a retry field
+/// (by its last segment) or one whose name means "retry after", at the top level or inside
+/// `error`.
 pub fn example_retry_key(api: &Api<'_>, contract: &Contract, example: NodeRef) -> Option<NodeRef> {
-    let names: Vec<&str> = contract
+    let named: Vec<&str> = contract
         .retry_fields
         .iter()
         .filter_map(|p| p.segments.last().map(|s| s.name.as_str()))
         .collect();
     let direct = |map: NodeRef| {
-        names
-            .iter()
-            .find_map(|name| api.tree(map).get_entry(map.node, name))
-            .map(|(k, _)| NodeRef {
-                file: map.file,
-                node: k,
-            })
+        if !api.is_mapping(map) {
+            return None;
+        }
+        api.entries(map).map(|(key, _)| key).find(|key| {
+            api.scalar(*key)
+                .is_some_and(|name| named.contains(&name) || means_retry_after(name))
+        })
     };
     direct(example).or_else(|| api.get(example, "error").and_then(direct))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::means_retry_after;
+
+    #[test]
+    fn retry_hints_are_recognised_by_meaning() {
+        for name in [
+            "retry_after",
+            "retryAfter",
+            "RetryAfter",
+            "retry-after",
+            "retryAfterSec",
+            "retry_after_seconds",
+            "retryAfterMs",
+            "RETRY_AFTER",
+        ] {
+            assert!(means_retry_after(name), "{name}");
+        }
+        for name in [
+            "retry",
+            "retryCount",
+            "after",
+            "retryAfterward",
+            "maxRetryAfter",
+        ] {
+            assert!(!means_retry_after(name), "{name}");
+        }
+    }
 }

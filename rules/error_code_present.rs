@@ -3,7 +3,9 @@
 use super::error_body::{Code, ErrorBody, code_locations};
 use super::Rule;
 use crate::config::CodeType;
+use crate::document::NodeRef;
 use crate::engine::{Context, Report};
+use crate::openapi::Api;
 
 declare_rule! {
     /// ## What it checks
@@ -78,54 +80,108 @@ impl Rule for ErrorCodePresent {
         if uses.is_empty() {
             return;
         }
+        let api = cx.api;
         let wanted = match cx.contract.code_type {
             CodeType::String => "string",
             CodeType::Integer => "integer",
         };
+        let candidates: Vec<&str> = code_locations(cx.contract, body.problem_json)
+            .iter()
+            .map(|p| p.text.as_str())
+            .collect();
+        let add = format!(
+            "add a required {wanted} property at one of `{}`",
+            candidates.join("`, `")
+        );
         let (at, message, help) = match &body.facts.code {
-            Code::Stable { .. } => return,
-            Code::Missing => {
-                let candidates: Vec<&str> = code_locations(cx.contract, body.problem_json)
-                    .iter()
-                    .map(|p| p.text.as_str())
-                    .collect();
-                (
-                    cx.api.report_node(body.schema),
-                    "error body has no machine-readable code".to_string(),
-                    format!(
-                        "add a required {wanted} property at one of `{}`",
-                        candidates.join("`, `")
-                    ),
-                )
-            }
-            Code::Optional { path, field } => (
-                field.key,
-                format!("error code `{path}` is optional, so clients cannot rely on it"),
+            Code::Stable { .. } | Code::Unknown => return,
+            Code::Missing {
+                lacking: Some(branch),
+                ..
+            } => (
+                api.report_node(*branch),
                 format!(
-                    "list `{}` in `required`",
-                    path.rsplit('.').next().unwrap_or(path)
+                    "{} of this error body has no machine-readable code, while the others do",
+                    branch_name(api, *branch)
+                ),
+                format!("{add} in this branch too, so the code is there whichever branch matches"),
+            ),
+            Code::Missing {
+                near_miss: Some(near),
+                ..
+            } => (
+                api.report_node(body.schema),
+                format!("error body has no machine-readable code; did you mean `{near}`?"),
+                format!(
+                    "if `{near}` is the code, say so in errlint.yaml: `envelope: {{code: {{path: '{near}'}}}}`; otherwise {add}"
                 ),
             ),
-            Code::WrongType { path, field, types }
-                if cx.contract.code_type == CodeType::String && types.is_numeric() =>
-            {
+            Code::Missing { .. } => (
+                api.report_node(body.schema),
+                "error body has no machine-readable code".to_string(),
+                add,
+            ),
+            Code::Optional { path, field } => match &field.optional {
+                Some(step) if step.path != *path => (
+                    step.key,
+                    format!(
+                        "error code `{path}` is optional: `{}` is not required, so clients cannot rely on it",
+                        step.path
+                    ),
+                    format!("list `{}` in `required`", step.name),
+                ),
+                _ => (
+                    field.key,
+                    format!("error code `{path}` is optional, so clients cannot rely on it"),
+                    format!(
+                        "list `{}` in `required`",
+                        path.rsplit('.').next().unwrap_or(path)
+                    ),
+                ),
+            },
+            Code::WrongType { path, field } => {
+                let types = field.facts.types;
+                let help = if cx.contract.code_type == CodeType::String && types.is_numeric() {
+                    "make it a string with a fixed set of values, such as `NOT_FOUND`; if this API's codes are numbers, set `envelope.code.type: integer` in errlint.yaml".to_string()
+                } else {
+                    format!("declare it as `type: {wanted}`, as this contract's code is")
+                };
                 (
                     field.key,
                     format!(
-                        "error code `{path}` is {}: an echo of the HTTP status is not a stable code",
-                        types.describe()
+                        "error code `{path}` is {}; the contract requires {} {wanted} code",
+                        with_article(&types.describe()),
+                        if wanted == "integer" { "an" } else { "a" },
                     ),
-                    "make it a string with a fixed set of values, such as `NOT_FOUND`".to_string(),
+                    help,
                 )
             }
-            Code::WrongType { path, field, types } => (
-                field.key,
-                format!("error code `{path}` is {}, not {wanted}", types.describe()),
-                format!("declare it as `type: {wanted}`, as this contract's code is"),
-            ),
         };
         cx.report(Report::new(at, message).help(help).for_uses(uses.iter().copied()));
     }
+}
+
+/// `an integer`, `a string or null`; `untyped` and contradictions take no article.
+fn with_article(types: &str) -> String {
+    match types.chars().next() {
+        _ if types == "untyped" || types.starts_with("of ") || types == "null" => types.into(),
+        Some('a' | 'e' | 'i' | 'o' | 'u') => format!("an {types}"),
+        _ => format!("a {types}"),
+    }
+}
+
+/// `oneOf` branch 2: where a branch sits, by its keyword and its place (from 1).
+fn branch_name(api: &Api<'_>, branch: NodeRef) -> String {
+    let tree = api.tree(branch);
+    let list = tree.parent(branch.node);
+    let keyword = list
+        .and_then(|l| tree.key_of(l))
+        .and_then(|k| tree.scalar(k))
+        .unwrap_or("oneOf");
+    let place = list
+        .and_then(|l| tree.items(l).position(|i| i == branch.node))
+        .map_or(0, |p| p + 1);
+    format!("`{keyword}` branch {place}")
 }
 
 #[cfg(test)]
@@ -185,7 +241,7 @@ mod tests {
                                     required: [code]
                                     properties: {code: {type: integer}}
             "#,
-                &[(15, "error code `error.code` is integer: an echo of the HTTP status is not a stable code")],
+                &[(15, "error code `error.code` is an integer; the contract requires a string code")],
             )
             .run();
     }

@@ -84,19 +84,17 @@ impl Rule for ErrorCodeStatus {
             return;
         }
         // The values the schema documents hold for every use; examples belong to one use.
-        let mut values: Vec<NodeRef> = Vec::new();
-        let mut closed = false;
-        if let Some(code_schema) = field.schema {
-            if let Some(list) = api.get(code_schema, "enum") {
-                values.extend(api.items(list));
-                closed = true;
-            }
-            if let Some(value) = api.get(code_schema, "const") {
-                values.push(value);
-                closed = true;
-            }
-            values.extend(api.get(code_schema, "example"));
-        }
+        let closed = field.facts.values.is_some();
+        let mut values: Vec<NodeRef> = field.facts.values.clone().unwrap_or_default();
+        values.extend(&field.facts.examples);
+        // The body schema's own examples hold for every use too.
+        let code_path = FieldPath::parse(path);
+        values.extend(
+            body.facts
+                .examples
+                .iter()
+                .flat_map(|example| values_at(api, *example, &code_path.segments)),
+        );
         if contract.code_closed && !closed {
             cx.report(
                 Report::new(
@@ -107,7 +105,6 @@ impl Rule for ErrorCodeStatus {
                 .for_uses(uses.iter().copied()),
             );
         }
-        let code_path = FieldPath::parse(path);
         for &u in uses {
             let Some(response) = model.response(u) else {
                 continue;

@@ -5,7 +5,7 @@ use super::Rule;
 use crate::config::Contract;
 use crate::document::NodeRef;
 use crate::engine::{Context, Report};
-use crate::openapi::schema::Types;
+use crate::openapi::schema::{Lookup, Types};
 use crate::openapi::Api;
 
 declare_rule! {
@@ -72,18 +72,6 @@ declare_rule! {
 /// One envelope problem: the node to underline, the message and the help.
 type Problem = (NodeRef, String, String);
 
-fn type_of(name: &str) -> Option<Types> {
-    Some(match name {
-        "string" => Types::STRING,
-        "integer" => Types::INTEGER,
-        "number" => Types::NUMBER,
-        "boolean" => Types::BOOLEAN,
-        "object" => Types::OBJECT,
-        "array" => Types::ARRAY,
-        _ => return None,
-    })
-}
-
 impl Rule for ErrorEnvelopeFields {
     rule_meta!(ErrorEnvelopeFields);
 
@@ -115,7 +103,9 @@ fn judge(api: &Api<'_>, contract: &Contract, schema: NodeRef) -> Vec<Problem> {
             continue;
         }
         match api.field(schema, path) {
-            None => {
+            // A part hidden behind a `$ref` that did not resolve may declare it.
+            Lookup::Absent { opaque: true, .. } => {}
+            Lookup::Absent { .. } => {
                 missing.push(name);
                 found.push((
                     api.report_node(schema),
@@ -123,10 +113,10 @@ fn judge(api: &Api<'_>, contract: &Contract, schema: NodeRef) -> Vec<Problem> {
                     format!("add a required `{name}` property ({type_name})"),
                 ));
             }
-            Some(field) => {
-                let types = field.schema.map(|s| api.types(s)).unwrap_or_default();
-                let mismatch =
-                    type_of(type_name).is_some_and(|e| !types.is_empty() && !types.contains(e));
+            Lookup::Found(field) => {
+                let types = field.facts.types;
+                let mismatch = Types::named(type_name)
+                    .is_some_and(|expected| !types.is_any() && !types.overlaps(expected));
                 if mismatch {
                     found.push((
                         field.key,
@@ -136,15 +126,16 @@ fn judge(api: &Api<'_>, contract: &Contract, schema: NodeRef) -> Vec<Problem> {
                         ),
                         format!("declare `{name}` as `type: {type_name}`"),
                     ));
-                } else if !field.required {
-                    found.push((
-                        field.key,
-                        format!("`{name}` is optional, but the contract requires it"),
+                } else if let Some(step) = &field.optional {
+                    let message = if step.path == *name {
+                        format!("`{name}` is optional, but the contract requires it")
+                    } else {
                         format!(
-                            "list `{}` in `required`",
-                            path.segments.last().map_or("", |s| s.name.as_str())
-                        ),
-                    ));
+                            "`{name}` is optional: `{}` is not required, but the contract requires `{name}`",
+                            step.path
+                        )
+                    };
+                    found.push((step.key, message, format!("list `{}` in `required`", step.name)));
                 }
             }
         }

@@ -135,7 +135,7 @@ impl Rule for No429WhenUnlimited {
                 let facts = media.body.map(|b| cx.facts(b));
                 if let Some((path, field)) = facts
                     .and_then(|f| f.retry_field.as_ref())
-                    .filter(|(_, f)| f.required)
+                    .filter(|(_, f)| f.required())
                 {
                     found.push((field.key, format!("`{path}` is required in a response of an operation that is not rate-limited"), media.at));
                 }

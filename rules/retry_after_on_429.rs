@@ -7,8 +7,10 @@ use crate::openapi::{Operation, Response, StatusKey};
 declare_rule! {
     /// ## What it checks
     /// Every `429 Too Many Requests` response tells the client when to try again: a
-    /// `Retry-After` header (matched case-insensitively) or a `retry_after`/`retryAfter` body
-    /// field (at the top level or inside `error`).
+    /// `Retry-After` header (matched case-insensitively) or a retry field in the body, at the
+    /// top level or inside `error`: one the profile's `retry.fields` names, or one whose name
+    /// means "retry after" in any case and separator style, with or without a unit
+    /// (`retry_after`, `retryAfter`, `retryAfterSec`, `retry_after_ms`).
     ///
     /// ## Why
     /// Without it, clients guess: they retry at once and make the overload worse, or back off

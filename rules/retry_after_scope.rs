@@ -2,20 +2,27 @@
 
 use super::error_body::{ErrorBody, example_retry_key};
 use super::Rule;
+use crate::document::NodeRef;
 use crate::engine::{Context, Report};
 use crate::openapi::{Operation, Response, StatusKey};
 
 declare_rule! {
     /// ## What it checks
-    /// A `Retry-After` header (any case) or a `retry_after`/`retryAfter` body field appears
-    /// only on statuses where retrying later is meaningful: 429 and 503, plus 413 and 3xx,
-    /// where RFC 9110 also defines the header. Ranges that contain one of those (`3XX`, `4XX`,
-    /// `5XX`) and `default` are accepted. The profile's `retry` names the statuses, the body
-    /// fields and the headers. Findings:
+    /// A `Retry-After` header (any case) or a retry field in the body appears only on
+    /// statuses where retrying later is meaningful: 429 and 503, plus 413 and 3xx, where
+    /// RFC 9110 also defines the header, and 202 Accepted, where it tells a client when to poll
+    /// a long-running operation (Microsoft's REST guidelines). Ranges that contain one of those
+    /// (`3XX`, `4XX`, `5XX`) and `default` are accepted. A body field is a retry field when the
+    /// profile's `retry.fields` names it or when its name means "retry after" in any case and
+    /// separator style, with or without a unit (`retry_after`, `retryAfterSec`,
+    /// `Retry-After-Ms`), at the top level or inside `error`. The profile's `retry` names the
+    /// statuses (leave `202` out to forbid it there), the extra body fields and the headers.
+    /// Findings:
     /// - a `Retry-After` header on any other status;
     /// - a body schema that **requires** the field on any other status (an optional field in a
     ///   shared error schema is fine);
-    /// - an example for any other status that carries the field.
+    /// - an example for any other status that carries the field: the media type's examples and
+    ///   the body schema's own `example`/`examples`.
     ///
     /// ## Why
     /// A client that sees `retry_after` on a 422 will wait and send the same invalid request
@@ -51,11 +58,18 @@ declare_rule! {
     pub struct RetryAfterScope;
     id: "retry-after-scope",
     severity: Error,
-    summary: "`Retry-After`/`retry_after` only on 429, 503, 413 and 3xx",
+    summary: "`Retry-After`/`retry_after` only on 429, 503, 413, 3xx and 202",
 }
 
-/// What to do about a retry hint where retrying cannot help.
-const HELP: &str = "retrying later cannot fix this status: remove it here, keep it on 429/503";
+/// What to do about a retry hint where retrying cannot help. Only an error status is one a
+/// client would retry; a success status is never said to be "fixed" by waiting.
+fn help_for(status: StatusKey) -> &'static str {
+    if status.is_error() {
+        "retrying later cannot fix this status: remove it here, keep it on 429/503"
+    } else {
+        "this status asks for no retry: remove it here (it belongs on 429, 503, and a 202 that clients poll)"
+    }
+}
 
 impl Rule for RetryAfterScope {
     rule_meta!(RetryAfterScope);
@@ -76,7 +90,7 @@ impl Rule for RetryAfterScope {
                 "`{}` header where retrying later is not meaningful",
                 header.name
             );
-            cx.report(Report::new(header.key, message).label(label()).help(HELP));
+            cx.report(Report::new(header.key, message).label(label()).help(help_for(response.status)));
         }
         for media in &response.media {
             for example in &media.examples {
@@ -85,7 +99,7 @@ impl Rule for RetryAfterScope {
                         "example carries `{}` where retrying later is not meaningful",
                         api.scalar(key).unwrap_or("retry_after")
                     );
-                    let report = Report::new(key, message).label(label()).help(HELP);
+                    let report = Report::new(key, message).label(label()).help(help_for(response.status));
                     cx.report(report.for_uses([media.at]));
                 }
             }
@@ -93,10 +107,16 @@ impl Rule for RetryAfterScope {
     }
 
     fn check_error_body(&mut self, cx: &mut Context<'_, '_>, body: &ErrorBody<'_>) {
-        let Some((path, field)) = body.facts.retry_field.as_ref().filter(|(_, f)| f.required)
-        else {
+        let required = body.facts.retry_field.as_ref().filter(|(_, f)| f.required());
+        let in_examples: Vec<NodeRef> = body
+            .facts
+            .examples
+            .iter()
+            .filter_map(|example| example_retry_key(cx.api, cx.contract, *example))
+            .collect();
+        if required.is_none() && in_examples.is_empty() {
             return;
-        };
+        }
         let model = cx.model;
         for &u in body.uses {
             let Some(response) = model.response(u) else {
@@ -105,15 +125,35 @@ impl Rule for RetryAfterScope {
             if !out_of_scope(cx.contract, response.status) {
                 continue;
             }
-            let message = format!(
-                "`{path}` is required in an error body where retrying later is not meaningful"
-            );
-            cx.report(
-                Report::new(field.key, message)
-                    .label(format!("on the {} response", response.status_text))
-                    .help("make the field optional, or give this status its own error schema")
-                    .for_uses([u]),
-            );
+            let label = || format!("on the {} response", response.status_text);
+            if let Some((path, field)) = required {
+                let (body, help) = if response.status.is_error() {
+                    ("an error body", "make the field optional, or give this status its own error schema")
+                } else {
+                    ("a response body", "make the field optional, or give this status its own schema")
+                };
+                let message = format!(
+                    "`{path}` is required in {body} where retrying later is not meaningful"
+                );
+                cx.report(
+                    Report::new(field.key, message)
+                        .label(label())
+                        .help(help)
+                        .for_uses([u]),
+                );
+            }
+            for &key in &in_examples {
+                let message = format!(
+                    "the schema's example carries `{}` where retrying later is not meaningful",
+                    cx.api.scalar(key).unwrap_or("retry_after")
+                );
+                cx.report(
+                    Report::new(key, message)
+                        .label(label())
+                        .help(help_for(response.status))
+                        .for_uses([u]),
+                );
+            }
         }
     }
 }

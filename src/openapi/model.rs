@@ -513,7 +513,8 @@ impl<'d> Builder<'_, 'd> {
     fn schema_use(&self, owner: NodeRef, key: &str) -> Option<SchemaUse> {
         let api = self.api;
         let site = api.get(owner, key)?;
-        let target = api.deref(site)?;
+        // In 3.1 a `$ref` with keys beside it is a schema of its own, not its target.
+        let target = api.schema_node(site)?;
         Some(SchemaUse { site, target })
     }
 
