@@ -163,7 +163,10 @@ fn near_miss(api: &Api<'_>, schema: NodeRef) -> Option<String> {
     for (prefix, path) in scopes {
         let facts = match path {
             None => api.facts(schema),
-            Some(path) => api.field(schema, &FieldPath::parse(path)).found()?.facts,
+            Some(path) => match api.field(schema, &FieldPath::parse(path)).found() {
+                Some(field) => field.facts,
+                None => continue,
+            },
         };
         for (name, _) in api.declared_keys(&facts) {
             let folded = fold(&name);

@@ -186,7 +186,7 @@ fn branch_name(api: &Api<'_>, branch: NodeRef) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::tester::Tester;
+    use crate::rules::tester::{Tester, lint_one};
 
     #[test]
     fn distinct_messages_for_missing_optional_and_numeric() {
@@ -304,6 +304,152 @@ mod tests {
                             application/problem+json:
                               schema: {required: [type], properties: {type: {type: string}}}
             "#)
+            .run();
+    }
+
+    #[test]
+    fn every_declaration_counts_whatever_the_order() {
+        // A type in a later allOf branch types the code (issue 11, item 1); keys beside
+        // `$ref` apply in 3.1 (item 3); a YAML merge key brings its `required` (item 9).
+        Tester::new("error-code-present")
+            .pass(r#"
+                openapi: 3.0.3
+                paths:
+                  /a:
+                    get:
+                      responses:
+                        '400':
+                          description: x
+                          content:
+                            application/json:
+                              schema:
+                                required: [code]
+                                allOf:
+                                  - properties: {code: {description: the code}}
+                                  - properties: {code: {type: string}}
+            "#)
+            .pass(r#"
+                openapi: 3.1.0
+                paths:
+                  /a:
+                    get:
+                      responses:
+                        '400':
+                          description: x
+                          content:
+                            application/json:
+                              schema: {$ref: '#/components/schemas/Base', required: [code]}
+                components:
+                  schemas:
+                    Base: {properties: {code: {type: string}}}
+            "#)
+            .pass(r#"
+                openapi: 3.0.3
+                x-shared: &required-code
+                  required: [code]
+                paths:
+                  /a:
+                    get:
+                      responses:
+                        '400':
+                          description: x
+                          content:
+                            application/json:
+                              schema:
+                                <<: *required-code
+                                properties: {code: {type: string}}
+            "#)
+            .fail(
+                r#"
+                openapi: 3.0.3
+                paths:
+                  /a:
+                    get:
+                      responses:
+                        '400':
+                          description: x
+                          content:
+                            application/json:
+                              schema: {$ref: '#/components/schemas/Base', required: [code]}
+                components:
+                  schemas:
+                    Base: {properties: {code: {type: string}}}
+            "#,
+                &[(13, "error code `code` is optional, so clients cannot rely on it")],
+            )
+            .run();
+    }
+
+    #[test]
+    fn an_optional_parent_is_the_step_to_require() {
+        let yaml = r#"
+            openapi: 3.0.3
+            paths:
+              /a:
+                get:
+                  responses:
+                    '400':
+                      description: x
+                      content:
+                        application/json:
+                          schema:
+                            properties:
+                              errors:
+                                type: array
+                                items: {required: [code], properties: {code: {type: string}}}
+        "#;
+        Tester::new("error-code-present")
+            .fail(
+                yaml,
+                &[(12, "error code `errors[].code` is optional: `errors` is not required, so clients cannot rely on it")],
+            )
+            .run();
+        assert_eq!(
+            lint_one("error-code-present", yaml)[0].help.as_deref(),
+            Some("list `errors` in `required`")
+        );
+    }
+
+    #[test]
+    fn near_misses_and_one_of_branches_are_named() {
+        Tester::new("error-code-present")
+            .fail(
+                r#"
+                openapi: 3.0.3
+                paths:
+                  /a:
+                    get:
+                      responses:
+                        '400':
+                          description: x
+                          content:
+                            application/json:
+                              schema:
+                                properties:
+                                  errors:
+                                    type: array
+                                    items: {properties: {errorCode: {type: string}, message: {type: string}}}
+                        '404':
+                          description: x
+                          content:
+                            application/json:
+                              schema:
+                                properties: {message: {type: string}, statusCode: {type: integer}}
+                        '409':
+                          description: x
+                          content:
+                            application/json:
+                              schema:
+                                oneOf:
+                                  - {required: [code], properties: {code: {type: string}}}
+                                  - {required: [message], properties: {message: {type: string}}}
+            "#,
+                &[
+                    (10, "error body has no machine-readable code; did you mean `errors[].errorCode`?"),
+                    (19, "error body has no machine-readable code"),
+                    (28, "`oneOf` branch 2 of this error body has no machine-readable code, while the others do"),
+                ],
+            )
             .run();
     }
 }

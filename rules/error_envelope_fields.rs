@@ -199,4 +199,34 @@ mod tests {
             )
             .run();
     }
+
+    #[test]
+    fn a_later_all_of_branch_that_retypes_a_field_is_read() {
+        Tester::new("error-envelope-fields")
+            .profile("botect")
+            .fail(
+                r#"
+                openapi: 3.0.3
+                paths:
+                  /a:
+                    get:
+                      responses:
+                        '401':
+                          description: x
+                          content:
+                            application/json:
+                              schema:
+                                allOf:
+                                  - $ref: '#/components/schemas/Base'
+                                  - properties: {message: {type: object}}
+                components:
+                  schemas:
+                    Base:
+                      required: [error, message, code]
+                      properties: {error: {type: string}, message: {type: string}, code: {type: string}}
+            "#,
+                &[(13, "`message` is of no type (its declarations contradict each other), but the contract says string")],
+            )
+            .run();
+    }
 }

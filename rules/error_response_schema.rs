@@ -6,8 +6,9 @@ use crate::openapi::{Method, Operation, Response};
 
 declare_rule! {
     /// ## What it checks
-    /// Every 4xx and 5xx response, and `default`, declares a JSON body (`application/json` or
-    /// any `+json` type such as `application/problem+json`) with a schema. HEAD operations are
+    /// Every 4xx and 5xx response, and `default`, declares a JSON body (`application/json`,
+    /// any `+json` type such as `application/problem+json`, `text/json`, `application/x-json`,
+    /// or a wildcard that admits JSON: `*/*`, `application/*`) with a schema. HEAD operations are
     /// exempt: their responses have no body. A profile's `media_types` narrows the accepted
     /// types (the `rfc9457` profile accepts only `application/problem+json`).
     ///
@@ -84,15 +85,21 @@ impl Rule for ErrorResponseSchema {
             .media
             .iter()
             .find(|m| contract.is_error_media_type(m.name));
-        let (at, message) = match (json_without_schema, response.content_key) {
-            (Some(media), _) => (
+        let response_at = if response.shared {
+            api.report_node(node)
+        } else {
+            response.key
+        };
+        let (at, message) = match json_without_schema {
+            Some(media) => (
                 media.key.unwrap_or(response.key),
                 format!(
                     "the `{}` body of the {status} response has no schema",
                     media.name
                 ),
             ),
-            (None, Some(content)) if !response.media.is_empty() => {
+            // Bodies that are there but not in a JSON type: 3.x `content`, or 2.0 `produces`.
+            None if !response.media.is_empty() => {
                 let types: Vec<&str> = response.media.iter().map(|m| m.name).collect();
                 let wanted = if contract.media_types.is_empty() {
                     "JSON".to_string()
@@ -100,19 +107,15 @@ impl Rule for ErrorResponseSchema {
                     format!("`{}`", contract.media_types.join("` or `"))
                 };
                 (
-                    content,
+                    response.content_key.unwrap_or(response_at),
                     format!(
                         "the {status} response has no {wanted} body (only `{}`)",
                         types.join("`, `")
                     ),
                 )
             }
-            _ => (
-                if response.shared {
-                    api.report_node(node)
-                } else {
-                    response.key
-                },
+            None => (
+                response_at,
                 format!(
                     "the {status} response declares no body: clients get no machine-readable error"
                 ),
@@ -207,5 +210,34 @@ mod tests {
         assert_eq!(findings[0].related.len(), 2);
         assert_eq!(findings[0].operation, None);
         assert_eq!(findings[0].note.as_deref(), Some("used by 2 responses"));
+    }
+
+    #[test]
+    fn wildcards_and_older_json_types_carry_json_and_xml_is_named() {
+        Tester::new(RULE)
+            .pass(r#"
+                openapi: 3.0.3
+                paths:
+                  /a:
+                    get:
+                      responses:
+                        '400': {description: x, content: {'*/*': {schema: {type: object}}}}
+                        '404': {description: x, content: {text/json: {schema: {type: object}}}}
+                        '409': {description: x, content: {application/x-json: {schema: {type: object}}}}
+                        '500': {description: x, content: {application/*: {schema: {type: object}}}}
+            "#)
+            .fail(
+                r#"
+                swagger: '2.0'
+                produces: [application/xml]
+                paths:
+                  /a:
+                    get:
+                      responses:
+                        '404': {description: x, schema: {type: object}}
+            "#,
+                &[(7, "the 404 response has no JSON body (only `application/xml`)")],
+            )
+            .run();
     }
 }

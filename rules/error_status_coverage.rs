@@ -141,10 +141,16 @@ impl Rule for ErrorStatusCoverage {
             statuses.join(", ")
         );
         let at = op.responses_key.unwrap_or(op.method_key);
-        let report = Report::new(at, message).help(format!(
+        let mut help = format!(
             "{}; add the responses (a `4XX`/`5XX` range counts)",
             reasons.join("; ")
-        ));
+        );
+        if default_with_schema && contract.default_covers == DefaultCovers::ServerError {
+            help.push_str(
+                "; `default` stands in for the 5xx need only: clients act on a 401 or a 404 differently than on a server failure, so those statuses are documented by name",
+            );
+        }
+        let report = Report::new(at, message).help(help);
         cx.report(report);
     }
 }
@@ -236,5 +242,62 @@ mod tests {
                 &[(7, "GET /search lacks error responses: 400 or 422")],
             )
             .run();
+    }
+
+    #[test]
+    fn credentials_are_no_input() {
+        // A missing credential gives 401, not 400 (issue 11, item 10).
+        Tester::new(RULE)
+            .pass(r#"
+                openapi: 3.0.3
+                components:
+                  securitySchemes:
+                    key: {type: apiKey, in: header, name: X-Api-Key}
+                    token: {type: apiKey, in: query, name: api_token}
+                paths:
+                  /a:
+                    get:
+                      parameters:
+                        - {name: authorization, in: header, required: true, schema: {type: string}}
+                        - {name: x-api-key, in: header, required: true, schema: {type: string}}
+                        - {name: api_token, in: query, required: true, schema: {type: string}}
+                      responses:
+                        '200': {description: ok}
+                        '5XX': {description: x}
+            "#)
+            .fail(
+                r#"
+                openapi: 3.0.3
+                paths:
+                  /a:
+                    get:
+                      parameters:
+                        - {name: api_token, in: query, required: true, schema: {type: string}}
+                      responses:
+                        '200': {description: ok}
+                        '5XX': {description: x}
+            "#,
+                &[(7, "GET /a lacks error responses: 400 or 422")],
+            )
+            .run();
+    }
+
+    #[test]
+    fn default_says_it_stands_in_for_5xx_only() {
+        let findings = lint_one(
+            RULE,
+            r#"
+            openapi: 3.0.3
+            paths:
+              /a/{id}:
+                get:
+                  responses:
+                    '200': {description: ok}
+                    default: {description: x, content: {application/json: {schema: {type: object}}}}
+        "#,
+        );
+        assert_eq!(findings[0].message, "GET /a/{id} lacks error responses: 404");
+        let help = findings[0].help.as_deref().unwrap();
+        assert!(help.contains("`default` stands in for the 5xx need only"), "{help}");
     }
 }

@@ -9,8 +9,9 @@ use crate::openapi::{Operation, StatusKey, Use};
 declare_rule! {
     /// ## What it checks
     /// An operation declared not rate-limited documents neither a `429` response nor a
-    /// `Retry-After` header nor a required `retry_after`/`retryAfter` field (or an example
-    /// carrying one) in any of its responses. The declaration is `x-rate-limited: false` on
+    /// `Retry-After` header nor a required retry field (`retry_after`, `retryAfterSec`, any name
+    /// that means "retry after") nor an example carrying one (the media type's or the body
+    /// schema's own) in any of its responses. The declaration is `x-rate-limited: false` on
     /// the operation, its path item, or the document root: the root sets the default, the
     /// nearest one wins, and `true` re-enables limiting below a `false`. A config override's
     /// `rate_limited: false` declares it too, and the profile's `rate_limit` sets the default
@@ -139,7 +140,8 @@ impl Rule for No429WhenUnlimited {
                 {
                     found.push((field.key, format!("`{path}` is required in a response of an operation that is not rate-limited"), media.at));
                 }
-                for example in &media.examples {
+                let schema_examples = facts.map_or(&[][..], |f| f.examples.as_slice());
+                for example in media.examples.iter().chain(schema_examples) {
                     if let Some(key) = example_retry_key(api, cx.contract, *example) {
                         found.push((
                             key,

@@ -111,4 +111,31 @@ mod tests {
             )
             .run();
     }
+
+    #[test]
+    fn retry_fields_are_found_by_meaning() {
+        // GoDaddy's 429 bodies require `retryAfterSec` (issue 11, item 6).
+        Tester::new("retry-after-on-429")
+            .pass(r#"
+                openapi: 3.0.3
+                paths:
+                  /a:
+                    get:
+                      responses:
+                        '429':
+                          description: x
+                          content:
+                            application/json:
+                              schema:
+                                required: [code, retryAfterSec]
+                                properties: {code: {type: string}, retryAfterSec: {type: integer}}
+                  /b:
+                    get:
+                      responses:
+                        '429':
+                          description: x
+                          content: {application/json: {schema: {properties: {error: {properties: {Retry_After_Ms: {type: integer}}}}}}}
+            "#)
+            .run();
+    }
 }

@@ -165,7 +165,7 @@ fn out_of_scope(contract: &crate::config::Contract, status: StatusKey) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::tester::Tester;
+    use crate::rules::tester::{Tester, lint_one};
 
     #[test]
     fn flags_header_required_field_and_example_off_scope_but_not_an_optional_field() {
@@ -209,6 +209,61 @@ mod tests {
                           description: x
                           content: {application/json: {schema: {required: [retry_after], properties: {retry_after: {type: integer}}}}}
             "#)
+            .run();
+    }
+
+    #[test]
+    fn a_202_may_say_when_to_poll_and_a_200_may_not() {
+        let yaml = r#"
+            openapi: 3.0.3
+            paths:
+              /jobs:
+                post:
+                  responses:
+                    '202':
+                      description: accepted; poll later
+                      headers: {Retry-After: {schema: {type: integer}}}
+                    '200':
+                      description: done
+                      headers: {Retry-After: {schema: {type: integer}}}
+        "#;
+        Tester::new("retry-after-scope")
+            .fail(yaml, &[(11, "`Retry-After` header where retrying later is not meaningful")])
+            .run();
+        let help = lint_one("retry-after-scope", yaml)[0].help.clone().unwrap();
+        assert!(!help.contains("cannot fix"), "{help}");
+    }
+
+    #[test]
+    fn hints_by_meaning_and_in_schema_examples() {
+        Tester::new("retry-after-scope")
+            .fail(
+                r#"
+                openapi: 3.1.0
+                paths:
+                  /a:
+                    get:
+                      responses:
+                        '404':
+                          description: x
+                          content:
+                            application/json:
+                              schema:
+                                required: [code, retryAfterSec]
+                                properties: {code: {type: string}, retryAfterSec: {type: integer}}
+                        '422':
+                          description: x
+                          content:
+                            application/json:
+                              schema:
+                                properties: {code: {type: string}}
+                                example: {code: INVALID, retry_after: 3}
+            "#,
+                &[
+                    (12, "`retryAfterSec` is required in an error body where retrying later is not meaningful"),
+                    (19, "the schema's example carries `retry_after` where retrying later is not meaningful"),
+                ],
+            )
             .run();
     }
 }

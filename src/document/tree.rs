@@ -637,6 +637,91 @@ impl TapeBuilder {
         })
     }
 
+    /// Applies YAML merge keys to the innermost open mapping, whose entries are the last
+    /// nodes of the tape: each entry whose key node is in `merge_keys` is replaced, in place,
+    /// by the entries of the mapping (or list of mappings) it holds that the mapping does not
+    /// set itself, earlier sources first. Merged nodes keep the spans of their definition.
+    /// Returns the first merge value that is not a mapping or a list of mappings.
+    pub fn merge_keys(&mut self, merge_keys: &[u32], text: &str) -> Result<(), Span> {
+        let Some(&mapping) = self.open.last() else {
+            return Ok(());
+        };
+        let mapping = mapping as usize;
+        let entries = |nodes: &[Node], map: usize, end: usize| {
+            let mut out = Vec::new();
+            let mut at = map + 1;
+            while at < end {
+                let next = nodes[at + 1].next as usize;
+                out.push((at, next));
+                at = next;
+            }
+            out
+        };
+        let own = entries(&self.nodes, mapping, self.nodes.len());
+        let is_merge = |key: usize| merge_keys.contains(&(key as u32));
+        let mut kept: Vec<(usize, usize)> = Vec::new();
+        for &(key, end) in &own {
+            if !is_merge(key) {
+                kept.push((key, end));
+                continue;
+            }
+            let value = key + 1;
+            let sources: Vec<usize> = match self.nodes[value].kind() {
+                Kind::Mapping => vec![value],
+                Kind::Sequence => {
+                    let mut items = Vec::new();
+                    let mut at = value + 1;
+                    while at < end {
+                        if self.nodes[at].kind() != Kind::Mapping {
+                            let n = &self.nodes[at];
+                            return Err(Span::new(n.start as usize, n.end as usize));
+                        }
+                        items.push(at);
+                        at = self.nodes[at].next as usize;
+                    }
+                    items
+                }
+                _ => {
+                    let n = &self.nodes[value];
+                    return Err(Span::new(n.start as usize, n.end as usize));
+                }
+            };
+            for source in sources {
+                let source_end = self.nodes[source].next as usize;
+                for (merged, merged_end) in entries(&self.nodes, source, source_end) {
+                    let set_already = own
+                        .iter()
+                        .filter(|(k, _)| !is_merge(*k))
+                        .chain(kept.iter())
+                        .any(|&(k, _)| self.same_key(k, merged, text));
+                    if !set_already {
+                        kept.push((merged, merged_end));
+                    }
+                }
+            }
+        }
+        let mut rebuilt: Vec<Node> = Vec::new();
+        for &(start, end) in &kept {
+            let base = mapping + 1 + rebuilt.len();
+            let shift = |i: u32| (i as usize - start + base) as u32;
+            for index in start..end {
+                let mut node = self.nodes[index];
+                node.next = shift(node.next);
+                let parent = node.parent() as usize;
+                node.set_parent(if index <= start + 1 || parent < start {
+                    mapping as u32
+                } else {
+                    shift(parent as u32)
+                });
+                rebuilt.push(node);
+            }
+        }
+        self.nodes.truncate(mapping + 1);
+        self.nodes.extend(rebuilt);
+        self.nodes[mapping].a = kept.len() as u32;
+        Ok(())
+    }
+
     pub fn last_end(&self) -> Option<u32> {
         self.nodes.last().map(|n| n.end)
     }

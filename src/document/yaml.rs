@@ -19,6 +19,7 @@ pub(crate) fn parse(text: Text, start: usize, limits: &Limits) -> Result<Tree, L
         documents: 0,
         complex_key: None,
         notes: Vec::new(),
+        merge_keys: Vec::new(),
     };
     let mut parser = Parser::new_from_str(body);
     while let Some(event) = parser.next_event() {
@@ -57,6 +58,8 @@ struct Builder<'a> {
     complex_key: Option<(usize, usize)>,
     /// Problems that do not stop the parse.
     notes: Vec<LoadError>,
+    /// The nodes of plain `<<` keys in mappings still open (YAML 1.1 merge keys).
+    merge_keys: Vec<u32>,
 }
 
 impl Builder<'_> {
@@ -87,6 +90,9 @@ impl Builder<'_> {
                 } else {
                     plain_scalar_kind(&value)
                 };
+                if is_key && style == ScalarStyle::Plain && value == "<<" {
+                    self.merge_keys.push(self.tape.nodes.len() as u32);
+                }
                 self.push_scalar(kind, span, &value, style, is_key);
                 self.remember_anchor(anchor);
                 self.after_node();
@@ -129,6 +135,7 @@ impl Builder<'_> {
                     }
                 };
                 self.expecting_key.pop();
+                self.merge(index)?;
                 if let Some(dup) = self.tape.close_container(end.max(start), self.text) {
                     return Err(LoadError::duplicate_key(dup));
                 }
@@ -165,6 +172,21 @@ impl Builder<'_> {
         self.tape
             .push_owned_scalar(Kind::String, key_span, &text, true);
         self.after_node();
+    }
+
+    /// Applies the merge keys of the mapping at `index`, which is about to close.
+    fn merge(&mut self, index: usize) -> Result<(), LoadError> {
+        let first = self.merge_keys.partition_point(|&k| (k as usize) < index);
+        if first == self.merge_keys.len() || self.tape.nodes[index].kind() != Kind::Mapping {
+            return Ok(());
+        }
+        let keys = self.merge_keys.split_off(first);
+        self.tape.merge_keys(&keys, self.text).map_err(|at| {
+            LoadError::syntax(
+                "a merge key `<<` takes a mapping or a list of mappings".into(),
+                at,
+            )
+        })
     }
 
     fn at_key(&self) -> bool {
@@ -432,6 +454,42 @@ mod tests {
             let chars = body.chars().count();
             proptest::prop_assert_eq!(offsets.byte(chars), base + body.len());
         }
+    }
+
+    #[test]
+    fn merge_keys_merge_mappings_as_yaml_1_1_tools_do() {
+        let src = "base: &base\n  required: [code]\n  type: object\nother: &other {type: string, title: t}\nE:\n  <<: [*base, *other]\n  type: array\n  '<<': literal\nF: {<<: *base}\n";
+        let t = tree(src);
+        crate::document::check::assert_tree_is_sound(&t);
+        let e = t.lookup(["E"]).unwrap();
+        let keys: Vec<&str> = t.entries(e).filter_map(|(k, _)| t.scalar(k)).collect();
+        // Explicit keys win; earlier sources win over later ones; a quoted `<<` is a key.
+        assert_eq!(keys, ["required", "title", "type", "<<"]);
+        assert_eq!(t.scalar(t.lookup(["E", "type"]).unwrap()), Some("array"));
+        assert_eq!(t.child_count(e), 4);
+        // A merged key points at its definition.
+        let (required, _) = t.get_entry(e, "required").unwrap();
+        assert_eq!(
+            t.span(required),
+            t.span(
+                t.get_entry(t.lookup(["base"]).unwrap(), "required")
+                    .unwrap()
+                    .0
+            )
+        );
+        assert_eq!(
+            t.pointer(t.lookup(["E", "required", "0"]).unwrap()),
+            "/E/required/0"
+        );
+        let f = t.lookup(["F"]).unwrap();
+        assert_eq!(t.child_count(f), 2);
+        assert_eq!(t.parent(t.lookup(["F", "required"]).unwrap()), Some(f));
+    }
+
+    #[test]
+    fn a_merge_key_needs_mappings() {
+        let e = error("a: &a 1\nb:\n  <<: *a\n");
+        assert!(e.message.contains("merge key"), "{}", e.message);
     }
 
     #[test]

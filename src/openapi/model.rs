@@ -59,6 +59,7 @@ impl<'d> Model<'d> {
             structure_errors: Vec::new(),
             bodies: Vec::new(),
             body_ids: HashMap::default(),
+            credentials: api_key_parameters(api),
         };
         let operations = builder.operations();
         let mut errors = builder.structure_errors;
@@ -159,6 +160,8 @@ struct Builder<'a, 'd> {
     structure_errors: Vec<StructureError>,
     bodies: Vec<Body>,
     body_ids: HashMap<(NodeRef, bool), BodyId>,
+    /// The `(in, name)` of every apiKey security scheme: parameters that carry credentials.
+    credentials: Vec<(&'d str, &'d str)>,
 }
 
 impl<'d> Builder<'_, 'd> {
@@ -228,7 +231,12 @@ impl<'d> Builder<'_, 'd> {
             match location {
                 Some("path") if !path_params.contains(&name) => path_params.push(name),
                 Some("body" | "formData") => has_body = true,
-                Some("query" | "header") if required => required_params.push(name),
+                // A missing credential gives 401, not 400: it is no input to validate.
+                Some(location @ ("query" | "header"))
+                    if required && !self.is_credential(location, name) =>
+                {
+                    required_params.push(name)
+                }
                 _ => {}
             }
         }
@@ -267,6 +275,22 @@ impl<'d> Builder<'_, 'd> {
             required_params,
             label: Arc::from(format!("{} {}", method.as_upper(), path)),
         }
+    }
+
+    /// A parameter that carries credentials: the `Authorization` header, or one an apiKey
+    /// security scheme names.
+    fn is_credential(&self, location: &str, name: &str) -> bool {
+        (location == "header"
+            && (name.eq_ignore_ascii_case("authorization")
+                || name.eq_ignore_ascii_case("proxy-authorization")))
+            || self.credentials.iter().any(|&(place, key)| {
+                place == location
+                    && if location == "header" {
+                        key.eq_ignore_ascii_case(name)
+                    } else {
+                        key == name
+                    }
+            })
     }
 
     /// `site` dereferenced, when it is (or leads to) a node of `kind`; otherwise a structure
@@ -544,4 +568,26 @@ impl Api<'_> {
                 Some((self.as_bool(value)?, value))
             })
     }
+}
+
+/// The `(in, name)` of every apiKey security scheme (3.x `components.securitySchemes`, 2.0
+/// `securityDefinitions`).
+fn api_key_parameters<'d>(api: &Api<'d>) -> Vec<(&'d str, &'d str)> {
+    let schemes = match api.version {
+        Version::Swagger2 => api.get(api.root, "securityDefinitions"),
+        _ => api
+            .get(api.root, "components")
+            .and_then(|c| api.get(c, "securitySchemes")),
+    };
+    let Some(schemes) = schemes.filter(|s| api.is_mapping(*s)) else {
+        return Vec::new();
+    };
+    api.entries(schemes)
+        .filter_map(|(_, scheme)| {
+            let scheme = api.deref(scheme).filter(|s| api.is_mapping(*s))?;
+            let field = |key| api.get(scheme, key).and_then(|v| api.str(v));
+            (field("type")? == "apiKey").then_some(())?;
+            Some((field("in")?, field("name")?))
+        })
+        .collect()
 }

@@ -86,7 +86,7 @@ pub struct Media<'d> {
 }
 
 impl Media<'_> {
-    /// `application/json` or any `+json` type, ignoring parameters and case.
+    /// A JSON media type ([`is_json_media_type`]), ignoring parameters and case.
     pub fn is_json(&self) -> bool {
         is_json_media_type(self.name)
     }
@@ -104,9 +104,20 @@ fn essence(media_type: &str) -> &str {
     media_type.split(';').next().unwrap_or("").trim()
 }
 
+/// A media type whose body can be JSON: `application/json`, any `+json` type, the older
+/// `text/json` and `application/x-json`, and the wildcards `*/*` and `application/*`, which
+/// admit JSON and whose schema describes it.
 pub fn is_json_media_type(media_type: &str) -> bool {
     let essence = essence(media_type).to_ascii_lowercase();
-    essence == "application/json" || essence.ends_with("+json")
+    matches!(
+        essence.as_str(),
+        "application/json"
+            | "text/json"
+            | "application/x-json"
+            | "text/x-json"
+            | "*/*"
+            | "application/*"
+    ) || essence.ends_with("+json")
 }
 
 #[derive(Debug, Clone)]

@@ -244,9 +244,14 @@ impl Facts {
     fn and(mut self, api: &Api<'_>, other: Facts) -> Facts {
         self.types = self.types.intersection(other.types);
         self.values = match (self.values, other.values) {
+            // Each common value is shown at its first place in the files, whichever branch
+            // comes first: reordering branches must not move a finding.
             (Some(mine), Some(theirs)) => Some(
                 mine.into_iter()
-                    .filter(|v| theirs.iter().any(|t| same_value(api, *v, *t)))
+                    .filter_map(|v| {
+                        let twin = theirs.iter().find(|t| same_value(api, v, **t))?;
+                        Some(v.min(*twin))
+                    })
                     .collect(),
             ),
             (mine, theirs) => mine.or(theirs),
@@ -294,7 +299,8 @@ pub struct OptionalStep {
 /// A field found at a path of a schema, merged across every declaration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Field {
-    /// The field's property key (the first declaration found): what a finding underlines.
+    /// The field's property key (its first declaration in the files): what a finding
+    /// underlines.
     pub key: NodeRef,
     /// The first step of the path that is not required, if any.
     pub optional: Option<OptionalStep>,
@@ -380,7 +386,11 @@ impl Partial {
     /// Both parts hold: a step is required if either requires it; facts intersect.
     fn and(mut self, api: &Api<'_>, other: Partial) -> Partial {
         for (mine, theirs) in self.steps.iter_mut().zip(other.steps) {
-            mine.key = mine.key.or(theirs.key);
+            // The declaration shown is the first in the files, not the first branch's.
+            mine.key = match (mine.key, theirs.key) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
             mine.required |= theirs.required;
         }
         self.leaf = match (self.leaf, other.leaf) {
@@ -499,8 +509,8 @@ impl<'d> Api<'d> {
             .unwrap_or_default()
     }
 
-    /// The property names a schema declares, through all its composition, each with its first
-    /// key in the order of the walk.
+    /// The property names a schema declares, through all its composition, in the order of the
+    /// walk, each with its first key in the files.
     pub fn property_keys(&self, schema: NodeRef) -> Vec<(String, NodeRef)> {
         self.declared_keys(&self.facts(schema))
     }
@@ -514,8 +524,10 @@ impl<'d> Api<'d> {
             };
             for (key, _) in self.entries(props) {
                 let name = self.scalar(key).unwrap_or_default();
-                if !out.iter().any(|(n, _)| n == name) {
-                    out.push((name.to_string(), key));
+                match out.iter_mut().find(|(n, _)| n == name) {
+                    // The first declaration in the files, whichever branch comes first.
+                    Some((_, first)) => *first = (*first).min(key),
+                    None => out.push((name.to_string(), key)),
                 }
             }
         }
