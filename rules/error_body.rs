@@ -4,7 +4,7 @@
 
 use crate::config::{CodeType, Contract};
 use crate::document::NodeRef;
-use crate::openapi::schema::{Field, FieldPath, Lookup};
+use crate::openapi::schema::{Facts, Field, FieldPath, Lookup};
 use crate::openapi::{Api, Model, StatusKey, Use};
 
 /// What the body says about its machine-readable code.
@@ -62,10 +62,12 @@ pub struct BodyFacts {
 
 impl BodyFacts {
     pub fn of(api: &Api<'_>, contract: &Contract, schema: NodeRef, problem_json: bool) -> Self {
+        // What the schema says as a whole is walked once and shared by the questions below.
+        let whole = api.facts(schema);
         BodyFacts {
-            code: code_of(api, contract, schema, problem_json),
-            retry_field: retry_field(api, contract, schema),
-            examples: api.facts(schema).examples,
+            code: code_of(api, contract, schema, &whole, problem_json),
+            retry_field: retry_field(api, contract, schema, &whole),
+            examples: whole.examples,
         }
     }
 }
@@ -104,7 +106,13 @@ pub fn code_locations(contract: &Contract, problem_json: bool) -> Vec<&FieldPath
         .collect()
 }
 
-fn code_of(api: &Api<'_>, contract: &Contract, schema: NodeRef, problem_json: bool) -> Code {
+fn code_of(
+    api: &Api<'_>,
+    contract: &Contract,
+    schema: NodeRef,
+    whole: &Facts,
+    problem_json: bool,
+) -> Code {
     let mut first_declared: Option<Code> = None;
     let mut lacking: Option<NodeRef> = None;
     let mut opaque = false;
@@ -146,7 +154,7 @@ fn code_of(api: &Api<'_>, contract: &Contract, schema: NodeRef, problem_json: bo
         None if opaque => Code::Unknown,
         None => Code::Missing {
             lacking,
-            near_miss: near_miss(api, schema),
+            near_miss: near_miss(api, schema, whole),
         },
     }
 }
@@ -154,21 +162,21 @@ fn code_of(api: &Api<'_>, contract: &Contract, schema: NodeRef, problem_json: bo
 /// A property that looks like an error code under another name: `Code`, `errorCode`,
 /// `error_type`, or a `type` with a closed set of values; at the top level, inside `error`,
 /// or in the items of `errors`.
-fn near_miss(api: &Api<'_>, schema: NodeRef) -> Option<String> {
+fn near_miss(api: &Api<'_>, schema: NodeRef, whole: &Facts) -> Option<String> {
     let scopes = [
         ("", None),
         ("error.", Some("error")),
         ("errors[].", Some("errors[]")),
     ];
     for (prefix, path) in scopes {
-        let facts = match path {
-            None => api.facts(schema),
+        let keys = match path {
+            None => api.declared_keys(whole),
             Some(path) => match api.field(schema, &FieldPath::parse(path)).found() {
-                Some(field) => field.facts,
+                Some(field) => api.declared_keys(&field.facts),
                 None => continue,
             },
         };
-        for (name, _) in api.declared_keys(&facts) {
+        for (name, _) in keys {
             let folded = fold(&name);
             let looks_like_a_code = !folded.contains("status")
                 && !folded.contains("http")
@@ -216,7 +224,12 @@ pub fn means_retry_after(name: &str) -> bool {
     })
 }
 
-fn retry_field(api: &Api<'_>, contract: &Contract, schema: NodeRef) -> Option<(String, Field)> {
+fn retry_field(
+    api: &Api<'_>,
+    contract: &Contract,
+    schema: NodeRef,
+    whole: &Facts,
+) -> Option<(String, Field)> {
     let named = contract
         .retry_fields
         .iter()
@@ -225,14 +238,14 @@ fn retry_field(api: &Api<'_>, contract: &Contract, schema: NodeRef) -> Option<(S
         [("", None), ("error.", Some("error"))]
             .into_iter()
             .find_map(|(prefix, path)| {
-                let facts = match path {
-                    None => api.facts(schema),
-                    Some(path) => api.field(schema, &FieldPath::parse(path)).found()?.facts,
+                let keys = match path {
+                    None => api.declared_keys(whole),
+                    Some(path) => {
+                        let inner = api.field(schema, &FieldPath::parse(path)).found()?;
+                        api.declared_keys(&inner.facts)
+                    }
                 };
-                let (name, _) = api
-                    .declared_keys(&facts)
-                    .into_iter()
-                    .find(|(name, _)| means_retry_after(name))?;
+                let (name, _) = keys.into_iter().find(|(name, _)| means_retry_after(name))?;
                 let path = format!("{prefix}{name}");
                 let field = api.field(schema, &FieldPath::parse(&path)).found()?;
                 Some((path, field))

@@ -261,6 +261,8 @@ mod tests {
                         - {name: authorization, in: header, required: true, schema: {type: string}}
                         - {name: x-api-key, in: header, required: true, schema: {type: string}}
                         - {name: api_token, in: query, required: true, schema: {type: string}}
+                        - {name: Api-Key, in: header, required: true, schema: {type: string}}
+                        - {name: token, in: query, required: true, schema: {type: string}}
                       responses:
                         '200': {description: ok}
                         '5XX': {description: x}
@@ -272,7 +274,7 @@ mod tests {
                   /a:
                     get:
                       parameters:
-                        - {name: api_token, in: query, required: true, schema: {type: string}}
+                        - {name: page_token, in: query, required: true, schema: {type: string}}
                       responses:
                         '200': {description: ok}
                         '5XX': {description: x}

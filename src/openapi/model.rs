@@ -277,12 +277,29 @@ impl<'d> Builder<'_, 'd> {
         }
     }
 
-    /// A parameter that carries credentials: the `Authorization` header, or one an apiKey
-    /// security scheme names.
+    /// A parameter that carries credentials: the `Authorization` header, one an apiKey
+    /// security scheme names, or one named as credentials are (`token`, `api_key`,
+    /// `X-Auth-Token`: Slack and Discourse send theirs so, without an apiKey scheme).
     fn is_credential(&self, location: &str, name: &str) -> bool {
-        (location == "header"
-            && (name.eq_ignore_ascii_case("authorization")
-                || name.eq_ignore_ascii_case("proxy-authorization")))
+        let folded: String = name
+            .chars()
+            .filter(|c| *c != '_' && *c != '-')
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        let credential_name = matches!(
+            folded.as_str(),
+            "token"
+                | "accesstoken"
+                | "authtoken"
+                | "xauthtoken"
+                | "apikey"
+                | "xapikey"
+                | "apitoken"
+                | "xapitoken"
+        );
+        credential_name
+            || (location == "header"
+                && (folded == "authorization" || folded == "proxyauthorization"))
             || self.credentials.iter().any(|&(place, key)| {
                 place == location
                     && if location == "header" {
