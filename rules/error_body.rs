@@ -4,7 +4,7 @@
 
 use crate::config::{CodeType, Contract};
 use crate::document::NodeRef;
-use crate::openapi::schema::{Facts, Field, FieldPath, Lookup};
+use crate::openapi::schema::{Facts, Field, FieldPath, Lookup, Segment};
 use crate::openapi::{Api, Model, StatusKey, Use};
 
 /// What the body says about its machine-readable code.
@@ -272,6 +272,23 @@ pub fn example_retry_key(api: &Api<'_>, contract: &Contract, example: NodeRef) -
         })
     };
     direct(example).or_else(|| api.get(example, "error").and_then(direct))
+}
+
+/// The nodes at a field path inside a literal example (`errors[].code` visits every item).
+pub fn values_at(api: &Api<'_>, example: NodeRef, segments: &[Segment]) -> Vec<NodeRef> {
+    let Some((first, rest)) = segments.split_first() else {
+        return vec![example];
+    };
+    let Some(next) = api.get(example, &first.name) else {
+        return Vec::new();
+    };
+    if first.each_item {
+        api.items(next)
+            .flat_map(|item| values_at(api, item, rest))
+            .collect()
+    } else {
+        values_at(api, next, rest)
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! `error-code-status`: the codes a response can return belong to its status.
 
-use super::error_body::{Code, ErrorBody};
+use super::error_body::{Code, ErrorBody, values_at};
 use super::Rule;
 use crate::config::Catalog;
 use crate::document::{Kind, NodeRef};
@@ -173,27 +173,6 @@ fn judge(
             format!("the code of a {s} response is {s}"),
         )),
         _ => None,
-    }
-}
-
-/// The nodes at a field path inside a literal example (`errors[].code` visits every item).
-fn values_at(
-    api: &Api<'_>,
-    example: NodeRef,
-    segments: &[crate::openapi::schema::Segment],
-) -> Vec<NodeRef> {
-    let Some((first, rest)) = segments.split_first() else {
-        return vec![example];
-    };
-    let Some(next) = api.get(example, &first.name) else {
-        return Vec::new();
-    };
-    if first.each_item {
-        api.items(next)
-            .flat_map(|item| values_at(api, item, rest))
-            .collect()
-    } else {
-        values_at(api, next, rest)
     }
 }
 

@@ -42,6 +42,7 @@
 
 pub mod baseline;
 pub mod config;
+pub mod diff;
 pub mod document;
 mod engine;
 pub mod finding;
@@ -151,6 +152,20 @@ impl ContractCache {
             })
             .clone()
     }
+}
+
+/// The contract a document at `path` is linted with: the config file given or found for it,
+/// and the profile.
+pub(crate) fn contract_for(
+    path: &Path,
+    options: &Options,
+) -> Result<Arc<config::Contract>, config::ConfigErrors> {
+    config::contract(
+        config_file_for(Some(path), options).as_deref(),
+        options.config.profile.as_deref(),
+        &options.access(),
+    )
+    .map(Arc::new)
 }
 
 fn config_file_for(path: Option<&Path>, options: &Options) -> Option<PathBuf> {
@@ -344,7 +359,7 @@ impl Options {
     }
 }
 
-fn load_options(options: &Options) -> LoadOptions {
+pub(crate) fn load_options(options: &Options) -> LoadOptions {
     LoadOptions {
         limits: options.limits.clone(),
         external_roots: options.external_roots.clone(),
@@ -406,7 +421,7 @@ fn lint_documents(
     outcome
 }
 
-fn version_finding(docs: &DocumentSet, error: openapi::VersionError) -> Finding {
+pub(crate) fn version_finding(docs: &DocumentSet, error: openapi::VersionError) -> Finding {
     let name: Arc<str> = docs.file(docs.root()).name.clone();
     Finding {
         help: Some(error.help).filter(|h| !h.is_empty()).map(Into::into),

@@ -85,7 +85,7 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// List the rules: id, default level, summary.
+    /// List the rules, then the change ids of `errlint diff`: id, default level, summary.
     Rules,
     /// Print a rule's documentation.
     Explain {
@@ -99,6 +99,35 @@ enum Command {
     },
     /// Print the JSON Schema of errlint.yaml and profile files (for editors).
     Schema,
+    /// Compare the error contract of two versions of a document: each is a path, or
+    /// `REV:PATH` read from git (`errlint diff origin/main:api/openapi.yaml api/openapi.yaml`).
+    /// Breaking changes are errors unless the major of `info.version` increased.
+    Diff {
+        /// The version before: a path, or `REV:PATH`.
+        base: String,
+        /// The version after: a path, or `REV:PATH`.
+        new: String,
+        /// Output format, as for linting: pretty, concise, json, sarif, github, gitlab, junit;
+        /// `FORMAT=PATH` writes to a file. Repeatable.
+        #[arg(long, value_name = "FORMAT[=PATH]", default_value = "pretty")]
+        format: Vec<String>,
+        /// Write the report to FILE instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// The error contract (where codes live, `rules:` levels of the change ids): a
+        /// built-in profile.
+        #[arg(long, value_name = "NAME")]
+        profile: Option<String>,
+        /// The config file; by default the one found for NEW.
+        #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
+        config: Option<PathBuf>,
+        /// Use no config file.
+        #[arg(long)]
+        no_config: bool,
+        /// When to use colours in the pretty format.
+        #[arg(long, default_value = "auto", value_parser = ["auto", "always", "never"])]
+        color: String,
+    },
     /// Write a commented errlint.yaml in the current folder.
     Init {
         /// The profile it extends.
@@ -151,10 +180,12 @@ fn run_command(command: &Command) -> ExitCode {
         Command::Rules => {
             let width = errlint::rules::ALL
                 .iter()
-                .map(|r| r.id.len())
+                .map(|r| r.id)
+                .chain(errlint::diff::CHANGES.iter().map(|c| c.id))
+                .map(str::len)
                 .max()
                 .unwrap_or(0);
-            let table: String = errlint::rules::ALL
+            let mut table: String = errlint::rules::ALL
                 .iter()
                 .map(|r| {
                     format!(
@@ -165,6 +196,16 @@ fn run_command(command: &Command) -> ExitCode {
                     )
                 })
                 .collect();
+            // The change ids of `errlint diff` take levels in `rules:` too.
+            table.push_str("\nerrlint diff:\n");
+            for change in errlint::diff::rule_infos() {
+                table.push_str(&format!(
+                    "{:<width$}  {:<7}  {}\n",
+                    change.id,
+                    change.level.as_str(),
+                    change.summary
+                ));
+            }
             print(&table)
         }
         Command::Explain { rule } => match errlint::rules::find(rule) {
@@ -197,6 +238,45 @@ fn run_command(command: &Command) -> ExitCode {
                 "unknown profile `{name}`: `errlint profiles` lists them"
             )),
         },
+        Command::Diff {
+            base,
+            new,
+            format,
+            output,
+            profile,
+            config,
+            no_config,
+            color,
+        } => {
+            let formats = match parse_formats(format, output.as_ref()) {
+                Ok(formats) => formats,
+                Err(message) => return fail(&message),
+            };
+            let options = Options {
+                config: ConfigChoice {
+                    file: config.clone(),
+                    no_discovery: *no_config,
+                    profile: profile.clone(),
+                },
+                ..Options::default()
+            };
+            let outcome = errlint::diff::diff(
+                &errlint::diff::Input::parse(base),
+                &errlint::diff::Input::parse(new),
+                &options,
+            );
+            let outputs: Vec<&std::path::Path> =
+                formats.iter().filter_map(|(_, p)| p.as_deref()).collect();
+            let inputs = outcome.read.iter().map(PathBuf::as_path);
+            if let Err(message) = errlint::output::check_outputs(&outputs, inputs) {
+                return fail(&message);
+            }
+            let rules = errlint::diff::rule_infos();
+            if let Err(code) = write_reports(&outcome, formats, color, &rules) {
+                return code;
+            }
+            ExitCode::from(outcome.exit_code(false) as u8)
+        }
         Command::Init { profile, force } => {
             if errlint::config::builtin_profile(profile).is_none() {
                 return fail(&format!(
@@ -219,12 +299,15 @@ fn run_command(command: &Command) -> ExitCode {
 }
 
 /// Where each requested report goes: `None` is standard output (or `--output`).
-fn parse_formats(cli: &Cli) -> Result<Vec<(Format, Option<PathBuf>)>, String> {
+fn parse_formats(
+    formats: &[String],
+    output: Option<&PathBuf>,
+) -> Result<Vec<(Format, Option<PathBuf>)>, String> {
     let mut outputs = Vec::new();
-    for spec in &cli.format {
+    for spec in formats {
         let (name, path) = match spec.split_once('=') {
             Some((name, path)) => (name, Some(PathBuf::from(path))),
-            None => (spec.as_str(), cli.output.clone()),
+            None => (spec.as_str(), output.cloned()),
         };
         let format = Format::parse(name).ok_or_else(|| {
             format!(
@@ -242,7 +325,7 @@ fn parse_formats(cli: &Cli) -> Result<Vec<(Format, Option<PathBuf>)>, String> {
 }
 
 fn lint(cli: &Cli) -> ExitCode {
-    let formats = match parse_formats(cli) {
+    let formats = match parse_formats(&cli.format, cli.output.as_ref()) {
         Ok(formats) => formats,
         Err(message) => return fail(&message),
     };
@@ -382,10 +465,24 @@ fn lint(cli: &Cli) -> ExitCode {
             );
         }
     }
+    let rules = RenderOptions::plain(Format::Pretty).rules;
+    if let Err(code) = write_reports(&outcome, formats, &cli.color, &rules) {
+        return code;
+    }
+    ExitCode::from(outcome.exit_code(cli.deny_warnings) as u8)
+}
+
+/// Renders the outcome in each format, to its file (atomically) or to standard output.
+fn write_reports(
+    outcome: &errlint::Outcome,
+    formats: Vec<(Format, Option<PathBuf>)>,
+    color_choice: &str,
+    rules: &[report::RuleInfo],
+) -> Result<(), ExitCode> {
     let stdout_is_terminal = std::io::stdout().is_terminal();
     for (format, path) in formats {
         let color = path.is_none()
-            && match cli.color.as_str() {
+            && match color_choice {
                 "always" => true,
                 "never" => false,
                 _ => {
@@ -393,9 +490,10 @@ fn lint(cli: &Cli) -> ExitCode {
                 }
             };
         let rendered = report::render(
-            &outcome,
+            outcome,
             &RenderOptions {
                 color,
+                rules: rules.to_vec(),
                 ..RenderOptions::plain(format)
             },
         );
@@ -404,16 +502,16 @@ fn lint(cli: &Cli) -> ExitCode {
                 .map_err(|e| format!("cannot write {}: {e}", path.display())),
             None => match write_stdout(&rendered) {
                 Ok(()) => Ok(()),
-                // The reader has what it wanted; the exit code still says how the lint went.
+                // The reader has what it wanted; the exit code still says how the run went.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => break,
                 Err(e) => Err(format!("cannot write to standard output: {e}")),
             },
         };
         if let Err(message) = written {
-            return fail(&message);
+            return Err(fail(&message));
         }
     }
-    ExitCode::from(outcome.exit_code(cli.deny_warnings) as u8)
+    Ok(())
 }
 
 /// A `--profile` that names no profile, or a `--config` that names no file: usage errors,

@@ -74,8 +74,9 @@ fn document(branches: &[Value]) -> String {
 }
 
 /// Each finding as `(rule, message, pointer)`, sorted, with the `allOf/N` steps left out of
-/// the pointer: shuffling moves a declaration to another branch, and a property declared in
-/// two branches may then be shown at the other one, which is the same finding.
+/// the pointer and `enum` indices blurred: shuffling moves a declaration to another branch,
+/// and a property (or a value in two `enum` lists) declared twice may then be shown at its
+/// other declaration, which is the same finding.
 fn findings(text: &str) -> Vec<(String, String, String)> {
     let options = Options {
         config: ConfigChoice {
@@ -93,10 +94,12 @@ fn findings(text: &str) -> Vec<(String, String, String)> {
             let pointer = f.location.as_ref().map_or(String::new(), |l| {
                 let mut tokens: Vec<&str> = Vec::new();
                 for token in l.pointer.split('/') {
-                    if tokens.last() == Some(&"allOf") {
-                        tokens.pop();
-                    } else {
-                        tokens.push(token);
+                    match tokens.last() {
+                        Some(&"allOf") => {
+                            tokens.pop();
+                        }
+                        Some(&"enum") => tokens.push("*"),
+                        _ => tokens.push(token),
                     }
                 }
                 tokens.join("/")

@@ -20,7 +20,7 @@ fn instances_follow_the_rule_list() {
 }
 
 #[test]
-fn the_schema_lists_every_rule_id_and_nothing_else() {
+fn the_schema_lists_every_rule_and_change_id_and_nothing_else() {
     let schema = errlint::config::schema();
     let listed: Vec<&str> = schema["$defs"]["ruleId"]["enum"]
         .as_array()
@@ -30,6 +30,7 @@ fn the_schema_lists_every_rule_id_and_nothing_else() {
         .collect();
     let mut expected = ids();
     expected.extend(rules::REDIRECTS.iter().map(|(old, _)| *old));
+    expected.extend(errlint::diff::CHANGES.iter().map(|c| c.id));
     assert_eq!(listed, expected);
 }
 

@@ -40,7 +40,8 @@ pub const PROFILES: &[(&str, &str)] = &[
 const SCHEMA_TEMPLATE: &str = include_str!("../../rules/errlint.schema.json");
 
 /// The JSON Schema of configuration files and profiles: the template with `$defs.ruleId`
-/// listing every rule id, and the old ids of renamed rules, which still work.
+/// listing every rule id, the old ids of renamed rules, which still work, and the change ids
+/// of `errlint diff`.
 pub fn schema() -> serde_json::Value {
     let mut schema: serde_json::Value =
         serde_json::from_str(SCHEMA_TEMPLATE).expect("the embedded schema is JSON");
@@ -48,10 +49,11 @@ pub fn schema() -> serde_json::Value {
         .iter()
         .map(|m| m.id)
         .chain(crate::rules::REDIRECTS.iter().map(|(old, _)| *old))
+        .chain(crate::diff::CHANGES.iter().map(|c| c.id))
         .map(Into::into)
         .collect();
     schema["$defs"]["ruleId"] = serde_json::json!({
-        "description": "A rule id: `errlint rules` lists them.",
+        "description": "A rule id (`errlint rules` lists them) or a change id of `errlint diff`.",
         "enum": ids,
     });
     schema
@@ -411,7 +413,7 @@ fn check_semantics(name: &str, tree: &Tree, errors: &mut ConfigErrors) {
     for map in rule_maps {
         for (key, _) in tree.entries(map) {
             let id = tree.scalar(key).unwrap_or_default();
-            if crate::rules::find(id).is_none() {
+            if crate::rules::find(id).is_none() && crate::diff::find(id).is_none() {
                 let message = format!("unknown rule `{id}`: `errlint rules` lists them");
                 errors.findings.push(config_error(
                     name,

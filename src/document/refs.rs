@@ -187,6 +187,16 @@ impl DocumentSet {
         set
     }
 
+    /// Loads a document from disk that may read only inside `root` (a revision written out to
+    /// a temporary folder), then every file its `$ref`s reach there.
+    pub fn load_path_within(path: &Path, name: String, root: &Path, options: LoadOptions) -> Self {
+        let mut set = DocumentSet::empty(options);
+        set.roots.extend(std::fs::canonicalize(root).ok());
+        let id = set.read_file(path, name);
+        set.resolve_all(id);
+        set
+    }
+
     /// Loads a document given as text (an editor's buffer, standard input) as if it were the
     /// file at `path`: relative references resolve from its folder, within its tree.
     pub fn load_text_at(name: String, text: &str, path: &Path, options: LoadOptions) -> Self {

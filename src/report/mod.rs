@@ -56,6 +56,8 @@ pub struct RuleInfo {
     pub level: crate::finding::Severity,
     pub summary: &'static str,
     pub docs: String,
+    /// Where its documentation lives.
+    pub url: String,
 }
 
 /// How to render.
@@ -80,6 +82,7 @@ impl RenderOptions {
                 level: r.default_severity,
                 summary: r.summary,
                 docs: crate::rules::explain(r),
+                url: rule_url(r.id),
             })
             .collect();
         RenderOptions {

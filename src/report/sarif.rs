@@ -95,7 +95,7 @@ pub fn render(outcome: &Outcome, rules: &[RuleInfo]) -> String {
                         .build(),
                 )
                 .default_configuration(configuration)
-                .help_uri(super::rule_url(r.id))
+                .help_uri(r.url.clone())
                 .build()
         })
         .collect();

@@ -1,0 +1,231 @@
+//! What one version of a document promises about errors, per operation: the error statuses it
+//! documents, the codes each can return, where the code lives, the fields error bodies
+//! require, retry hints and rate limiting. Two of these are compared by `diff`.
+
+use crate::config::Contract;
+use crate::document::NodeRef;
+use crate::openapi::schema::{FieldPath, Lookup};
+use crate::openapi::{Api, Model, Operation, Response, StatusKey};
+use crate::rules::error_body::{BodyFacts, values_at};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// The error facts of one document.
+pub struct ErrorFacts {
+    /// By operation key (`GET /users/{}`: parameter names do not matter).
+    pub operations: BTreeMap<String, OperationFacts>,
+    /// `info.version`, as written, and its node.
+    pub version: Option<(String, NodeRef)>,
+}
+
+pub struct OperationFacts {
+    /// `GET /users/{id}`, as this document writes it.
+    pub name: Arc<str>,
+    /// Where a change about the whole operation is shown: its `responses` key.
+    pub at: NodeRef,
+    /// Error statuses (4xx, 5xx, ranges, `default`), in document order.
+    pub statuses: Vec<StatusFacts>,
+    /// The 429 response or the `x-rate-limited: true` that makes it rate-limited.
+    pub rate_limited: Option<NodeRef>,
+}
+
+pub struct StatusFacts {
+    pub status: StatusKey,
+    pub text: String,
+    /// The status key.
+    pub key: NodeRef,
+    /// Each documented code value (`enum`, `const`, examples), first place each.
+    pub codes: Vec<(String, NodeRef)>,
+    /// Where the code lives (`error.code`), its type, and its key.
+    pub code_field: Option<(String, String, NodeRef)>,
+    /// The body's top-level fields besides the code.
+    pub fields: Vec<FieldFacts>,
+    /// The body schema, for changes about a field that is gone.
+    pub body: Option<NodeRef>,
+    /// A `Retry-After` header or a retry field.
+    pub retry: Option<NodeRef>,
+}
+
+pub struct FieldFacts {
+    pub name: String,
+    /// `string`, `integer or null`, `untyped`.
+    pub types: String,
+    pub required: bool,
+    pub key: NodeRef,
+}
+
+impl StatusFacts {
+    pub fn field(&self, name: &str) -> Option<&FieldFacts> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+}
+
+impl OperationFacts {
+    pub fn status(&self, status: StatusKey) -> Option<&StatusFacts> {
+        self.statuses.iter().find(|s| s.status == status)
+    }
+
+    /// True when a range or `default` of this operation stands for `status`.
+    pub fn covers(&self, status: StatusKey) -> bool {
+        self.statuses.iter().any(|s| match (s.status, status) {
+            (StatusKey::Default, _) => true,
+            (StatusKey::Range(r), StatusKey::Code(c)) => u16::from(r) == c / 100,
+            _ => false,
+        })
+    }
+
+    /// Every code the operation documents, with its first status and place.
+    pub fn codes(&self) -> BTreeMap<&str, (&StatusFacts, NodeRef)> {
+        let mut out = BTreeMap::new();
+        for status in &self.statuses {
+            for (code, at) in &status.codes {
+                out.entry(code.as_str()).or_insert((status, *at));
+            }
+        }
+        out
+    }
+}
+
+impl ErrorFacts {
+    pub fn of(api: &Api<'_>, model: &Model<'_>, contract: &Contract) -> Self {
+        let bodies: Vec<BodyFacts> = model
+            .bodies
+            .iter()
+            .map(|b| BodyFacts::of(api, contract, b.schema, b.problem_json))
+            .collect();
+        let mut operations = BTreeMap::new();
+        for op in &model.operations {
+            if op.webhook {
+                continue;
+            }
+            let statuses = op
+                .responses
+                .iter()
+                .filter(|r| r.status.is_error())
+                .map(|r| status_facts(api, model, contract, &bodies, r))
+                .collect();
+            let declared = api
+                .inherited_flag(op, &contract.rate_limit_extension)
+                .filter(|(limited, _)| *limited)
+                .map(|(_, at)| at);
+            let rate_limited = op
+                .responses
+                .iter()
+                .find(|r| r.status == StatusKey::Code(429))
+                .map(|r| r.key)
+                .or(declared);
+            operations.insert(
+                operation_key(op),
+                OperationFacts {
+                    name: op.name(),
+                    at: op.responses_key.unwrap_or(op.method_key),
+                    statuses,
+                    rate_limited,
+                },
+            );
+        }
+        let version = api
+            .get(api.root, "info")
+            .and_then(|info| api.get(info, "version"))
+            .and_then(|v| Some((api.scalar(v)?.to_string(), v)));
+        ErrorFacts {
+            operations,
+            version,
+        }
+    }
+}
+
+/// `GET /users/{}`: operations match by method and path template, whatever their parameters
+/// are called.
+fn operation_key(op: &Operation<'_>) -> String {
+    let mut path = String::with_capacity(op.path.len());
+    let mut in_parameter = false;
+    for c in op.path.chars() {
+        match c {
+            '{' => {
+                in_parameter = true;
+                path.push('{');
+            }
+            '}' => {
+                in_parameter = false;
+                path.push('}');
+            }
+            _ if in_parameter => {}
+            _ => path.push(c),
+        }
+    }
+    format!("{} {path}", op.method.as_upper())
+}
+
+fn status_facts(
+    api: &Api<'_>,
+    model: &Model<'_>,
+    contract: &Contract,
+    bodies: &[BodyFacts],
+    response: &Response<'_>,
+) -> StatusFacts {
+    let mut facts = StatusFacts {
+        status: response.status,
+        text: response.status_text.to_string(),
+        key: response.key,
+        codes: Vec::new(),
+        code_field: None,
+        fields: Vec::new(),
+        body: None,
+        retry: contract.retry_header(response).map(|h| h.key),
+    };
+    for media in &response.media {
+        let Some(body) = media.body else { continue };
+        let schema = model.bodies[body.0 as usize].schema;
+        let body_facts = &bodies[body.0 as usize];
+        facts.body.get_or_insert(schema);
+        if facts.retry.is_none() {
+            facts.retry = body_facts.retry_field.as_ref().map(|(_, f)| f.key);
+        }
+        if let (Some(field), Some(path)) = (body_facts.code.field(), body_facts.code.location()) {
+            if facts.code_field.is_none() {
+                facts.code_field =
+                    Some((path.to_string(), field.facts.types.describe(), field.key));
+            }
+            let code_path = FieldPath::parse(path);
+            let values = field
+                .facts
+                .values
+                .iter()
+                .flatten()
+                .chain(&field.facts.examples)
+                .copied()
+                .chain(
+                    media
+                        .examples
+                        .iter()
+                        .chain(&body_facts.examples)
+                        .flat_map(|e| values_at(api, *e, &code_path.segments)),
+                );
+            for value in values {
+                if let Some(text) = api.scalar(value) {
+                    if !facts.codes.iter().any(|(c, _)| c == text) {
+                        facts.codes.push((text.to_string(), value));
+                    }
+                }
+            }
+        }
+        if facts.fields.is_empty() {
+            let code = body_facts.code.location().unwrap_or("");
+            for (name, key) in api.property_keys(schema) {
+                if name == code {
+                    continue;
+                }
+                if let Lookup::Found(field) = api.field(schema, &FieldPath::parse(&name)) {
+                    facts.fields.push(FieldFacts {
+                        types: field.facts.types.describe(),
+                        required: field.required(),
+                        name,
+                        key,
+                    });
+                }
+            }
+        }
+    }
+    facts
+}

@@ -1,0 +1,617 @@
+//! `errlint diff BASE NEW`: what changed in the error contract between two versions of a
+//! document, and whether `info.version` allows it. Operations match by method and path
+//! template; each change is shown in NEW, with the place in BASE it changed from.
+
+pub mod facts;
+mod git;
+
+use crate::config::Contract;
+use crate::document::{DocumentSet, NodeRef};
+use crate::finding::{Finding, Location, Outcome, Related, Severity, Sources};
+use crate::openapi::{Api, Model, StatusKey};
+use facts::{ErrorFacts, OperationFacts, StatusFacts};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub use git::Revision;
+
+/// How a change stands against the contract's promise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    /// Clients written against BASE can break: allowed only with a major version bump.
+    Breaking,
+    Warning,
+    Info,
+}
+
+/// One kind of change, as `errlint diff` reports it.
+#[derive(Debug)]
+pub struct ChangeMeta {
+    pub id: &'static str,
+    pub class: Class,
+    pub summary: &'static str,
+}
+
+/// Every change id, and the version gate's own findings. Config `rules:` levels apply to them.
+pub const CHANGES: &[ChangeMeta] = &[
+    ChangeMeta {
+        id: "error-code-removed",
+        class: Class::Breaking,
+        summary: "a code documented for an operation is no longer documented for it",
+    },
+    ChangeMeta {
+        id: "error-code-moved",
+        class: Class::Breaking,
+        summary: "a code moved to another status of the same operation",
+    },
+    ChangeMeta {
+        id: "error-code-field-changed",
+        class: Class::Breaking,
+        summary: "the code's location or type changed in an operation's error bodies",
+    },
+    ChangeMeta {
+        id: "error-field-removed",
+        class: Class::Breaking,
+        summary: "a field required in error bodies is gone, optional, or retyped",
+    },
+    ChangeMeta {
+        id: "rate-limit-added",
+        class: Class::Breaking,
+        summary: "an operation that was not rate-limited now documents 429 or is declared rate-limited",
+    },
+    ChangeMeta {
+        id: "retry-hint-removed",
+        class: Class::Breaking,
+        summary: "a 429 or 503 lost its `Retry-After` header or retry field",
+    },
+    ChangeMeta {
+        id: "error-status-added",
+        class: Class::Warning,
+        summary: "an operation documents an error status no range or `default` covered before",
+    },
+    ChangeMeta {
+        id: "error-code-added",
+        class: Class::Info,
+        summary: "a new code on an existing status",
+    },
+    ChangeMeta {
+        id: "error-status-removed",
+        class: Class::Info,
+        summary: "an operation no longer documents an error status",
+    },
+    ChangeMeta {
+        id: "version-not-bumped",
+        class: Class::Breaking,
+        summary: "breaking changes without a major version bump of `info.version`",
+    },
+    ChangeMeta {
+        id: "version-gate-unavailable",
+        class: Class::Warning,
+        summary: "`info.version` is not semver, so breaking changes cannot be gated on it",
+    },
+];
+
+/// What reports say about each change id (SARIF's rules, JUnit's test cases).
+pub fn rule_infos() -> Vec<crate::report::RuleInfo> {
+    CHANGES
+        .iter()
+        .map(|c| crate::report::RuleInfo {
+            id: c.id,
+            level: match c.class {
+                Class::Breaking => Severity::Error,
+                Class::Warning => Severity::Warning,
+                Class::Info => Severity::Info,
+            },
+            summary: c.summary,
+            docs: c.summary.to_string(),
+            url: format!("{}/blob/main/README.md#errlint-diff", crate::REPOSITORY_URL),
+        })
+        .collect()
+}
+
+/// The change `id`, if errlint diff reports it.
+pub fn find(id: &str) -> Option<&'static ChangeMeta> {
+    CHANGES.iter().find(|c| c.id == id)
+}
+
+/// One side of a diff, as written on the command line: a path, or `REV:PATH` read from git.
+#[derive(Debug, Clone)]
+pub enum Input {
+    Path(PathBuf),
+    Revision { rev: String, path: PathBuf },
+}
+
+impl Input {
+    /// `REV:PATH` when the text is no existing path and has a revision before a colon.
+    pub fn parse(text: &str) -> Input {
+        if !Path::new(text).exists() {
+            if let Some((rev, path)) = text.split_once(':') {
+                if !rev.is_empty() && !path.is_empty() {
+                    return Input::Revision {
+                        rev: rev.to_string(),
+                        path: PathBuf::from(path),
+                    };
+                }
+            }
+        }
+        Input::Path(PathBuf::from(text))
+    }
+}
+
+/// What makes two changes one finding: id, place and message.
+type ChangeKey = (&'static str, NodeRef, String);
+
+/// A change found, before levels and grouping.
+struct Change {
+    id: &'static str,
+    message: String,
+    at: NodeRef,
+    related: Option<(NodeRef, String)>,
+    operation: Arc<str>,
+}
+
+/// Compares the error facts of two versions, operation by operation.
+fn compare(base: &ErrorFacts, new: &ErrorFacts) -> Vec<Change> {
+    let mut changes = Vec::new();
+    for (key, new_op) in &new.operations {
+        let Some(base_op) = base.operations.get(key) else {
+            continue;
+        };
+        compare_operation(base_op, new_op, &mut changes);
+    }
+    changes
+}
+
+fn compare_operation(base: &OperationFacts, new: &OperationFacts, out: &mut Vec<Change>) {
+    let mut push = |id, message: String, at, related: Option<(NodeRef, String)>| {
+        out.push(Change {
+            id,
+            message,
+            at,
+            related,
+            operation: new.name.clone(),
+        })
+    };
+    let base_codes = base.codes();
+    let new_codes = new.codes();
+    let mut moved: Vec<&str> = Vec::new();
+    for (code, (base_status, base_at)) in &base_codes {
+        let was = || {
+            Some((
+                *base_at,
+                format!("documented on the {} response here", base_status.text),
+            ))
+        };
+        match new_codes.get(code) {
+            None => push(
+                "error-code-removed",
+                format!("`{code}` is no longer documented for {}", new.name),
+                new.at,
+                was(),
+            ),
+            Some((new_status, new_at)) => {
+                let still_there = new
+                    .status(base_status.status)
+                    .is_some_and(|s| s.codes.iter().any(|(c, _)| c == code));
+                if !still_there {
+                    moved.push(code);
+                    push(
+                        "error-code-moved",
+                        format!(
+                            "`{code}` moved from the {} to the {} response",
+                            base_status.text, new_status.text
+                        ),
+                        *new_at,
+                        was(),
+                    );
+                }
+            }
+        }
+    }
+    for new_status in &new.statuses {
+        let Some(base_status) = base.status(new_status.status) else {
+            if !base.covers(new_status.status) {
+                push(
+                    "error-status-added",
+                    format!(
+                        "{} documents a new error status, {}",
+                        new.name, new_status.text
+                    ),
+                    new_status.key,
+                    Some((base.at, "no response or range covered it here".into())),
+                );
+            }
+            continue;
+        };
+        compare_status(base_status, new_status, &moved, &mut push);
+    }
+    for base_status in &base.statuses {
+        if new.status(base_status.status).is_none() {
+            push(
+                "error-status-removed",
+                format!("{} no longer documents {}", new.name, base_status.text),
+                new.at,
+                Some((base_status.key, "documented here".into())),
+            );
+        }
+    }
+    if let (None, Some(at)) = (base.rate_limited, new.rate_limited) {
+        push(
+            "rate-limit-added",
+            format!("{} is now rate-limited", new.name),
+            at,
+            Some((base.at, "not rate-limited here".into())),
+        );
+    }
+}
+
+fn compare_status(
+    base: &StatusFacts,
+    new: &StatusFacts,
+    moved: &[&str],
+    push: &mut impl FnMut(&'static str, String, NodeRef, Option<(NodeRef, String)>),
+) {
+    let status = &new.text;
+    for (code, at) in &new.codes {
+        let known = base.codes.iter().any(|(c, _)| c == code);
+        if !known && !moved.contains(&code.as_str()) {
+            push(
+                "error-code-added",
+                format!("new code `{code}` on the {status} response"),
+                *at,
+                None,
+            );
+        }
+    }
+    let body_at = new.body.unwrap_or(new.key);
+    match (&base.code_field, &new.code_field) {
+        (Some((path, _, was)), None) => push(
+            "error-code-field-changed",
+            format!("the {status} body no longer has a code (it was at `{path}`)"),
+            body_at,
+            Some((*was, "the code was here".into())),
+        ),
+        (Some((old_path, _, was)), Some((path, _, at))) if old_path != path => push(
+            "error-code-field-changed",
+            format!("the code moved from `{old_path}` to `{path}` in the {status} body"),
+            *at,
+            Some((*was, "the code was here".into())),
+        ),
+        (Some((path, old_types, was)), Some((_, types, at))) if old_types != types => push(
+            "error-code-field-changed",
+            format!("the code `{path}` changed from {old_types} to {types} in the {status} body"),
+            *at,
+            Some((*was, "the code was here".into())),
+        ),
+        _ => {}
+    }
+    for field in base.fields.iter().filter(|f| f.required) {
+        let name = &field.name;
+        let was = Some((field.key, "required here".into()));
+        match new.field(name) {
+            None => push(
+                "error-field-removed",
+                format!("`{name}` is no longer in the {status} body"),
+                body_at,
+                was,
+            ),
+            Some(now) if !now.required => push(
+                "error-field-removed",
+                format!("`{name}` is now optional in the {status} body"),
+                now.key,
+                was,
+            ),
+            Some(now) if now.types != field.types => push(
+                "error-field-removed",
+                format!(
+                    "`{name}` changed from {} to {} in the {status} body",
+                    field.types, now.types
+                ),
+                now.key,
+                was,
+            ),
+            Some(_) => {}
+        }
+    }
+    let retry_statuses = [StatusKey::Code(429), StatusKey::Code(503)];
+    if retry_statuses.contains(&new.status) {
+        if let (Some(was), None) = (base.retry, new.retry) {
+            push(
+                "retry-hint-removed",
+                format!("the {status} response no longer says when to retry"),
+                new.key,
+                Some((was, "the retry hint was here".into())),
+            );
+        }
+    }
+}
+
+/// `info.version` as semver: the part that must grow for a breaking change (the major, or
+/// the minor in 0.x).
+fn compatibility_line(version: &str) -> Option<(u64, u64)> {
+    let core = version.strip_prefix('v').unwrap_or(version);
+    let core = core.split(['-', '+']).next()?;
+    let mut parts = core.split('.');
+    let mut number = || -> Option<u64> {
+        let part = parts.next()?;
+        let well_formed = !part.is_empty()
+            && part.bytes().all(|b| b.is_ascii_digit())
+            && (part == "0" || !part.starts_with('0'));
+        well_formed.then(|| part.parse().ok())?
+    };
+    let (major, minor, _patch) = (number()?, number()?, number()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    Some(if major == 0 { (0, minor) } else { (major, 0) })
+}
+
+/// A loaded side of the diff.
+struct Side {
+    docs: DocumentSet,
+    /// Keeps a revision's files on disk while they are read.
+    _revision: Option<Revision>,
+}
+
+/// Compares BASE with NEW: every change in the error contract, at its place in NEW, with its
+/// level after the version gate and the contract's `rules:` levels.
+pub fn diff(base: &Input, new: &Input, options: &crate::Options) -> Outcome {
+    let mut outcome = Outcome {
+        files: 2,
+        ..Outcome::default()
+    };
+    let (base, new) = match (load(base, options), load(new, options)) {
+        (Ok(base), Ok(new)) => (base, new),
+        (base, new) => {
+            for failed in [base.err(), new.err()].into_iter().flatten() {
+                outcome.findings.push(*failed);
+            }
+            outcome.sort();
+            return outcome;
+        }
+    };
+    let new_path = match new.docs.file(new.docs.root()).path.clone() {
+        Some(path) => path,
+        None => PathBuf::from("."),
+    };
+    let contract = match crate::contract_for(&new_path, options) {
+        Ok(contract) => contract,
+        Err(errors) => {
+            outcome.findings = errors.findings;
+            outcome.sources = errors.sources;
+            outcome.sort();
+            return outcome;
+        }
+    };
+    for side in [&base, &new] {
+        outcome
+            .documents
+            .push(side.docs.file(side.docs.root()).name.clone());
+        outcome
+            .read
+            .extend(side.docs.files.iter().filter_map(|f| f.path.clone()));
+        for problem in &side.docs.problems {
+            outcome.findings.push(Finding::problem(&side.docs, problem));
+        }
+    }
+    let facts = |side: &Side| -> Result<ErrorFacts, Box<Finding>> {
+        let api =
+            Api::new(&side.docs).map_err(|e| Box::new(crate::version_finding(&side.docs, e)))?;
+        let model = Model::build(&api);
+        Ok(ErrorFacts::of(&api, &model, &contract))
+    };
+    let both = (facts(&base), facts(&new));
+    let (base_facts, new_facts) = match both {
+        (Ok(b), Ok(n)) if !outcome.findings.iter().any(|f| f.fatal) => (b, n),
+        (b, n) => {
+            outcome.findings.extend(b.err().map(|f| *f));
+            outcome.findings.extend(n.err().map(|f| *f));
+            finish(&mut outcome, [&base, &new]);
+            return outcome;
+        }
+    };
+    let changes = compare(&base_facts, &new_facts);
+    let findings = judge(
+        changes,
+        &base_facts,
+        &new_facts,
+        &contract,
+        (&base.docs, &new.docs),
+    );
+    outcome.findings.extend(findings);
+    finish(&mut outcome, [&base, &new]);
+    outcome
+}
+
+fn finish(outcome: &mut Outcome, sides: [&Side; 2]) {
+    let mut sources = Sources::default();
+    for side in sides {
+        for file in &side.docs.files {
+            sources.insert(file.name.clone(), file.text.clone());
+        }
+    }
+    outcome.sources = sources;
+    outcome.sort();
+    outcome
+        .findings
+        .dedup_by(|a, b| a.sort_key() == b.sort_key());
+}
+
+fn load(input: &Input, options: &crate::Options) -> Result<Side, Box<Finding>> {
+    match input {
+        Input::Path(path) => {
+            let name = path.to_string_lossy().replace('\\', "/");
+            let docs = DocumentSet::load_path(path, name, crate::load_options(options));
+            Ok(Side {
+                docs,
+                _revision: None,
+            })
+        }
+        Input::Revision { rev, path } => {
+            let shown = format!("{rev}:{}", path.to_string_lossy());
+            let revision = Revision::check_out(rev, path, options.limits.max_file_bytes).map_err(
+                |message| {
+                    Box::new(Finding {
+                        fatal: true,
+                        ..Finding::new(
+                            "unreadable-file",
+                            Severity::Error,
+                            Arc::from(shown.as_str()),
+                            message,
+                        )
+                    })
+                },
+            )?;
+            let docs = DocumentSet::load_path_within(
+                &revision.document(),
+                shown,
+                revision.root(),
+                crate::load_options(options),
+            );
+            Ok(Side {
+                docs,
+                _revision: Some(revision),
+            })
+        }
+    }
+}
+
+/// Levels, the version gate and grouping: changes become findings.
+fn judge(
+    changes: Vec<Change>,
+    base: &ErrorFacts,
+    new: &ErrorFacts,
+    contract: &Contract,
+    (base_docs, new_docs): (&DocumentSet, &DocumentSet),
+) -> Vec<Finding> {
+    let level = |id: &str| -> Option<Severity> {
+        let meta = find(id).expect("every change id is declared");
+        let default = match meta.class {
+            Class::Breaking => Severity::Error,
+            Class::Warning => Severity::Warning,
+            Class::Info => Severity::Info,
+        };
+        contract
+            .severities
+            .get(id)
+            .copied()
+            .unwrap_or(Some(default))
+    };
+    let breaking = |id: &str| find(id).is_some_and(|m| m.class == Class::Breaking);
+    let lines = (
+        base.version
+            .as_ref()
+            .map(|(v, _)| (v, compatibility_line(v))),
+        new.version
+            .as_ref()
+            .map(|(v, _)| (v, compatibility_line(v))),
+    );
+    let bumped = match lines {
+        (Some((_, Some(was))), Some((_, Some(now)))) => Some(now > was),
+        _ => None,
+    };
+    // Changes with the same id, place and message (a shared schema used by many operations)
+    // are one finding.
+    let mut grouped: BTreeMap<ChangeKey, (Change, Vec<Arc<str>>)> = BTreeMap::new();
+    for change in changes {
+        let key = (change.id, change.at, change.message.clone());
+        let operation = change.operation.clone();
+        grouped
+            .entry(key)
+            .or_insert_with(|| (change, Vec::new()))
+            .1
+            .push(operation);
+    }
+    let mut findings = Vec::new();
+    let mut breaking_count = 0;
+    for (_, (change, mut operations)) in grouped {
+        let Some(mut severity) = level(change.id) else {
+            continue;
+        };
+        if breaking(change.id) {
+            breaking_count += 1;
+            if bumped == Some(true) {
+                severity = Severity::Info;
+            }
+        }
+        operations.sort();
+        operations.dedup();
+        let related = change
+            .related
+            .iter()
+            .map(|(at, message)| Related {
+                location: Location::of(base_docs, *at),
+                message: message.clone(),
+            })
+            .collect();
+        let location = Location::of(new_docs, change.at);
+        let help = help_for(change.id, bumped);
+        findings.push(Finding {
+            location: Some(location.clone()),
+            help: Some(help.into()),
+            note: (operations.len() > 1).then(|| format!("in {} operations", operations.len())),
+            operation: (operations.len() == 1).then(|| operations[0].clone()),
+            related,
+            ..Finding::new(change.id, severity, location.file.clone(), change.message)
+        });
+    }
+    let version_at = new.version.as_ref().map(|(_, at)| *at);
+    let gate_finding = |id: &'static str, message: String| -> Option<Finding> {
+        let severity = level(id)?;
+        let location = version_at.map(|at| Location::of(new_docs, at));
+        let file = new_docs.file(new_docs.root()).name.clone();
+        Some(Finding {
+            location,
+            help: Some(help_for(id, bumped).into()),
+            ..Finding::new(id, severity, file, message)
+        })
+    };
+    match (bumped, lines) {
+        (Some(false), (Some((was, _)), Some((now, _)))) if breaking_count > 0 => {
+            findings.extend(gate_finding(
+                "version-not-bumped",
+                format!(
+                    "{breaking_count} breaking change{} to the error contract, but `info.version` went from {was} to {now}: the major version did not increase",
+                    if breaking_count == 1 { "" } else { "s" }
+                ),
+            ));
+        }
+        (None, (was, now)) if breaking_count > 0 => {
+            let not_semver: Vec<String> = [("BASE", was), ("NEW", now)]
+                .into_iter()
+                .filter_map(|(side, v)| match v {
+                    Some((_, Some(_))) => None,
+                    Some((text, None)) => Some(format!("{side}'s `{text}`")),
+                    None => Some(format!("{side} has no `info.version`")),
+                })
+                .collect();
+            findings.extend(gate_finding(
+                "version-gate-unavailable",
+                format!(
+                    "the version gate cannot apply: {} is not semver (MAJOR.MINOR.PATCH), so breaking changes stay errors",
+                    not_semver.join(", ")
+                ),
+            ));
+        }
+        _ => {}
+    }
+    findings
+}
+
+fn help_for(id: &str, bumped: Option<bool>) -> &'static str {
+    match (id, bumped) {
+        ("version-not-bumped", _) => {
+            "increase the major version (the minor in 0.x), or undo the breaking changes"
+        }
+        ("version-gate-unavailable", _) => {
+            "use a semver `info.version` (MAJOR.MINOR.PATCH) on both sides"
+        }
+        (_, Some(true)) => "allowed: the major version increased",
+        ("error-status-added", _) => {
+            "clients written against the old version do not expect this status: document it in the changelog"
+        }
+        ("error-code-added" | "error-status-removed", _) => "compatible for clients",
+        _ => "clients switch on this: keep it, or increase the major version",
+    }
+}
