@@ -174,3 +174,26 @@ fn corpus_sweep_is_clean_and_deterministic() {
     let (_, again) = sweep(&dir, &[]);
     assert!(parallel == again, "two runs differ");
 }
+
+/// `errlint diff X X`: a document has no change against itself, whatever its size or shape.
+#[test]
+fn every_document_against_itself_has_no_change() {
+    let Some(dir) = corpus() else { return };
+    let options = Options {
+        config: errlint::config::ConfigChoice {
+            no_discovery: true,
+            ..Default::default()
+        },
+        ..options(&dir)
+    };
+    for document in all_documents(&dir) {
+        let input = errlint::diff::Input::Path(document.clone());
+        let outcome = errlint::diff::diff(&input, &input, &options);
+        assert!(
+            outcome.findings.is_empty(),
+            "{}: {:#?}",
+            document.display(),
+            &outcome.findings[..outcome.findings.len().min(3)]
+        );
+    }
+}

@@ -211,7 +211,10 @@ fn compare_operation(base: &OperationFacts, new: &OperationFacts, out: &mut Vec<
     }
     for new_status in &new.statuses {
         let Some(base_status) = base.status(new_status.status) else {
-            if !base.covers(new_status.status) {
+            // A new 429 on an operation that was not rate-limited is `rate-limit-added`.
+            let newly_limited =
+                new_status.status == StatusKey::Code(429) && base.rate_limited.is_none();
+            if !base.covers(new_status.status) && !newly_limited {
                 push(
                     "error-status-added",
                     format!(
@@ -463,12 +466,18 @@ fn load(input: &Input, options: &crate::Options) -> Result<Side, Box<Finding>> {
                     })
                 },
             )?;
-            let docs = DocumentSet::load_path_within(
+            let name = path.to_string_lossy().replace('\\', "/");
+            let mut docs = DocumentSet::load_path_within(
                 &revision.document(),
-                shown,
+                name,
                 revision.root(),
                 crate::load_options(options),
             );
+            // Every file of the revision is named by it, so that no name is taken for the
+            // work tree's file of the same path.
+            for file in &mut docs.files {
+                file.name = Arc::from(format!("{rev}:{}", file.name));
+            }
             Ok(Side {
                 docs,
                 _revision: Some(revision),
@@ -583,14 +592,15 @@ fn judge(
                 .filter_map(|(side, v)| match v {
                     Some((_, Some(_))) => None,
                     Some((text, None)) => Some(format!("{side}'s `{text}`")),
-                    None => Some(format!("{side} has no `info.version`")),
+                    None => Some(format!("{side}'s missing `info.version`")),
                 })
                 .collect();
             findings.extend(gate_finding(
                 "version-gate-unavailable",
                 format!(
-                    "the version gate cannot apply: {} is not semver (MAJOR.MINOR.PATCH), so breaking changes stay errors",
-                    not_semver.join(", ")
+                    "the version gate cannot apply: {} {} not semver (MAJOR.MINOR.PATCH), so breaking changes stay errors",
+                    not_semver.join(" and "),
+                    if not_semver.len() == 1 { "is" } else { "are" }
                 ),
             ));
         }

@@ -1,0 +1,221 @@
+//! `errlint diff`: each folder of `fixtures/diff/` holds pairs of documents, as YAML
+//! (`base.yaml`, `new.yaml`), as JSON, or split across files (`base/openapi.yaml`, …). A
+//! folder named after a change id must report that change; a `pass-*` folder must report
+//! nothing; every reported pair is snapshot in the pretty form (both code frames) and as JSON.
+//! `REV:PATH` is tested against a real git repository.
+
+use errlint::config::ConfigChoice;
+use errlint::diff::{Input, diff};
+use errlint::report::{Format, RenderOptions, render};
+use errlint::{Options, Outcome};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn options() -> Options {
+    Options {
+        config: ConfigChoice {
+            no_discovery: true,
+            ..Default::default()
+        },
+        ..Options::default()
+    }
+}
+
+fn rendered(outcome: &Outcome) -> String {
+    let rules = errlint::diff::rule_infos();
+    let with = |format| RenderOptions {
+        rules: rules.clone(),
+        ..RenderOptions::plain(format)
+    };
+    format!(
+        "exit code: {}\n\n{}\n{}",
+        outcome.exit_code(false),
+        render(outcome, &with(Format::Pretty)),
+        render(outcome, &with(Format::Json))
+    )
+}
+
+/// The pairs of a fixture folder: `(variant, base, new)`, paths relative to the repository.
+fn pairs(folder: &Path) -> Vec<(&'static str, PathBuf, PathBuf)> {
+    let mut out = Vec::new();
+    for (variant, base, new) in [
+        ("yaml", "base.yaml", "new.yaml"),
+        ("json", "base.json", "new.json"),
+        ("split", "base/openapi.yaml", "new/openapi.yaml"),
+    ] {
+        if folder.join(base).is_file() {
+            out.push((variant, folder.join(base), folder.join(new)));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_change_has_fixtures_and_each_pair_reports_what_it_shows() {
+    let root = Path::new("fixtures/diff");
+    let mut folders: Vec<PathBuf> =
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(root))
+            .unwrap()
+            .map(|e| root.join(e.unwrap().file_name()))
+            .collect();
+    folders.sort();
+    for change in errlint::diff::CHANGES {
+        let has_one = folders.iter().any(|f| {
+            pairs(f).iter().any(|(_, base, new)| {
+                diff(
+                    &Input::Path(base.clone()),
+                    &Input::Path(new.clone()),
+                    &options(),
+                )
+                .findings
+                .iter()
+                .any(|finding| finding.rule == change.id)
+            })
+        });
+        assert!(has_one, "no fixture pair reports `{}`", change.id);
+    }
+    let mut failures = Vec::new();
+    for folder in &folders {
+        let name = folder.file_name().unwrap().to_string_lossy().to_string();
+        let found = pairs(folder);
+        assert!(!found.is_empty(), "{name}: no pair of documents");
+        for (variant, base, new) in found {
+            let outcome = diff(&Input::Path(base), &Input::Path(new), &options());
+            if name.starts_with("pass") {
+                if !outcome.findings.is_empty() {
+                    failures.push(format!(
+                        "{name}/{variant}: expected nothing:\n{}",
+                        rendered(&outcome)
+                    ));
+                }
+                continue;
+            }
+            if errlint::diff::find(&name).is_some()
+                && !outcome.findings.iter().any(|f| f.rule == name)
+            {
+                failures.push(format!("{name}/{variant}: no `{name}` change"));
+            }
+            insta::assert_snapshot!(format!("{name}__{variant}"), rendered(&outcome));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn a_document_against_itself_has_no_change() {
+    for document in [
+        "fixtures/example/openapi.yaml",
+        "fixtures/diff/error-code-moved/new/openapi.yaml",
+    ] {
+        let path = PathBuf::from(document);
+        let outcome = diff(&Input::Path(path.clone()), &Input::Path(path), &options());
+        assert!(
+            outcome.findings.is_empty(),
+            "{document}: {:#?}",
+            outcome.findings
+        );
+        assert_eq!(outcome.exit_code(false), 0);
+    }
+}
+
+fn git(repo: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args([
+            "-c",
+            "user.name=errlint",
+            "-c",
+            "user.email=errlint@example.com",
+        ])
+        .args(args)
+        .current_dir(repo)
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?}");
+}
+
+/// Two commits of a split document whose `$ref`d file changed between them; BASE is read
+/// from git as `HEAD~1:PATH`, from a subfolder, while the work tree holds NEW.
+#[test]
+fn a_revision_is_read_from_git_with_its_referenced_files() {
+    let repo = std::env::temp_dir().join(format!("errlint-diff-git-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&repo);
+    std::fs::create_dir_all(repo.join("api")).unwrap();
+    git(&repo, &["init", "-q"]);
+    std::fs::write(
+        repo.join("api/openapi.yaml"),
+        "openapi: 3.0.3\ninfo: {title: Keys, version: 1.0.0}\npaths:\n  /keys:\n    get:\n      responses:\n        '401': {$ref: 'errors.yaml#/Unauthenticated'}\n",
+    )
+    .unwrap();
+    let errors = |codes: &str| {
+        format!(
+            "Unauthenticated:\n  description: x\n  content:\n    application/json:\n      schema:\n        type: object\n        required: [code]\n        properties:\n          code: {{type: string, enum: [{codes}]}}\n"
+        )
+    };
+    std::fs::write(
+        repo.join("api/errors.yaml"),
+        errors("UNAUTHENTICATED, KEY_REVOKED"),
+    )
+    .unwrap();
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "one"]);
+    std::fs::write(repo.join("api/errors.yaml"), errors("UNAUTHENTICATED")).unwrap();
+    git(&repo, &["commit", "-q", "-a", "-m", "two"]);
+
+    let binary = env!("CARGO_BIN_EXE_errlint");
+    let run = |args: &[&str]| {
+        Command::new(binary)
+            .args(["diff", "--no-config", "--format", "concise"])
+            .args(args)
+            .current_dir(repo.join("api"))
+            .output()
+            .unwrap()
+    };
+    let output = run(&["HEAD~1:openapi.yaml", "openapi.yaml"]);
+    let text = String::from_utf8_lossy(&output.stdout).to_string();
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(
+            "error[error-code-removed] `KEY_REVOKED` is no longer documented for GET /keys"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("error[version-not-bumped]"), "{text}");
+    // Both sides from git: HEAD~1 against HEAD, the same change.
+    let both = run(&["HEAD~1:openapi.yaml", "HEAD:openapi.yaml"]);
+    assert!(
+        String::from_utf8_lossy(&both.stdout).contains("`KEY_REVOKED` is no longer documented")
+    );
+    // The related place is the BASE file, named by its revision.
+    let json = Command::new(binary)
+        .args([
+            "diff",
+            "--no-config",
+            "--format",
+            "json",
+            "HEAD~1:openapi.yaml",
+            "openapi.yaml",
+        ])
+        .current_dir(repo.join("api"))
+        .output()
+        .unwrap();
+    let json = String::from_utf8_lossy(&json.stdout);
+    assert!(json.contains("\"file\": \"HEAD~1:errors.yaml\""), "{json}");
+    // A revision that does not exist, or a path it does not have: exit 2, said plainly.
+    let missing = run(&["no-such-rev:openapi.yaml", "openapi.yaml"]);
+    assert_eq!(missing.status.code(), Some(2));
+    let absent = run(&["HEAD~1:nope.yaml", "openapi.yaml"]);
+    assert_eq!(absent.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&absent.stdout).contains("does not exist at `HEAD~1`"));
+    // The work tree and the index are untouched.
+    let status = Command::new("git")
+        .args(["status", "--porcelain"])
+        .current_dir(&repo)
+        .output()
+        .unwrap();
+    assert!(
+        status.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&status.stdout)
+    );
+    std::fs::remove_dir_all(&repo).unwrap();
+}
