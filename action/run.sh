@@ -28,5 +28,21 @@ fi
 set -f
 errlint "${args[@]}" "${files[@]}"
 status=$?
+# With a base revision, each document's error contract is also compared with that revision's;
+# the step fails when either run does.
+if [ -n "${INPUT_BASE:-}" ]; then
+  diff_args=(--format "${INPUT_FORMAT:-github}" --base "$INPUT_BASE")
+  if [ -n "${INPUT_CONFIG:-}" ]; then
+    diff_args+=(--config "$INPUT_CONFIG")
+  fi
+  if [ -n "${INPUT_PROFILE:-}" ]; then
+    diff_args+=(--profile "$INPUT_PROFILE")
+  fi
+  errlint diff "${diff_args[@]}" "${files[@]}"
+  diff_status=$?
+  if [ "$status" -eq 0 ]; then
+    status=$diff_status
+  fi
+fi
 set +f
 exit "$status"

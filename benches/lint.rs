@@ -311,6 +311,34 @@ fn peak_memory(binary: &Path, file: &Path) -> Option<u64> {
         .map(|kb| kb * 1024)
 }
 
+/// Changes the error contract of `count` operations spread evenly through the document: every
+/// other one loses its first error response, the others gain a 409.
+fn scatter_changes(document: &mut Value, count: usize) {
+    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let mut operations: Vec<&mut serde_json::Map<String, Value>> = paths
+        .values_mut()
+        .filter_map(Value::as_object_mut)
+        .flat_map(|item| item.values_mut())
+        .filter_map(|op| op.get_mut("responses").and_then(Value::as_object_mut))
+        .collect();
+    let step = (operations.len() / count).max(1);
+    for (i, responses) in operations.iter_mut().step_by(step).take(count).enumerate() {
+        if i % 2 == 0 {
+            let first_error = responses
+                .keys()
+                .find(|k| k.starts_with('4') || k.starts_with('5'))
+                .cloned();
+            if let Some(status) = first_error {
+                responses.remove(&status);
+            }
+        } else {
+            responses.insert("409".into(), serde_json::json!({"description": "Conflict"}));
+        }
+    }
+}
+
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let corpus = root.join("../shared/corpus");
@@ -347,6 +375,36 @@ fn main() {
         print_row(&measure(path, runs, *yaml));
         println!();
     }
+
+    // Issue 13: `errlint diff` of GitHub's description against a copy with 20 contract
+    // changes scattered through it, against one lint of it.
+    let changed = data.join("github-20-changes.json");
+    if !changed.is_file() {
+        let mut value: Value = serde_json::from_slice(&std::fs::read(&github).unwrap()).unwrap();
+        scatter_changes(&mut value, 20);
+        std::fs::write(&changed, serde_json::to_vec(&value).unwrap()).unwrap();
+    }
+    let (base, new) = (
+        errlint::diff::Input::Path(github.clone()),
+        errlint::diff::Input::Path(changed.clone()),
+    );
+    let found = errlint::diff::diff(&base, &new, &options()).findings.len();
+    let times = best_in_turns(
+        runs,
+        &mut [
+            &mut task(|| lint_path(&github, &options())),
+            &mut task(|| errlint::diff::diff(&base, &new, &options())),
+        ],
+    );
+    println!(
+        "errlint diff, GitHub's JSON against a copy with 20 contract changes ({found} findings)"
+    );
+    println!("  errlint full lint               {}   1.00x", ms(times[0]));
+    println!(
+        "  errlint diff                    {}   {:.2}x   <- issue 13 (at most 2.2x)\n",
+        ms(times[1]),
+        times[1].as_secs_f64() / times[0].as_secs_f64()
+    );
 
     // 3. Peak memory of the release binary.
     let binary = root.join("target/release/errlint");

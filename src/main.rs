@@ -99,14 +99,18 @@ enum Command {
     },
     /// Print the JSON Schema of errlint.yaml and profile files (for editors).
     Schema,
-    /// Compare the error contract of two versions of a document: each is a path, or
-    /// `REV:PATH` read from git (`errlint diff origin/main:api/openapi.yaml api/openapi.yaml`).
-    /// Breaking changes are errors unless the major of `info.version` increased.
+    /// Compare the error contract of two versions of a document: BASE and NEW are each a path,
+    /// or `REV:PATH` read from git (`errlint diff origin/main:api/openapi.yaml
+    /// api/openapi.yaml`); with `--base REV`, every document named (files, folders, globs) is
+    /// compared with itself at REV. Breaking changes are errors unless the major of
+    /// `info.version` increased.
     Diff {
-        /// The version before: a path, or `REV:PATH`.
-        base: String,
-        /// The version after: a path, or `REV:PATH`.
-        new: String,
+        /// BASE and NEW; or, with `--base`, the documents.
+        #[arg(required = true, value_name = "BASE NEW | FILES")]
+        documents: Vec<String>,
+        /// Compare each document with itself at this git revision (a new document is skipped).
+        #[arg(long, value_name = "REV")]
+        base: Option<String>,
         /// Output format, as for linting: pretty, concise, json, sarif, github, gitlab, junit;
         /// `FORMAT=PATH` writes to a file. Repeatable.
         #[arg(long, value_name = "FORMAT[=PATH]", default_value = "pretty")]
@@ -239,8 +243,8 @@ fn run_command(command: &Command) -> ExitCode {
             )),
         },
         Command::Diff {
+            documents,
             base,
-            new,
             format,
             output,
             profile,
@@ -260,11 +264,25 @@ fn run_command(command: &Command) -> ExitCode {
                 },
                 ..Options::default()
             };
-            let outcome = errlint::diff::diff(
-                &errlint::diff::Input::parse(base),
-                &errlint::diff::Input::parse(new),
-                &options,
-            );
+            let outcome = match (base, documents.as_slice()) {
+                (Some(rev), files) => {
+                    let named: Vec<PathBuf> = files.iter().map(PathBuf::from).collect();
+                    match errlint::inputs::expand(&named) {
+                        Ok(paths) => errlint::diff::diff_against(rev, &paths, &options),
+                        Err(message) => return fail(&message),
+                    }
+                }
+                (None, [before, after]) => errlint::diff::diff(
+                    &errlint::diff::Input::parse(before),
+                    &errlint::diff::Input::parse(after),
+                    &options,
+                ),
+                (None, _) => {
+                    return fail(
+                        "`errlint diff` compares two documents, BASE and NEW; with `--base REV`, each document named is compared with itself at REV",
+                    );
+                }
+            };
             let outputs: Vec<&std::path::Path> =
                 formats.iter().filter_map(|(_, p)| p.as_deref()).collect();
             let inputs = outcome.read.iter().map(PathBuf::as_path);

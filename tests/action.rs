@@ -188,3 +188,46 @@ fn the_cache_key_follows_the_action_source() {
     assert_eq!(key.len(), 32);
     assert!(key.chars().all(|c| c.is_ascii_hexdigit()));
 }
+
+/// With `base`, the step also compares each document with that revision: a code removed
+/// without a major bump fails it, with annotations for the change.
+#[test]
+fn the_base_input_diffs_each_document_with_the_base_revision() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("action")
+        .join("base");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("api")).unwrap();
+    let git = |args: &[&str]| {
+        let status = Command::new("git")
+            .args([
+                "-c",
+                "user.name=errlint",
+                "-c",
+                "user.email=errlint@example.com",
+            ])
+            .args(args)
+            .current_dir(&dir)
+            .status()
+            .unwrap();
+        assert!(status.success(), "git {args:?}");
+    };
+    let fixture = |side: &str| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(format!("fixtures/diff/error-code-removed/{side}.yaml"))
+    };
+    git(&["init", "-q"]);
+    std::fs::copy(fixture("base"), dir.join("api/openapi.yaml")).unwrap();
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "base"]);
+    std::fs::copy(fixture("new"), dir.join("api/openapi.yaml")).unwrap();
+    let (code, out) = run_step(&dir, &[("INPUT_FILES", "api"), ("INPUT_BASE", "HEAD")]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("::error file=api/openapi.yaml,")
+                && l.contains("title=error-code-removed::")),
+        "{out}"
+    );
+    assert!(out.contains("title=version-not-bumped::"), "{out}");
+}

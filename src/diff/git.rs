@@ -10,6 +10,28 @@ use std::process::{Command, Stdio};
 /// At most this many bytes of a revision are written out, whatever its files' sizes.
 const MAX_TOTAL_BYTES: u64 = 1 << 30;
 
+/// Why a revision's document could not be written out.
+#[derive(Debug)]
+pub enum CheckOutError {
+    /// The revision has no such file (a document added since).
+    Absent(String),
+    Failed(String),
+}
+
+impl From<String> for CheckOutError {
+    fn from(message: String) -> Self {
+        CheckOutError::Failed(message)
+    }
+}
+
+impl std::fmt::Display for CheckOutError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CheckOutError::Absent(m) | CheckOutError::Failed(m) => f.write_str(m),
+        }
+    }
+}
+
 /// A revision's YAML and JSON files, on disk while this lives.
 #[derive(Debug)]
 pub struct Revision {
@@ -37,9 +59,13 @@ impl Revision {
     /// Writes out the YAML and JSON files of `rev`, and finds `path` (relative to the current
     /// folder, as a path in the work tree would be) among them. Files over `max_file_bytes`
     /// are left out: reading them would be refused anyway.
-    pub fn check_out(rev: &str, path: &Path, max_file_bytes: u64) -> Result<Revision, String> {
+    pub fn check_out(
+        rev: &str,
+        path: &Path,
+        max_file_bytes: u64,
+    ) -> Result<Revision, CheckOutError> {
         if rev.starts_with('-') {
-            return Err(format!("`{rev}` is not a revision"));
+            return Err(CheckOutError::Failed(format!("`{rev}` is not a revision")));
         }
         let prefix = git(&["rev-parse", "--show-prefix"], None)?;
         let prefix = String::from_utf8_lossy(&prefix).trim().to_string();
@@ -77,14 +103,17 @@ impl Revision {
             }
             total = total.saturating_add(size);
             if total > MAX_TOTAL_BYTES {
-                return Err(format!(
+                return Err(CheckOutError::Failed(format!(
                     "the YAML and JSON files of `{rev}` are over {MAX_TOTAL_BYTES} bytes together"
-                ));
+                )));
             }
             blobs.push((object.to_string(), relative));
         }
         if !found {
-            return Err(format!("`{}` does not exist at `{rev}`", wanted.display()));
+            return Err(CheckOutError::Absent(format!(
+                "`{}` does not exist at `{rev}`",
+                wanted.display()
+            )));
         }
         let root = private_folder()?;
         let revision = Revision {

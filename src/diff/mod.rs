@@ -360,15 +360,44 @@ struct Side {
 /// Compares BASE with NEW: every change in the error contract, at its place in NEW, with its
 /// level after the version gate and the contract's `rules:` levels.
 pub fn diff(base: &Input, new: &Input, options: &crate::Options) -> Outcome {
+    compare_inputs(base, new, options, false)
+}
+
+/// Compares each document with itself at revision `rev` (`errlint diff --base REV FILES`, as
+/// CI runs it). A document that did not exist at `rev` is new: there is nothing to compare.
+pub fn diff_against(rev: &str, paths: &[PathBuf], options: &crate::Options) -> Outcome {
+    let mut all = Outcome::default();
+    for path in paths {
+        let base = Input::Revision {
+            rev: rev.to_string(),
+            path: path.clone(),
+        };
+        all.absorb(compare_inputs(
+            &base,
+            &Input::Path(path.clone()),
+            options,
+            true,
+        ));
+    }
+    all
+}
+
+fn compare_inputs(
+    base: &Input,
+    new: &Input,
+    options: &crate::Options,
+    absent_base_is_new: bool,
+) -> Outcome {
     let mut outcome = Outcome {
-        files: 2,
+        files: 1,
         ..Outcome::default()
     };
     let (base, new) = match (load(base, options), load(new, options)) {
         (Ok(base), Ok(new)) => (base, new),
+        (Err(Unloaded::Absent(_)), Ok(_)) if absent_base_is_new => return outcome,
         (base, new) => {
             for failed in [base.err(), new.err()].into_iter().flatten() {
-                outcome.findings.push(*failed);
+                outcome.findings.push(*failed.finding());
             }
             outcome.sort();
             return outcome;
@@ -441,7 +470,21 @@ fn finish(outcome: &mut Outcome, sides: [&Side; 2]) {
         .dedup_by(|a, b| a.sort_key() == b.sort_key());
 }
 
-fn load(input: &Input, options: &crate::Options) -> Result<Side, Box<Finding>> {
+/// Why a side could not be loaded: its revision has no such document, or another reason.
+enum Unloaded {
+    Absent(Box<Finding>),
+    Failed(Box<Finding>),
+}
+
+impl Unloaded {
+    fn finding(self) -> Box<Finding> {
+        match self {
+            Unloaded::Absent(f) | Unloaded::Failed(f) => f,
+        }
+    }
+}
+
+fn load(input: &Input, options: &crate::Options) -> Result<Side, Unloaded> {
     match input {
         Input::Path(path) => {
             let name = path.to_string_lossy().replace('\\', "/");
@@ -453,19 +496,22 @@ fn load(input: &Input, options: &crate::Options) -> Result<Side, Box<Finding>> {
         }
         Input::Revision { rev, path } => {
             let shown = format!("{rev}:{}", path.to_string_lossy());
-            let revision = Revision::check_out(rev, path, options.limits.max_file_bytes).map_err(
-                |message| {
-                    Box::new(Finding {
+            let revision =
+                Revision::check_out(rev, path, options.limits.max_file_bytes).map_err(|error| {
+                    let finding = Box::new(Finding {
                         fatal: true,
                         ..Finding::new(
                             "unreadable-file",
                             Severity::Error,
                             Arc::from(shown.as_str()),
-                            message,
+                            error.to_string(),
                         )
-                    })
-                },
-            )?;
+                    });
+                    match error {
+                        git::CheckOutError::Absent(_) => Unloaded::Absent(finding),
+                        git::CheckOutError::Failed(_) => Unloaded::Failed(finding),
+                    }
+                })?;
             let name = path.to_string_lossy().replace('\\', "/");
             let mut docs = DocumentSet::load_path_within(
                 &revision.document(),
