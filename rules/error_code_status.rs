@@ -159,13 +159,19 @@ fn judge(
                     format!("the catalog has {}", known.join(", ")),
                 ))
             }
-            Some(&expected) if status.is_some_and(|s| s != expected) => Some((
-                format!(
-                    "code `{text}` belongs to {expected}, not to this {} response",
-                    status.unwrap_or(0)
-                ),
-                format!("return `{text}` only from {expected}, or use this status's code"),
-            )),
+            Some(expected)
+                if !expected.is_empty() && status.is_some_and(|s| !expected.contains(&s)) =>
+            {
+                let owners: Vec<String> = expected.iter().map(u16::to_string).collect();
+                let owners = owners.join(" or ");
+                Some((
+                    format!(
+                        "code `{text}` belongs to {owners}, not to this {} response",
+                        status.unwrap_or(0)
+                    ),
+                    format!("return `{text}` only from {owners}, or use this status's code"),
+                ))
+            }
             Some(_) => None,
         },
         (Catalog::EchoStatus, Some(s)) if text != s.to_string() => Some((

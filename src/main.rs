@@ -132,11 +132,23 @@ enum Command {
         #[arg(long, default_value = "auto", value_parser = ["auto", "always", "never"])]
         color: String,
     },
+    /// Print the error contract a document follows today, as a profile: each fact with how
+    /// much of the document supports it.
+    Contract {
+        /// An OpenAPI document.
+        document: PathBuf,
+        /// yaml (a profile, commented) or json (the same facts with their counts).
+        #[arg(long, default_value = "yaml", value_parser = ["yaml", "json"])]
+        format: String,
+    },
     /// Write a commented errlint.yaml in the current folder.
     Init {
         /// The profile it extends.
-        #[arg(long, default_value = "default")]
+        #[arg(long, default_value = "default", conflicts_with = "from")]
         profile: String,
+        /// Write the contract this document follows today instead (`errlint contract`).
+        #[arg(long, value_name = "DOCUMENT")]
+        from: Option<PathBuf>,
         /// Overwrite an existing errlint.yaml.
         #[arg(long)]
         force: bool,
@@ -171,6 +183,13 @@ fn write_stdout(text: &str) -> std::io::Result<()> {
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(text.as_bytes())?;
     stdout.flush()
+}
+
+/// Shows why a document could not be read (as a lint would) and exits with 2.
+fn unreadable(outcome: &errlint::Outcome) -> ExitCode {
+    let rules = RenderOptions::plain(Format::Pretty).rules;
+    let _ = write_reports(outcome, vec![(Format::Pretty, None)], "auto", &rules);
+    ExitCode::from(2)
 }
 
 fn fail(message: &str) -> ExitCode {
@@ -295,7 +314,21 @@ fn run_command(command: &Command) -> ExitCode {
             }
             ExitCode::from(outcome.exit_code(false) as u8)
         }
-        Command::Init { profile, force } => {
+        Command::Contract { document, format } => {
+            match errlint::infer::infer_path(document, &Options::default()) {
+                Ok(inferred) if format == "json" => print(&format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&inferred).unwrap_or_default()
+                )),
+                Ok(inferred) => print(&inferred.to_yaml()),
+                Err(outcome) => unreadable(&outcome),
+            }
+        }
+        Command::Init {
+            profile,
+            force,
+            from,
+        } => {
             if errlint::config::builtin_profile(profile).is_none() {
                 return fail(&format!(
                     "unknown profile `{profile}`: `errlint profiles` lists them"
@@ -307,9 +340,21 @@ fn run_command(command: &Command) -> ExitCode {
             if path.symlink_metadata().is_ok() && !force {
                 return fail("errlint.yaml already exists (use --force to overwrite it)");
             }
-            let text = errlint::config::init_text(profile);
+            let (text, said) = match from {
+                Some(document) => match errlint::infer::infer_path(document, &Options::default()) {
+                    Ok(inferred) => (
+                        errlint::config::init_text_from(&inferred.to_yaml()),
+                        format!("the contract {} follows", document.display()),
+                    ),
+                    Err(outcome) => return unreadable(&outcome),
+                },
+                None => (
+                    errlint::config::init_text(profile),
+                    format!("extends: {profile}"),
+                ),
+            };
             match errlint::output::write_atomically(&path, text.as_bytes()) {
-                Ok(()) => print(&format!("wrote errlint.yaml (extends: {profile})\n")),
+                Ok(()) => print(&format!("wrote errlint.yaml ({said})\n")),
                 Err(e) => fail(&format!("cannot write errlint.yaml: {e}")),
             }
         }

@@ -80,8 +80,8 @@ fn every_fixture() {
         if folder_name == "profiles" || folder_name == "config-errors" {
             continue; // tested below
         }
-        if folder_name == "diff" {
-            continue; // pairs of documents, for tests/diff.rs
+        if folder_name == "diff" || folder_name == "contract" {
+            continue; // for tests/diff.rs and tests/contract.rs
         }
         let options = options_for(&folder);
         for document in documents(&folder) {

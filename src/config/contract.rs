@@ -52,8 +52,8 @@ pub struct Requirements {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Catalog {
     None,
-    /// Stable code → the status it belongs to.
-    Codes(BTreeMap<String, u16>),
+    /// Stable code → the statuses it belongs to (none listed: any status).
+    Codes(BTreeMap<String, Vec<u16>>),
     /// The code equals the HTTP status.
     EchoStatus,
 }
@@ -294,7 +294,17 @@ impl Contract {
         }
         match &raw.codes {
             Some(RawCodes::Echo(_)) => self.catalog = Catalog::EchoStatus,
-            Some(RawCodes::Map(map)) => self.catalog = Catalog::Codes(map.clone()),
+            Some(RawCodes::Map(map)) => {
+                let statuses = |s: &super::raw::OneOrManyStatuses| match s {
+                    super::raw::OneOrManyStatuses::One(status) => vec![*status],
+                    super::raw::OneOrManyStatuses::Many(list) => list.clone(),
+                };
+                self.catalog = Catalog::Codes(
+                    map.iter()
+                        .map(|(code, s)| (code.clone(), statuses(s)))
+                        .collect(),
+                )
+            }
             None => {}
         }
         if let Some(rules) = &raw.rules {

@@ -41,3 +41,24 @@ overrides: []
 "#
     )
 }
+
+/// The text `errlint init --from DOC` writes: the contract DOC follows (`contract`, profile
+/// YAML with its support in comments), then the usual rules and overrides sections.
+pub fn init_text_from(contract: &str) -> String {
+    format!(
+        r#"# errlint configuration, written by `errlint init --from`. Editors complete and check it
+# with errlint's JSON Schema: save it with `errlint schema > errlint.schema.json`, then keep
+# this line:
+# yaml-language-server: $schema=./errlint.schema.json
+#
+{contract}
+# Rule levels: off, info, warning, error (`errlint rules` lists the rules).
+rules: {{}}
+
+# Settings for some operations: globs over path templates, optionally after a method.
+overrides: []
+#   - paths: ['POST /v1/ingest/**', 'GET /v1/verdicts/*']
+#     rate_limited: false        # the data plane is never rate-limited: no 429 there
+"#
+    )
+}

@@ -97,7 +97,15 @@ pub struct RawRateLimit {
 pub enum RawCodes {
     /// `codes: status`: the code equals the HTTP status (the schema allows no other string).
     Echo(#[allow(dead_code)] String),
-    Map(BTreeMap<String, u16>),
+    Map(BTreeMap<String, OneOrManyStatuses>),
+}
+
+/// A code's statuses: one, or a list (empty: the code is known, on any status).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrManyStatuses {
+    One(u16),
+    Many(Vec<u16>),
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

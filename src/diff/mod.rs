@@ -2,14 +2,13 @@
 //! document, and whether `info.version` allows it. Operations match by method and path
 //! template; each change is shown in NEW, with the place in BASE it changed from.
 
-pub mod facts;
 mod git;
 
 use crate::config::Contract;
 use crate::document::{DocumentSet, NodeRef};
+use crate::facts::{ErrorFacts, OperationFacts, StatusFacts};
 use crate::finding::{Finding, Location, Outcome, Related, Severity, Sources};
 use crate::openapi::{Api, Model, StatusKey};
-use facts::{ErrorFacts, OperationFacts, StatusFacts};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -267,8 +266,8 @@ fn compare_status(
             );
         }
     }
-    let body_at = new.body.unwrap_or(new.key);
-    match (&base.code_field, &new.code_field) {
+    let body_at = new.body().unwrap_or(new.key);
+    match (base.code_field(), new.code_field()) {
         (Some((path, _, was)), None) => push(
             "error-code-field-changed",
             format!("the {status} body no longer has a code (it was at `{path}`)"),
@@ -289,7 +288,7 @@ fn compare_status(
         ),
         _ => {}
     }
-    for field in base.fields.iter().filter(|f| f.required) {
+    for field in base.fields().iter().filter(|f| f.required) {
         let name = &field.name;
         let was = Some((field.key, "required here".into()));
         match new.field(name) {
@@ -319,12 +318,12 @@ fn compare_status(
     }
     let retry_statuses = [StatusKey::Code(429), StatusKey::Code(503)];
     if retry_statuses.contains(&new.status) {
-        if let (Some(was), None) = (base.retry, new.retry) {
+        if let (Some(was), None) = (&base.retry, &new.retry) {
             push(
                 "retry-hint-removed",
                 format!("the {status} response no longer says when to retry"),
                 new.key,
-                Some((was, "the retry hint was here".into())),
+                Some((was.at, "the retry hint was here".into())),
             );
         }
     }

@@ -1,10 +1,11 @@
-//! What one version of a document promises about errors, per operation: the error statuses it
-//! documents, the codes each can return, where the code lives, the fields error bodies
-//! require, retry hints and rate limiting. Two of these are compared by `diff`.
+//! What a document promises about errors, per operation: the error statuses it documents, the
+//! codes each can return, where the code lives, the fields error bodies require, retry hints,
+//! rate limiting, and the traits that call for statuses. `errlint diff` compares two of these;
+//! `errlint contract` sums one up.
 
 use crate::config::Contract;
 use crate::document::NodeRef;
-use crate::openapi::schema::{FieldPath, Lookup};
+use crate::openapi::schema::FieldPath;
 use crate::openapi::{Api, Model, Operation, Response, StatusKey};
 use crate::rules::error_body::{BodyFacts, values_at};
 use std::collections::BTreeMap;
@@ -27,6 +28,12 @@ pub struct OperationFacts {
     pub statuses: Vec<StatusFacts>,
     /// The 429 response or the `x-rate-limited: true` that makes it rate-limited.
     pub rate_limited: Option<NodeRef>,
+    /// It requires credentials.
+    pub authenticated: bool,
+    /// Its path has a parameter.
+    pub path_parameter: bool,
+    /// It takes a body or a required parameter.
+    pub input: bool,
 }
 
 pub struct StatusFacts {
@@ -36,14 +43,21 @@ pub struct StatusFacts {
     pub key: NodeRef,
     /// Each documented code value (`enum`, `const`, examples), first place each.
     pub codes: Vec<(String, NodeRef)>,
-    /// Where the code lives (`error.code`), its type, and its key.
-    pub code_field: Option<(String, String, NodeRef)>,
-    /// The body's top-level fields besides the code.
-    pub fields: Vec<FieldFacts>,
-    /// The body schema, for changes about a field that is gone.
-    pub body: Option<NodeRef>,
+    /// Each JSON body's shape (the first is the one compared across versions).
+    pub bodies: Vec<Arc<BodyShape>>,
     /// A `Retry-After` header or a retry field.
-    pub retry: Option<NodeRef>,
+    pub retry: Option<RetryHint>,
+}
+
+/// Where a response says when to retry.
+pub struct RetryHint {
+    /// The header's key or the field's key.
+    pub at: NodeRef,
+    /// The header's name, or the field's path.
+    pub name: String,
+    pub header: bool,
+    /// A header, or a field the body requires: what `retry-after-scope` judges.
+    pub required: bool,
 }
 
 pub struct FieldFacts {
@@ -54,9 +68,33 @@ pub struct FieldFacts {
     pub key: NodeRef,
 }
 
+/// What one body schema says about the code and the fields.
+pub struct BodyShape {
+    pub schema: NodeRef,
+    /// Where the code lives (`error.code`), its type, and its key.
+    pub code: Option<(String, String, NodeRef)>,
+    /// The top-level fields besides the code.
+    pub fields: Vec<FieldFacts>,
+}
+
 impl StatusFacts {
+    /// The first body's schema, for changes about a field that is gone.
+    pub fn body(&self) -> Option<NodeRef> {
+        self.bodies.first().map(|b| b.schema)
+    }
+
+    /// Where the first body's code lives, its type and its key.
+    pub fn code_field(&self) -> Option<&(String, String, NodeRef)> {
+        self.bodies.first().and_then(|b| b.code.as_ref())
+    }
+
+    /// The first body's top-level fields besides the code.
+    pub fn fields(&self) -> &[FieldFacts] {
+        self.bodies.first().map_or(&[], |b| b.fields.as_slice())
+    }
+
     pub fn field(&self, name: &str) -> Option<&FieldFacts> {
-        self.fields.iter().find(|f| f.name == name)
+        self.fields().iter().find(|f| f.name == name)
     }
 }
 
@@ -93,6 +131,12 @@ impl ErrorFacts {
             .iter()
             .map(|b| BodyFacts::of(api, contract, b.schema, b.problem_json))
             .collect();
+        let shapes: Vec<Arc<BodyShape>> = model
+            .bodies
+            .iter()
+            .zip(&bodies)
+            .map(|(b, facts)| Arc::new(body_shape(api, b.schema, facts)))
+            .collect();
         let mut operations = BTreeMap::new();
         for op in &model.operations {
             if op.webhook {
@@ -102,7 +146,7 @@ impl ErrorFacts {
                 .responses
                 .iter()
                 .filter(|r| r.status.is_error())
-                .map(|r| status_facts(api, model, contract, &bodies, r))
+                .map(|r| status_facts(api, contract, (&bodies, &shapes), r))
                 .collect();
             let declared = api
                 .inherited_flag(op, &contract.rate_limit_extension)
@@ -121,6 +165,9 @@ impl ErrorFacts {
                     at: op.responses_key.unwrap_or(op.method_key),
                     statuses,
                     rate_limited,
+                    authenticated: op.auth == crate::openapi::Auth::Required,
+                    path_parameter: !op.path_params.is_empty(),
+                    input: op.has_body || !op.required_params.is_empty(),
                 },
             );
         }
@@ -157,11 +204,39 @@ fn operation_key(op: &Operation<'_>) -> String {
     format!("{} {path}", op.method.as_upper())
 }
 
+/// What one body schema says, worked out once however many responses use it.
+fn body_shape(api: &Api<'_>, schema: NodeRef, body: &BodyFacts) -> BodyShape {
+    let code = body
+        .code
+        .field()
+        .zip(body.code.location())
+        .map(|(field, path)| (path.to_string(), field.facts.types.describe(), field.key));
+    let code_name = body.code.location().unwrap_or("");
+    let fields = api
+        .property_keys(schema)
+        .into_iter()
+        .filter(|(name, _)| name != code_name)
+        .filter_map(|(name, key)| {
+            let field = api.field(schema, &FieldPath::parse(&name)).found()?;
+            Some(FieldFacts {
+                types: field.facts.types.describe(),
+                required: field.required(),
+                name,
+                key,
+            })
+        })
+        .collect();
+    BodyShape {
+        schema,
+        code,
+        fields,
+    }
+}
+
 fn status_facts(
     api: &Api<'_>,
-    model: &Model<'_>,
     contract: &Contract,
-    bodies: &[BodyFacts],
+    (bodies, shapes): (&[BodyFacts], &[Arc<BodyShape>]),
     response: &Response<'_>,
 ) -> StatusFacts {
     let mut facts = StatusFacts {
@@ -169,60 +244,52 @@ fn status_facts(
         text: response.status_text.to_string(),
         key: response.key,
         codes: Vec::new(),
-        code_field: None,
-        fields: Vec::new(),
-        body: None,
-        retry: contract.retry_header(response).map(|h| h.key),
+        bodies: Vec::new(),
+        retry: contract.retry_header(response).map(|h| RetryHint {
+            at: h.key,
+            name: h.name.to_string(),
+            header: true,
+            required: true,
+        }),
     };
     for media in &response.media {
         let Some(body) = media.body else { continue };
-        let schema = model.bodies[body.0 as usize].schema;
-        let body_facts = &bodies[body.0 as usize];
-        facts.body.get_or_insert(schema);
+        let index = body.0 as usize;
+        let body_facts = &bodies[index];
+        if !facts.bodies.iter().any(|b| Arc::ptr_eq(b, &shapes[index])) {
+            facts.bodies.push(shapes[index].clone());
+        }
         if facts.retry.is_none() {
-            facts.retry = body_facts.retry_field.as_ref().map(|(_, f)| f.key);
+            facts.retry = body_facts.retry_field.as_ref().map(|(path, f)| RetryHint {
+                at: f.key,
+                name: path.clone(),
+                header: false,
+                required: f.required(),
+            });
         }
-        if let (Some(field), Some(path)) = (body_facts.code.field(), body_facts.code.location()) {
-            if facts.code_field.is_none() {
-                facts.code_field =
-                    Some((path.to_string(), field.facts.types.describe(), field.key));
-            }
-            let code_path = FieldPath::parse(path);
-            let values = field
-                .facts
-                .values
-                .iter()
-                .flatten()
-                .chain(&field.facts.examples)
-                .copied()
-                .chain(
-                    media
-                        .examples
-                        .iter()
-                        .chain(&body_facts.examples)
-                        .flat_map(|e| values_at(api, *e, &code_path.segments)),
-                );
-            for value in values {
-                if let Some(text) = api.scalar(value) {
-                    if !facts.codes.iter().any(|(c, _)| c == text) {
-                        facts.codes.push((text.to_string(), value));
-                    }
-                }
-            }
-        }
-        if facts.fields.is_empty() {
-            let code = body_facts.code.location().unwrap_or("");
-            for (name, key) in api.property_keys(schema) {
-                if name == code {
-                    continue;
-                }
-                if let Lookup::Found(field) = api.field(schema, &FieldPath::parse(&name)) {
-                    facts.fields.push(FieldFacts {
-                        types: field.facts.types.describe(),
-                        required: field.required(),
-                        name,
-                        key,
-                    });
+        let (Some(field), Some(path)) = (body_facts.code.field(), body_facts.code.location())
+        else {
+            continue;
+        };
+        let code_path = FieldPath::parse(path);
+        let values = field
+            .facts
+            .values
+            .iter()
+            .flatten()
+            .chain(&field.facts.examples)
+            .copied()
+            .chain(
+                media
+                    .examples
+                    .iter()
+                    .chain(&body_facts.examples)
+                    .flat_map(|e| values_at(api, *e, &code_path.segments)),
+            );
+        for value in values {
+            if let Some(text) = api.scalar(value) {
+                if !facts.codes.iter().any(|(c, _)| c == text) {
+                    facts.codes.push((text.to_string(), value));
                 }
             }
         }

@@ -1,0 +1,536 @@
+//! `errlint contract DOC`: the error contract a document follows today, as a profile, each fact
+//! with how much of the document supports it; `errlint init --from DOC` writes it as an
+//! errlint.yaml. What is true of every error body (or every operation with a trait) becomes a
+//! rule; what is true of most is written beside it as a comment, never averaged into a rule.
+//! Linting the document with its own contract therefore gives no `error-envelope-fields` and
+//! no `error-code-status` finding, and a later drift is caught.
+
+use crate::config::{Contract, Requirement};
+use crate::document::NodeRef;
+use crate::facts::{BodyShape, ErrorFacts, OperationFacts};
+use crate::openapi::StatusKey;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A value and how many places have it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Support {
+    pub value: String,
+    pub count: usize,
+}
+
+/// A field of error bodies: how many require it with this type.
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldSupport {
+    pub name: String,
+    /// `string`, `integer`, …, or `any` when bodies disagree.
+    pub r#type: String,
+    pub required_in: usize,
+}
+
+/// A status an operation trait calls for, and how many operations with the trait have it.
+#[derive(Debug, Clone, Serialize)]
+pub struct RequirementSupport {
+    /// `authenticated`, `path_parameter`, `input`, `every_operation`, `rate_limited`.
+    pub r#trait: &'static str,
+    /// `401`, `400|422`, `5XX`.
+    pub statuses: String,
+    pub satisfied: usize,
+    pub operations: usize,
+}
+
+/// The contract a document follows, with its support.
+#[derive(Debug, Clone, Serialize)]
+pub struct Inferred {
+    pub document: String,
+    /// Distinct error body schemas.
+    pub error_bodies: usize,
+    /// Where bodies put their code, most first (`none` for bodies without one).
+    pub code_locations: Vec<Support>,
+    /// The code's type in the bodies that have one, most first.
+    pub code_types: Vec<Support>,
+    /// Every field some error body requires.
+    pub fields: Vec<FieldSupport>,
+    /// The concrete error statuses documented.
+    pub statuses: Vec<u16>,
+    pub requirements: Vec<RequirementSupport>,
+    /// Each documented code and the concrete statuses it is documented on.
+    pub codes: BTreeMap<String, BTreeSet<u16>>,
+    pub retry_headers: Vec<Support>,
+    pub retry_fields: Vec<Support>,
+    /// Statuses with a retry hint.
+    pub retry_statuses: Vec<String>,
+    pub operations: usize,
+    pub rate_limited_operations: usize,
+}
+
+fn ranked(counts: BTreeMap<String, usize>) -> Vec<Support> {
+    let mut out: Vec<Support> = counts
+        .into_iter()
+        .map(|(value, count)| Support { value, count })
+        .collect();
+    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    out
+}
+
+/// The envelope type name for a described type: `string or null` is `string`.
+fn type_name(described: &str) -> &str {
+    let first = described.split(' ').next().unwrap_or("any");
+    match first {
+        "string" | "integer" | "number" | "boolean" | "object" | "array" => first,
+        _ => "any",
+    }
+}
+
+/// The candidate requirements: the default contract's, by trait.
+fn candidates(contract: &Contract) -> Vec<(&'static str, &Requirement)> {
+    let r = &contract.require;
+    [
+        ("authenticated", &r.authenticated),
+        ("path_parameter", &r.path_parameter),
+        ("input", &r.input),
+        ("every_operation", &r.every_operation),
+    ]
+    .into_iter()
+    .flat_map(|(name, list)| list.iter().map(move |req| (name, req)))
+    .collect()
+}
+
+fn satisfies(contract: &Contract, op: &OperationFacts, requirement: &Requirement) -> bool {
+    let default_with_body = op
+        .statuses
+        .iter()
+        .any(|s| s.status == StatusKey::Default && !s.bodies.is_empty());
+    let server_only = requirement.alternatives.iter().all(|a| a.is_server_error());
+    (default_with_body && server_only)
+        || op.statuses.iter().any(|s| {
+            requirement
+                .alternatives
+                .iter()
+                .any(|&a| contract.satisfies(s.status, a))
+        })
+}
+
+/// Sums up a document's error facts (read with `contract`, whose code locations and retry
+/// names are the candidates).
+pub fn infer(document: &str, facts: &ErrorFacts, contract: &Contract) -> Inferred {
+    let mut bodies: BTreeMap<NodeRef, &BodyShape> = BTreeMap::new();
+    let mut statuses = BTreeSet::new();
+    let mut codes: BTreeMap<String, BTreeSet<u16>> = BTreeMap::new();
+    let mut retry_headers: BTreeMap<String, usize> = BTreeMap::new();
+    let mut retry_fields: BTreeMap<String, usize> = BTreeMap::new();
+    let mut retry_statuses = BTreeSet::new();
+    for op in facts.operations.values() {
+        for status in &op.statuses {
+            if let StatusKey::Code(c) = status.status {
+                statuses.insert(c);
+            }
+            for (code, _) in &status.codes {
+                let entry = codes.entry(code.clone()).or_default();
+                if let StatusKey::Code(c) = status.status {
+                    entry.insert(c);
+                }
+            }
+            for shape in &status.bodies {
+                bodies.entry(shape.schema).or_insert(shape);
+            }
+            if let Some(hint) = status.retry.as_ref().filter(|h| h.required) {
+                retry_statuses.insert(status.text.clone());
+                let counts = if hint.header {
+                    &mut retry_headers
+                } else {
+                    &mut retry_fields
+                };
+                *counts.entry(hint.name.clone()).or_default() += 1;
+            }
+        }
+    }
+    let mut locations: BTreeMap<String, usize> = BTreeMap::new();
+    let mut types: BTreeMap<String, usize> = BTreeMap::new();
+    let mut fields: BTreeMap<String, (BTreeSet<String>, usize)> = BTreeMap::new();
+    for shape in bodies.values() {
+        let location = shape
+            .code
+            .as_ref()
+            .map_or("none".to_string(), |(p, _, _)| p.clone());
+        *locations.entry(location).or_default() += 1;
+        if let Some((_, t, _)) = &shape.code {
+            *types.entry(type_name(t).to_string()).or_default() += 1;
+        }
+        for field in shape.fields.iter().filter(|f| f.required) {
+            let entry = fields.entry(field.name.clone()).or_default();
+            entry.0.insert(type_name(&field.types).to_string());
+            entry.1 += 1;
+        }
+    }
+    let mut fields: Vec<FieldSupport> = fields
+        .into_iter()
+        .map(|(name, (types, count))| FieldSupport {
+            r#type: if types.len() == 1 {
+                types.into_iter().next().unwrap_or_default()
+            } else {
+                "any".into()
+            },
+            name,
+            required_in: count,
+        })
+        .collect();
+    fields.sort_by(|a, b| {
+        b.required_in
+            .cmp(&a.required_in)
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    let operations: Vec<&OperationFacts> = facts.operations.values().collect();
+    let requirements = candidates(contract)
+        .into_iter()
+        .map(|(name, requirement)| {
+            let with_trait: Vec<&&OperationFacts> = operations
+                .iter()
+                .filter(|op| match name {
+                    "authenticated" => op.authenticated,
+                    "path_parameter" => op.path_parameter,
+                    "input" => op.input,
+                    _ => true,
+                })
+                .collect();
+            RequirementSupport {
+                r#trait: name,
+                statuses: requirement.text.clone(),
+                satisfied: with_trait
+                    .iter()
+                    .filter(|op| satisfies(contract, op, requirement))
+                    .count(),
+                operations: with_trait.len(),
+            }
+        })
+        .collect();
+    Inferred {
+        document: document.to_string(),
+        error_bodies: bodies.len(),
+        code_locations: ranked(locations),
+        code_types: ranked(types),
+        fields,
+        statuses: statuses.into_iter().filter(|s| *s >= 400).collect(),
+        requirements,
+        codes,
+        retry_headers: ranked(retry_headers),
+        retry_fields: ranked(retry_fields),
+        retry_statuses: retry_statuses.into_iter().collect(),
+        operations: operations.len(),
+        rate_limited_operations: operations
+            .iter()
+            .filter(|o| o.rate_limited.is_some())
+            .count(),
+    }
+}
+
+/// Reads the document at `path` and infers its contract; a document that cannot be read gives
+/// its problems instead (exit code 2).
+pub fn infer_path(
+    path: &std::path::Path,
+    options: &crate::Options,
+) -> Result<Inferred, Box<crate::Outcome>> {
+    use crate::document::DocumentSet;
+    let name = path.to_string_lossy().replace('\\', "/");
+    let docs = DocumentSet::load_path(path, name.clone(), crate::load_options(options));
+    let mut problems: Vec<crate::Finding> = docs
+        .problems
+        .iter()
+        .map(|p| crate::Finding::problem(&docs, p))
+        .filter(|f| f.fatal)
+        .collect();
+    if !problems.is_empty() {
+        return Err(Box::new(problem_outcome(&docs, problems)));
+    }
+    let api = match crate::openapi::Api::new(&docs) {
+        Ok(api) => api,
+        Err(e) => {
+            problems.push(crate::version_finding(&docs, e));
+            return Err(Box::new(problem_outcome(&docs, problems)));
+        }
+    };
+    // The candidates are the default contract's: every usual code location and retry name.
+    let contract = crate::config::contract(None, None, &options.access())
+        .map_err(|errors| Box::new(problem_outcome(&docs, errors.findings)))?;
+    let model = crate::openapi::Model::build(&api);
+    let facts = ErrorFacts::of(&api, &model, &contract);
+    Ok(infer(&name, &facts, &contract))
+}
+
+fn problem_outcome(
+    docs: &crate::document::DocumentSet,
+    findings: Vec<crate::Finding>,
+) -> crate::Outcome {
+    let mut sources = crate::finding::Sources::default();
+    for file in &docs.files {
+        sources.insert(file.name.clone(), file.text.clone());
+    }
+    let mut outcome = crate::Outcome {
+        findings,
+        sources,
+        files: 1,
+        ..crate::Outcome::default()
+    };
+    outcome.sort();
+    outcome
+}
+
+/// A YAML scalar: plain when it is safe, else double-quoted (JSON strings are YAML).
+fn scalar(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | '/'))
+        && text.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && !matches!(
+            text.to_ascii_lowercase().as_str(),
+            "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n" | "~"
+        );
+    if plain {
+        text.to_string()
+    } else {
+        serde_json::to_string(text).unwrap_or_default()
+    }
+}
+
+/// A flow list of quoted strings: `["error.code", "errors[].code"]`.
+fn list(items: impl IntoIterator<Item = String>) -> String {
+    let quoted: Vec<String> = items
+        .into_iter()
+        .map(|i| serde_json::to_string(&i).unwrap_or_default())
+        .collect();
+    format!("[{}]", quoted.join(", "))
+}
+
+/// `error.code in 212 bodies; code in 1 body`.
+fn shares(items: &[Support], (one, many): (&str, &str)) -> String {
+    items
+        .iter()
+        .map(|s| {
+            let noun = if s.count == 1 { one } else { many };
+            format!("{} in {} {noun}", s.value, s.count)
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl Inferred {
+    /// The contract as profile YAML: every rule the whole document keeps, each with its support
+    /// in a comment, and what only part of it does as comments.
+    pub fn to_yaml(&self) -> String {
+        let mut out = String::new();
+        let mut line = |text: String| {
+            out.push_str(&text);
+            out.push('\n');
+        };
+        let bodies = self.error_bodies;
+        line(format!(
+            "# The error contract of {}, as it is today.",
+            self.document
+        ));
+        line(
+            "# Each fact says how much of the document supports it; what only part of it does"
+                .into(),
+        );
+        line("# is a comment, not a rule.".into());
+        line(format!(
+            "description: {}",
+            scalar(&format!("the error contract of {}", self.document))
+        ));
+        line("envelope:".into());
+        line("  code:".into());
+        let located: Vec<&Support> = self
+            .code_locations
+            .iter()
+            .filter(|s| s.value != "none")
+            .collect();
+        line(format!(
+            "    # of {bodies} distinct error bodies: {}",
+            if self.code_locations.is_empty() {
+                "none".to_string()
+            } else {
+                shares(&self.code_locations, ("body", "bodies")).replace("none in", "no code in")
+            }
+        ));
+        if located.is_empty() {
+            line("    # no body has a code at a usual place: the defaults are kept".into());
+            line(format!(
+                "    path: {}",
+                list(["code", "error.code", "error_code", "errors[].code"].map(String::from))
+            ));
+        } else {
+            line(format!(
+                "    path: {}",
+                list(located.iter().map(|s| s.value.clone()))
+            ));
+        }
+        line("    problem_path: type".into());
+        let code_type = self.code_types.first().map_or("string", |t| {
+            if t.value == "integer" {
+                "integer"
+            } else {
+                "string"
+            }
+        });
+        if !self.code_types.is_empty() {
+            line(format!(
+                "    # {}",
+                shares(&self.code_types, ("body with a code", "bodies with a code"))
+            ));
+        }
+        line(format!("    type: {code_type}"));
+        let every: Vec<&FieldSupport> = self
+            .fields
+            .iter()
+            .filter(|f| bodies > 0 && f.required_in == bodies)
+            .collect();
+        let some: Vec<&FieldSupport> = self
+            .fields
+            .iter()
+            .filter(|f| f.required_in < bodies)
+            .collect();
+        if every.is_empty() {
+            line("  fields: {}".into());
+        } else {
+            line(format!("  # required by all {bodies} error bodies"));
+            line("  fields:".into());
+            for field in &every {
+                line(format!("    {}: {}", scalar(&field.name), field.r#type));
+            }
+        }
+        if !some.is_empty() {
+            let listed: Vec<String> = some
+                .iter()
+                .take(12)
+                .map(|f| format!("{} ({} of {bodies})", f.name, f.required_in))
+                .collect();
+            let more = some.len().saturating_sub(12);
+            line(format!(
+                "  # required by some error bodies only: {}{}",
+                listed.join(", "),
+                if more > 0 {
+                    format!(", and {more} more")
+                } else {
+                    String::new()
+                }
+            ));
+        }
+        line("  additional: allow".into());
+        line("statuses:".into());
+        line(format!(
+            "  documented: [{}]",
+            self.statuses
+                .iter()
+                .map(u16::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        line("  require:".into());
+        let traits = [
+            ("authenticated", "operations that require credentials"),
+            ("path_parameter", "operations with a path parameter"),
+            ("input", "operations that take input"),
+            ("every_operation", "operations"),
+        ];
+        for (name, who) in traits {
+            let mut kept = Vec::new();
+            for r in self.requirements.iter().filter(|r| r.r#trait == name) {
+                let all = r.satisfied == r.operations && r.operations > 0;
+                line(if r.operations == 0 {
+                    format!("    # {}: there are no {who}", r.statuses)
+                } else {
+                    format!(
+                        "    # {}: documented by {} of {} {who}{}",
+                        r.statuses,
+                        r.satisfied,
+                        r.operations,
+                        if all { "" } else { " (not all: not required)" }
+                    )
+                });
+                if all {
+                    kept.push(r.statuses.clone());
+                }
+            }
+            line(format!("    {name}: {}", list(kept)));
+        }
+        let all_limited = self.operations > 0 && self.rate_limited_operations == self.operations;
+        line(format!(
+            "    rate_limited: {}",
+            list(all_limited.then(|| "429".to_string()))
+        ));
+        line("  ranges_satisfy: true".into());
+        line("  default_satisfies: server_error".into());
+        line("retry:".into());
+        if !self.retry_headers.is_empty() {
+            line(format!(
+                "  # {}",
+                shares(&self.retry_headers, ("response", "responses"))
+            ));
+        }
+        let headers: Vec<String> = if self.retry_headers.is_empty() {
+            vec!["Retry-After".into()]
+        } else {
+            self.retry_headers.iter().map(|s| s.value.clone()).collect()
+        };
+        line(format!("  headers: {}", list(headers)));
+        if !self.retry_fields.is_empty() {
+            line(format!(
+                "  # {}",
+                shares(&self.retry_fields, ("response", "responses"))
+            ));
+        }
+        let mut fields: Vec<String> = self.retry_fields.iter().map(|s| s.value.clone()).collect();
+        if fields.is_empty() {
+            fields = [
+                "retry_after",
+                "retryAfter",
+                "error.retry_after",
+                "error.retryAfter",
+            ]
+            .map(String::from)
+            .to_vec();
+        }
+        line(format!("  fields: {}", list(fields)));
+        let mut statuses: BTreeSet<String> =
+            ["429", "503", "413", "3XX", "202"].map(String::from).into();
+        statuses.extend(self.retry_statuses.iter().cloned());
+        if !self.retry_statuses.is_empty() {
+            line(format!(
+                "  # retry hints (headers, required fields) appear on {}",
+                self.retry_statuses.join(", ")
+            ));
+        }
+        line(format!("  statuses: {}", list(statuses)));
+        line("rate_limit:".into());
+        line(format!(
+            "  # {} of {} operations document 429 or are declared rate-limited",
+            self.rate_limited_operations, self.operations
+        ));
+        let default = if self.rate_limited_operations == 0 && self.operations > 0 {
+            "unlimited"
+        } else {
+            "limited"
+        };
+        line(format!("  default: {default}"));
+        if self.codes.is_empty() {
+            line("# no code values are documented (enum, const or examples)".into());
+            line("codes: {}".into());
+        } else {
+            line(
+                "# each documented code and the statuses it is documented on ([]: on ranges or"
+                    .into(),
+            );
+            line("# default only, so any status)".into());
+            line("codes:".into());
+            for (code, statuses) in &self.codes {
+                let statuses: Vec<String> = statuses.iter().map(u16::to_string).collect();
+                let value = match statuses.as_slice() {
+                    [one] => one.clone(),
+                    many => format!("[{}]", many.join(", ")),
+                };
+                line(format!("  {}: {value}", scalar(code)));
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,193 @@
+//! `errlint contract` and `errlint init --from`: a document linted with the contract inferred
+//! from it has no `error-envelope-fields` and no `error-code-status` finding, and the same
+//! contract catches a body that drops its code and a code used on another status.
+
+use errlint::config::ConfigChoice;
+use errlint::{Options, lint_text_at};
+use std::path::{Path, PathBuf};
+
+/// Lints `text` (as the file `path`) with the contract inferred from `path`'s document.
+fn lint_with_own_contract(
+    path: &Path,
+    text: &str,
+    extra_roots: &[PathBuf],
+) -> Vec<(String, String)> {
+    let options = Options {
+        external_roots: extra_roots.to_vec(),
+        ..Options::default()
+    };
+    let inferred = errlint::infer::infer_path(path, &options).expect("the document loads");
+    let folder = std::env::temp_dir().join(format!(
+        "errlint-contract-{}-{}",
+        std::process::id(),
+        path.file_name().unwrap().to_string_lossy()
+    ));
+    std::fs::create_dir_all(&folder).unwrap();
+    let config = folder.join("errlint.yaml");
+    std::fs::write(
+        &config,
+        errlint::config::init_text_from(&inferred.to_yaml()),
+    )
+    .unwrap();
+    let options = Options {
+        config: ConfigChoice {
+            file: Some(config),
+            ..Default::default()
+        },
+        ..options
+    };
+    let outcome = lint_text_at(path, text, &options);
+    let _ = std::fs::remove_dir_all(&folder);
+    assert!(
+        !outcome.findings.iter().any(|f| f.rule == "invalid-config"),
+        "the inferred contract is a valid config: {:#?}",
+        outcome.findings
+    );
+    outcome
+        .findings
+        .iter()
+        .map(|f| (f.rule.to_string(), f.message.clone()))
+        .collect()
+}
+
+fn contract_rules(findings: &[(String, String)]) -> Vec<&(String, String)> {
+    findings
+        .iter()
+        .filter(|(rule, _)| rule == "error-envelope-fields" || rule == "error-code-status")
+        .collect()
+}
+
+const SHOP: &str = "fixtures/contract/shop.yaml";
+
+#[test]
+fn a_document_keeps_its_own_contract_and_drift_is_caught() {
+    let path = Path::new(SHOP);
+    let text = std::fs::read_to_string(path).unwrap();
+    let own = lint_with_own_contract(path, &text, &[]);
+    assert!(contract_rules(&own).is_empty(), "{own:#?}");
+
+    // One error body drops its code.
+    let dropped = text.replacen("required: [code, message]\n", "required: [message]\n", 1);
+    assert_ne!(dropped, text);
+    let found = lint_with_own_contract(path, &dropped, &[]);
+    assert!(
+        found
+            .iter()
+            .any(|(rule, message)| rule == "error-code-present" && message.contains("optional")),
+        "{found:#?}"
+    );
+
+    // One code is used on another status.
+    let moved = text.replacen(
+        "example: {code: ORDER_NOT_FOUND",
+        "example: {code: PAYMENT_DECLINED",
+        1,
+    );
+    assert_ne!(moved, text);
+    let found = lint_with_own_contract(path, &moved, &[]);
+    assert!(
+        found
+            .iter()
+            .any(|(rule, message)| rule == "error-code-status"
+                && message == "code `PAYMENT_DECLINED` belongs to 402, not to this 404 response"),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn the_inferred_contract_lists_its_support() {
+    let inferred = errlint::infer::infer_path(Path::new(SHOP), &Options::default()).unwrap();
+    let yaml = inferred.to_yaml();
+    assert!(
+        yaml.contains("# of 3 distinct error bodies: code in 3 bodies"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("path: [\"code\"]"), "{yaml}");
+    assert!(yaml.contains("    message: string"), "{yaml}");
+    assert!(
+        yaml.contains("# required by some error bodies only: field (1 of 3)"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("  PAYMENT_DECLINED: 402"), "{yaml}");
+    assert!(yaml.contains("  VALIDATION_FAILED: [400, 422]"), "{yaml}");
+    assert!(
+        yaml.contains("# 404: documented by 2 of 2 operations with a path parameter"),
+        "{yaml}"
+    );
+}
+
+/// The corpus: every document keeps the contract inferred from it.
+#[test]
+fn every_corpus_document_keeps_its_own_contract() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if !dir.is_dir() {
+        eprintln!("skipped: {} is absent", dir.display());
+        return;
+    }
+    let mut documents: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("json" | "yaml")
+            )
+        })
+        .collect();
+    documents.push(dir.join("digitalocean-public-v2.3.0.multi/DigitalOcean-public.v2.yaml"));
+    documents.push(dir.join("oai-petstore-separate-yaml.2.0.multi/spec/swagger.yaml"));
+    documents.sort();
+    let mut failures = Vec::new();
+    for document in documents {
+        let text = std::fs::read_to_string(&document).unwrap();
+        let found = lint_with_own_contract(&document, &text, std::slice::from_ref(&dir));
+        let broken = contract_rules(&found);
+        if !broken.is_empty() {
+            failures.push(format!(
+                "{}: {:?}",
+                document.display(),
+                &broken[..broken.len().min(3)]
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// `errlint init --from DOC` writes the contract as errlint.yaml, refuses to overwrite one, and
+/// the document then lints without contract findings.
+#[test]
+fn init_from_writes_a_config_the_document_keeps() {
+    let folder = std::env::temp_dir().join(format!("errlint-init-from-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::copy(SHOP, folder.join("openapi.yaml")).unwrap();
+    let errlint = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_errlint"))
+            .args(args)
+            .current_dir(&folder)
+            .output()
+            .unwrap()
+    };
+    let written = errlint(&["init", "--from", "openapi.yaml"]);
+    assert!(
+        written.status.success(),
+        "{}",
+        String::from_utf8_lossy(&written.stderr)
+    );
+    let config = std::fs::read_to_string(folder.join("errlint.yaml")).unwrap();
+    assert!(config.contains("PAYMENT_DECLINED: 402"), "{config}");
+    assert_eq!(
+        errlint(&["init", "--from", "openapi.yaml"]).status.code(),
+        Some(2)
+    );
+    let linted = errlint(&["--format", "concise", "openapi.yaml"]);
+    let report = String::from_utf8_lossy(&linted.stdout);
+    assert!(
+        !report.contains("error-envelope-fields") && !report.contains("error-code-status"),
+        "{report}"
+    );
+    let json = errlint(&["contract", "--format", "json", "openapi.yaml"]);
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(value["error_bodies"], 3);
+    std::fs::remove_dir_all(&folder).unwrap();
+}
