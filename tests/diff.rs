@@ -219,3 +219,78 @@ fn a_revision_is_read_from_git_with_its_referenced_files() {
     );
     std::fs::remove_dir_all(&repo).unwrap();
 }
+
+/// The contract's `rules:` levels apply to change ids like to rules; `off` drops one.
+#[test]
+fn rule_levels_apply_to_change_ids() {
+    let folder = std::env::temp_dir().join(format!("errlint-diff-levels-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).unwrap();
+    let config = folder.join("errlint.yaml");
+    std::fs::write(
+        &config,
+        "rules:\n  error-status-added: error\n  error-status-removed: off\n",
+    )
+    .unwrap();
+    let options = Options {
+        config: ConfigChoice {
+            file: Some(config),
+            ..Default::default()
+        },
+        ..Options::default()
+    };
+    let pair = |name: &str| {
+        (
+            Input::Path(PathBuf::from(format!("fixtures/diff/{name}/base.yaml"))),
+            Input::Path(PathBuf::from(format!("fixtures/diff/{name}/new.yaml"))),
+        )
+    };
+    let (base, new) = pair("error-status-added");
+    let outcome = diff(&base, &new, &options);
+    assert!(
+        outcome
+            .findings
+            .iter()
+            .all(|f| f.rule == "error-status-added" && f.severity == errlint::Severity::Error)
+    );
+    assert_eq!(outcome.exit_code(false), 1);
+    let (base, new) = pair("error-status-removed");
+    assert!(diff(&base, &new, &options).findings.is_empty());
+    std::fs::remove_dir_all(&folder).unwrap();
+}
+
+/// Every output format renders a diff, and the ones that list rules list the change ids.
+#[test]
+fn every_format_renders_a_diff() {
+    let outcome = diff(
+        &Input::Path(PathBuf::from(
+            "fixtures/diff/error-code-moved/base/openapi.yaml",
+        )),
+        &Input::Path(PathBuf::from(
+            "fixtures/diff/error-code-moved/new/openapi.yaml",
+        )),
+        &options(),
+    );
+    for name in Format::NAMES {
+        let format = Format::parse(name).unwrap();
+        let text = render(
+            &outcome,
+            &RenderOptions {
+                rules: errlint::diff::rule_infos(),
+                ..RenderOptions::plain(format)
+            },
+        );
+        assert!(text.contains("error-code-moved"), "{name}: {text}");
+    }
+    let sarif = render(
+        &outcome,
+        &RenderOptions {
+            rules: errlint::diff::rule_infos(),
+            ..RenderOptions::plain(Format::Sarif)
+        },
+    );
+    let sarif: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert!(rules.iter().any(|r| r["id"] == "error-code-moved"));
+}
