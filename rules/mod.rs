@@ -107,6 +107,7 @@ declare_all_rules! {
     error_shape_consistent::ErrorShapeConsistent,
     error_envelope_fields::ErrorEnvelopeFields,
     error_code_status::ErrorCodeStatus,
+    error_example_valid::ErrorExampleValid,
     ref_siblings_ignored::RefSiblingsIgnored,
     unused_ignore::UnusedIgnore,
 }

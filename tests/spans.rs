@@ -102,3 +102,24 @@ fn pointers_name_the_reported_node() {
         ]
     );
 }
+
+/// An invalid example is underlined at the offending value inside it, byte for byte: in YAML
+/// (flow and block, after non-ASCII text) and in JSON on one line.
+#[test]
+fn example_values_are_underlined_exactly() {
+    let yaml = "openapi: 3.0.3\ninfo: {title: 'Café ☕', version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '404':\n          description: x\n          content:\n            application/json:\n              schema: {type: object, properties: {code: {type: string}, n: {type: integer}}}\n              example:\n                code: ÉTÉ\n                n: \"12\"\n";
+    let found = places(
+        yaml,
+        &lint_text("t.yaml", yaml, &only("error-example-valid")).findings,
+    );
+    assert_eq!(found, vec![(14, 20, "\"12\"".to_string())]);
+    let json = r#"{"openapi":"3.1.0","info":{"title":"é","version":"1"},"paths":{"/a":{"get":{"responses":{"400":{"description":"x","content":{"application/json":{"schema":{"type":"object","required":["code"],"properties":{"code":{"type":"string"},"errors":{"type":"array","items":{"type":"string"}}}},"example":{"code":"BAD","errors":["ok",7]}}}}}}}}}"#;
+    let findings = lint_text("t.json", json, &only("error-example-valid")).findings;
+    let found = places(json, &findings);
+    assert_eq!(found.len(), 1, "{findings:#?}");
+    assert_eq!(found[0].2, "7");
+    assert_eq!(
+        findings[0].message,
+        "`errors[1]` is 7 (an integer); the schema says string"
+    );
+}

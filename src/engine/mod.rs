@@ -23,6 +23,9 @@ pub struct Report {
     pub message: String,
     pub help: Option<Cow<'static, str>>,
     pub label: Option<Cow<'static, str>>,
+    /// Another place that explains the finding (the schema an example breaks), shown first
+    /// among the related places.
+    pub because: Option<(NodeRef, String)>,
     pub(crate) uses: Option<Vec<Use>>,
 }
 
@@ -33,6 +36,7 @@ impl Report {
             message: message.into(),
             help: None,
             label: None,
+            because: None,
             uses: None,
         }
     }
@@ -44,6 +48,12 @@ impl Report {
 
     pub fn label(mut self, label: impl Into<Cow<'static, str>>) -> Self {
         self.label = Some(label.into());
+        self
+    }
+
+    /// A place that explains the finding, with what it says there.
+    pub fn because(mut self, at: NodeRef, message: impl Into<String>) -> Self {
+        self.because = Some((at, message.into()));
         self
     }
 

@@ -194,21 +194,29 @@ fn materialize(
     if shown.len() == 1 && !uses.iter().any(|u| model.by_reference(*u)) {
         shown.clear();
     }
-    let related = shown
-        .iter()
-        .take(RELATED_SHOWN)
-        .map(|(site, status, operation)| Related {
-            location: location(docs, *site),
-            message: match status {
-                Some(status) => format!(
-                    "used by {operation} ({} response)",
-                    docs.tree(status.file)
-                        .and_then(|t| t.scalar(status.node))
-                        .unwrap_or("?")
-                ),
-                None => format!("used by {operation}"),
-            },
-        })
+    let because = report.because.as_ref().map(|(at, message)| Related {
+        location: location(docs, *at),
+        message: message.clone(),
+    });
+    let related = because
+        .into_iter()
+        .chain(
+            shown
+                .iter()
+                .take(RELATED_SHOWN)
+                .map(|(site, status, operation)| Related {
+                    location: location(docs, *site),
+                    message: match status {
+                        Some(status) => format!(
+                            "used by {operation} ({} response)",
+                            docs.tree(status.file)
+                                .and_then(|t| t.scalar(status.node))
+                                .unwrap_or("?")
+                        ),
+                        None => format!("used by {operation}"),
+                    },
+                }),
+        )
         .collect();
     let total_uses = shown.len();
     let what = if shown.iter().all(|(_, status, _)| status.is_some()) {

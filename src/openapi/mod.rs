@@ -1,6 +1,7 @@
 //! The OpenAPI layer: version detection and thin views over the document tree (operations,
 //! responses, schemas). A view is a handle plus a node; nothing here copies the tree.
 
+pub mod json_schema;
 mod model;
 mod operation;
 pub mod schema;
