@@ -285,9 +285,14 @@ fn explain(
                 .as_array()
                 .map(|a| a.iter().map(literal).collect())
                 .unwrap_or_default();
+            const SHOWN: usize = 8;
+            let mut listed = allowed.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(", ");
+            if allowed.len() > SHOWN {
+                listed.push_str(&format!(" and {} more", allowed.len() - SHOWN));
+            }
             (
                 None,
-                format!("{}; the schema allows only {}", is(), allowed.join(", ")),
+                format!("{}; the schema allows only {listed}", is()),
                 "use one of the listed values".into(),
             )
         }
@@ -337,6 +342,21 @@ fn in_words(kind: &ValidationErrorKind) -> String {
             format!("the schema's pattern is `{pattern}`")
         }
         ValidationErrorKind::Format { format } => format!("the schema's format is `{format}`"),
+        ValidationErrorKind::MinProperties { limit } => {
+            format!("the schema says at least {limit} properties")
+        }
+        ValidationErrorKind::MaxProperties { limit } => {
+            format!("the schema says at most {limit} properties")
+        }
+        ValidationErrorKind::MultipleOf { multiple_of, .. } => {
+            format!("the schema says a multiple of {multiple_of}")
+        }
+        ValidationErrorKind::Contains => "the schema says it contains a matching item".into(),
+        ValidationErrorKind::Not { .. } => "the schema's `not` rejects it".into(),
+        ValidationErrorKind::UnevaluatedProperties { unexpected } => format!(
+            "the schema has `unevaluatedProperties: false`, and `{}` is not declared",
+            unexpected.join("`, `")
+        ),
         ValidationErrorKind::FalseSchema => "the schema allows nothing here".into(),
         ValidationErrorKind::UniqueItems => "the schema says its items are unique".into(),
         other => format!("the schema rejects it ({other:?})")
