@@ -6,8 +6,7 @@ use crate::document::{Kind, NodeRef};
 use crate::engine::{Context, Report};
 use crate::openapi::{Api, Method, Operation, Response};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
-use rustc_hash::FxHashMap as HashMap;
-use std::sync::Arc;
+use crate::openapi::json_schema::Validators;
 
 declare_rule! {
     /// ## What it checks
@@ -68,9 +67,7 @@ declare_rule! {
     ///               example: {code: ORDER_NOT_FOUND, message: No such order}
     /// ```
     pub struct ErrorExampleValid {
-        /// Compiled validators by schema node, shared by every example that uses the schema;
-        /// `None` when the schema is no valid JSON Schema (then examples are not judged).
-        validators: HashMap<NodeRef, Option<Arc<jsonschema::Validator>>>,
+        validators: Validators,
     };
     id: "error-example-valid",
     severity: Error,
@@ -122,23 +119,10 @@ impl Rule for ErrorExampleValid {
 }
 
 impl ErrorExampleValid {
-    fn validator(&mut self, api: &Api<'_>, schema: NodeRef) -> Option<Arc<jsonschema::Validator>> {
-        self.validators
-            .entry(schema)
-            .or_insert_with(|| {
-                jsonschema::options()
-                    .with_draft(jsonschema::Draft::Draft202012)
-                    .build(&api.json_schema(schema))
-                    .ok()
-                    .map(Arc::new)
-            })
-            .clone()
-    }
-
     /// The report for an example its schema rejects: its first error, in plain words, at the
     /// offending value, with the schema keyword that rejects it.
     fn judge(&mut self, api: &Api<'_>, schema: NodeRef, example: NodeRef) -> Option<Report> {
-        let validator = self.validator(api, schema)?;
+        let validator = self.validators.get(api, schema)?;
         let instance = api.json_value(example);
         let mut errors = validator.iter_errors(&instance);
         let first = errors.next()?;

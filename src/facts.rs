@@ -73,6 +73,8 @@ pub struct BodyShape {
     pub schema: NodeRef,
     /// Where the code lives (`error.code`), its type, and its key.
     pub code: Option<(String, String, NodeRef)>,
+    /// The code is required at every step of its path.
+    pub code_required: bool,
     /// The top-level fields besides the code.
     pub fields: Vec<FieldFacts>,
 }
@@ -228,6 +230,7 @@ fn body_shape(api: &Api<'_>, schema: NodeRef, body: &BodyFacts) -> BodyShape {
         .collect();
     BodyShape {
         schema,
+        code_required: body.code.field().is_some_and(|f| f.required()),
         code,
         fields,
     }

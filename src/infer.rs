@@ -230,9 +230,30 @@ pub fn infer_path(
     path: &std::path::Path,
     options: &crate::Options,
 ) -> Result<Inferred, Box<crate::Outcome>> {
+    let name = path.to_string_lossy().replace('\\', "/");
+    // The candidates are the default contract's: every usual code location and retry name.
+    let defaults = crate::Options {
+        config: crate::config::ConfigChoice {
+            no_discovery: true,
+            ..Default::default()
+        },
+        ..options.clone()
+    };
+    with_document(path, &defaults, |_, _, facts, contract| {
+        infer(&name, facts, contract)
+    })
+}
+
+/// Loads the document at `path`, builds its model and error facts with the contract found
+/// for it, and gives them to `then`; a document that cannot be read gives its problems.
+pub(crate) fn with_document<T>(
+    path: &std::path::Path,
+    options: &crate::Options,
+    then: impl FnOnce(&crate::openapi::Api<'_>, &crate::openapi::Model<'_>, &ErrorFacts, &Contract) -> T,
+) -> Result<T, Box<crate::Outcome>> {
     use crate::document::DocumentSet;
     let name = path.to_string_lossy().replace('\\', "/");
-    let docs = DocumentSet::load_path(path, name.clone(), crate::load_options(options));
+    let docs = DocumentSet::load_path(path, name, crate::load_options(options));
     let mut problems: Vec<crate::Finding> = docs
         .problems
         .iter()
@@ -249,12 +270,11 @@ pub fn infer_path(
             return Err(Box::new(problem_outcome(&docs, problems)));
         }
     };
-    // The candidates are the default contract's: every usual code location and retry name.
-    let contract = crate::config::contract(None, None, &options.access())
+    let contract = crate::contract_for(path, options)
         .map_err(|errors| Box::new(problem_outcome(&docs, errors.findings)))?;
     let model = crate::openapi::Model::build(&api);
     let facts = ErrorFacts::of(&api, &model, &contract);
-    Ok(infer(&name, &facts, &contract))
+    Ok(then(&api, &model, &facts, &contract))
 }
 
 fn problem_outcome(

@@ -43,6 +43,7 @@
 pub mod baseline;
 pub mod config;
 pub mod diff;
+pub mod docs;
 pub mod document;
 mod engine;
 pub mod facts;

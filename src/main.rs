@@ -141,6 +141,27 @@ enum Command {
         #[arg(long, default_value = "yaml", value_parser = ["yaml", "json"])]
         format: String,
     },
+    /// Generate the API's error reference page from a document: the envelope, statuses,
+    /// codes, retry hints and rate limits, and one canonical example per status.
+    Docs {
+        /// An OpenAPI document.
+        document: PathBuf,
+        /// markdown (a page readable on GitHub) or json (the same facts).
+        #[arg(long, default_value = "markdown", value_parser = ["markdown", "json"])]
+        format: String,
+        /// Write the page to FILE (atomically) instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// The error contract (where codes live): a built-in profile.
+        #[arg(long, value_name = "NAME")]
+        profile: Option<String>,
+        /// The config file; by default the one found for the document.
+        #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
+        config: Option<PathBuf>,
+        /// Use no config file.
+        #[arg(long)]
+        no_config: bool,
+    },
     /// Write a commented errlint.yaml in the current folder.
     Init {
         /// The profile it extends.
@@ -322,6 +343,49 @@ fn run_command(command: &Command) -> ExitCode {
                 )),
                 Ok(inferred) => print(&inferred.to_yaml()),
                 Err(outcome) => unreadable(&outcome),
+            }
+        }
+        Command::Docs {
+            document,
+            format,
+            output,
+            profile,
+            config,
+            no_config,
+        } => {
+            let options = Options {
+                config: ConfigChoice {
+                    file: config.clone(),
+                    no_discovery: *no_config,
+                    profile: profile.clone(),
+                },
+                ..Options::default()
+            };
+            let page = match errlint::docs::page_of(document, &options) {
+                Ok(page) => page,
+                Err(outcome) => return unreadable(&outcome),
+            };
+            let text = if format == "json" {
+                format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&page).unwrap_or_default()
+                )
+            } else {
+                page.to_markdown()
+            };
+            match output {
+                Some(path) => {
+                    let inputs = [document.as_path()];
+                    if let Err(message) = errlint::output::check_outputs(&[path.as_path()], inputs)
+                    {
+                        return fail(&message);
+                    }
+                    match errlint::output::write_atomically(path, text.as_bytes()) {
+                        Ok(()) => ExitCode::SUCCESS,
+                        Err(e) => fail(&format!("cannot write {}: {e}", path.display())),
+                    }
+                }
+                None => print(&text),
             }
         }
         Command::Init {

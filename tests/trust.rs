@@ -221,13 +221,17 @@ fn a_hostile_override_glob_is_a_config_error_not_a_panic() {
 #[test]
 fn a_folder_or_glob_without_a_document_is_an_error_not_a_pass() {
     let (repo, _) = repository("empty");
+    std::fs::create_dir_all(repo.join("guides")).unwrap();
+    std::fs::write(repo.join("guides/readme.yaml"), "title: not an API\n").unwrap();
+    let output = errlint_in(&repo, &["guides"], b"");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no OpenAPI document in `guides`"));
+    let output = errlint_in(&repo, &["guides/*.yaml"], b"");
+    assert_eq!(output.status.code(), Some(2));
+    // A folder named like a command (`docs`) is linted when written as a path.
     std::fs::create_dir_all(repo.join("docs")).unwrap();
-    std::fs::write(repo.join("docs/readme.yaml"), "title: not an API\n").unwrap();
-    let output = errlint_in(&repo, &["docs"], b"");
-    assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("no OpenAPI document in `docs`"));
-    let output = errlint_in(&repo, &["docs/*.yaml"], b"");
-    assert_eq!(output.status.code(), Some(2));
+    let output = errlint_in(&repo, &["./docs"], b"");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no OpenAPI document in `./docs`"));
 }
 
 #[test]

@@ -43,6 +43,38 @@ const LEFT_OUT: &[&str] = &[
     "$id",
 ];
 
+/// Compiled validators by schema node, each compiled once and shared by every example that
+/// uses it; `None` when the schema is no valid JSON Schema (its examples are then not judged).
+#[derive(Default)]
+pub struct Validators {
+    compiled: rustc_hash::FxHashMap<NodeRef, Option<std::sync::Arc<jsonschema::Validator>>>,
+}
+
+impl Validators {
+    pub fn get(
+        &mut self,
+        api: &Api<'_>,
+        schema: NodeRef,
+    ) -> Option<std::sync::Arc<jsonschema::Validator>> {
+        self.compiled
+            .entry(schema)
+            .or_insert_with(|| {
+                jsonschema::options()
+                    .with_draft(jsonschema::Draft::Draft202012)
+                    .build(&api.json_schema(schema))
+                    .ok()
+                    .map(std::sync::Arc::new)
+            })
+            .clone()
+    }
+
+    /// True when `example` validates against `schema` (or the schema cannot be compiled).
+    pub fn accepts(&mut self, api: &Api<'_>, schema: NodeRef, example: NodeRef) -> bool {
+        self.get(api, schema)
+            .is_none_or(|v| v.is_valid(&api.json_value(example)))
+    }
+}
+
 struct Bundle<'a, 'd> {
     api: &'a Api<'d>,
     defs: BTreeMap<String, Value>,

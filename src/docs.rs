@@ -1,0 +1,470 @@
+//! `errlint docs DOC`: the API's error reference page, generated from the document — the
+//! envelope, a status table, a code table, retry hints and rate limits, and one canonical
+//! example per status (the first of the document's own examples that validates). Markdown for
+//! people, JSON for tools; the same input gives the same bytes.
+
+use crate::document::{Kind, NodeId, NodeRef};
+use crate::facts::{BodyShape, ErrorFacts};
+use crate::openapi::json_schema::Validators;
+use crate::openapi::{Api, Model, StatusKey};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+#[derive(Debug, Serialize)]
+pub struct Page {
+    pub title: String,
+    pub version: String,
+    /// The most used error body: where its code is, and its fields.
+    pub envelope: Option<Envelope>,
+    pub statuses: Vec<StatusRow>,
+    pub codes: Vec<CodeRow>,
+    /// `Retry-After` headers and retry fields, by where they appear.
+    pub retry_hints: Vec<RetryRow>,
+    /// Operations declared never rate-limited.
+    pub never_rate_limited: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Envelope {
+    pub code: Option<(String, String)>,
+    pub fields: Vec<FieldRow>,
+    /// How many error responses use this body, of how many with a JSON body.
+    pub used_by: usize,
+    pub of: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FieldRow {
+    pub name: String,
+    pub r#type: String,
+    pub required: bool,
+    pub description: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StatusRow {
+    /// `404`, `4XX`, `default`.
+    pub status: String,
+    pub meaning: String,
+    pub codes: Vec<String>,
+    pub operations: Vec<String>,
+    /// The canonical example: the first of the document's own examples that validates.
+    pub example: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CodeRow {
+    pub code: String,
+    pub statuses: Vec<String>,
+    pub meaning: String,
+    pub operations: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RetryRow {
+    /// `Retry-After` (a header) or a field's path.
+    pub hint: String,
+    pub header: bool,
+    /// A header, or a field every such body requires.
+    pub required: bool,
+    pub statuses: Vec<String>,
+    pub operations: usize,
+}
+
+/// One line of prose from a description: its first paragraph, on one line.
+fn one_line(text: &str) -> String {
+    let first = text.split("\n\n").next().unwrap_or("");
+    first.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The value node written right after a key.
+fn value_of(key: NodeRef) -> NodeRef {
+    NodeRef {
+        file: key.file,
+        node: NodeId(key.node.0 + 1),
+    }
+}
+
+fn description(api: &Api<'_>, node: NodeRef) -> String {
+    api.deref(node)
+        .filter(|n| api.is_mapping(*n))
+        .and_then(|n| api.get(n, "description"))
+        .and_then(|d| api.str(d))
+        .map(one_line)
+        .unwrap_or_default()
+}
+
+/// What the document says a code means: `x-enum-descriptions` beside its `enum` (a mapping
+/// by value, or a list in the enum's order), or the `description` of a `const` branch.
+fn code_meaning(api: &Api<'_>, value: NodeRef) -> String {
+    let tree = api.tree(value);
+    let Some(parent) = tree.parent(value.node) else {
+        return String::new();
+    };
+    let at = |node| NodeRef {
+        file: value.file,
+        node,
+    };
+    let parent_key = tree.key_of(parent).and_then(|k| tree.scalar(k));
+    if tree.kind(parent) == Kind::Sequence && parent_key == Some("enum") {
+        let Some(schema) = tree.parent(parent) else {
+            return String::new();
+        };
+        let index = tree.items(parent).position(|i| i == value.node);
+        for name in ["x-enum-descriptions", "x-enumDescriptions"] {
+            let Some(meanings) = api.get(at(schema), name) else {
+                continue;
+            };
+            let found = match api.kind(meanings) {
+                Kind::Mapping => api.get(meanings, api.scalar(value).unwrap_or("")),
+                Kind::Sequence => index.and_then(|i| api.items(meanings).nth(i)),
+                _ => None,
+            };
+            if let Some(text) = found.and_then(|f| api.str(f)) {
+                return one_line(text);
+            }
+        }
+        return String::new();
+    }
+    if tree.key_of(value.node).and_then(|k| tree.scalar(k)) == Some("const") {
+        return description(api, at(parent));
+    }
+    String::new()
+}
+
+fn status_order(status: &str) -> (u8, String) {
+    match StatusKey::parse(status) {
+        StatusKey::Code(c) => (0, format!("{c:03}")),
+        StatusKey::Range(r) => (0, format!("{r}XX")),
+        StatusKey::Default => (1, String::new()),
+        StatusKey::Invalid => (2, status.to_string()),
+    }
+}
+
+/// Gathers the page's facts.
+pub fn page(
+    api: &Api<'_>,
+    model: &Model<'_>,
+    facts: &ErrorFacts,
+    contract: &crate::config::Contract,
+) -> Page {
+    let info = api.get(api.root, "info");
+    let info_field = |name| {
+        info.and_then(|i| api.get(i, name))
+            .and_then(|v| api.scalar(v))
+            .unwrap_or("")
+            .to_string()
+    };
+    // The envelope: the body most error responses use.
+    let mut uses: BTreeMap<NodeRef, (usize, Arc<BodyShape>)> = BTreeMap::new();
+    let mut with_body = 0;
+    for op in facts.operations.values() {
+        for status in &op.statuses {
+            if let Some(shape) = status.bodies.first() {
+                with_body += 1;
+                uses.entry(shape.schema).or_insert((0, shape.clone())).0 += 1;
+            }
+        }
+    }
+    let envelope = uses
+        .values()
+        .max_by_key(|(count, shape)| (*count, std::cmp::Reverse(shape.schema)))
+        .map(|(count, shape)| Envelope {
+            code: shape
+                .code
+                .as_ref()
+                .map(|(path, types, _)| (path.clone(), types.clone())),
+            fields: shape
+                .code
+                .iter()
+                .map(|(path, types, key)| FieldRow {
+                    name: path.clone(),
+                    r#type: types.clone(),
+                    required: shape.code_required,
+                    description: description(api, value_of(*key)),
+                })
+                .chain(shape.fields.iter().map(|f| FieldRow {
+                    name: f.name.clone(),
+                    r#type: f.types.clone(),
+                    required: f.required,
+                    description: description(api, value_of(f.key)),
+                }))
+                .collect(),
+            used_by: *count,
+            of: with_body,
+        });
+    // Statuses, codes and retry hints, across operations.
+    let mut rows: BTreeMap<(u8, String), StatusRow> = BTreeMap::new();
+    let mut codes: BTreeMap<String, CodeRow> = BTreeMap::new();
+    let mut hints: BTreeMap<(String, bool), RetryRow> = BTreeMap::new();
+    for op in facts.operations.values() {
+        let name = op.name.to_string();
+        for status in &op.statuses {
+            let row = rows
+                .entry(status_order(&status.text))
+                .or_insert_with(|| StatusRow {
+                    status: status.text.clone(),
+                    meaning: description(api, value_of(status.key)),
+                    codes: Vec::new(),
+                    operations: Vec::new(),
+                    example: None,
+                });
+            if row.meaning.is_empty() {
+                row.meaning = description(api, value_of(status.key));
+            }
+            row.operations.push(name.clone());
+            for (code, at) in &status.codes {
+                if !row.codes.contains(code) {
+                    row.codes.push(code.clone());
+                }
+                let code_row = codes.entry(code.clone()).or_insert_with(|| CodeRow {
+                    code: code.clone(),
+                    statuses: Vec::new(),
+                    meaning: String::new(),
+                    operations: Vec::new(),
+                });
+                if !code_row.statuses.contains(&status.text) {
+                    code_row.statuses.push(status.text.clone());
+                }
+                if code_row.meaning.is_empty() {
+                    code_row.meaning = code_meaning(api, *at);
+                }
+                if !code_row.operations.contains(&name) {
+                    code_row.operations.push(name.clone());
+                }
+            }
+            if let Some(hint) = &status.retry {
+                let row = hints
+                    .entry((hint.name.clone(), hint.header))
+                    .or_insert_with(|| RetryRow {
+                        hint: hint.name.clone(),
+                        header: hint.header,
+                        required: true,
+                        statuses: Vec::new(),
+                        operations: 0,
+                    });
+                row.required &= hint.required;
+                if !row.statuses.contains(&status.text) {
+                    row.statuses.push(status.text.clone());
+                }
+                row.operations += 1;
+            }
+        }
+    }
+    // One canonical example per status: the first in the document that validates.
+    let mut validators = Validators::default();
+    for op in &model.operations {
+        for response in op.responses.iter().filter(|r| r.status.is_error()) {
+            let Some(row) = rows.get_mut(&status_order(response.status_text)) else {
+                continue;
+            };
+            if row.example.is_some() {
+                continue;
+            }
+            for media in &response.media {
+                let Some(body) = media.body else { continue };
+                let schema = model.bodies[body.0 as usize].schema;
+                let own = api.get(schema, "example");
+                let valid = media
+                    .examples
+                    .iter()
+                    .copied()
+                    .chain(own)
+                    .find(|e| validators.accepts(api, schema, *e));
+                if let Some(example) = valid {
+                    row.example = Some(api.json_value(example));
+                    break;
+                }
+            }
+        }
+    }
+    let never_rate_limited = model
+        .operations
+        .iter()
+        .filter(|op| {
+            api.inherited_flag(op, &contract.rate_limit_extension)
+                .is_some_and(|(limited, _)| !limited)
+        })
+        .map(|op| op.name().to_string())
+        .collect();
+    let mut codes: Vec<CodeRow> = codes.into_values().collect();
+    for row in &mut codes {
+        row.statuses.sort_by_key(|s| status_order(s));
+    }
+    let mut retry_hints: Vec<RetryRow> = hints.into_values().collect();
+    for row in &mut retry_hints {
+        row.statuses.sort_by_key(|s| status_order(s));
+    }
+    Page {
+        title: info_field("title"),
+        version: info_field("version"),
+        envelope,
+        statuses: rows.into_values().collect(),
+        codes,
+        retry_hints,
+        never_rate_limited,
+    }
+}
+
+/// A table cell: one line, pipes escaped.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+/// `GET /a`, `POST /b` and 3 more.
+fn some_of(items: &[String], shown: usize) -> String {
+    let listed: Vec<String> = items
+        .iter()
+        .take(shown)
+        .map(|i| format!("`{}`", cell(i)))
+        .collect();
+    let more = items.len().saturating_sub(shown);
+    if more > 0 {
+        format!("{} and {more} more", listed.join(", "))
+    } else {
+        listed.join(", ")
+    }
+}
+
+impl Page {
+    pub fn to_markdown(&self) -> String {
+        let mut out = String::new();
+        let mut line = |text: &str| {
+            out.push_str(text);
+            out.push('\n');
+        };
+        let title = if self.title.is_empty() {
+            "the API"
+        } else {
+            &self.title
+        };
+        line(&format!(
+            "# Errors of {}{}",
+            cell(title),
+            if self.version.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", cell(&self.version))
+            }
+        ));
+        line("");
+        line("Generated from the OpenAPI document by `errlint docs`.");
+        line("");
+        line("## The error envelope");
+        line("");
+        match &self.envelope {
+            None => line("No error response has a JSON body."),
+            Some(envelope) => {
+                let code = match &envelope.code {
+                    Some((path, types)) => format!("Clients switch on `{path}` ({types})."),
+                    None => "This body has no machine-readable code.".into(),
+                };
+                line(&format!(
+                    "{} of {} error responses with a JSON body use this shape. {code}",
+                    envelope.used_by, envelope.of
+                ));
+                line("");
+                line("| field | type | required | description |");
+                line("|---|---|---|---|");
+                for f in &envelope.fields {
+                    line(&format!(
+                        "| `{}` | {} | {} | {} |",
+                        cell(&f.name),
+                        cell(&f.r#type),
+                        if f.required { "yes" } else { "no" },
+                        cell(&f.description)
+                    ));
+                }
+            }
+        }
+        line("");
+        line("## Statuses");
+        line("");
+        line("| status | meaning | codes | operations |");
+        line("|---|---|---|---|");
+        for row in &self.statuses {
+            let codes: Vec<String> = row.codes.iter().map(|c| format!("`{}`", cell(c))).collect();
+            line(&format!(
+                "| {} | {} | {} | {} |",
+                cell(&row.status),
+                cell(&row.meaning),
+                codes.join(", "),
+                some_of(&row.operations, 3)
+            ));
+        }
+        if !self.codes.is_empty() {
+            line("");
+            line("## Codes");
+            line("");
+            line("| code | status | meaning | operations |");
+            line("|---|---|---|---|");
+            for row in &self.codes {
+                line(&format!(
+                    "| `{}` | {} | {} | {} |",
+                    cell(&row.code),
+                    row.statuses.join(", "),
+                    cell(&row.meaning),
+                    some_of(&row.operations, 3)
+                ));
+            }
+        }
+        line("");
+        line("## Retrying and rate limits");
+        line("");
+        if self.retry_hints.is_empty() {
+            line("No response says when to retry.");
+        }
+        for hint in &self.retry_hints {
+            line(&format!(
+                "- {} `{}` on {} ({} response{})",
+                match (hint.header, hint.required) {
+                    (true, _) => "The header",
+                    (false, true) => "The body field",
+                    (false, false) => "The optional body field",
+                },
+                cell(&hint.hint),
+                hint.statuses.join(", "),
+                hint.operations,
+                if hint.operations == 1 { "" } else { "s" }
+            ));
+        }
+        if !self.never_rate_limited.is_empty() {
+            line(&format!(
+                "- Never rate-limited (no 429): {}",
+                some_of(&self.never_rate_limited, 10)
+            ));
+        }
+        let examples: Vec<&StatusRow> = self
+            .statuses
+            .iter()
+            .filter(|r| r.example.is_some())
+            .collect();
+        if !examples.is_empty() {
+            line("");
+            line("## Examples");
+            for row in examples {
+                line("");
+                line(&format!("### {}", cell(&row.status)));
+                line("");
+                line("```json");
+                let text = serde_json::to_string_pretty(row.example.as_ref().expect("filtered"))
+                    .unwrap_or_default();
+                line(&text);
+                line("```");
+            }
+        }
+        out
+    }
+}
+
+/// Reads the document at `path` and gathers its error page; a document that cannot be read
+/// gives its problems instead (exit code 2).
+pub fn page_of(
+    path: &std::path::Path,
+    options: &crate::Options,
+) -> Result<Page, Box<crate::Outcome>> {
+    crate::infer::with_document(path, options, |api, model, facts, contract| {
+        page(api, model, facts, contract)
+    })
+}
