@@ -288,6 +288,17 @@ pub fn page(
         })
         .map(|op| op.name().to_string())
         .collect();
+    // The contract's catalog names codes the document may not document anywhere.
+    if let crate::config::Catalog::Codes(catalog) = &contract.catalog {
+        for (code, statuses) in catalog {
+            codes.entry(code.clone()).or_insert_with(|| CodeRow {
+                code: code.clone(),
+                statuses: statuses.iter().map(u16::to_string).collect(),
+                meaning: "in the contract's catalog; the document does not show it".into(),
+                operations: Vec::new(),
+            });
+        }
+    }
     let mut codes: Vec<CodeRow> = codes.into_values().collect();
     for row in &mut codes {
         row.statuses.sort_by_key(|s| status_order(s));

@@ -63,3 +63,16 @@ fn a_default_only_description_from_the_corpus() {
         .to_markdown();
     insta::assert_snapshot!("azure-billing", markdown);
 }
+
+/// The contract's catalog fills the code table where the document shows no code.
+#[test]
+fn the_contract_catalog_adds_codes_the_document_does_not_show() {
+    let markdown = page(
+        Path::new("fixtures/error-example-valid/pass.yaml"),
+        Some("botect"),
+    );
+    assert!(
+        markdown.contains("| `NO_ACTIVE_SUBSCRIPTION` | 402 | in the contract's catalog; the document does not show it |  |"),
+        "{markdown}"
+    );
+}
