@@ -203,7 +203,10 @@ fn operation_key(op: &Operation<'_>) -> String {
             _ => path.push(c),
         }
     }
-    format!("{} {path}", op.method.as_upper())
+    // The method as reports show it: `PURGE` for an additional operation, not its kind.
+    let name = op.name();
+    let method = name.split(' ').next().unwrap_or("");
+    format!("{method} {path}")
 }
 
 /// What one body schema says, worked out once however many responses use it.

@@ -5,7 +5,7 @@
 //! `example` and extensions are left out). Nothing is fetched: a `$ref` that did not resolve
 //! becomes `true`, which accepts anything, so no example is judged by a guess.
 
-use super::{Api, Version};
+use super::Api;
 use crate::document::{Kind, NodeRef};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -192,7 +192,7 @@ impl Bundle<'_, '_> {
             };
             out.insert(name.to_string(), translated);
         }
-        if api.version != Version::OpenApi31 {
+        if !api.version.is_31_or_later() {
             older_dialect(&mut out);
         }
         out

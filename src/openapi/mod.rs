@@ -21,6 +21,15 @@ pub enum Version {
     Swagger2,
     OpenApi30,
     OpenApi31,
+    OpenApi32,
+}
+
+impl Version {
+    /// 3.1 and later: schemas are JSON Schema 2020-12 (keys beside `$ref` apply, type arrays,
+    /// numeric exclusive bounds), and `webhooks` exist.
+    pub fn is_31_or_later(self) -> bool {
+        matches!(self, Version::OpenApi31 | Version::OpenApi32)
+    }
 }
 
 /// Why a parsed file is not a document errlint can lint.
@@ -137,7 +146,7 @@ impl<'d> Api<'d> {
     /// Keys beside `$ref` in 2.0 and 3.0, where the specification says they are ignored: one
     /// per Reference Object, at its first such key. Extensions (`x-…`) are left alone.
     pub fn ignored_ref_siblings(&self) -> Vec<StructureError> {
-        if self.version == Version::OpenApi31 {
+        if self.version.is_31_or_later() {
             return Vec::new();
         }
         let mut found: Vec<StructureError> = self
@@ -194,7 +203,7 @@ fn detect_version(tree: &Tree) -> Result<Version, VersionError> {
         id: "not-openapi",
         message: "not an OpenAPI document: the root has no `openapi` or `swagger` field".into(),
         span,
-        help: "errlint lints OpenAPI 2.0, 3.0 and 3.1 documents".into(),
+        help: "errlint lints OpenAPI 2.0, 3.0, 3.1 and 3.2 documents".into(),
     };
     if !tree.is_mapping(root) {
         return Err(not_openapi(Some(tree.span(root))));
@@ -211,14 +220,15 @@ fn detect_version(tree: &Tree) -> Result<Version, VersionError> {
         (Some("swagger"), "2.0") => Some(Version::Swagger2),
         (Some("openapi"), v) if v == "3.0" || v.starts_with("3.0.") => Some(Version::OpenApi30),
         (Some("openapi"), v) if v == "3.1" || v.starts_with("3.1.") => Some(Version::OpenApi31),
+        (Some("openapi"), v) if v == "3.2" || v.starts_with("3.2.") => Some(Version::OpenApi32),
         _ => None,
     };
     version.ok_or_else(|| VersionError {
         id: "unsupported-version",
         message: format!(
-            "unsupported version `{text}`: errlint reads Swagger 2.0 and OpenAPI 3.0.x and 3.1.x"
+            "unsupported version `{text}`: errlint reads Swagger 2.0 and OpenAPI 3.0.x, 3.1.x and 3.2.x"
         ),
         span: Some(tree.span(value)),
-        help: "check the version field; OpenAPI 3.2 and later are not supported yet".into(),
+        help: "check the version field; OpenAPI 3.3 and later are not supported yet".into(),
     })
 }

@@ -188,10 +188,7 @@ impl<'d> Builder<'_, 'd> {
                     continue;
                 };
                 let item_hop = api.docs.hop(site);
-                for (method_key, op) in api.entries(item) {
-                    let Some(method) = api.scalar(method_key).and_then(Method::parse) else {
-                        continue;
-                    };
+                for (method_key, op, method) in self.methods(item) {
                     let Some(op) = self.expect(op, Kind::Mapping, "an Operation (a mapping)")
                     else {
                         continue;
@@ -232,7 +229,8 @@ impl<'d> Builder<'_, 'd> {
                 Some("path") if !path_params.contains(&name) => path_params.push(name),
                 Some("body" | "formData") => has_body = true,
                 // A missing credential gives 401, not 400: it is no input to validate.
-                Some(location @ ("query" | "header"))
+                // 3.2's `querystring` is the whole query string: input like a query.
+                Some(location @ ("query" | "header" | "querystring"))
                     if required && !self.is_credential(location, name) =>
                 {
                     required_params.push(name)
@@ -273,8 +271,31 @@ impl<'d> Builder<'_, 'd> {
             path_params,
             has_body,
             required_params,
-            label: Arc::from(format!("{} {}", method.as_upper(), path)),
+            label: Arc::from(format!("{} {}", method_name(api, method, method_key), path)),
         }
+    }
+
+    /// The operations of a path item: its method keys (`query` from 3.2 on), then 3.2's
+    /// `additionalOperations` (any other method name), each with its key.
+    fn methods(&self, item: NodeRef) -> Vec<(NodeRef, NodeRef, Method)> {
+        let api = self.api;
+        let mut out: Vec<(NodeRef, NodeRef, Method)> = api
+            .entries(item)
+            .filter_map(|(key, op)| {
+                let method = Method::parse(api.scalar(key)?)?;
+                let known = method != Method::Query || api.version == Version::OpenApi32;
+                known.then_some((key, op, method))
+            })
+            .collect();
+        if api.version == Version::OpenApi32 {
+            if let Some(more) = api
+                .get(item, "additionalOperations")
+                .filter(|m| api.is_mapping(*m))
+            {
+                out.extend(api.entries(more).map(|(key, op)| (key, op, Method::Other)));
+            }
+        }
+        out
     }
 
     /// A parameter that carries credentials: the `Authorization` header, one an apiKey
@@ -517,7 +538,15 @@ impl<'d> Builder<'_, 'd> {
                 continue;
             };
             let value = api.deref(site).filter(|v| api.is_mapping(*v));
-            let schema = value.and_then(|v| self.schema_use(v, "schema"));
+            // 3.2's sequential media types describe each item with `itemSchema`: for an error
+            // response, the item is the error body.
+            let schema = value.and_then(|v| {
+                self.schema_use(v, "schema").or_else(|| {
+                    (api.version == Version::OpenApi32)
+                        .then(|| self.schema_use(v, "itemSchema"))
+                        .flatten()
+                })
+            });
             let mut examples: Vec<NodeRef> = value
                 .and_then(|v| api.get(v, "example"))
                 .into_iter()
@@ -526,10 +555,14 @@ impl<'d> Builder<'_, 'd> {
                 examples.extend(
                     api.entries(named)
                         .filter_map(|(_, e)| api.deref(e))
-                        .filter_map(|e| api.get(e, "value")),
+                        // 3.2's `dataValue` is the example as data, like `value`.
+                        .filter_map(|e| api.get(e, "value").or_else(|| api.get(e, "dataValue"))),
                 );
             }
-            let schema_declared = value.is_some_and(|v| api.get(v, "schema").is_some());
+            let schema_declared = value.is_some_and(|v| {
+                api.get(v, "schema").is_some()
+                    || (api.version == Version::OpenApi32 && api.get(v, "itemSchema").is_some())
+            });
             let found = Media {
                 name,
                 key: Some(key),
@@ -584,6 +617,14 @@ impl Api<'_> {
                 let value = self.get(owner, name)?;
                 Some((self.as_bool(value)?, value))
             })
+    }
+}
+
+/// `GET`, `QUERY`, or an additional operation's own name (`PURGE`), as reports show it.
+fn method_name(api: &Api<'_>, method: Method, key: NodeRef) -> String {
+    match method {
+        Method::Other => api.scalar(key).unwrap_or("OTHER").to_ascii_uppercase(),
+        known => known.as_upper().to_string(),
     }
 }
 

@@ -17,6 +17,10 @@ pub enum Method {
     Head,
     Patch,
     Trace,
+    /// OpenAPI 3.2's `query`.
+    Query,
+    /// A method from 3.2's `additionalOperations` (`PURGE`); its name is in the operation's.
+    Other,
 }
 
 impl Method {
@@ -30,6 +34,7 @@ impl Method {
             "head" => Method::Head,
             "patch" => Method::Patch,
             "trace" => Method::Trace,
+            "query" => Method::Query,
             _ => return None,
         })
     }
@@ -44,6 +49,8 @@ impl Method {
             Method::Head => "HEAD",
             Method::Patch => "PATCH",
             Method::Trace => "TRACE",
+            Method::Query => "QUERY",
+            Method::Other => "OTHER",
         }
     }
 }
@@ -105,8 +112,9 @@ fn essence(media_type: &str) -> &str {
 }
 
 /// A media type whose body can be JSON: `application/json`, any `+json` type, the older
-/// `text/json` and `application/x-json`, and the wildcards `*/*` and `application/*`, which
-/// admit JSON and whose schema describes it.
+/// `text/json` and `application/x-json`, the wildcards `*/*` and `application/*`, which admit
+/// JSON and whose schema describes it, and the sequential JSON types whose 3.2 `itemSchema`
+/// describes each item (`application/jsonl`, `application/x-ndjson`, `application/json-seq`).
 pub fn is_json_media_type(media_type: &str) -> bool {
     let essence = essence(media_type).to_ascii_lowercase();
     matches!(
@@ -117,6 +125,10 @@ pub fn is_json_media_type(media_type: &str) -> bool {
             | "text/x-json"
             | "*/*"
             | "application/*"
+            | "application/jsonl"
+            | "application/x-ndjson"
+            | "application/ndjson"
+            | "application/json-seq"
     ) || essence.ends_with("+json")
 }
 

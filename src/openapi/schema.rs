@@ -443,7 +443,7 @@ impl<'d> Api<'d> {
     /// True from OpenAPI 3.1 on, where a Schema Object's keys beside `$ref` apply (JSON Schema
     /// 2020-12) instead of being ignored.
     pub fn ref_siblings_apply(&self) -> bool {
-        self.version == super::Version::OpenApi31
+        self.version.is_31_or_later()
     }
 
     /// The schema a node stands for: a `$ref` is followed, except in 3.1 when keys beside it
