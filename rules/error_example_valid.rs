@@ -12,8 +12,9 @@ declare_rule! {
     /// ## What it checks
     /// Every example attached to an error response (4xx, 5xx, ranges, `default`) validates
     /// against that response's schema, with the `jsonschema` crate: the media type's `example`,
-    /// its `examples.*.value` (3.2: or `dataValue`; 2.0: `examples.<media type>`), and the body schema's own
-    /// `example` and 3.1 `examples`. 3.1 schemas are JSON Schema 2020-12; 2.0 and 3.0 schemas
+    /// its `examples.*.value` (3.2: or `dataValue`; 2.0: `examples.<media type>`), and the
+    /// body schema's own `example` and 3.1 `examples`. 3.1 and 3.2 schemas are JSON Schema
+    /// 2020-12; 2.0 and 3.0 schemas
     /// are translated first (`nullable` is a type union, a boolean `exclusiveMinimum` is read
     /// the draft-4 way, `discriminator`, `xml`, `example` and extensions are left out).
     /// `$ref`s resolve through the document's own files; nothing is fetched and
