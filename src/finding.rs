@@ -193,11 +193,20 @@ impl Outcome {
     /// 2 when something could not be linted, 1 when an error (or, with `deny_warnings`, a
     /// warning) was found, 0 otherwise.
     pub fn exit_code(&self, deny_warnings: bool) -> i32 {
+        let fail_level = if deny_warnings {
+            Severity::Warning
+        } else {
+            Severity::Error
+        };
+        self.exit_code_at(fail_level)
+    }
+
+    /// 2 when something could not be linted, 1 when a finding at `fail_level` or above was
+    /// found, 0 otherwise.
+    pub fn exit_code_at(&self, fail_level: Severity) -> i32 {
         if self.findings.iter().any(|f| f.fatal) {
             2
-        } else if self.findings.iter().any(|f| {
-            f.severity == Severity::Error || (deny_warnings && f.severity == Severity::Warning)
-        }) {
+        } else if self.findings.iter().any(|f| f.severity >= fail_level) {
             1
         } else {
             0

@@ -44,9 +44,21 @@ struct Cli {
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
 
-    /// Exit with 1 when there are warnings, too.
+    /// Exit with 1 when there are warnings, too (the same as `--fail-level warning`).
     #[arg(long)]
     deny_warnings: bool,
+
+    /// The lowest level that makes the run fail (exit 1): error, warning or info.
+    #[arg(long, value_name = "LEVEL", value_parser = ["error", "warning", "info"])]
+    fail_level: Option<String>,
+
+    /// Findings only: no summary line.
+    #[arg(short, long)]
+    quiet: bool,
+
+    /// Print how many findings each rule has, most first, instead of the findings.
+    #[arg(long)]
+    statistics: bool,
 
     /// The error contract: a built-in profile (`errlint profiles`); replaces the config's `extends`.
     #[arg(long, value_name = "NAME")]
@@ -162,6 +174,22 @@ enum Command {
         #[arg(long)]
         no_config: bool,
     },
+    /// Lint documents: `errlint check PATH…` is `errlint PATH…`, for a folder named like a
+    /// command (`errlint check docs`).
+    Check {
+        /// Paths and flags, as for `errlint PATH…`.
+        #[arg(
+            trailing_var_arg = true,
+            allow_hyphen_values = true,
+            value_name = "ARGS"
+        )]
+        args: Vec<std::ffi::OsString>,
+    },
+    /// Print a shell completion script: bash, zsh, fish, powershell or elvish.
+    Completions {
+        #[arg(value_parser = clap::value_parser!(clap_complete::Shell))]
+        shell: clap_complete::Shell,
+    },
     /// Write a commented errlint.yaml in the current folder.
     Init {
         /// The profile it extends.
@@ -188,6 +216,19 @@ fn main() -> ExitCode {
         Some(command) => run_command(command),
         None => lint(&cli),
     }
+}
+
+/// `errlint check PATH…` is `errlint PATH…` said explicitly, for a folder named like a
+/// command (`errlint check docs`).
+fn check(args: &[std::ffi::OsString]) -> ExitCode {
+    let argv = std::iter::once(std::ffi::OsString::from("errlint"))
+        .chain(args.iter().cloned())
+        .chain(args.is_empty().then(|| "--help".into()));
+    let checked = Cli::parse_from(argv);
+    if checked.command.is_some() {
+        return fail("`errlint check` takes paths and flags, not another command");
+    }
+    lint(&checked)
 }
 
 fn print(text: &str) -> ExitCode {
@@ -334,6 +375,13 @@ fn run_command(command: &Command) -> ExitCode {
                 return code;
             }
             ExitCode::from(outcome.exit_code(false) as u8)
+        }
+        Command::Check { args } => check(args),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "errlint", &mut script);
+            print(&String::from_utf8_lossy(&script))
         }
         Command::Contract { document, format } => {
             match errlint::infer::infer_path(document, &Options::default()) {
@@ -593,10 +641,34 @@ fn lint(cli: &Cli) -> ExitCode {
         }
     }
     let rules = RenderOptions::plain(Format::Pretty).rules;
-    if let Err(code) = write_reports(&outcome, formats, &cli.color, &rules) {
+    let formats = if cli.statistics {
+        // The table takes standard output; reports to files are still written.
+        let mut table = report::statistics(&outcome);
+        if !cli.quiet {
+            table.push_str(&report::summary_line(&outcome));
+            table.push('\n');
+        }
+        if let Err(e) = write_stdout(&table) {
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                return fail(&format!("cannot write to standard output: {e}"));
+            }
+        }
+        formats
+            .into_iter()
+            .filter(|(_, path)| path.is_some())
+            .collect()
+    } else {
+        formats
+    };
+    if let Err(code) = write_reports_quietly(&outcome, formats, &cli.color, &rules, cli.quiet) {
         return code;
     }
-    ExitCode::from(outcome.exit_code(cli.deny_warnings) as u8)
+    let fail_level = match (cli.fail_level.as_deref(), cli.deny_warnings) {
+        (Some("info"), _) => Severity::Info,
+        (Some("warning"), _) | (None, true) => Severity::Warning,
+        _ => Severity::Error,
+    };
+    ExitCode::from(outcome.exit_code_at(fail_level) as u8)
 }
 
 /// Renders the outcome in each format, to its file (atomically) or to standard output.
@@ -605,6 +677,17 @@ fn write_reports(
     formats: Vec<(Format, Option<PathBuf>)>,
     color_choice: &str,
     rules: &[report::RuleInfo],
+) -> Result<(), ExitCode> {
+    write_reports_quietly(outcome, formats, color_choice, rules, false)
+}
+
+/// [`write_reports`], with or without the summary line.
+fn write_reports_quietly(
+    outcome: &errlint::Outcome,
+    formats: Vec<(Format, Option<PathBuf>)>,
+    color_choice: &str,
+    rules: &[report::RuleInfo],
+    quiet: bool,
 ) -> Result<(), ExitCode> {
     let stdout_is_terminal = std::io::stdout().is_terminal();
     for (format, path) in formats {
@@ -621,6 +704,7 @@ fn write_reports(
             &RenderOptions {
                 color,
                 rules: rules.to_vec(),
+                quiet,
                 ..RenderOptions::plain(format)
             },
         );

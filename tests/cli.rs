@@ -435,3 +435,69 @@ fn a_baseline_hides_known_findings_and_reports_new_ones() {
     );
     assert!(String::from_utf8_lossy(&fixed.stderr).contains("baseline entries no longer match"));
 }
+
+/// `-q`, `--fail-level`, `--statistics`, `errlint check` and `errlint completions` (issue 17).
+#[test]
+fn everyday_flags_as_ruff_spells_them() {
+    let quiet = errlint(&[
+        "-q",
+        "--format",
+        "pretty",
+        "fixtures/error-code-present/fail.yaml",
+    ]);
+    assert!(!stdout(&quiet).contains(" in 1 file"), "{}", stdout(&quiet));
+    assert!(stdout(&quiet).contains("error-code-present"));
+
+    let warnings = scratch("warnings-only.yaml", WARNINGS_ONLY);
+    assert_eq!(errlint(&[&warnings]).status.code(), Some(0));
+    assert_eq!(
+        errlint(&["--fail-level", "warning", &warnings])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        errlint(&["--fail-level", "info", &warnings]).status.code(),
+        Some(1)
+    );
+    assert_eq!(
+        errlint(&["--deny-warnings", &warnings]).status.code(),
+        Some(1)
+    );
+    assert_eq!(
+        errlint(&["--fail-level", "fatal", &warnings]).status.code(),
+        Some(2)
+    );
+
+    let statistics = errlint(&["--statistics", "fixtures/example/openapi.yaml"]);
+    let table = stdout(&statistics);
+    let first = table.lines().next().unwrap();
+    assert!(first.trim_start().starts_with('3'), "{table}");
+    assert!(table.contains("error-code-present     error"), "{table}");
+    assert!(
+        table.ends_with("9 errors, 4 warnings in 1 file\n"),
+        "{table}"
+    );
+    assert_eq!(statistics.status.code(), Some(1));
+
+    let checked = errlint(&[
+        "check",
+        "--format",
+        "concise",
+        "fixtures/error-code-present/fail.yaml",
+    ]);
+    let direct = errlint(&[
+        "--format",
+        "concise",
+        "fixtures/error-code-present/fail.yaml",
+    ]);
+    assert_eq!(stdout(&checked), stdout(&direct));
+    assert_eq!(checked.status.code(), direct.status.code());
+
+    let completions = errlint(&["completions", "bash"]);
+    assert!(
+        stdout(&completions).contains("_errlint()"),
+        "{}",
+        stdout(&completions)
+    );
+}

@@ -70,6 +70,8 @@ pub struct RenderOptions {
     pub width: usize,
     /// The rules, for the formats that list them.
     pub rules: Vec<RuleInfo>,
+    /// Findings only: no summary line.
+    pub quiet: bool,
 }
 
 impl RenderOptions {
@@ -90,6 +92,7 @@ impl RenderOptions {
             color: false,
             width: 100,
             rules,
+            quiet: false,
         }
     }
 }
@@ -166,6 +169,21 @@ pub fn render(outcome: &Outcome, options: &RenderOptions) -> String {
             junit::render(outcome, &ids)
         }
     }
+}
+
+/// `--statistics`: one line per rule, most findings first: count, id, level.
+pub fn statistics(outcome: &Outcome) -> String {
+    let mut counts: std::collections::BTreeMap<(&str, crate::finding::Severity), usize> =
+        std::collections::BTreeMap::new();
+    for finding in &outcome.findings {
+        *counts.entry((finding.rule, finding.severity)).or_default() += 1;
+    }
+    let mut rows: Vec<((&str, crate::finding::Severity), usize)> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let width = rows.iter().map(|((id, _), _)| id.len()).max().unwrap_or(0);
+    rows.iter()
+        .map(|((id, severity), count)| format!("{count:>6}  {id:<width$}  {severity}\n"))
+        .collect()
 }
 
 /// `N errors, M warnings in K files`.

@@ -39,8 +39,10 @@ pub fn render(outcome: &Outcome, options: &RenderOptions) -> String {
         }
         out.push('\n');
     }
-    out.push_str(&super::summary_line(outcome));
-    out.push('\n');
+    if !options.quiet {
+        out.push_str(&super::summary_line(outcome));
+        out.push('\n');
+    }
     out
 }
 
