@@ -119,7 +119,9 @@ fn floor_boundary(text: &str, mut at: usize) -> usize {
 #[derive(Debug)]
 struct FindingDiagnostic {
     message: String,
-    code: &'static str,
+    /// `error[error-code-present]`, as rustc heads a diagnostic: the level in words, not only
+    /// as a glyph; empty for related places.
+    code: String,
     severity: miette::Severity,
     help: Option<String>,
     source: Option<Excerpt>,
@@ -172,7 +174,7 @@ impl FindingDiagnostic {
                 let (excerpt, span) = excerpt(sources, &r.location)?;
                 Some(FindingDiagnostic {
                     message: super::visible(&r.message).into_owned(),
-                    code: "",
+                    code: String::new(),
                     severity: miette::Severity::Advice,
                     help: None,
                     source: Some(excerpt),
@@ -183,7 +185,7 @@ impl FindingDiagnostic {
             .collect();
         FindingDiagnostic {
             message,
-            code: finding.rule,
+            code: format!("{}[{}]", finding.severity, finding.rule),
             severity: match finding.severity {
                 Severity::Error => miette::Severity::Error,
                 Severity::Warning => miette::Severity::Warning,
@@ -207,7 +209,7 @@ impl std::error::Error for FindingDiagnostic {}
 
 impl Diagnostic for FindingDiagnostic {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        (!self.code.is_empty()).then(|| Box::new(self.code) as Box<dyn fmt::Display>)
+        (!self.code.is_empty()).then(|| Box::new(&self.code) as Box<dyn fmt::Display>)
     }
 
     fn severity(&self) -> Option<miette::Severity> {
