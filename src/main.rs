@@ -293,17 +293,28 @@ fn run_command(command: &Command) -> ExitCode {
             }
             print(&table)
         }
-        Command::Explain { rule } => match errlint::rules::find(rule) {
-            Some(meta) => print(&format!(
-                "# {}\n\nDefault level: {}.\n\n{}",
-                meta.id,
-                meta.default_severity,
-                errlint::rules::explain(meta)
-            )),
-            None => fail(&format!(
-                "unknown rule `{rule}`: `errlint rules` lists them"
-            )),
-        },
+        Command::Explain { rule } => {
+            let problem = errlint::rules::PROBLEMS.iter().find(|(id, _)| id == rule);
+            let change = errlint::diff::find(rule);
+            match (errlint::rules::find(rule), problem, change) {
+                (Some(meta), _, _) => print(&format!(
+                    "# {}\n\nDefault level: {}.\n\n{}\n",
+                    meta.id,
+                    meta.default_severity,
+                    errlint::rules::explain(meta).trim_end()
+                )),
+                (None, Some((id, text)), _) => print(&format!(
+                    "# {id}\n\nA problem with the document, the config or the run, not a rule.\n\n{text}\n"
+                )),
+                (None, None, Some(meta)) => print(&format!(
+                    "# {}\n\nA change that `errlint diff` reports (see the README's `errlint diff`).\n\n{}.\n",
+                    meta.id, meta.summary
+                )),
+                (None, None, None) => fail(&format!(
+                    "unknown rule `{rule}`: `errlint rules` lists them"
+                )),
+            }
+        }
         Command::Profiles { action: None } => {
             let width = PROFILES.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
             let mut out = String::new();

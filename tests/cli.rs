@@ -501,3 +501,38 @@ fn everyday_flags_as_ruff_spells_them() {
         stdout(&completions)
     );
 }
+
+/// `errlint explain` explains every id errlint reports, rule or not, and ends with a newline.
+#[test]
+fn explain_knows_every_reported_id() {
+    let mut ids: Vec<&str> = errlint::rules::ALL.iter().map(|r| r.id).collect();
+    ids.extend(errlint::rules::PROBLEMS.iter().map(|(id, _)| *id));
+    ids.extend(errlint::diff::CHANGES.iter().map(|c| c.id));
+    for id in [
+        "invalid-syntax",
+        "invalid-encoding",
+        "duplicate-key",
+        "unreadable-file",
+        "not-openapi",
+        "unsupported-version",
+        "unresolved-ref",
+        "ref-cycle",
+        "remote-ref",
+        "invalid-structure",
+        "invalid-config",
+        "unused-override",
+        "unused-fragment",
+    ] {
+        assert!(ids.contains(&id), "`{id}` has no explanation");
+    }
+    for id in ids {
+        let output = errlint(&["explain", id]);
+        assert_eq!(output.status.code(), Some(0), "{id}");
+        let text = stdout(&output);
+        assert!(text.starts_with(&format!("# {id}\n")), "{text}");
+        assert!(
+            text.ends_with('\n') && !text.ends_with("\n\n\n"),
+            "{id}: {text:?}"
+        );
+    }
+}
