@@ -130,30 +130,6 @@ pub fn find(id: &str) -> Option<&'static RuleMeta> {
 #[cfg(test)]
 pub(crate) mod tester;
 
-#[cfg(test)]
-mod tests {
-    use super::tester::{Tester, code_blocks};
-
-    /// Every rule's `## Bad` example yields the rule and its `## Good` example yields nothing.
-    #[test]
-    fn doc_examples_are_linted() {
-        for meta in super::ALL {
-            let bad = code_blocks(meta.docs, "## Bad");
-            let good = code_blocks(meta.docs, "## Good");
-            assert!(!bad.is_empty(), "{}: no Bad example", meta.id);
-            assert!(!good.is_empty(), "{}: no Good example", meta.id);
-            let mut tester = Tester::new(meta.id);
-            for example in &good {
-                tester = tester.pass(example);
-            }
-            for example in &bad {
-                tester = tester.fails(example);
-            }
-            tester.run();
-        }
-    }
-}
-
 /// The ids errlint reports that are not rules: problems with the document, the config or the
 /// run itself. `errlint explain` explains them too.
 pub const PROBLEMS: &[(&str, &str)] = &[
@@ -210,3 +186,27 @@ pub const PROBLEMS: &[(&str, &str)] = &[
         "A file named on the command line that is a piece of an OpenAPI document (a YAML or JSON mapping) which no document in its tree uses through `$ref`.",
     ),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::tester::{Tester, code_blocks};
+
+    /// Every rule's `## Bad` example yields the rule and its `## Good` example yields nothing.
+    #[test]
+    fn doc_examples_are_linted() {
+        for meta in super::ALL {
+            let bad = code_blocks(meta.docs, "## Bad");
+            let good = code_blocks(meta.docs, "## Good");
+            assert!(!bad.is_empty(), "{}: no Bad example", meta.id);
+            assert!(!good.is_empty(), "{}: no Good example", meta.id);
+            let mut tester = Tester::new(meta.id);
+            for example in &good {
+                tester = tester.pass(example);
+            }
+            for example in &bad {
+                tester = tester.fails(example);
+            }
+            tester.run();
+        }
+    }
+}
