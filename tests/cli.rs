@@ -536,3 +536,42 @@ fn explain_knows_every_reported_id() {
         );
     }
 }
+
+/// Misspelt config keys, rule ids and profiles get a "did you mean" (issue 17).
+#[test]
+fn config_errors_suggest_the_near_miss() {
+    let config = scratch(
+        "near-miss.yaml",
+        "extends: botcet\noverides: []\nrules: {error-status-coverag: error}\n",
+    );
+    let output = errlint(&[
+        "--config",
+        &config,
+        "--format",
+        "concise",
+        "fixtures/error-code-present/pass.yaml",
+    ]);
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("unknown key `overides`: did you mean `overrides`?"),
+        "{text}"
+    );
+    assert!(
+        text.contains("unknown rule `error-status-coverag`: did you mean `error-status-coverage`?"),
+        "{text}"
+    );
+    let profile = scratch("near-miss-profile.yaml", "extends: botcet\n");
+    let output = errlint(&[
+        "--config",
+        &profile,
+        "--format",
+        "concise",
+        "fixtures/error-code-present/pass.yaml",
+    ]);
+    assert!(
+        stdout(&output).contains("unknown profile `botcet`: did you mean `botect`?"),
+        "{}",
+        stdout(&output)
+    );
+}

@@ -240,10 +240,13 @@ fn apply_profile(
         }
     } else {
         let names: Vec<&str> = PROFILES.iter().map(|(n, _)| *n).collect();
+        let guess = crate::suggest::closest(profile, names.iter().copied())
+            .map(|n| format!("did you mean `{n}`? "))
+            .unwrap_or_default();
         errors.findings.push(extends_error(
             from,
             format!(
-                "unknown profile `{profile}`: the built-in profiles are {}",
+                "unknown profile `{profile}`: {guess}the built-in profiles are {}",
                 names.join(", ")
             ),
         ));
@@ -318,7 +321,26 @@ fn parse_source(name: &str, text: &str, errors: &mut ConfigErrors) -> Option<Raw
                     .first()
                     .and_then(|k| tree.get_entry(at, k))
                     .map(|(k, _)| k);
-                let known = "see rules/errlint.schema.json for the keys this object takes";
+                // The keys this object takes: the `properties` beside the failing keyword.
+                let schema_path = error.schema_path().as_str();
+                let object = schema_path
+                    .rsplit_once('/')
+                    .map_or("", |(parent, _)| parent);
+                let full = schema();
+                let allowed: Vec<&str> = full
+                    .pointer(object)
+                    .and_then(|o| o.get("properties"))
+                    .and_then(|p| p.as_object())
+                    .map(|p| p.keys().map(String::as_str).collect())
+                    .unwrap_or_default();
+                let first = unexpected.first().map_or("", String::as_str);
+                let known = match crate::suggest::closest(first, allowed.iter().copied()) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None if !allowed.is_empty() => {
+                        format!("this object takes `{}`", allowed.join("`, `"))
+                    }
+                    None => "`errlint schema` prints the keys each object takes".to_string(),
+                };
                 (
                     key.unwrap_or(at),
                     format!("unknown key `{}`: {known}", unexpected.join("`, `")),
@@ -414,7 +436,14 @@ fn check_semantics(name: &str, tree: &Tree, errors: &mut ConfigErrors) {
         for (key, _) in tree.entries(map) {
             let id = tree.scalar(key).unwrap_or_default();
             if crate::rules::find(id).is_none() && crate::diff::find(id).is_none() {
-                let message = format!("unknown rule `{id}`: `errlint rules` lists them");
+                let known = crate::rules::ALL
+                    .iter()
+                    .map(|r| r.id)
+                    .chain(crate::diff::CHANGES.iter().map(|c| c.id));
+                let message = match crate::suggest::closest(id, known) {
+                    Some(near) => format!("unknown rule `{id}`: did you mean `{near}`?"),
+                    None => format!("unknown rule `{id}`: `errlint rules` lists them"),
+                };
                 errors.findings.push(config_error(
                     name,
                     Some((tree.span(key), tree.pointer(key))),
@@ -487,8 +516,15 @@ fn to_json(tree: &Tree, id: NodeId) -> serde_json::Value {
 fn config_error(name: &str, at: Option<(Span, String)>, message: String) -> Finding {
     let file: Arc<str> = Arc::from(name);
     Finding {
-        help: Some("the config format is rules/errlint.schema.json; `errlint init` writes a commented example".into()),
-        location: at.map(|(span, pointer)| Location { file: file.clone(), span, pointer }),
+        help: Some(
+            "`errlint schema` prints the config format; `errlint init` writes a commented example"
+                .into(),
+        ),
+        location: at.map(|(span, pointer)| Location {
+            file: file.clone(),
+            span,
+            pointer,
+        }),
         fatal: true,
         ..Finding::new("invalid-config", Severity::Error, file, message)
     }
