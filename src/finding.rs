@@ -183,6 +183,9 @@ pub struct Outcome {
     /// that match nothing anywhere once every document is linted.
     #[serde(skip)]
     pub(crate) overrides_matched: Vec<(Arc<crate::config::Contract>, Vec<usize>)>,
+    /// How many findings a baseline hid (they are not in `findings`).
+    #[serde(skip)]
+    pub baseline_hidden: usize,
 }
 
 impl Outcome {

@@ -641,10 +641,12 @@ fn lint(cli: &Cli) -> ExitCode {
         return ExitCode::from(outcome.exit_code_after_writing_baseline() as u8);
     }
     if let Some(path) = &cli.baseline {
+        let before = outcome.findings.len();
         let stale = match errlint::baseline::apply(&mut outcome, path, &options.access()) {
             Ok(stale) => stale,
             Err(message) => return fail(&message),
         };
+        outcome.baseline_hidden = before - outcome.findings.len();
         if stale > 0 {
             eprintln!(
                 "{stale} baseline entries no longer match anything: run --write-baseline again to drop them"
@@ -652,6 +654,9 @@ fn lint(cli: &Cli) -> ExitCode {
         }
     }
     let rules = RenderOptions::plain(Format::Pretty).rules;
+    let concise_to_stdout = formats
+        .iter()
+        .any(|(format, path)| matches!(format, Format::Concise) && path.is_none());
     let formats = if cli.statistics {
         // The table takes standard output; reports to files are still written.
         let mut table = report::statistics(&outcome);
@@ -679,7 +684,24 @@ fn lint(cli: &Cli) -> ExitCode {
         (Some("warning"), _) | (None, true) => Severity::Warning,
         _ => Severity::Error,
     };
-    ExitCode::from(outcome.exit_code_at(fail_level) as u8)
+    let code = outcome.exit_code_at(fail_level);
+    if !cli.quiet && !cli.statistics && concise_to_stdout {
+        // As ruff does: the count after one-line findings, on standard error so that the
+        // report stays one finding a line.
+        eprintln!("{}", report::summary_line(&outcome));
+    }
+    let summary = outcome.summary();
+    if code == 1 && summary.errors == 0 && !cli.quiet {
+        let level = if fail_level == Severity::Info {
+            "info"
+        } else {
+            "warning"
+        };
+        eprintln!(
+            "failed: there are no errors, but the fail level is {level} (--fail-level / --deny-warnings)"
+        );
+    }
+    ExitCode::from(code as u8)
 }
 
 /// Renders the outcome in each format, to its file (atomically) or to standard output.

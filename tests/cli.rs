@@ -421,7 +421,10 @@ fn a_baseline_hides_known_findings_and_reports_new_ones() {
         "{text}"
     );
     assert!(!text.contains("`4xx`"), "{text}");
-    assert!(String::from_utf8_lossy(&after.stderr).is_empty());
+    // Standard error has the summary line only: no stale entries yet.
+    let said = String::from_utf8_lossy(&after.stderr);
+    assert!(said.contains("hidden by the baseline"), "{said}");
+    assert!(!said.contains("no longer match"), "{said}");
     // Fixed: the entries go stale and the run says so.
     std::fs::write(dir.join("openapi.yaml"), WARNINGS_ONLY).unwrap();
     let fixed = errlint_in(
@@ -573,5 +576,52 @@ fn config_errors_suggest_the_near_miss() {
         stdout(&output).contains("unknown profile `botcet`: did you mean `botect`?"),
         "{}",
         stdout(&output)
+    );
+}
+
+/// The summary line: on standard error after concise output, with what a baseline hid, and a
+/// word on why a run without errors failed (issue 17).
+#[test]
+fn the_summary_says_what_was_hidden_and_why_the_run_failed() {
+    let stderr = |o: &Output| String::from_utf8_lossy(&o.stderr).into_owned();
+    let concise = errlint(&[
+        "--format",
+        "concise",
+        "fixtures/error-code-present/fail.yaml",
+    ]);
+    assert!(
+        stderr(&concise).contains(" in 1 file"),
+        "{}",
+        stderr(&concise)
+    );
+    assert!(!stdout(&concise).contains(" in 1 file"));
+    let quiet = errlint(&[
+        "-q",
+        "--format",
+        "concise",
+        "fixtures/error-code-present/fail.yaml",
+    ]);
+    assert!(!stderr(&quiet).contains(" in 1 file"));
+
+    let warnings = scratch("summary-warnings.yaml", WARNINGS_ONLY);
+    let denied = errlint(&["--deny-warnings", &warnings]);
+    assert_eq!(denied.status.code(), Some(1));
+    assert!(stderr(&denied).contains("there are no errors, but the fail level is warning"));
+
+    let document = scratch("summary-baselined.yaml", WARNINGS_ONLY);
+    let baseline = Path::new(env!("CARGO_TARGET_TMPDIR")).join("summary-baseline.json");
+    let baseline = baseline.to_string_lossy();
+    assert_eq!(
+        errlint(&["--write-baseline", &baseline, &document])
+            .status
+            .code(),
+        Some(0)
+    );
+    let hidden = errlint(&["--baseline", &baseline, "--format", "pretty", &document]);
+    assert!(
+        stdout(&hidden)
+            .contains("0 errors, 0 warnings in 1 file; 1 finding hidden by the baseline"),
+        "{}",
+        stdout(&hidden)
     );
 }

@@ -199,5 +199,11 @@ pub fn summary_line(outcome: &Outcome) -> String {
         line.push_str(&format!(", {}", plural(s.infos, "info")));
     }
     line.push_str(&format!(" in {}", plural(s.files, "file")));
+    if outcome.baseline_hidden > 0 {
+        line.push_str(&format!(
+            "; {} hidden by the baseline",
+            plural(outcome.baseline_hidden, "finding")
+        ));
+    }
     line
 }
