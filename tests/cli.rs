@@ -625,3 +625,25 @@ fn the_summary_says_what_was_hidden_and_why_the_run_failed() {
         stdout(&hidden)
     );
 }
+
+/// `errlint init` refers to no schema file it did not write: the editor modeline is given as
+/// an instruction, not as a line editors would follow (issue 17).
+#[test]
+fn init_writes_no_reference_to_a_missing_schema_file() {
+    let folder = Path::new(env!("CARGO_TARGET_TMPDIR")).join("init-modeline");
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_errlint"))
+        .arg("init")
+        .current_dir(&folder)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let text = std::fs::read_to_string(folder.join("errlint.yaml")).unwrap();
+    assert!(
+        !text
+            .lines()
+            .any(|l| l.starts_with("# yaml-language-server:")),
+        "{text}"
+    );
+}

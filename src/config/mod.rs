@@ -21,8 +21,9 @@ pub use policy::{CommandLine, IGNORE_EXTENSION, IgnoreList, Policy};
 pub fn init_text(profile: &str) -> String {
     format!(
         r#"# errlint configuration. Editors complete and check it with errlint's JSON Schema:
-# save it with `errlint schema > errlint.schema.json`, then keep this line:
-# yaml-language-server: $schema=./errlint.schema.json
+# save it with `errlint schema > errlint.schema.json`, then start this file with the line
+#   # yaml-language-server: $schema=./errlint.schema.json
+# (it is not written here, as the schema file may not exist).
 #
 # The error contract starts from a built-in profile (`errlint profiles` lists them) or a
 # relative path to a profile file. Any profile field can be overridden below.
@@ -47,9 +48,10 @@ overrides: []
 pub fn init_text_from(contract: &str) -> String {
     format!(
         r#"# errlint configuration, written by `errlint init --from`. Editors complete and check it
-# with errlint's JSON Schema: save it with `errlint schema > errlint.schema.json`, then keep
-# this line:
-# yaml-language-server: $schema=./errlint.schema.json
+# with errlint's JSON Schema: save it with `errlint schema > errlint.schema.json`, then start
+# this file with the line
+#   # yaml-language-server: $schema=./errlint.schema.json
+# (it is not written here, as the schema file may not exist).
 #
 {contract}
 # Rule levels: off, info, warning, error (`errlint rules` lists the rules).
