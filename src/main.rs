@@ -20,8 +20,13 @@ struct Cli {
 
     /// OpenAPI documents (2.0, 3.0, 3.1; YAML or JSON), directories to search for them
     /// (respecting .gitignore), glob patterns, or `-` for standard input.
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required_unless_present = "show_config", value_name = "PATH")]
     files: Vec<PathBuf>,
+
+    /// Print the effective contract and rule levels for the document at PATH, and which
+    /// config file and profiles produced them, lowest layer first.
+    #[arg(long, value_name = "PATH")]
+    show_config: Option<PathBuf>,
 
     /// The name reported for a document read from standard input.
     #[arg(long, value_name = "NAME", default_value = "<stdin>")]
@@ -215,6 +220,40 @@ fn main() -> ExitCode {
     match &cli.command {
         Some(command) => run_command(command),
         None => lint(&cli),
+    }
+}
+
+/// `--show-config PATH`: the layers, the effective contract and every level, for the document.
+fn show_config(document: &std::path::Path, options: &Options) -> ExitCode {
+    let file = match (&options.config.file, options.config.no_discovery) {
+        (Some(file), _) => Some(file.clone()),
+        (None, false) => errlint::config::discover(document),
+        (None, true) => None,
+    };
+    // Shown relative to the current folder, as the user would name it.
+    let cwd = std::env::current_dir().ok();
+    let shown = file.as_ref().map(|f| {
+        cwd.as_ref()
+            .and_then(|c| f.strip_prefix(c).ok())
+            .map_or(f.clone(), std::path::Path::to_path_buf)
+    });
+    match errlint::config::contract(
+        file.as_deref(),
+        options.config.profile.as_deref(),
+        &options.access(),
+    ) {
+        Ok(contract) => print(&errlint::config::show(
+            &contract,
+            shown.as_deref(),
+            &options.severities,
+        )),
+        Err(errors) => {
+            let mut outcome = errlint::Outcome::default();
+            outcome.findings = errors.findings;
+            outcome.sources = errors.sources;
+            outcome.files = 1;
+            unreadable(&outcome)
+        }
     }
 }
 
@@ -534,6 +573,9 @@ fn lint(cli: &Cli) -> ExitCode {
         no_discovery: cli.no_config,
         profile: cli.profile.clone(),
     };
+    if let Some(document) = &cli.show_config {
+        return show_config(document, &options);
+    }
     let from_stdin = cli.files.iter().any(|f| f.as_os_str() == "-");
     let named: Vec<PathBuf> = cli
         .files

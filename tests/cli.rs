@@ -647,3 +647,46 @@ fn init_writes_no_reference_to_a_missing_schema_file() {
         "{text}"
     );
 }
+
+/// `--show-config PATH`: the layers in order, the effective contract and every level (issue 17).
+#[test]
+fn show_config_prints_the_layers_and_the_effective_levels() {
+    let output = errlint(&[
+        "--show-config",
+        "fixtures/error-code-status/fail.yaml",
+        "--rule",
+        "error-status-coverage=off",
+    ]);
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(
+        text.starts_with("config file: fixtures/error-code-status/errlint.yaml\n"),
+        "{text}"
+    );
+    let layers = [
+        "  1. the built-in default contract",
+        "  2. the built-in profile botect",
+        "  3. the config file ",
+        "fixtures/error-code-status/errlint.yaml\n",
+        "  4. --rule on the command line",
+    ];
+    let mut at = 0;
+    for layer in layers {
+        let found = text[at..]
+            .find(layer)
+            .unwrap_or_else(|| panic!("{layer}: {text}"));
+        at += found;
+    }
+    assert!(
+        text.contains("pattern `^[A-Z][A-Z0-9_]*$`, closed"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  error-status-coverage      off\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  error-code-removed         error\n"),
+        "{text}"
+    );
+}

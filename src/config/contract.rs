@@ -114,6 +114,9 @@ pub struct Contract {
     pub catalog: Catalog,
     pub severities: HashMap<String, Option<Severity>>,
     pub overrides: Vec<Override>,
+    /// What was laid on what, lowest first: the built-in default, each profile, the config
+    /// file (`--show-config` prints them).
+    pub layers: Vec<String>,
     /// Every override glob in one set, compiled the first time an operation is matched.
     override_index: std::sync::OnceLock<OverrideIndex>,
 }
@@ -164,6 +167,7 @@ impl Contract {
     /// An empty contract; [`Contract::apply`] fills it from the built-in default profile.
     pub(crate) fn blank() -> Self {
         Contract {
+            layers: Vec::new(),
             profile: "default".into(),
             description: String::new(),
             media_types: Vec::new(),

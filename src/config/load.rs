@@ -179,6 +179,7 @@ fn build_contract(
     )
     .expect("the default profile is valid");
     contract.apply(&default);
+    contract.layers.push("the built-in default contract".into());
     let extends = cli_profile.map(|p| (p.to_string(), None)).or_else(|| {
         config.as_ref().and_then(|(raw, path, name, text)| {
             raw.extends
@@ -195,6 +196,11 @@ fn build_contract(
             &mut errors,
             0,
         );
+        if cli_profile.is_some() {
+            contract.layers.push(
+                "(that profile came from --profile, in place of the config's extends)".into(),
+            );
+        }
         contract.profile = profile;
     }
     if let Some((raw, _, name, text)) = &config {
@@ -203,6 +209,7 @@ fn build_contract(
             ..raw.clone()
         };
         contract.apply_from(&own, name, text);
+        contract.layers.push(format!("the config file {name}"));
     }
     if errors.findings.is_empty() {
         Ok(contract)
@@ -267,6 +274,11 @@ fn apply_profile(
         apply_profile(contract, parent, Some(&here), access, errors, depth + 1);
     }
     contract.apply_from(&raw, &name, &text);
+    contract.layers.push(if builtin_profile(profile).is_some() {
+        format!("the built-in profile {profile}")
+    } else {
+        format!("the profile file {name}")
+    });
 }
 
 fn extends_error(from: Option<&(PathBuf, String, String)>, message: String) -> Finding {

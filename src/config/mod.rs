@@ -64,3 +64,140 @@ overrides: []
 "#
     )
 }
+
+/// What `--show-config PATH` prints: the layers, lowest first, then the effective contract and
+/// the level of every rule and change id (the command line's `--rule` last).
+pub fn show(
+    contract: &Contract,
+    config_file: Option<&std::path::Path>,
+    command_line: &std::collections::HashMap<String, Option<crate::finding::Severity>>,
+) -> String {
+    let mut out = String::new();
+    let mut line = |text: String| {
+        out.push_str(&text);
+        out.push('\n');
+    };
+    line(format!(
+        "config file: {}",
+        config_file.map_or("none".to_string(), |p| p.display().to_string())
+    ));
+    line("layers, lowest first:".into());
+    for (i, layer) in contract.layers.iter().enumerate() {
+        line(format!("  {}. {layer}", i + 1));
+    }
+    if !command_line.is_empty() {
+        line(format!(
+            "  {}. --rule on the command line",
+            contract.layers.len() + 1
+        ));
+    }
+    let paths = |list: &[crate::openapi::schema::FieldPath]| {
+        list.iter()
+            .map(|p| format!("`{}`", p.text))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    line("contract:".into());
+    line(format!("  description: {}", contract.description));
+    line(format!(
+        "  code: {} ({}){}{}",
+        paths(&contract.code_paths),
+        match contract.code_type {
+            CodeType::String => "string",
+            CodeType::Integer => "integer",
+        },
+        contract
+            .code_pattern
+            .as_ref()
+            .map_or(String::new(), |p| format!(", pattern `{}`", p.as_str())),
+        if contract.code_closed { ", closed" } else { "" }
+    ));
+    let fields: Vec<String> = contract
+        .fields
+        .iter()
+        .map(|(p, t)| format!("`{}` {t}", p.text))
+        .collect();
+    line(format!(
+        "  required fields: {}",
+        if fields.is_empty() {
+            "none".into()
+        } else {
+            fields.join(", ")
+        }
+    ));
+    line(format!(
+        "  other fields: {}",
+        if contract.forbid_additional {
+            "forbidden"
+        } else {
+            "allowed"
+        }
+    ));
+    if let Some(documented) = &contract.documented {
+        let statuses: Vec<String> = documented.iter().map(u16::to_string).collect();
+        line(format!("  documented statuses: {}", statuses.join(", ")));
+    }
+    let r = &contract.require;
+    for (name, list) in [
+        ("authenticated", &r.authenticated),
+        ("path_parameter", &r.path_parameter),
+        ("input", &r.input),
+        ("every_operation", &r.every_operation),
+        ("rate_limited", &r.rate_limited),
+    ] {
+        let texts: Vec<&str> = list.iter().map(|q| q.text.as_str()).collect();
+        let texts = if texts.is_empty() {
+            "nothing".to_string()
+        } else {
+            texts.join(", ")
+        };
+        line(format!("  requires for {name}: {texts}"));
+    }
+    let statuses: Vec<String> = contract
+        .retry_statuses
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    line(format!(
+        "  retry hints: headers {}, fields {}, on {}",
+        contract.retry_headers.join(", "),
+        paths(&contract.retry_fields),
+        statuses.join(", ")
+    ));
+    line(format!(
+        "  rate limit: {} by default (extension `{}`)",
+        if contract.limited_by_default {
+            "limited"
+        } else {
+            "unlimited"
+        },
+        contract.rate_limit_extension
+    ));
+    match &contract.catalog {
+        Catalog::None => line("  code catalog: none".into()),
+        Catalog::EchoStatus => line("  code catalog: the code echoes the HTTP status".into()),
+        Catalog::Codes(codes) => line(format!("  code catalog: {} codes", codes.len())),
+    }
+    line(format!("  overrides: {}", contract.overrides.len()));
+    line("levels:".into());
+    let ids = crate::rules::ALL
+        .iter()
+        .map(|r| (r.id, r.default_severity))
+        .chain(
+            crate::diff::rule_infos()
+                .into_iter()
+                .map(|c| (c.id, c.level)),
+        );
+    for (id, default) in ids {
+        let level = command_line
+            .get(id)
+            .or_else(|| contract.severities.get(id))
+            .copied()
+            .unwrap_or(Some(default));
+        line(format!(
+            "  {id:<26} {}",
+            level.map_or("off", crate::finding::Severity::as_str)
+        ));
+    }
+    out
+}
