@@ -135,16 +135,8 @@ enum Command {
         /// Write the report to FILE instead of standard output.
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
-        /// The error contract (where codes live, `rules:` levels of the change ids): a
-        /// built-in profile.
-        #[arg(long, value_name = "NAME")]
-        profile: Option<String>,
-        /// The config file; by default the one found for NEW.
-        #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
-        config: Option<PathBuf>,
-        /// Use no config file.
-        #[arg(long)]
-        no_config: bool,
+        #[command(flatten)]
+        contract: ContractArgs,
         /// When to use colours in the pretty format.
         #[arg(long, default_value = "auto", value_parser = ["auto", "always", "never"])]
         color: String,
@@ -169,15 +161,8 @@ enum Command {
         /// Write the page to FILE (atomically) instead of standard output.
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
-        /// The error contract (where codes live): a built-in profile.
-        #[arg(long, value_name = "NAME")]
-        profile: Option<String>,
-        /// The config file; by default the one found for the document.
-        #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
-        config: Option<PathBuf>,
-        /// Use no config file.
-        #[arg(long)]
-        no_config: bool,
+        #[command(flatten)]
+        contract: ContractArgs,
     },
     /// Lint documents: `errlint check PATH…` is `errlint PATH…`, for a folder named like a
     /// command (`errlint check docs`).
@@ -207,6 +192,33 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+}
+
+/// Where a command finds the error contract (where codes live, rule and change levels).
+#[derive(clap::Args, Debug)]
+struct ContractArgs {
+    /// A built-in profile (`errlint profiles`); replaces the config's `extends`.
+    #[arg(long, value_name = "NAME")]
+    profile: Option<String>,
+    /// The config file; by default the one found for the (new) document.
+    #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Use no config file.
+    #[arg(long)]
+    no_config: bool,
+}
+
+impl ContractArgs {
+    fn options(&self) -> Options {
+        Options {
+            config: ConfigChoice {
+                file: self.config.clone(),
+                no_discovery: self.no_config,
+                profile: self.profile.clone(),
+            },
+            ..Options::default()
+        }
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -378,23 +390,14 @@ fn run_command(command: &Command) -> ExitCode {
             base,
             format,
             output,
-            profile,
-            config,
-            no_config,
+            contract,
             color,
         } => {
             let formats = match parse_formats(format, output.as_ref()) {
                 Ok(formats) => formats,
                 Err(message) => return fail(&message),
             };
-            let options = Options {
-                config: ConfigChoice {
-                    file: config.clone(),
-                    no_discovery: *no_config,
-                    profile: profile.clone(),
-                },
-                ..Options::default()
-            };
+            let options = contract.options();
             let outcome = match (base, documents.as_slice()) {
                 (Some(rev), files) => {
                     let named: Vec<PathBuf> = files.iter().map(PathBuf::from).collect();
@@ -447,18 +450,9 @@ fn run_command(command: &Command) -> ExitCode {
             document,
             format,
             output,
-            profile,
-            config,
-            no_config,
+            contract,
         } => {
-            let options = Options {
-                config: ConfigChoice {
-                    file: config.clone(),
-                    no_discovery: *no_config,
-                    profile: profile.clone(),
-                },
-                ..Options::default()
-            };
+            let options = contract.options();
             let page = match errlint::docs::page_of(document, &options) {
                 Ok(page) => page,
                 Err(outcome) => return unreadable(&outcome),
