@@ -690,3 +690,39 @@ fn show_config_prints_the_layers_and_the_effective_levels() {
         "{text}"
     );
 }
+
+/// `extends` takes a list, laid in order: later profiles over earlier ones (issue 17).
+#[test]
+fn extends_takes_a_list_laid_in_order() {
+    let folder = Path::new(env!("CARGO_TARGET_TMPDIR")).join("extends-list");
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(
+        folder.join("errlint.yaml"),
+        "extends: [botect, ./closed.yaml]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        folder.join("closed.yaml"),
+        "envelope:\n  code:\n    closed: true\n",
+    )
+    .unwrap();
+    std::fs::copy(
+        "fixtures/error-code-status/fail.yaml",
+        folder.join("openapi.yaml"),
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_errlint"))
+        .args(["--show-config", "openapi.yaml"])
+        .current_dir(&folder)
+        .output()
+        .unwrap();
+    let text = stdout(&output);
+    let botect = text.find("the built-in profile botect").expect(&text);
+    let closed = text.find("closed.yaml").expect(&text);
+    assert!(botect < closed, "{text}");
+    assert!(
+        text.contains("pattern `^[A-Z][A-Z0-9_]*$`, closed"),
+        "{text}"
+    );
+}

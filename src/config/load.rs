@@ -180,28 +180,35 @@ fn build_contract(
     .expect("the default profile is valid");
     contract.apply(&default);
     contract.layers.push("the built-in default contract".into());
-    let extends = cli_profile.map(|p| (p.to_string(), None)).or_else(|| {
-        config.as_ref().and_then(|(raw, path, name, text)| {
-            raw.extends
-                .clone()
-                .map(|e| (e, Some((path.clone(), name.clone(), text.clone()))))
-        })
-    });
-    if let Some((profile, from)) = extends {
-        apply_profile(
-            &mut contract,
-            &profile,
-            from.as_ref(),
-            access,
-            &mut errors,
-            0,
-        );
+    let extends: Option<(Vec<String>, _)> = cli_profile
+        .map(|p| (vec![p.to_string()], None))
+        .or_else(|| {
+            config.as_ref().and_then(|(raw, path, name, text)| {
+                raw.extends.as_ref().map(|e| {
+                    (
+                        e.iter().cloned().collect(),
+                        Some((path.clone(), name.clone(), text.clone())),
+                    )
+                })
+            })
+        });
+    if let Some((profiles, from)) = extends {
+        for profile in &profiles {
+            apply_profile(
+                &mut contract,
+                profile,
+                from.as_ref(),
+                access,
+                &mut errors,
+                0,
+            );
+        }
         if cli_profile.is_some() {
             contract.layers.push(
                 "(that profile came from --profile, in place of the config's extends)".into(),
             );
         }
-        contract.profile = profile;
+        contract.profile = profiles.join(" + ");
     }
     if let Some((raw, _, name, text)) = &config {
         let own = RawConfig {
@@ -269,9 +276,11 @@ fn apply_profile(
     let Some(raw) = parse_source(&name, &text, errors) else {
         return;
     };
-    if let Some(parent) = &raw.extends {
+    if let Some(parents) = &raw.extends {
         let here = (PathBuf::from(&name), name.clone(), text.clone());
-        apply_profile(contract, parent, Some(&here), access, errors, depth + 1);
+        for parent in parents.iter() {
+            apply_profile(contract, parent, Some(&here), access, errors, depth + 1);
+        }
     }
     contract.apply_from(&raw, &name, &text);
     contract.layers.push(if builtin_profile(profile).is_some() {

@@ -11,7 +11,8 @@ pub struct RawConfig {
     #[serde(rename = "$schema")]
     #[allow(dead_code)]
     pub schema: Option<String>,
-    pub extends: Option<String>,
+    /// One profile, or several laid in order (later ones over earlier ones).
+    pub extends: Option<OneOrMany>,
     pub description: Option<String>,
     pub media_types: Option<Vec<String>>,
     pub envelope: Option<RawEnvelope>,
