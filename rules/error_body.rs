@@ -5,7 +5,7 @@
 use crate::config::{CodeType, Contract};
 use crate::document::NodeRef;
 use crate::openapi::schema::{Facts, Field, FieldPath, Lookup, Segment};
-use crate::openapi::{Api, Model, StatusKey, Use};
+use crate::openapi::{Api, Model, StatusKey, Use, fold_name};
 
 /// What the body says about its machine-readable code.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,6 +69,32 @@ impl BodyFacts {
             retry_field: retry_field(api, contract, schema, &whole),
             examples: whole.examples,
         }
+    }
+}
+
+impl BodyFacts {
+    /// The code values the schema documents for every use of the body: the code's `enum` or
+    /// `const`, its own examples, and the code in the body schema's examples.
+    pub fn documented_codes(&self, api: &Api<'_>) -> Vec<NodeRef> {
+        let Some(field) = self.code.field() else {
+            return Vec::new();
+        };
+        let mut values: Vec<NodeRef> = field.facts.values.clone().unwrap_or_default();
+        values.extend(&field.facts.examples);
+        values.extend(self.codes_in(api, &self.examples));
+        values
+    }
+
+    /// The code in literal examples (a media type's, which belong to one use).
+    pub fn codes_in(&self, api: &Api<'_>, examples: &[NodeRef]) -> Vec<NodeRef> {
+        let Some(path) = self.code.location() else {
+            return Vec::new();
+        };
+        let path = FieldPath::parse(path);
+        examples
+            .iter()
+            .flat_map(|example| values_at(api, *example, &path.segments))
+            .collect()
     }
 }
 
@@ -177,7 +203,7 @@ fn near_miss(api: &Api<'_>, schema: NodeRef, whole: &Facts) -> Option<String> {
             },
         };
         for (name, _) in keys {
-            let folded = fold(&name);
+            let folded = fold_name(&name);
             let looks_like_a_code = !folded.contains("status")
                 && !folded.contains("http")
                 && (folded.ends_with("code")
@@ -195,19 +221,10 @@ fn near_miss(api: &Api<'_>, schema: NodeRef, whole: &Facts) -> Option<String> {
     None
 }
 
-/// A name in lower case without `_` and `-`: `retry_after`, `RetryAfter` and `retry-after`
-/// fold alike.
-fn fold(name: &str) -> String {
-    name.chars()
-        .filter(|c| *c != '_' && *c != '-')
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
 /// A property name that means "retry after", whatever its case and separators, with or
 /// without a unit: `retry_after`, `retryAfterSec`, `Retry-After-Ms`, `retry_after_seconds`.
 pub fn means_retry_after(name: &str) -> bool {
-    let folded = fold(name);
+    let folded = fold_name(name);
     folded.strip_prefix("retryafter").is_some_and(|unit| {
         matches!(
             unit,
@@ -275,7 +292,7 @@ pub fn example_retry_key(api: &Api<'_>, contract: &Contract, example: NodeRef) -
 }
 
 /// The nodes at a field path inside a literal example (`errors[].code` visits every item).
-pub fn values_at(api: &Api<'_>, example: NodeRef, segments: &[Segment]) -> Vec<NodeRef> {
+fn values_at(api: &Api<'_>, example: NodeRef, segments: &[Segment]) -> Vec<NodeRef> {
     let Some((first, rest)) = segments.split_first() else {
         return vec![example];
     };

@@ -1,11 +1,10 @@
 //! `error-code-status`: the codes a response can return belong to its status.
 
-use super::error_body::{Code, ErrorBody, values_at};
+use super::error_body::{Code, ErrorBody};
 use super::Rule;
 use crate::config::Catalog;
 use crate::document::{Kind, NodeRef};
 use crate::engine::{Context, Report};
-use crate::openapi::schema::FieldPath;
 use crate::openapi::{Api, StatusKey};
 
 declare_rule! {
@@ -85,16 +84,7 @@ impl Rule for ErrorCodeStatus {
         }
         // The values the schema documents hold for every use; examples belong to one use.
         let closed = field.facts.values.is_some();
-        let mut values: Vec<NodeRef> = field.facts.values.clone().unwrap_or_default();
-        values.extend(&field.facts.examples);
-        // The body schema's own examples hold for every use too.
-        let code_path = FieldPath::parse(path);
-        values.extend(
-            body.facts
-                .examples
-                .iter()
-                .flat_map(|example| values_at(api, *example, &code_path.segments)),
-        );
+        let values = body.facts.documented_codes(api);
         if contract.code_closed && !closed {
             cx.report(
                 Report::new(
@@ -114,9 +104,7 @@ impl Rule for ErrorCodeStatus {
                 _ => None,
             };
             let examples = model.media(u).map_or(&[][..], |m| m.examples.as_slice());
-            let in_examples = examples
-                .iter()
-                .flat_map(|example| values_at(api, *example, &code_path.segments));
+            let in_examples = body.facts.codes_in(api, examples);
             for value in values.iter().copied().chain(in_examples) {
                 if let Some((message, help)) = judge(api, contract, value, status) {
                     cx.report(

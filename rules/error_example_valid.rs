@@ -104,14 +104,7 @@ impl Rule for ErrorExampleValid {
         }
         let api = cx.api;
         // The schema's own examples: those of a composed part may show only that part.
-        let own = api.get(body.schema, "example").into_iter().chain(
-            api.get(body.schema, "examples")
-                .filter(|e| api.kind(*e) == Kind::Sequence)
-                .into_iter()
-                .flat_map(|e| api.items(e)),
-        );
-        let examples: Vec<NodeRef> = own.collect();
-        for example in examples {
+        for example in api.own_examples(body.schema) {
             if let Some(report) = self.judge(api, body.schema, example) {
                 cx.report(report.for_uses(body.error_uses.iter().copied()));
             }
@@ -166,19 +159,18 @@ impl ErrorExampleValid {
 
 /// The node at a JSON pointer's tokens inside a literal value, as far as it goes.
 fn value_at(api: &Api<'_>, from: NodeRef, tokens: &[String]) -> NodeRef {
-    let mut at = from;
-    for token in tokens {
-        let next = match api.kind(at) {
-            Kind::Mapping => api.get(at, token),
-            Kind::Sequence => token.parse::<usize>().ok().and_then(|i| api.items(at).nth(i)),
-            _ => None,
-        };
-        match next {
-            Some(n) => at = n,
-            None => break,
-        }
+    use crate::document::LookupError;
+    let node = match api
+        .tree(from)
+        .lookup_from(from.node, tokens.iter().map(String::as_str))
+    {
+        Ok(node) => node,
+        Err(LookupError::Missing { node, .. } | LookupError::NotAContainer { node, .. }) => node,
+    };
+    NodeRef {
+        file: from.file,
+        node,
     }
-    at
 }
 
 /// `errors[0].code`, or `the example` for the whole value.

@@ -3,7 +3,7 @@
 //! example per status (the first of the document's own examples that validates). Markdown for
 //! people, JSON for tools; the same input gives the same bytes.
 
-use crate::document::{Kind, NodeId, NodeRef};
+use crate::document::{Kind, NodeRef};
 use crate::facts::{BodyShape, ErrorFacts};
 use crate::openapi::json_schema::Validators;
 use crate::openapi::{Api, Model, StatusKey};
@@ -78,11 +78,11 @@ fn one_line(text: &str) -> String {
     first.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The value node written right after a key.
-fn value_of(key: NodeRef) -> NodeRef {
+/// The value of a property or response written under `key`.
+fn value_of(api: &Api<'_>, key: NodeRef) -> NodeRef {
     NodeRef {
         file: key.file,
-        node: NodeId(key.node.0 + 1),
+        node: api.tree(key).value_of_key(key.node),
     }
 }
 
@@ -182,13 +182,13 @@ pub fn page(
                     name: path.clone(),
                     r#type: types.clone(),
                     required: shape.code_required,
-                    description: description(api, value_of(*key)),
+                    description: description(api, value_of(api, *key)),
                 })
                 .chain(shape.fields.iter().map(|f| FieldRow {
                     name: f.name.clone(),
                     r#type: f.types.clone(),
                     required: f.required,
-                    description: description(api, value_of(f.key)),
+                    description: description(api, value_of(api, f.key)),
                 }))
                 .collect(),
             used_by: *count,
@@ -205,13 +205,13 @@ pub fn page(
                 .entry(status_order(&status.text))
                 .or_insert_with(|| StatusRow {
                     status: status.text.clone(),
-                    meaning: description(api, value_of(status.key)),
+                    meaning: description(api, value_of(api, status.key)),
                     codes: Vec::new(),
                     operations: Vec::new(),
                     example: None,
                 });
             if row.meaning.is_empty() {
-                row.meaning = description(api, value_of(status.key));
+                row.meaning = description(api, value_of(api, status.key));
             }
             row.operations.push(name.clone());
             for (code, at) in &status.codes {
@@ -265,12 +265,11 @@ pub fn page(
             for media in &response.media {
                 let Some(body) = media.body else { continue };
                 let schema = model.bodies[body.0 as usize].schema;
-                let own = api.get(schema, "example");
                 let valid = media
                     .examples
                     .iter()
                     .copied()
-                    .chain(own)
+                    .chain(api.own_examples(schema))
                     .find(|e| validators.accepts(api, schema, *e));
                 if let Some(example) = valid {
                     row.example = Some(api.json_value(example));

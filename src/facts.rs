@@ -7,7 +7,7 @@ use crate::config::Contract;
 use crate::document::NodeRef;
 use crate::openapi::schema::FieldPath;
 use crate::openapi::{Api, Model, Operation, Response, StatusKey};
-use crate::rules::error_body::{BodyFacts, values_at};
+use crate::rules::error_body::BodyFacts;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -273,25 +273,10 @@ fn status_facts(
                 required: f.required(),
             });
         }
-        let (Some(field), Some(path)) = (body_facts.code.field(), body_facts.code.location())
-        else {
-            continue;
-        };
-        let code_path = FieldPath::parse(path);
-        let values = field
-            .facts
-            .values
-            .iter()
-            .flatten()
-            .chain(&field.facts.examples)
-            .copied()
-            .chain(
-                media
-                    .examples
-                    .iter()
-                    .chain(&body_facts.examples)
-                    .flat_map(|e| values_at(api, *e, &code_path.segments)),
-            );
+        let values = body_facts
+            .documented_codes(api)
+            .into_iter()
+            .chain(body_facts.codes_in(api, &media.examples));
         for value in values {
             if let Some(text) = api.scalar(value) {
                 if !facts.codes.iter().any(|(c, _)| c == text) {

@@ -117,6 +117,20 @@ pub struct SourceText {
 }
 
 impl Sources {
+    /// The text of every file of a document set, by its report name.
+    pub fn of(docs: &DocumentSet) -> Self {
+        let mut sources = Sources::default();
+        sources.add_files_of(docs);
+        sources
+    }
+
+    /// Adds the files of another document set (the other side of a diff).
+    pub fn add_files_of(&mut self, docs: &DocumentSet) {
+        for file in &docs.files {
+            self.insert(file.name.clone(), file.text.clone());
+        }
+    }
+
     pub fn insert(&mut self, name: Arc<str>, text: crate::document::Text) {
         self.files.entry(name).or_insert_with(|| SourceText {
             text,

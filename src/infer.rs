@@ -281,13 +281,9 @@ fn problem_outcome(
     docs: &crate::document::DocumentSet,
     findings: Vec<crate::Finding>,
 ) -> crate::Outcome {
-    let mut sources = crate::finding::Sources::default();
-    for file in &docs.files {
-        sources.insert(file.name.clone(), file.text.clone());
-    }
     let mut outcome = crate::Outcome {
         findings,
-        sources,
+        sources: crate::finding::Sources::of(docs),
         files: 1,
         ..crate::Outcome::default()
     };

@@ -404,13 +404,9 @@ fn lint_documents(
             Err(e) => findings.push(version_finding(docs, e)),
         }
     }
-    let mut sources = Sources::default();
-    for file in &docs.files {
-        sources.insert(file.name.clone(), file.text.clone());
-    }
     let mut outcome = Outcome {
         findings,
-        sources,
+        sources: Sources::of(docs),
         files: 1,
         documents: vec![docs.file(docs.root()).name.clone()],
         read: docs.files.iter().filter_map(|f| f.path.clone()).collect(),

@@ -65,18 +65,8 @@ struct Cli {
     #[arg(long)]
     statistics: bool,
 
-    /// The error contract: a built-in profile (`errlint profiles`); replaces the config's `extends`.
-    #[arg(long, value_name = "NAME")]
-    profile: Option<String>,
-
-    /// The config file; by default errlint.yaml or .errlint.yaml is searched for from each
-    /// document's folder up to the repository root.
-    #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
-    config: Option<PathBuf>,
-
-    /// Use no config file.
-    #[arg(long)]
-    no_config: bool,
+    #[command(flatten)]
+    contract: ContractArgs,
 
     /// Set a rule's level, above every config: `--rule error-status-coverage=error`. Repeatable.
     #[arg(long = "rule", value_name = "RULE=LEVEL")]
@@ -197,10 +187,12 @@ enum Command {
 /// Where a command finds the error contract (where codes live, rule and change levels).
 #[derive(clap::Args, Debug)]
 struct ContractArgs {
-    /// A built-in profile (`errlint profiles`); replaces the config's `extends`.
+    /// The error contract: a built-in profile (`errlint profiles`); replaces the config's
+    /// `extends`.
     #[arg(long, value_name = "NAME")]
     profile: Option<String>,
-    /// The config file; by default the one found for the (new) document.
+    /// The config file; by default errlint.yaml or .errlint.yaml is searched for from each
+    /// document's folder (for `diff`, NEW's) up to the repository root.
     #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
     config: Option<PathBuf>,
     /// Use no config file.
@@ -209,13 +201,17 @@ struct ContractArgs {
 }
 
 impl ContractArgs {
+    fn choice(&self) -> ConfigChoice {
+        ConfigChoice {
+            file: self.config.clone(),
+            no_discovery: self.no_config,
+            profile: self.profile.clone(),
+        }
+    }
+
     fn options(&self) -> Options {
         Options {
-            config: ConfigChoice {
-                file: self.config.clone(),
-                no_discovery: self.no_config,
-                profile: self.profile.clone(),
-            },
+            config: self.choice(),
             ..Options::default()
         }
     }
@@ -562,11 +558,7 @@ fn lint(cli: &Cli) -> ExitCode {
     if let Some(message) = command_line_config_error(cli) {
         return fail(&message);
     }
-    options.config = ConfigChoice {
-        file: cli.config.clone(),
-        no_discovery: cli.no_config,
-        profile: cli.profile.clone(),
-    };
+    options.config = cli.contract.choice();
     if let Some(document) = &cli.show_config {
         return show_config(document, &options);
     }
@@ -592,7 +584,7 @@ fn lint(cli: &Cli) -> ExitCode {
     let named_inputs: Vec<PathBuf> = paths
         .iter()
         .cloned()
-        .chain(cli.config.clone())
+        .chain(cli.contract.config.clone())
         .chain(cli.baseline.clone())
         .chain(paths.iter().filter_map(|p| errlint::config::discover(p)))
         .collect();
@@ -797,7 +789,7 @@ fn write_reports_quietly(
 /// A `--profile` that names no profile, or a `--config` that names no file: usage errors,
 /// said on standard error, not findings in a file called `--profile`.
 fn command_line_config_error(cli: &Cli) -> Option<String> {
-    if let Some(profile) = &cli.profile {
+    if let Some(profile) = &cli.contract.profile {
         let is_path = [".yaml", ".yml", ".json"]
             .iter()
             .any(|e| profile.ends_with(e));
@@ -816,7 +808,7 @@ fn command_line_config_error(cli: &Cli) -> Option<String> {
             ));
         }
     }
-    match &cli.config {
+    match &cli.contract.config {
         Some(config) if !config.is_file() => {
             Some(format!("--config {}: no such file", config.display()))
         }

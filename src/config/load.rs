@@ -4,7 +4,7 @@
 use super::contract::{Contract, parse_path_pattern};
 use super::raw::RawConfig;
 use crate::document::source::{Access, Refusal};
-use crate::document::{self, Kind, Limits, NodeId, Span, Tree, pointer};
+use crate::document::{self, Limits, NodeId, Span, Tree, pointer};
 use crate::finding::{Finding, Location, Severity, Sources};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock};
@@ -326,7 +326,7 @@ fn parse_source(name: &str, text: &str, errors: &mut ConfigErrors) -> Option<Raw
             return None;
         }
     };
-    let value = to_json(&tree, NodeId::ROOT);
+    let value = tree.to_json(NodeId::ROOT);
     let before = errors.findings.len();
     for error in VALIDATOR.iter_errors(&value) {
         if matches!(
@@ -505,33 +505,6 @@ fn node_at(tree: &Tree, pointer_text: &str) -> NodeId {
 
 fn bom_length(text: &str) -> usize {
     if text.starts_with('\u{feff}') { 3 } else { 0 }
-}
-
-/// The tree as a `serde_json::Value`, for the JSON Schema validator.
-fn to_json(tree: &Tree, id: NodeId) -> serde_json::Value {
-    use serde_json::Value;
-    match tree.kind(id) {
-        Kind::Null => Value::Null,
-        Kind::Bool => Value::Bool(tree.as_bool(id).unwrap_or(false)),
-        Kind::Number => {
-            let text = tree.scalar(id).unwrap_or("0");
-            serde_json::from_str::<serde_json::Number>(text)
-                .map(Value::Number)
-                .unwrap_or_else(|_| Value::String(text.to_string()))
-        }
-        Kind::String => Value::String(tree.scalar(id).unwrap_or_default().to_string()),
-        Kind::Sequence => Value::Array(tree.items(id).map(|i| to_json(tree, i)).collect()),
-        Kind::Mapping => Value::Object(
-            tree.entries(id)
-                .map(|(k, v)| {
-                    (
-                        tree.scalar(k).unwrap_or_default().to_string(),
-                        to_json(tree, v),
-                    )
-                })
-                .collect(),
-        ),
-    }
 }
 
 fn config_error(name: &str, at: Option<(Span, String)>, message: String) -> Finding {

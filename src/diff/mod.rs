@@ -458,9 +458,7 @@ fn compare_inputs(
 fn finish(outcome: &mut Outcome, sides: [&Side; 2]) {
     let mut sources = Sources::default();
     for side in sides {
-        for file in &side.docs.files {
-            sources.insert(file.name.clone(), file.text.clone());
-        }
+        sources.add_files_of(&side.docs);
     }
     outcome.sources = sources;
     outcome.sort();

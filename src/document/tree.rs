@@ -401,7 +401,16 @@ impl Tree {
         &self,
         tokens: impl IntoIterator<Item = &'s str>,
     ) -> Result<NodeId, LookupError> {
-        let mut at = NodeId::ROOT;
+        self.lookup_from(NodeId::ROOT, tokens)
+    }
+
+    /// Follows reference tokens from `start` (a value inside the file, such as an example).
+    pub fn lookup_from<'s>(
+        &self,
+        start: NodeId,
+        tokens: impl IntoIterator<Item = &'s str>,
+    ) -> Result<NodeId, LookupError> {
+        let mut at = start;
         for (depth, token) in tokens.into_iter().enumerate() {
             at = match self.kind(at) {
                 Kind::Mapping => self.get(at, token),
@@ -417,6 +426,43 @@ impl Tree {
             .ok_or(LookupError::Missing { depth, node: at })?;
         }
         Ok(at)
+    }
+}
+
+impl Tree {
+    /// The value of a subtree as JSON data (for a JSON Schema validator). A number that JSON
+    /// cannot hold exactly (YAML's `0x1F`, `.inf`) is read as a float, else kept as text.
+    pub fn to_json(&self, id: NodeId) -> serde_json::Value {
+        use serde_json::Value;
+        match self.kind(id) {
+            Kind::Null => Value::Null,
+            Kind::Bool => Value::Bool(self.as_bool(id).unwrap_or(false)),
+            Kind::Number => {
+                let text = self.scalar(id).unwrap_or("0");
+                text.parse::<serde_json::Number>()
+                    .map(Value::Number)
+                    .or_else(|_| text.parse::<f64>().map(Value::from))
+                    .unwrap_or_else(|_| Value::String(text.to_string()))
+            }
+            Kind::String => Value::String(self.scalar(id).unwrap_or_default().to_string()),
+            Kind::Sequence => Value::Array(self.items(id).map(|i| self.to_json(i)).collect()),
+            Kind::Mapping => Value::Object(
+                self.entries(id)
+                    .map(|(k, v)| {
+                        (
+                            self.scalar(k).unwrap_or_default().to_string(),
+                            self.to_json(v),
+                        )
+                    })
+                    .collect(),
+            ),
+        }
+    }
+
+    /// The value of the entry whose key is `key`: on the tape a key is directly followed by
+    /// its value's subtree.
+    pub fn value_of_key(&self, key: NodeId) -> NodeId {
+        NodeId(key.0 + 1)
     }
 }
 

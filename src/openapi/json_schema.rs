@@ -108,24 +108,7 @@ impl<'d> Api<'d> {
 
     /// A literal value (an example) as JSON.
     pub fn json_value(&self, at: NodeRef) -> Value {
-        match self.kind(at) {
-            Kind::Null => Value::Null,
-            Kind::Bool => Value::Bool(self.as_bool(at).unwrap_or(false)),
-            Kind::Number => {
-                let text = self.scalar(at).unwrap_or("0");
-                text.parse::<serde_json::Number>()
-                    .map(Value::Number)
-                    .or_else(|_| text.parse::<f64>().map(Value::from))
-                    .unwrap_or_else(|_| Value::String(text.to_string()))
-            }
-            Kind::String => Value::String(self.scalar(at).unwrap_or("").to_string()),
-            Kind::Sequence => Value::Array(self.items(at).map(|i| self.json_value(i)).collect()),
-            Kind::Mapping => Value::Object(
-                self.entries(at)
-                    .map(|(k, v)| (self.scalar(k).unwrap_or("").to_string(), self.json_value(v)))
-                    .collect(),
-            ),
-        }
+        self.tree(at).to_json(at.node)
     }
 }
 

@@ -172,6 +172,15 @@ impl<'d> Api<'d> {
     }
 }
 
+/// A name in lower case without `_` and `-`, for names matched by meaning: `retry_after`,
+/// `RetryAfter` and `retry-after` fold alike, as do `X-Api-Key` and `x_api_key`.
+pub fn fold_name(name: &str) -> String {
+    name.chars()
+        .filter(|c| *c != '_' && *c != '-')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 /// Keys whose values are opaque data for OpenAPI, not structure: extensions (`x-…`) and
 /// literal `example` values. A property that happens to be named so (inside `properties`) is
 /// still a schema. References under them are not followed.

@@ -302,11 +302,7 @@ impl<'d> Builder<'_, 'd> {
     /// security scheme names, or one named as credentials are (`token`, `api_key`,
     /// `X-Auth-Token`: Slack and Discourse send theirs so, without an apiKey scheme).
     fn is_credential(&self, location: &str, name: &str) -> bool {
-        let folded: String = name
-            .chars()
-            .filter(|c| *c != '_' && *c != '-')
-            .map(|c| c.to_ascii_lowercase())
-            .collect();
+        let folded = super::fold_name(name);
         let credential_name = matches!(
             folded.as_str(),
             "token"

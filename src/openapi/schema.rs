@@ -682,14 +682,19 @@ impl<'d> Api<'d> {
             // `type: number` with `enum: [1, 2]` admits integers only.
             facts.types = facts.types.intersection(admitted);
         }
-        facts.examples.extend(self.get(schema, "example"));
-        if let Some(examples) = self
-            .get(schema, "examples")
-            .filter(|e| self.kind(*e) == Kind::Sequence)
-        {
-            facts.examples.extend(self.items(examples));
-        }
+        facts.examples = self.own_examples(schema);
         facts
+    }
+
+    /// A schema's own literal examples: `example`, and 3.1's `examples` list.
+    pub fn own_examples(&self, schema: NodeRef) -> Vec<NodeRef> {
+        let listed = self
+            .get(schema, "examples")
+            .filter(|e| self.kind(*e) == Kind::Sequence);
+        self.get(schema, "example")
+            .into_iter()
+            .chain(listed.into_iter().flat_map(|e| self.items(e)))
+            .collect()
     }
 }
 
