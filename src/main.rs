@@ -18,7 +18,7 @@ struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
 
-    /// OpenAPI documents (2.0, 3.0, 3.1; YAML or JSON), directories to search for them
+    /// OpenAPI documents (2.0, 3.0, 3.1, 3.2; YAML or JSON), directories to search for them
     /// (respecting .gitignore), glob patterns, or `-` for standard input.
     #[arg(required_unless_present = "show_config", value_name = "PATH")]
     files: Vec<PathBuf>,
@@ -106,7 +106,9 @@ enum Command {
     },
     /// Print the JSON Schema of errlint.yaml and profile files (for editors).
     Schema,
-    /// Compare the error contract of two versions of a document: BASE and NEW are each a path,
+    /// Compare the error contract of two versions of a document.
+    ///
+    /// BASE and NEW are each a path,
     /// or `REV:PATH` read from git (`errlint diff origin/main:api/openapi.yaml
     /// api/openapi.yaml`); with `--base REV`, every document named (files, folders, globs) is
     /// compared with itself at REV. Breaking changes are errors unless the major of
@@ -131,8 +133,9 @@ enum Command {
         #[arg(long, default_value = "auto", value_parser = ["auto", "always", "never"])]
         color: String,
     },
-    /// Print the error contract a document follows today, as a profile: each fact with how
-    /// much of the document supports it.
+    /// Print the error contract a document follows today, as a profile.
+    ///
+    /// Each fact comes with how much of the document supports it.
     Contract {
         /// An OpenAPI document.
         document: PathBuf,
@@ -140,8 +143,10 @@ enum Command {
         #[arg(long, default_value = "yaml", value_parser = ["yaml", "json"])]
         format: String,
     },
-    /// Generate the API's error reference page from a document: the envelope, statuses,
-    /// codes, retry hints and rate limits, and one canonical example per status.
+    /// Generate the API's error reference page (Markdown) from a document.
+    ///
+    /// The page gives the envelope, statuses, codes, retry hints and rate limits, and one
+    /// canonical example per status.
     Docs {
         /// An OpenAPI document.
         document: PathBuf,
@@ -154,8 +159,10 @@ enum Command {
         #[command(flatten)]
         contract: ContractArgs,
     },
-    /// Lint documents: `errlint check PATH…` is `errlint PATH…`, for a folder named like a
-    /// command (`errlint check docs`).
+    /// Lint documents: `errlint check PATH…` is `errlint PATH…`.
+    ///
+    /// The explicit verb lints a folder named like a command (`errlint check docs`); so does
+    /// `errlint ./docs`.
     Check {
         /// Paths and flags, as for `errlint PATH…`.
         #[arg(
@@ -170,6 +177,8 @@ enum Command {
         #[arg(value_parser = clap::value_parser!(clap_complete::Shell))]
         shell: clap_complete::Shell,
     },
+    /// Print errlint's man page (roff), e.g. `errlint man > errlint.1`.
+    Man,
     /// Write a commented errlint.yaml in the current folder.
     Init {
         /// The profile it extends.
@@ -238,7 +247,8 @@ fn show_config(document: &std::path::Path, options: &Options) -> ExitCode {
         (None, false) => errlint::config::discover(document),
         (None, true) => None,
     };
-    // Shown relative to the current folder, as the user would name it.
+    // Named (and so shown in every layer) relative to the current folder, as the user would
+    // name it.
     let cwd = std::env::current_dir().ok();
     let shown = file.as_ref().map(|f| {
         cwd.as_ref()
@@ -246,7 +256,7 @@ fn show_config(document: &std::path::Path, options: &Options) -> ExitCode {
             .map_or(f.clone(), std::path::Path::to_path_buf)
     });
     match errlint::config::contract(
-        file.as_deref(),
+        shown.as_deref(),
         options.config.profile.as_deref(),
         &options.access(),
     ) {
@@ -431,6 +441,14 @@ fn run_command(command: &Command) -> ExitCode {
             let mut script = Vec::new();
             clap_complete::generate(*shell, &mut Cli::command(), "errlint", &mut script);
             print(&String::from_utf8_lossy(&script))
+        }
+        Command::Man => {
+            use clap::CommandFactory;
+            let mut page = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut page) {
+                Ok(()) => print(&String::from_utf8_lossy(&page)),
+                Err(e) => fail(&format!("cannot render the man page: {e}")),
+            }
         }
         Command::Contract { document, format } => {
             match errlint::infer::infer_path(document, &Options::default()) {
@@ -764,6 +782,7 @@ fn write_reports_quietly(
             outcome,
             &RenderOptions {
                 color,
+                width: pretty_width(path.is_none() && stdout_is_terminal),
                 rules: rules.to_vec(),
                 quiet,
                 ..RenderOptions::plain(format)
@@ -784,6 +803,17 @@ fn write_reports_quietly(
         }
     }
     Ok(())
+}
+
+/// The pretty format's width: the terminal's when it prints to one, otherwise fixed, so that
+/// a file, a pipe or a CI log gets the same bytes wherever it was made.
+fn pretty_width(to_terminal: bool) -> usize {
+    const FIXED: usize = 100;
+    const NARROWEST: usize = 40;
+    if !to_terminal {
+        return FIXED;
+    }
+    terminal_size::terminal_size().map_or(FIXED, |(width, _)| usize::from(width.0).max(NARROWEST))
 }
 
 /// A `--profile` that names no profile, or a `--config` that names no file: usage errors,

@@ -91,3 +91,60 @@ fn sarif_carries_column_kind_help_uris_and_encoded_uris() {
     assert_eq!(location["uri"], "api/open%20api%23v1.yaml");
     assert_eq!(location["uriBaseId"], "%SRCROOT%");
 }
+
+/// The pretty format fits the width it is given: on a narrow pane no line runs past it, words
+/// (paths, rule ids) are not broken, and in minified JSON the window around the span is cut to
+/// the width with the underline still under the key it marks.
+#[test]
+fn pretty_fits_its_width_and_keeps_underlines_in_minified_json() {
+    let filler: String = (0..40)
+        .map(|i| format!("\"/filler/{i}\":{{\"get\":{{\"responses\":{{\"200\":{{\"description\":\"ok\"}}}}}}}},"))
+        .collect();
+    let text = format!(
+        "{{\"openapi\":\"3.0.3\",\"info\":{{\"title\":\"t\",\"version\":\"1\"}},\"paths\":{{{filler}\"/v1/things/{{thingId}}\":{{\"get\":{{\"responses\":{{\"200\":{{\"description\":\"ok\"}},\"404\":{{\"description\":\"missing\"}}}}}}}}}}}}"
+    );
+    let outcome = lint_text("min.json", &text, &options());
+    assert!(!outcome.findings.is_empty());
+    for width in [50, 80, 140] {
+        let rendered = render(
+            &outcome,
+            &RenderOptions {
+                width,
+                ..RenderOptions::plain(Format::Pretty)
+            },
+        );
+        for line in rendered.lines() {
+            assert!(
+                line.chars().count() <= width,
+                "width {width}: {} columns: {line}",
+                line.chars().count()
+            );
+        }
+        assert!(rendered.contains("/v1/things/{thingId}"), "{rendered}");
+        // Every underline starts under the first character of a key or value.
+        let lines: Vec<&str> = rendered.lines().collect();
+        let mut frames = 0;
+        for pair in lines.windows(2) {
+            let (quoted, underline) = (pair[0], pair[1]);
+            let Some(bar) = quoted.find(" │ ") else {
+                continue;
+            };
+            let numbered = quoted[..bar].trim().chars().all(|c| c.is_ascii_digit());
+            if !numbered || !underline.contains(" · ") {
+                continue;
+            }
+            let Some(mark) = underline.find(['─', '┬']) else {
+                continue;
+            };
+            let column = underline[..mark].chars().count();
+            let under: String = quoted.chars().skip(column).take(1).collect();
+            assert!(
+                matches!(under.as_str(), "\"" | "{" | "["),
+                "width {width}: underline under {under:?}:\n{quoted}\n{underline}"
+            );
+            assert!(column > quoted[..bar].chars().count());
+            frames += 1;
+        }
+        assert!(frames >= 2, "{rendered}");
+    }
+}

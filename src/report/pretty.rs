@@ -1,6 +1,7 @@
 //! rustc-style code frames through miette's graphical handler, one per finding, then a summary.
 //! Each frame quotes one line of source; a long line (bundled single-line JSON) is cut to a
-//! window around the span, so a 13 MB line never reaches the terminal.
+//! window around the span that fits the width, so a 13 MB line never reaches the terminal and
+//! the underline stays under what it marks.
 
 use super::RenderOptions;
 use crate::Outcome;
@@ -11,10 +12,11 @@ use miette::{
 };
 use std::fmt;
 
-/// Lines longer than this (in bytes) are cut to a window around the span.
-const MAX_LINE: usize = 120;
-/// Context kept before the span in a cut line.
-const WINDOW_BEFORE: usize = 40;
+/// Columns a frame spends before the quoted line: indent, line number up to 8 digits, gutter,
+/// and the related frames' extra indent.
+const FRAME_GUTTER: usize = 20;
+/// The narrowest window of a cut line, whatever the width.
+const MIN_WINDOW: usize = 40;
 
 pub fn render(outcome: &Outcome, options: &RenderOptions) -> String {
     let theme = if options.color {
@@ -24,12 +26,17 @@ pub fn render(outcome: &Outcome, options: &RenderOptions) -> String {
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(options.width)
+        // Wrapped at spaces only: a path such as `/v1/ingest` or a rule id stays whole.
+        .with_break_words(false)
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
         .with_links(false)
         .with_context_lines(0)
         .with_show_related_as_nested(true);
     let mut out = String::new();
+    let window = options.width.saturating_sub(FRAME_GUTTER).max(MIN_WINDOW);
     for finding in &outcome.findings {
-        let diagnostic = FindingDiagnostic::new(finding, &outcome.sources);
+        let diagnostic = FindingDiagnostic::new(finding, &outcome.sources, window);
         if handler.render_report(&mut out, &diagnostic).is_err() {
             // A frame that cannot be drawn still gets its line.
             out.push_str(&format!(
@@ -37,7 +44,7 @@ pub fn render(outcome: &Outcome, options: &RenderOptions) -> String {
                 finding.severity, finding.rule, finding.message
             ));
         }
-        out.push('\n');
+        out.push_str(&format!("  see: errlint explain {}\n\n", finding.rule));
     }
     if !options.quiet {
         out.push_str(&super::summary_line(outcome));
@@ -75,23 +82,27 @@ impl SourceCode for Excerpt {
     }
 }
 
-/// Cuts the line holding `location` down to what a frame shows, and the span within it.
-fn excerpt(sources: &Sources, location: &Location) -> Option<(Excerpt, SourceSpan)> {
+/// Cuts the line holding `location` down to what a frame shows (at most `window` characters,
+/// unless the span itself is longer), and the span within it.
+fn excerpt(sources: &Sources, location: &Location, window: usize) -> Option<(Excerpt, SourceSpan)> {
     let (text, lines) = sources.line_index(&location.file)?;
     let start = location.span.start as usize;
     let (line, column) = lines.line_col(text, start);
     let range = lines.line_range(text, line);
     let span_end = (location.span.end as usize).clamp(start, range.end.max(start));
-    let (from, to) = if range.len() <= MAX_LINE {
+    let line_text = text.get(range.clone()).unwrap_or("");
+    // Counted only as far as the window: a bundled line may be megabytes long.
+    let (from, to) = if line_text.chars().nth(window).is_none() {
         (range.start, range.end)
     } else {
-        let from = floor_boundary(text, start.saturating_sub(WINDOW_BEFORE).max(range.start));
-        let to = floor_boundary(
-            text,
-            (from + MAX_LINE)
-                .max(span_end.min(from + 2 * MAX_LINE))
-                .min(range.end),
-        );
+        // Characters, not bytes: a window of multi-byte text must fit the columns too. A third
+        // of the window is context before the span; the ellipses take one column each.
+        let room = window - 2;
+        let from = back_chars(text, start, room / 3).max(range.start);
+        // A span longer than the window is shown up to twice the window, then cut.
+        let to = forward_chars(text, from, room)
+            .max(floor_boundary(text, span_end).min(forward_chars(text, from, 2 * room)))
+            .min(range.end);
         (from, to)
     };
     let prefix = if from > range.start { "…" } else { "" };
@@ -109,7 +120,30 @@ fn excerpt(sources: &Sources, location: &Location) -> Option<(Excerpt, SourceSpa
     Some((excerpt, SourceSpan::new(offset.into(), length)))
 }
 
+/// The byte offset `count` characters before `at` (or the text's start).
+fn back_chars(text: &str, at: usize, count: usize) -> usize {
+    let at = floor_boundary(text, at);
+    if count == 0 {
+        return at;
+    }
+    text[..at]
+        .char_indices()
+        .rev()
+        .nth(count - 1)
+        .map_or(0, |(i, _)| i)
+}
+
+/// The byte offset `count` characters after `at` (or the text's end).
+fn forward_chars(text: &str, at: usize, count: usize) -> usize {
+    let at = floor_boundary(text, at);
+    text[at..]
+        .char_indices()
+        .nth(count)
+        .map_or(text.len(), |(i, _)| at + i)
+}
+
 fn floor_boundary(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
     while at > 0 && !text.is_char_boundary(at) {
         at -= 1;
     }
@@ -130,8 +164,11 @@ struct FindingDiagnostic {
 }
 
 impl FindingDiagnostic {
-    fn new(finding: &Finding, sources: &Sources) -> Self {
-        let framed = finding.location.as_ref().and_then(|l| excerpt(sources, l));
+    fn new(finding: &Finding, sources: &Sources, window: usize) -> Self {
+        let framed = finding
+            .location
+            .as_ref()
+            .and_then(|l| excerpt(sources, l, window));
         let (source, labels) = match framed {
             Some((excerpt, span)) => {
                 let label = finding
@@ -171,7 +208,7 @@ impl FindingDiagnostic {
             .related
             .iter()
             .filter_map(|r| {
-                let (excerpt, span) = excerpt(sources, &r.location)?;
+                let (excerpt, span) = excerpt(sources, &r.location, window)?;
                 Some(FindingDiagnostic {
                     message: super::visible(&r.message).into_owned(),
                     code: String::new(),
