@@ -13,7 +13,7 @@ pip_install() {
   done
   return 1
 }
-pip_install sarif-tools pre-commit junitparser
+pip_install sarif-tools pre-commit junitparser maturin
 
 errlint="$repo/target/debug/errlint"
 cargo build --quiet
@@ -62,4 +62,37 @@ git commit --quiet -am passing
 if ! pre-commit try-repo "$repo" errlint --all-files > "$work/hook.txt" 2>&1; then
   cat "$work/hook.txt"; echo "the hook failed a passing spec"; exit 1
 fi
+
+echo "== the PyPI wheel: built by maturin, installed into a fresh virtual environment, run"
+cd "$repo"
+maturin build --release --locked --quiet --out "$work/wheels"
+python3 -m venv "$work/venv"
+"$work/venv/bin/pip" install --quiet --disable-pip-version-check --no-index "$work"/wheels/errlint-*.whl
+"$work/venv/bin/errlint" --version
+set +e
+"$work/venv/bin/errlint" --no-config --format concise fixtures/example/openapi.yaml > "$work/wheel-lint.txt"
+code=$?
+set -e
+if [ "$code" -ne 1 ] || ! cmp -s "$work/wheel-lint.txt" "$work/concise.txt"; then
+  echo "the wheel's errlint exited $code or reported other findings than the build's"; exit 1
+fi
+# Release builds are stripped: debug info stays in the bench and profiling profiles.
+size=$(stat -c %s "$work/venv/bin/errlint")
+if [ "$size" -gt 20000000 ]; then echo "the wheel's binary is $size bytes: not stripped?"; exit 1; fi
+echo "wheel: ok ($size-byte binary)"
+
+echo "== pre-commit installs the hook of errlint-pre-commit from the wheel"
+mirror="$work/errlint-pre-commit"
+cp -r "$repo/packaging/pre-commit" "$mirror"
+git -C "$mirror" init --quiet
+git -C "$mirror" add -A
+git -C "$mirror" -c user.email=ci@example.invalid -c user.name=ci commit --quiet -m mirror
+cd "$target"
+cp "$repo/fixtures/profiles/default/fail.yaml" openapi.yaml
+started=$(date +%s)
+if PIP_FIND_LINKS="$work/wheels" pre-commit try-repo "$mirror" errlint --all-files > "$work/hook.txt" 2>&1; then
+  cat "$work/hook.txt"; echo "the wheel hook passed a failing spec"; exit 1
+fi
+grep -q "error-response-schema" "$work/hook.txt" || { cat "$work/hook.txt"; echo "the wheel hook did not report the finding"; exit 1; }
+echo "wheel hook: installed and ran in $(( $(date +%s) - started )) s"
 echo "consumers: ok"

@@ -231,3 +231,141 @@ fn the_base_input_diffs_each_document_with_the_base_revision() {
     );
     assert!(out.contains("title=version-not-bumped::"), "{out}");
 }
+
+/// A runner for the install step: a fresh `RUNNER_TEMP`, a `cargo` stub first on PATH that
+/// records being called (so a test knows whether errlint was built from source), and a
+/// release folder served as `ERRLINT_RELEASES_URL`.
+struct Runner {
+    temp: std::path::PathBuf,
+}
+
+impl Runner {
+    fn new(name: &str) -> Self {
+        let temp = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join("install")
+            .join(name);
+        let _ = std::fs::remove_dir_all(&temp);
+        std::fs::create_dir_all(temp.join("stubs")).unwrap();
+        let stub = temp.join("stubs/cargo");
+        std::fs::write(
+            &stub,
+            format!(
+                "#!/bin/sh\necho \"$@\" > '{}'\n",
+                temp.join("cargo-called").display()
+            ),
+        )
+        .unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&stub, std::fs::Permissions::from_mode(0o755)).unwrap();
+        Runner { temp }
+    }
+
+    /// Publishes the errlint under test as release `tag` for Linux x86_64, with the checksum
+    /// file saying `checksum` (None: the archive's real SHA-256).
+    fn publish(&self, tag: &str, checksum: Option<&str>) {
+        let dir = self.temp.join("releases").join(tag);
+        let staging = self.temp.join("staging");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::create_dir_all(&staging).unwrap();
+        std::fs::copy(env!("CARGO_BIN_EXE_errlint"), staging.join("errlint")).unwrap();
+        let archive = dir.join("errlint-x86_64-unknown-linux-musl.tar.gz");
+        let packed = Command::new("tar")
+            .arg("-czf")
+            .arg(&archive)
+            .arg("-C")
+            .arg(&staging)
+            .arg("errlint")
+            .status()
+            .unwrap();
+        assert!(packed.success());
+        let real = Command::new("sha256sum").arg(&archive).output().unwrap();
+        let real = String::from_utf8_lossy(&real.stdout)
+            .split(' ')
+            .next()
+            .unwrap()
+            .to_string();
+        std::fs::write(
+            dir.join("errlint-x86_64-unknown-linux-musl.tar.gz.sha256"),
+            format!(
+                "{}  errlint-x86_64-unknown-linux-musl.tar.gz\n",
+                checksum.unwrap_or(&real)
+            ),
+        )
+        .unwrap();
+    }
+
+    /// Runs the install step as the action at `action_ref`; returns the exit code and output.
+    fn install(&self, action_ref: &str) -> (i32, String) {
+        let path = format!(
+            "{}:{}",
+            self.temp.join("stubs").display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let output = Command::new("bash")
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("action/install.sh"))
+            .env("PATH", path)
+            .env("RUNNER_TEMP", &self.temp)
+            .env("RUNNER_OS", "Linux")
+            .env("RUNNER_ARCH", "X64")
+            .env("GITHUB_PATH", self.temp.join("github-path"))
+            .env("GITHUB_ACTION_PATH", env!("CARGO_MANIFEST_DIR"))
+            .env("ERRLINT_ACTION_REF", action_ref)
+            .env(
+                "ERRLINT_RELEASES_URL",
+                format!("file://{}", self.temp.join("releases").display()),
+            )
+            .output()
+            .unwrap();
+        (
+            output.status.code().unwrap_or(-1),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            ),
+        )
+    }
+
+    fn built_from_source(&self) -> bool {
+        self.temp.join("cargo-called").exists()
+    }
+
+    fn installed(&self) -> bool {
+        self.temp.join("errlint-bin/bin/errlint").exists()
+    }
+}
+
+#[test]
+fn at_a_release_tag_the_release_binary_is_downloaded_and_verified() {
+    let runner = Runner::new("release");
+    runner.publish("v9.9.9", None);
+    let (code, out) = runner.install("v9.9.9");
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("checksum verified: errlint "), "{out}");
+    assert!(runner.installed());
+    assert!(!runner.built_from_source(), "{out}");
+}
+
+#[test]
+fn a_release_whose_checksum_does_not_match_is_refused_not_built_around() {
+    let runner = Runner::new("tampered");
+    runner.publish("v9.9.9", Some(&"0".repeat(64)));
+    let (code, out) = runner.install("v9.9.9");
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("does not match its .sha256 file"), "{out}");
+    assert!(!runner.installed());
+    assert!(!runner.built_from_source());
+}
+
+#[test]
+fn without_a_release_the_action_builds_from_its_source() {
+    for (name, action_ref) in [("no-release", "v9.9.8"), ("branch", "main"), ("sha", "")] {
+        let runner = Runner::new(name);
+        runner.publish("v9.9.9", None);
+        let (code, out) = runner.install(action_ref);
+        assert_eq!(code, 0, "{action_ref}: {out}");
+        assert!(runner.built_from_source(), "{action_ref}: {out}");
+        let args = std::fs::read_to_string(runner.temp.join("cargo-called")).unwrap();
+        assert!(args.starts_with("install --locked --path "), "{args}");
+    }
+}
