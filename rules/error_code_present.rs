@@ -6,6 +6,7 @@ use crate::config::CodeType;
 use crate::document::NodeRef;
 use crate::engine::{Context, Report};
 use crate::openapi::Api;
+use crate::openapi::schema::require_property;
 
 declare_rule! {
     /// ## What it checks
@@ -157,7 +158,19 @@ impl Rule for ErrorCodePresent {
                 )
             }
         };
-        cx.report(Report::new(at, message).help(help).for_uses(uses.iter().copied()));
+        let mut report = Report::new(at, message).help(help);
+        if let Code::Optional { field, .. } = &body.facts.code {
+            // The step that is not required: the code itself or its optional parent.
+            let key = field.optional.as_ref().map_or(field.key, |step| step.key);
+            if let Some(name) = cx.api.scalar(key) {
+                report = report.fix(
+                    format!("add `{name}` to `required`"),
+                    key.file,
+                    require_property(cx.api, key),
+                );
+            }
+        }
+        cx.report(report.for_uses(uses.iter().copied()));
     }
 }
 
@@ -376,6 +389,61 @@ mod tests {
                     Base: {properties: {code: {type: string}}}
             "#,
                 &[(13, "error code `code` is optional, so clients cannot rely on it")],
+            )
+            .run();
+    }
+
+    #[test]
+    fn fixes_add_the_code_or_its_optional_parent_to_required() {
+        Tester::new("error-code-present")
+            .fixes(
+                r#"
+                openapi: 3.0.3
+                paths:
+                  /a:
+                    get:
+                      responses:
+                        '404':
+                          description: x
+                          content:
+                            application/json:
+                              schema:
+                                type: object
+                                required:
+                                  - message
+                                properties:
+                                  message: {type: string}
+                                  code: {type: string}
+                        '409':
+                          description: x
+                          content:
+                            application/json:
+                              schema: {type: object, properties: {error: {type: object, required: [code], properties: {code: {type: string}}}}}
+            "#,
+                r#"
+                openapi: 3.0.3
+                paths:
+                  /a:
+                    get:
+                      responses:
+                        '404':
+                          description: x
+                          content:
+                            application/json:
+                              schema:
+                                type: object
+                                required:
+                                  - message
+                                  - code
+                                properties:
+                                  message: {type: string}
+                                  code: {type: string}
+                        '409':
+                          description: x
+                          content:
+                            application/json:
+                              schema: {type: object, required: [error], properties: {error: {type: object, required: [code], properties: {code: {type: string}}}}}
+            "#,
             )
             .run();
     }

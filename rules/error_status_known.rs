@@ -1,6 +1,7 @@
 //! `error-status-known`: every response key is a registered status, a range, or `default`.
 
 use super::Rule;
+use crate::document::edit;
 use crate::engine::{Context, Report};
 use crate::openapi::{Operation, Response, StatusKey};
 
@@ -90,10 +91,23 @@ impl Rule for ErrorStatusKnown {
                     ),
                 )
             }
-            StatusKey::Invalid if is_lower_case_range(key) => (
-                format!("`{key}` is not a status range: ranges are written in upper case"),
-                "write the range as `1XX`–`5XX`".to_string(),
-            ),
+            StatusKey::Invalid if is_lower_case_range(key) => {
+                let upper = key.to_ascii_uppercase();
+                let tree = cx.api.tree(response.key);
+                cx.report(
+                    Report::new(
+                        response.key,
+                        format!("`{key}` is not a status range: ranges are written in upper case"),
+                    )
+                    .help("write the range as `1XX`–`5XX`")
+                    .fix(
+                        format!("write `{upper}`"),
+                        response.key.file,
+                        edit::replace_scalar(tree, response.key.node, &upper),
+                    ),
+                );
+                return;
+            }
             StatusKey::Invalid => (
                 format!("`{key}` is not an HTTP status code, a range (`1XX`–`5XX`) or `default`"),
                 "use a three-digit registered code, a range such as `4XX`, or `default`"
@@ -138,6 +152,34 @@ mod tests {
                     (9, "`600` is not a registered HTTP status code"),
                     (10, "`ok` is not an HTTP status code, a range (`1XX`–`5XX`) or `default`"),
                 ],
+            )
+            .run();
+    }
+
+    #[test]
+    fn fixes_a_lower_case_range_in_its_quotes() {
+        Tester::new("error-status-known")
+            .fixes(
+                r#"
+                openapi: 3.0.3
+                paths:
+                  /a:
+                    get:
+                      responses:
+                        '200': {description: ok}
+                        4xx: {description: x}
+                        "5xx": {description: x}
+            "#,
+                r#"
+                openapi: 3.0.3
+                paths:
+                  /a:
+                    get:
+                      responses:
+                        '200': {description: ok}
+                        4XX: {description: x}
+                        "5XX": {description: x}
+            "#,
             )
             .run();
     }

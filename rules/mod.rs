@@ -101,6 +101,7 @@ declare_all_rules! {
     error_code_present::ErrorCodePresent,
     error_status_coverage::ErrorStatusCoverage,
     error_status_known::ErrorStatusKnown,
+    status_key_quoted::StatusKeyQuoted,
     retry_after_scope::RetryAfterScope,
     retry_after_on_429::RetryAfterOn429,
     no_429_when_unlimited::No429WhenUnlimited,

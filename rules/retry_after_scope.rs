@@ -3,6 +3,7 @@
 use super::error_body::{ErrorBody, example_retry_key};
 use super::Rule;
 use crate::document::NodeRef;
+use crate::document::edit;
 use crate::engine::{Context, Report};
 use crate::openapi::{Operation, Response, StatusKey};
 
@@ -90,7 +91,16 @@ impl Rule for RetryAfterScope {
                 "`{}` header where retrying later is not meaningful",
                 header.name
             );
-            cx.report(Report::new(header.key, message).label(label()).help(help_for(response.status)));
+            let tree = cx.api.tree(header.key);
+            let removal = tree
+                .parent(header.key.node)
+                .and_then(|headers| edit::remove_entry(tree, headers, header.key.node));
+            cx.report(
+                Report::new(header.key, message)
+                    .label(label())
+                    .help(help_for(response.status))
+                    .fix(format!("remove the `{}` header", header.name), header.key.file, removal),
+            );
         }
         for media in &response.media {
             for example in &media.examples {
@@ -166,6 +176,48 @@ fn out_of_scope(contract: &crate::config::Contract, status: StatusKey) -> bool {
 #[cfg(test)]
 mod tests {
     use crate::rules::tester::{Tester, lint_one};
+
+    #[test]
+    fn removes_an_off_scope_header_and_an_emptied_headers_map() {
+        Tester::new("retry-after-scope")
+            .fixes(
+                r#"
+                openapi: 3.0.3
+                paths:
+                  /a:
+                    post:
+                      responses:
+                        '409':
+                          description: x
+                          headers:
+                            # the request id, for support
+                            X-Request-Id: {schema: {type: string}}
+                            retry-after:
+                              schema: {type: integer}
+                        '422':
+                          description: x
+                          headers:
+                            Retry-After: {schema: {type: integer}}
+                          content: {}
+            "#,
+                r#"
+                openapi: 3.0.3
+                paths:
+                  /a:
+                    post:
+                      responses:
+                        '409':
+                          description: x
+                          headers:
+                            # the request id, for support
+                            X-Request-Id: {schema: {type: string}}
+                        '422':
+                          description: x
+                          content: {}
+            "#,
+            )
+            .run();
+    }
 
     #[test]
     fn flags_header_required_field_and_example_off_scope_but_not_an_optional_field() {

@@ -15,6 +15,8 @@ pub struct Tester {
     pass: Vec<String>,
     /// Each failing document, and what it must yield.
     fail: Vec<(String, Expected)>,
+    /// Each document with a fix, and the document once the rule's fixes are applied.
+    fixes: Vec<(String, String)>,
 }
 
 impl Tester {
@@ -24,6 +26,7 @@ impl Tester {
             profile: None,
             pass: Vec::new(),
             fail: Vec::new(),
+            fixes: Vec::new(),
         }
     }
 
@@ -52,7 +55,36 @@ impl Tester {
         self
     }
 
+    /// A document whose findings of this rule have fixes that turn it into `fixed`, on which
+    /// the rule then finds nothing.
+    pub fn fixes(mut self, yaml: &str, fixed: &str) -> Self {
+        self.fixes.push((unindent(yaml), unindent(fixed)));
+        self
+    }
+
     pub fn run(self) {
+        for (yaml, expected) in &self.fixes {
+            let findings = self.lint(yaml);
+            let edits: Vec<crate::document::edit::Edit> = findings
+                .iter()
+                .filter(|f| f.rule == self.rule)
+                .flat_map(|f| f.fix.iter().flat_map(|fix| &fix.edits))
+                .map(|e| crate::document::edit::Edit {
+                    span: e.span,
+                    text: e.text.clone(),
+                })
+                .collect();
+            assert!(!edits.is_empty(), "{}: no fix on\n{yaml}", self.rule);
+            let (fixed, left) = crate::document::edit::apply(yaml, &edits);
+            assert!(left.is_empty(), "{}: edits overlap: {left:?}", self.rule);
+            assert_eq!(&fixed, expected, "{}: fixing\n{yaml}", self.rule);
+            let after: Vec<_> = self
+                .lint(&fixed)
+                .into_iter()
+                .filter(|f| f.rule == self.rule)
+                .collect();
+            assert!(after.is_empty(), "{}: still {after:#?}", self.rule);
+        }
         for yaml in &self.pass {
             let findings = self.lint(yaml);
             assert!(

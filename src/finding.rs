@@ -72,6 +72,29 @@ pub struct Finding {
     pub fatal: bool,
     /// The file this finding belongs to, for files that could not be read at all.
     pub file: Arc<str>,
+    /// A mechanical change that resolves the finding, for `--fix` and editors.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix>,
+}
+
+/// A change whose result is certain: replacements of byte spans in source files, keeping
+/// everything around them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fix {
+    /// What it does, as a command: "add `code` to `required`".
+    pub title: String,
+    pub edits: Vec<FileEdit>,
+}
+
+/// One replacement in one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileEdit {
+    pub file: Arc<str>,
+    /// The file on disk, where it has one (not standard input).
+    #[serde(skip)]
+    pub path: Option<std::path::PathBuf>,
+    pub span: Span,
+    pub text: String,
 }
 
 impl Finding {
@@ -91,6 +114,7 @@ impl Finding {
             related_omitted: 0,
             fatal: false,
             file,
+            fix: None,
         }
     }
 

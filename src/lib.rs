@@ -48,6 +48,7 @@ pub mod document;
 mod engine;
 pub mod facts;
 pub mod finding;
+pub mod fix;
 mod glob;
 pub mod infer;
 pub mod inputs;
@@ -83,6 +84,9 @@ pub struct Options {
     /// Folders outside the linted tree that `$ref`s may read. The linted tree is the current
     /// folder when the document is inside it, otherwise the document's own folder.
     pub external_roots: Vec<PathBuf>,
+    /// Texts read in place of files on disk, by canonical path: an editor's open buffers,
+    /// the fixed text of a `--fix --diff` round.
+    pub overlay: document::Overlay,
 }
 
 /// Lints one document on disk (and the files its `$ref`s reach).
@@ -371,6 +375,7 @@ pub(crate) fn load_options(options: &Options) -> LoadOptions {
             raise_file_size: "raise it with --max-file-size",
             allow_folder: "allow its folder with `--allow-external-refs DIR`",
         },
+        overlay: options.overlay.clone(),
     }
 }
 

@@ -65,6 +65,16 @@ struct Cli {
     #[arg(long)]
     statistics: bool,
 
+    /// Apply the safe fixes (the edits whose result is certain) to the documents and the files
+    /// they `$ref`, say what changed, then lint again and report what is left.
+    #[arg(long)]
+    fix: bool,
+
+    /// With `--fix`: print the fixes as a unified diff instead of writing them (exit 1 when
+    /// there is something to fix).
+    #[arg(long, requires = "fix")]
+    diff: bool,
+
     #[command(flatten)]
     contract: ContractArgs,
 
@@ -633,8 +643,8 @@ fn lint(cli: &Cli) -> ExitCode {
     } else {
         None
     };
-    let lint = || {
-        let mut outcome = errlint::lint_paths(&paths, &options);
+    let lint = |options: &Options| {
+        let mut outcome = errlint::lint_paths(&paths, options);
         for fragment in &unused_fragments {
             outcome.absorb(errlint::unused_fragment(fragment));
         }
@@ -646,9 +656,9 @@ fn lint(cli: &Cli) -> ExitCode {
                 .is_some_and(|folder| folder.as_os_str().is_empty() || folder.is_dir())
                 && cli.stdin_filename != "<stdin>";
             let linted = if at_a_path {
-                errlint::lint_text_at(named, text, &options)
+                errlint::lint_text_at(named, text, options)
             } else {
-                errlint::lint_text(&cli.stdin_filename, text, &options)
+                errlint::lint_text(&cli.stdin_filename, text, options)
             };
             outcome.absorb(linted);
         }
@@ -660,14 +670,49 @@ fn lint(cli: &Cli) -> ExitCode {
     let threads = cli
         .threads
         .map(|n| n.clamp(1, usable.min(paths.len().max(1))));
-    let outcome = match threads {
+    let pool = match threads {
         Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
-            Ok(pool) => pool.install(lint),
+            Ok(pool) => Some(pool),
             Err(e) => return fail(&format!("cannot start {n} threads: {e}")),
         },
-        None => lint(),
+        None => None,
     };
-    let mut outcome = outcome;
+    let run = |options: &Options| match &pool {
+        Some(pool) => pool.install(|| lint(options)),
+        None => lint(options),
+    };
+    if cli.fix {
+        if from_stdin && !cli.diff {
+            return fail("--fix cannot write to standard input: use `--fix --diff`");
+        }
+        let fixed = errlint::fix::plan(|overlay| {
+            run(&Options {
+                overlay,
+                ..options.clone()
+            })
+        });
+        if cli.diff {
+            let diffs: String = fixed.iter().map(errlint::fix::unified_diff).collect();
+            let _ = write_stdout(&diffs);
+            return ExitCode::from(u8::from(!fixed.is_empty()));
+        }
+        for file in &fixed {
+            if let Err(e) = errlint::output::replace_file(&file.path, file.after.as_bytes()) {
+                return fail(&format!("cannot write the fixes to {}: {e}", file.name));
+            }
+            for (line, rule, title) in &file.applied {
+                eprintln!("fixed {}:{line}: {title} [{rule}]", file.name);
+            }
+        }
+        let count: usize = fixed.iter().map(|f| f.applied.len()).sum();
+        eprintln!(
+            "applied {count} fix{} in {} file{}",
+            if count == 1 { "" } else { "es" },
+            fixed.len(),
+            if fixed.len() == 1 { "" } else { "s" }
+        );
+    }
+    let mut outcome = run(&options);
     if let Err(message) =
         errlint::output::check_outputs(&outputs, outcome.read.iter().map(PathBuf::as_path))
     {

@@ -7,6 +7,23 @@ use std::path::Path;
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed to disk,
 /// renamed over `path`. The temporary file is removed if anything fails.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_beside(path, bytes, None)
+}
+
+/// Replaces an input file that `--fix` changed, atomically as above, with the file's
+/// permissions; the path is resolved first, so a link keeps pointing at the file it named.
+pub fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let real = std::fs::canonicalize(path)?;
+    let permissions = std::fs::metadata(&real)?.permissions();
+    write_beside(&real, bytes, Some(permissions))
+}
+
+/// Writes a temporary file in `path`'s folder, then renames it over `path`.
+fn write_beside(
+    path: &Path,
+    bytes: &[u8],
+    permissions: Option<std::fs::Permissions>,
+) -> std::io::Result<()> {
     let folder = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -26,6 +43,9 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
             .open(&temporary)?;
         file.write_all(bytes)?;
         file.sync_all()?;
+        if let Some(permissions) = permissions {
+            std::fs::set_permissions(&temporary, permissions)?;
+        }
         std::fs::rename(&temporary, path)
     })();
     if result.is_err() {

@@ -80,8 +80,8 @@ fn every_fixture() {
         if folder_name == "profiles" || folder_name == "config-errors" {
             continue; // tested below
         }
-        if folder_name == "diff" || folder_name == "contract" {
-            continue; // for tests/diff.rs and tests/contract.rs
+        if ["diff", "contract", "fix"].contains(&folder_name.as_str()) {
+            continue; // for tests/diff.rs, tests/contract.rs and tests/fix.rs
         }
         let options = options_for(&folder);
         for document in documents(&folder) {

@@ -2,6 +2,7 @@
 //! `$ref` resolution across files. It knows nothing of OpenAPI or rules.
 
 pub mod check;
+pub mod edit;
 mod json;
 pub mod lines;
 pub mod pointer;
@@ -11,7 +12,9 @@ mod tree;
 mod yaml;
 
 pub use lines::LineIndex;
-pub use refs::{DocumentSet, FileId, Hop, LoadHints, LoadOptions, NodeRef, Problem, ProblemKind};
+pub use refs::{
+    DocumentSet, FileId, Hop, LoadHints, LoadOptions, NodeRef, Overlay, Problem, ProblemKind,
+};
 pub use tree::{Entries, Items, Kind, LookupError, NodeId, Span, Tree};
 
 use std::sync::Arc;

@@ -99,7 +99,13 @@ pub struct LoadOptions {
     pub opaque_key: Option<fn(&Tree, NodeId) -> bool>,
     /// How the caller's user changes a limit, for the messages that hit one.
     pub hints: LoadHints,
+    /// Texts that stand in for files on disk (an editor's unsaved buffers, a fix not yet
+    /// written), by canonical path. A file is still reached only where it may be read.
+    pub overlay: Overlay,
 }
+
+/// Texts that replace files on disk while loading, by canonical path.
+pub type Overlay = Option<Arc<std::collections::HashMap<PathBuf, Arc<str>>>>;
 
 /// What a user can do about a limit, in the words of the tool that loads.
 #[derive(Debug, Clone)]
@@ -300,6 +306,12 @@ impl DocumentSet {
     }
 
     fn read_file(&mut self, path: &Path, name: String) -> FileId {
+        if let Some(overlay) = self.options.overlay.clone() {
+            let real = self.real_path(path).unwrap_or_else(|| path.to_path_buf());
+            if let Some(text) = overlay.get(&real).or_else(|| overlay.get(path)) {
+                return self.add_file(name, Some(path.to_path_buf()), text.as_bytes().to_vec());
+            }
+        }
         let limit = self.options.limits.max_file_bytes;
         let bytes = super::source::read_regular(path, limit).map_err(|refusal| match refusal {
             Refusal::TooBig { limit } => format!(

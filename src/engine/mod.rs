@@ -4,7 +4,8 @@
 mod sink;
 
 use crate::config::{CommandLine, Contract, OperationSettings, Policy};
-use crate::document::{DocumentSet, NodeRef};
+use crate::document::edit::Edit;
+use crate::document::{DocumentSet, FileId, NodeRef};
 use crate::finding::{Finding, Location, Severity};
 use crate::openapi::{Api, BodyId, Model, Operation, StructureError, Use};
 use crate::rules::RuleMeta;
@@ -26,6 +27,8 @@ pub struct Report {
     /// Another place that explains the finding (the schema an example breaks), shown first
     /// among the related places.
     pub because: Option<(NodeRef, String)>,
+    /// A change that resolves the finding: its title and its edits, each in a file.
+    pub fix: Option<(String, Vec<(FileId, Edit)>)>,
     pub(crate) uses: Option<Vec<Use>>,
 }
 
@@ -37,8 +40,15 @@ impl Report {
             help: None,
             label: None,
             because: None,
+            fix: None,
             uses: None,
         }
+    }
+
+    /// A mechanical fix; `None` (the edit could not be made with certainty) offers none.
+    pub fn fix(mut self, title: impl Into<String>, at: FileId, edit: Option<Edit>) -> Self {
+        self.fix = edit.map(|edit| (title.into(), vec![(at, edit)]));
+        self
     }
 
     pub fn help(mut self, help: impl Into<Cow<'static, str>>) -> Self {

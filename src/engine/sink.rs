@@ -233,6 +233,18 @@ fn materialize(
         operation,
         related,
         related_omitted: total_uses.saturating_sub(RELATED_SHOWN),
+        fix: report.fix.map(|(title, edits)| crate::finding::Fix {
+            title,
+            edits: edits
+                .into_iter()
+                .map(|(file, edit)| crate::finding::FileEdit {
+                    file: file_name(docs, file),
+                    path: docs.file(file).path.clone(),
+                    span: edit.span,
+                    text: edit.text,
+                })
+                .collect(),
+        }),
         ..Finding::new(
             rule.id,
             severity,

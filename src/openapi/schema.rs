@@ -698,6 +698,31 @@ impl<'d> Api<'d> {
     }
 }
 
+/// The edit that makes the property whose key is `property_key` required in the schema that
+/// declares it (`required: [name]` or one more item), when that schema is written out around
+/// the key (not merged in from elsewhere) and the name is not listed yet.
+pub fn require_property(
+    api: &Api<'_>,
+    property_key: NodeRef,
+) -> Option<crate::document::edit::Edit> {
+    let tree = api.tree(property_key);
+    let name = tree.scalar(property_key.node)?;
+    let properties = tree.parent(property_key.node)?;
+    let schema = tree.parent(properties)?;
+    let properties_key = tree.key_of(properties)?;
+    let within = |inner: crate::document::NodeId, outer: crate::document::NodeId| {
+        let (i, o) = (tree.span(inner), tree.span(outer));
+        o.start <= i.start && i.end <= o.end
+    };
+    let declared_here = tree.scalar_is(properties_key, "properties")
+        && within(property_key.node, properties)
+        && within(properties_key, schema);
+    if !declared_here {
+        return None;
+    }
+    crate::document::edit::add_to_required(tree, schema, name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

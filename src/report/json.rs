@@ -36,6 +36,28 @@ struct Finding<'a> {
     note: Option<&'a str>,
     related: Vec<Related<'a>>,
     related_omitted: usize,
+    /// Present when `--fix` can fix the finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<Fix<'a>>,
+}
+
+#[derive(Serialize)]
+struct Fix<'a> {
+    title: &'a str,
+    edits: Vec<Edit<'a>>,
+}
+
+/// Replace `length` bytes at `offset` (line and column as elsewhere) by `text`.
+#[derive(Serialize)]
+struct Edit<'a> {
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    offset: u32,
+    length: u32,
+    text: &'a str,
 }
 
 #[derive(Serialize)]
@@ -84,6 +106,27 @@ pub fn render(outcome: &Outcome) -> String {
                     })
                     .collect(),
                 related_omitted: f.related_omitted,
+                fix: f.fix.as_ref().map(|fix| Fix {
+                    title: &fix.title,
+                    edits: fix
+                        .edits
+                        .iter()
+                        .map(|e| {
+                            let (line, column) = sources.line_col(&e.file, e.span.start);
+                            let (end_line, end_column) = sources.line_col(&e.file, e.span.end);
+                            Edit {
+                                file: &e.file,
+                                line,
+                                column,
+                                end_line,
+                                end_column,
+                                offset: e.span.start,
+                                length: e.span.len() as u32,
+                                text: &e.text,
+                            }
+                        })
+                        .collect(),
+                }),
             }
         })
         .collect();

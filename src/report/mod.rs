@@ -171,18 +171,27 @@ pub fn render(outcome: &Outcome, options: &RenderOptions) -> String {
     }
 }
 
-/// `--statistics`: one line per rule, most findings first: count, id, level.
+/// `--statistics`: one line per rule, most findings first: count, id, level, and how many
+/// `--fix` can fix.
 pub fn statistics(outcome: &Outcome) -> String {
-    let mut counts: std::collections::BTreeMap<(&str, crate::finding::Severity), usize> =
+    let mut counts: std::collections::BTreeMap<(&str, crate::finding::Severity), (usize, usize)> =
         std::collections::BTreeMap::new();
     for finding in &outcome.findings {
-        *counts.entry((finding.rule, finding.severity)).or_default() += 1;
+        let (all, fixable) = counts.entry((finding.rule, finding.severity)).or_default();
+        *all += 1;
+        *fixable += usize::from(finding.fix.is_some());
     }
-    let mut rows: Vec<((&str, crate::finding::Severity), usize)> = counts.into_iter().collect();
-    rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let mut rows: Vec<_> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.0.cmp(&a.1.0).then_with(|| a.0.cmp(&b.0)));
     let width = rows.iter().map(|((id, _), _)| id.len()).max().unwrap_or(0);
     rows.iter()
-        .map(|((id, severity), count)| format!("{count:>6}  {id:<width$}  {severity}\n"))
+        .map(|((id, severity), (count, fixable))| match fixable {
+            0 => format!("{count:>6}  {id:<width$}  {severity}\n"),
+            n => format!(
+                "{count:>6}  {id:<width$}  {:<7}  ({n} fixable)\n",
+                severity.as_str()
+            ),
+        })
         .collect()
 }
 

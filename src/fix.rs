@@ -1,0 +1,128 @@
+//! `--fix`: applies the findings' fixes in rounds until none is left, each round linting the
+//! texts the last one produced (through the overlay, nothing written yet). Knows findings and
+//! byte edits, not OpenAPI.
+//!
+//! A file with a fatal finding (it did not parse, a `$ref` in it broke) is never touched, and
+//! a fixed text that no longer parses is dropped: a fix is applied only when its result is
+//! certain. Edits that touch one another wait for the next round.
+
+use crate::document::edit::{self, Edit};
+use crate::finding::Outcome;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Rounds before giving up on fixes that keep producing more (none of errlint's do).
+const MAX_ROUNDS: usize = 8;
+
+/// One file the fixes changed.
+#[derive(Debug, Clone)]
+pub struct FixedFile {
+    /// Its name in reports.
+    pub name: Arc<str>,
+    /// Where it is on disk (canonical).
+    pub path: PathBuf,
+    pub before: String,
+    pub after: String,
+    /// Each fix applied: its line in the text it was applied to, its rule and its title.
+    pub applied: Vec<(usize, &'static str, String)>,
+}
+
+/// A file's name and the edits the findings ask of it, each with its finding.
+type FileEdits<'a> = (Arc<str>, Vec<(&'a crate::finding::Finding, Edit)>);
+
+/// Lints with `lint` (given the overlay of fixed texts so far) and applies fixes until a round
+/// changes nothing. Returns the changed files, by path.
+pub fn plan(mut lint: impl FnMut(crate::document::Overlay) -> Outcome) -> Vec<FixedFile> {
+    let mut files: BTreeMap<PathBuf, FixedFile> = BTreeMap::new();
+    let mut overlay: HashMap<PathBuf, Arc<str>> = HashMap::new();
+    for _ in 0..MAX_ROUNDS {
+        let outcome = lint((!overlay.is_empty()).then(|| Arc::new(overlay.clone())));
+        let broken: BTreeSet<&str> = outcome
+            .findings
+            .iter()
+            .filter(|f| f.fatal)
+            .map(|f| &*f.file)
+            .collect();
+        // The edits of each file, and the fixes they come from.
+        let mut by_file: BTreeMap<PathBuf, FileEdits<'_>> = BTreeMap::new();
+        for finding in &outcome.findings {
+            let Some(fix) = &finding.fix else { continue };
+            for e in &fix.edits {
+                let Some(path) = e.path.as_ref().and_then(|p| std::fs::canonicalize(p).ok()) else {
+                    continue;
+                };
+                if broken.contains(&*e.file) {
+                    continue;
+                }
+                let entry = by_file
+                    .entry(path)
+                    .or_insert_with(|| (e.file.clone(), Vec::new()));
+                entry.1.push((
+                    finding,
+                    Edit {
+                        span: e.span,
+                        text: e.text.clone(),
+                    },
+                ));
+            }
+        }
+        let mut changed = false;
+        for (path, (name, edits)) in by_file {
+            let Some(text) = outcome.sources.text(&name) else {
+                continue;
+            };
+            let only_edits: Vec<Edit> = edits.iter().map(|(_, e)| e.clone()).collect();
+            let (after, left) = edit::apply(text, &only_edits);
+            if after == text || !parses(&after) {
+                continue;
+            }
+            let file = files.entry(path.clone()).or_insert_with(|| FixedFile {
+                name: name.clone(),
+                path: path.clone(),
+                before: text.to_string(),
+                after: String::new(),
+                applied: Vec::new(),
+            });
+            let mut seen = BTreeSet::new();
+            for (finding, e) in &edits {
+                if left.contains(e) || !seen.insert((finding.rule, &finding.message, e.span)) {
+                    continue;
+                }
+                let title = finding
+                    .fix
+                    .as_ref()
+                    .map_or(String::new(), |f| f.title.clone());
+                let line = text[..e.span.start as usize].matches('\n').count() + 1;
+                file.applied.push((line, finding.rule, title));
+            }
+            file.after = after.clone();
+            overlay.insert(path, Arc::from(after));
+            changed = true;
+        }
+        if !changed {
+            break;
+        }
+    }
+    files
+        .into_values()
+        .filter(|f| f.after != f.before)
+        .collect()
+}
+
+/// Whether a text still reads as YAML or JSON.
+fn parses(text: &str) -> bool {
+    let (text, start) = crate::document::decode(text.as_bytes().to_vec());
+    start
+        .and_then(|start| crate::document::parse(text, start, &crate::document::Limits::default()))
+        .is_ok()
+}
+
+/// A unified diff of a fixed file, as `diff -u` prints it.
+pub fn unified_diff(file: &FixedFile) -> String {
+    similar::TextDiff::from_lines(&file.before, &file.after)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{}", file.name), &format!("b/{}", file.name))
+        .to_string()
+}
