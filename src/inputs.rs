@@ -134,6 +134,12 @@ pub fn looks_like_openapi(path: &Path) -> bool {
         && has_root_key(&text)
 }
 
+/// Whether a text (an editor's buffer) is a YAML or JSON OpenAPI root, as
+/// [`looks_like_openapi`] judges a file.
+pub fn text_looks_like_openapi(text: &[u8]) -> bool {
+    has_root_key(text)
+}
+
 fn has_root_key(text: &[u8]) -> bool {
     let text = text.strip_prefix("\u{feff}".as_bytes()).unwrap_or(text);
     // A YAML root key starts a line; in JSON the key is quoted, at whatever indentation.

@@ -52,6 +52,7 @@ pub mod fix;
 mod glob;
 pub mod infer;
 pub mod inputs;
+pub mod lsp;
 pub mod openapi;
 pub mod output;
 pub mod report;

@@ -189,6 +189,14 @@ enum Command {
     },
     /// Print errlint's man page (roff), e.g. `errlint man > errlint.1`.
     Man,
+    /// Run the language server on standard input and output (for editors).
+    ///
+    /// It lints each open OpenAPI document as you type, with the config the CLI would use,
+    /// and offers the fixes and "ignore here" as code actions.
+    Lsp {
+        #[command(flatten)]
+        contract: ContractArgs,
+    },
     /// Write a commented errlint.yaml in the current folder.
     Init {
         /// The profile it extends.
@@ -451,6 +459,16 @@ fn run_command(command: &Command) -> ExitCode {
             let mut script = Vec::new();
             clap_complete::generate(*shell, &mut Cli::command(), "errlint", &mut script);
             print(&String::from_utf8_lossy(&script))
+        }
+        Command::Lsp { contract } => {
+            let options = Options {
+                config: contract.choice(),
+                ..Options::default()
+            };
+            match errlint::lsp::run_stdio(options) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&format!("the language server stopped: {e}")),
+            }
         }
         Command::Man => {
             use clap::CommandFactory;

@@ -111,36 +111,80 @@ pub fn scalar_text(tree: &Tree, value: &str) -> String {
 /// `required: [name]` before its `properties` key. `None` when `name` is already listed or the
 /// schema's shape is not one this knows.
 pub fn add_to_required(tree: &Tree, schema: NodeId, name: &str) -> Option<Edit> {
-    if !tree.is_mapping(schema) {
+    let (properties, _) = tree.get_entry(schema, "properties")?;
+    add_to_list(tree, schema, "required", name, Some(properties), false)
+}
+
+/// Adds `item` to the list under `key` in the mapping `map`, in the list's style. A missing
+/// key is written as `key: [item]` before the key `before` (or the mapping's first key); a
+/// single scalar becomes a flow list of two when `promote_scalar` allows it. `None` when the
+/// item is listed already or the shape is not one this knows.
+pub fn add_to_list(
+    tree: &Tree,
+    map: NodeId,
+    key: &str,
+    item: &str,
+    before: Option<NodeId>,
+    promote_scalar: bool,
+) -> Option<Edit> {
+    if !tree.is_mapping(map) {
         return None;
     }
     let text = tree.text();
-    let item = scalar_text(tree, name);
-    if let Some(required) = tree.get(schema, "required") {
-        if !tree.is_sequence(required) || tree.items(required).any(|i| tree.str(i) == Some(name)) {
+    let written = scalar_text(tree, item);
+    if let Some(list) = tree.get(map, key) {
+        if tree.is_sequence(list) {
+            if tree.items(list).any(|i| tree.str(i) == Some(item)) {
+                return None;
+            }
+            return append_item(tree, list, &written);
+        }
+        let single = tree.str(list)?;
+        if !promote_scalar || single == item {
             return None;
         }
-        let items: Vec<NodeId> = tree.items(required).collect();
-        if is_flow(tree, required) {
-            return Some(match items.last() {
-                Some(&last) => Edit::insert(tree.span(last).end as usize, format!(", {item}")),
-                None => Edit::insert(tree.span(required).start as usize + 1, item),
-            });
-        }
-        // A block sequence: a new `- item` line after the last one, with its indentation
-        // (a comment at the end of the last line stays there).
-        let last = *items.last()?;
-        let last_start = tree.span(last).start as usize;
-        let dash = text[..last_start].rfind('-')?;
-        let indent = indentation_before(text, dash)?;
-        let end = line_end(text, tree.span(last).end as usize);
-        return Some(Edit::insert(end, format!("\n{indent}- {item}")));
+        let span = tree.span(list);
+        return Some(Edit {
+            span,
+            text: format!("[{}, {written}]", &text[span.range()]),
+        });
     }
-    let (properties, _) = tree.get_entry(schema, "properties")?;
-    let at = tree.span(properties).start as usize;
-    let key = scalar_text(tree, "required");
-    let entry = format!("{key}: [{item}]");
-    if is_flow(tree, schema) {
+    let before = before.or_else(|| tree.entries(map).next().map(|(k, _)| k))?;
+    let entry = format!("{}: [{written}]", scalar_text(tree, key));
+    insert_entry_before(tree, map, before, &entry)
+}
+
+/// Appends an item (already written as a scalar of the file) to a sequence, in its style.
+fn append_item(tree: &Tree, list: NodeId, written: &str) -> Option<Edit> {
+    let text = tree.text();
+    let items: Vec<NodeId> = tree.items(list).collect();
+    if is_flow(tree, list) {
+        return Some(match items.last() {
+            Some(&last) => Edit::insert(tree.span(last).end as usize, format!(", {written}")),
+            None => Edit::insert(tree.span(list).start as usize + 1, written.to_string()),
+        });
+    }
+    // A block sequence: a new `- item` line after the last one, with its indentation (a
+    // comment at the end of the last line stays there).
+    let last = *items.last()?;
+    let last_start = tree.span(last).start as usize;
+    let dash = text[..last_start].rfind('-')?;
+    let indent = indentation_before(text, dash)?;
+    let end = line_end(text, tree.span(last).end as usize);
+    Some(Edit::insert(end, format!("\n{indent}- {written}")))
+}
+
+/// Inserts a whole entry (`key: value`, already written) before the key `before` of `map`:
+/// on a line of its own in block style, and in flow style when the key starts its line;
+/// otherwise followed by `, `.
+fn insert_entry_before(tree: &Tree, map: NodeId, before: NodeId, entry: &str) -> Option<Edit> {
+    let text = tree.text();
+    let at = tree.span(before).start as usize;
+    let within = tree.span(map);
+    if !(within.start as usize <= at && at < within.end as usize) {
+        return None; // a key merged in from elsewhere
+    }
+    if is_flow(tree, map) {
         return Some(match indentation_before(text, at) {
             Some(indent) => Edit::insert(at, format!("{entry},\n{indent}")),
             None => Edit::insert(at, format!("{entry}, ")),

@@ -185,6 +185,16 @@ impl Tree {
         self.nodes.is_empty()
     }
 
+    /// The innermost node whose span holds byte `offset` (an editor's cursor): nodes come in
+    /// document order, parents before children, so it is the last one that holds it.
+    pub fn node_at(&self, offset: usize) -> Option<NodeId> {
+        let offset = offset as u32;
+        (0..self.nodes.len() as u32).rev().map(NodeId).find(|&id| {
+            let span = self.span(id);
+            span.start <= offset && offset <= span.end
+        })
+    }
+
     fn node(&self, id: NodeId) -> &Node {
         &self.nodes[id.index()]
     }
