@@ -13,7 +13,7 @@
 use errlint::document::{self, DocumentSet, LoadOptions};
 use errlint::report::{self, Format, RenderOptions};
 use errlint::{Options, lint_path, lint_paths};
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -353,6 +353,16 @@ fn main() {
     println!(
         "best of {runs} runs; each ratio is against the floor in the first line of its block\n"
     );
+    // `ERRLINT_BENCH_ONLY=editor cargo bench` times the editor loop alone.
+    if std::env::var("ERRLINT_BENCH_ONLY").as_deref() == Ok("editor") {
+        let binary = root.join("target/release/errlint");
+        editor_loop(
+            &binary,
+            &corpus.join("github-api.github.com.3.0.json"),
+            runs,
+        );
+        return;
+    }
 
     // The YAML form of GitHub's description, made once.
     let data = root.join("target/bench-data");
@@ -595,4 +605,119 @@ fn main() {
         ms(double),
         single.as_secs_f64() / double.as_secs_f64()
     );
+
+    // 8. The editor loop: an edit of GitHub's JSON in `errlint lsp` until its diagnostics are
+    // published again, against a CLI lint of the file (both the release binary).
+    if binary_runs {
+        editor_loop(&binary, &github, runs);
+    }
+}
+
+/// A language-server client just big enough to time `didChange` → `publishDiagnostics`.
+struct LspProcess {
+    child: std::process::Child,
+    stdin: std::process::ChildStdin,
+    stdout: std::io::BufReader<std::process::ChildStdout>,
+}
+
+impl LspProcess {
+    fn send(&mut self, message: Value) {
+        use std::io::Write;
+        let body = message.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn receive(&mut self) -> Value {
+        use std::io::{BufRead, Read};
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            self.stdout.read_line(&mut line).unwrap();
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some(n) = line.strip_prefix("Content-Length: ") {
+                length = n.parse().unwrap();
+            }
+        }
+        let mut body = vec![0; length];
+        self.stdout.read_exact(&mut body).unwrap();
+        serde_json::from_slice(&body).unwrap()
+    }
+
+    /// Reads until a notification of `method`, or the response to request `id`, arrives.
+    fn until(&mut self, what: Value) -> Value {
+        loop {
+            let message = self.receive();
+            if message["method"] == what || message["id"] == what {
+                return message;
+            }
+        }
+    }
+}
+
+fn editor_loop(binary: &Path, file: &Path, runs: usize) {
+    let text = std::fs::read_to_string(file).unwrap();
+    let uri = format!("file://{}", std::fs::canonicalize(file).unwrap().display());
+    let mut child = std::process::Command::new(binary)
+        .args(["lsp", "--no-config"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("errlint lsp starts");
+    let mut server = LspProcess {
+        stdin: child.stdin.take().unwrap(),
+        stdout: std::io::BufReader::new(child.stdout.take().unwrap()),
+        child,
+    };
+    server.send(json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+        "params": {"processId": null, "rootUri": null, "capabilities": {}}}));
+    server.until(json!(1));
+    server.send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    server.send(
+        json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params":
+        {"textDocument": {"uri": uri, "languageId": "json", "version": 1, "text": text}}}),
+    );
+    server.until(json!("textDocument/publishDiagnostics"));
+    // Each edit turns a status key into a code that is not registered, or back: a finding
+    // comes or goes, so every edit publishes.
+    let at = text.find("\"404\": {").expect("a 404 response") + 1;
+    let line = text[..at].matches('\n').count();
+    let character = at - text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let mut version = 1;
+    let mut broken = false;
+    let mut edit = || {
+        version += 1;
+        broken = !broken;
+        let new_text = if broken { "499" } else { "404" };
+        server.send(
+            json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+            "textDocument": {"uri": uri, "version": version},
+            "contentChanges": [{"range": {"start": {"line": line, "character": character},
+                                          "end": {"line": line, "character": character + 3}},
+                                "text": new_text}]}}),
+        );
+        server.until(json!("textDocument/publishDiagnostics"));
+    };
+    let mut cli = || {
+        std::process::Command::new(binary)
+            .args(["--no-config", "--format", "json"])
+            .arg(file)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .expect("errlint runs");
+    };
+    let times = best_in_turns(runs, &mut [&mut cli, &mut edit]);
+    println!(
+        "editor loop, GitHub's JSON: errlint --format json {}, an edit in errlint lsp until its diagnostics are published {}: {:.2}x   <- issue 15 (at most 1.5x)",
+        ms(times[0]),
+        ms(times[1]),
+        times[1].as_secs_f64() / times[0].as_secs_f64()
+    );
+    server.send(json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": null}));
+    server.until(json!(2));
+    server.send(json!({"jsonrpc": "2.0", "method": "exit", "params": null}));
+    let _ = server.child.wait();
 }
