@@ -372,6 +372,7 @@ pub(crate) fn load_options(options: &Options) -> LoadOptions {
         limits: options.limits.clone(),
         external_roots: options.external_roots.clone(),
         opaque_key: Some(openapi::is_opaque_key),
+        base_uri_key: Some("$self"),
         hints: document::LoadHints {
             raise_file_size: "raise it with --max-file-size",
             allow_folder: "allow its folder with `--allow-external-refs DIR`",

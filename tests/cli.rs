@@ -726,3 +726,42 @@ fn extends_takes_a_list_laid_in_order() {
         "{text}"
     );
 }
+
+/// OpenAPI 3.2 `$self`: relative references resolve against it; what lies in its folder is
+/// read beside the document, anything else is a remote reference, reported and never fetched.
+#[test]
+fn self_is_the_base_uri_and_nothing_is_fetched() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("self-base");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("errors.yaml"),
+        "Error: {type: object, required: [code], properties: {code: {type: string}}}\n",
+    )
+    .unwrap();
+    let document = |reference: &str| {
+        format!(
+            "openapi: 3.2.0\n$self: https://api.example.com/v2/openapi.yaml\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {{summary: ok}}\n        5XX:\n          summary: failure\n          content: {{application/json: {{schema: {{$ref: '{reference}'}}}}}}\n"
+        )
+    };
+    std::fs::write(dir.join("near.yaml"), document("errors.yaml#/Error")).unwrap();
+    std::fs::write(dir.join("far.yaml"), document("../v1/errors.yaml#/Error")).unwrap();
+    let near = errlint(&[
+        "--no-config",
+        "--format",
+        "concise",
+        &dir.join("near.yaml").to_string_lossy(),
+    ]);
+    assert_eq!(near.status.code(), Some(0), "{}", stdout(&near));
+    let far = errlint(&[
+        "--no-config",
+        "--format",
+        "concise",
+        &dir.join("far.yaml").to_string_lossy(),
+    ]);
+    let report = stdout(&far);
+    assert!(
+        report.contains("remote-ref") && report.contains("https://api.example.com/v1/errors.yaml"),
+        "{report}"
+    );
+}

@@ -99,6 +99,9 @@ pub struct LoadOptions {
     pub opaque_key: Option<fn(&Tree, NodeId) -> bool>,
     /// How the caller's user changes a limit, for the messages that hit one.
     pub hints: LoadHints,
+    /// The root key whose string value is a file's base URI for its relative references
+    /// (OpenAPI 3.2's `$self`). The caller knows its format.
+    pub base_uri_key: Option<&'static str>,
     /// Texts that stand in for files on disk (an editor's unsaved buffers, a fix not yet
     /// written), by canonical path. A file is still reached only where it may be read.
     pub overlay: Overlay,
@@ -481,7 +484,28 @@ impl DocumentSet {
             None => (reference, None),
         };
         let file_url_path;
+        let rebased;
         let mut location = location;
+        if !location.is_empty() {
+            match self.base_uri(file).map(|base| rebase(&base, location)) {
+                Some(Rebased::Local(relative)) => {
+                    rebased = relative;
+                    location = &rebased;
+                }
+                Some(Rebased::Remote(uri, base)) => {
+                    return Err(RefFailure::new(
+                        ProblemKind::RemoteRef,
+                        format!(
+                            "`{reference}` resolves against the base URI `{base}` to `{uri}`, which is not fetched: errlint never uses the network"
+                        ),
+                        Some(
+                            "references under the base URI's folder are read from the document's folder; bundle other files into the repository",
+                        ),
+                    ));
+                }
+                Some(Rebased::Unchanged) | None => {}
+            }
+        }
         if let Some(scheme) = url_scheme(location) {
             if scheme == "file" {
                 // `file:///abs/path`: an absolute path, subject to the same tree check.
@@ -518,6 +542,13 @@ impl DocumentSet {
             self.referenced_file(file, location, queue)?
         };
         self.lookup_in(target_file, reference, fragment)
+    }
+
+    /// A file's own base URI (`$self`), when its root declares one.
+    fn base_uri(&self, file: FileId) -> Option<String> {
+        let key = self.options.base_uri_key?;
+        let tree = self.tree(file)?;
+        tree.str(tree.get(NodeId::ROOT, key)?).map(str::to_string)
     }
 
     /// Follows the fragment of `reference` inside a loaded file.
@@ -766,6 +797,45 @@ fn inside_opaque_value(tree: &Tree, node: NodeId, opaque: fn(&Tree, NodeId) -> b
     false
 }
 
+/// Where a reference leads once a base URI (`$self`) applies.
+#[derive(Debug, PartialEq, Eq)]
+enum Rebased {
+    /// A path relative to the document's folder: the document on disk stands for its base
+    /// URI, so what lies in the base's folder lies in the document's.
+    Local(String),
+    /// A URI outside the base's folder (another host, or above it), and the base: never
+    /// fetched.
+    Remote(String, String),
+    /// The reference does not depend on the base (an absolute URI elsewhere).
+    Unchanged,
+}
+
+/// Resolves a reference's location against a base URI, RFC 3986 style. A relative base
+/// (`../shared/openapi.yaml`) is itself relative to the document's folder.
+fn rebase(base: &str, location: &str) -> Rebased {
+    let folder_of = |uri: &str| uri[..uri.rfind('/').map_or(0, |i| i + 1)].to_string();
+    if url_scheme(base).is_none() {
+        return match url_scheme(location) {
+            Some(_) => Rebased::Unchanged,
+            None if location.starts_with('/') => Rebased::Unchanged,
+            None => Rebased::Local(format!("{}{location}", folder_of(base))),
+        };
+    }
+    let Ok(base_url) = url::Url::parse(base) else {
+        return Rebased::Unchanged;
+    };
+    let Ok(resolved) = base_url.join(location) else {
+        return Rebased::Unchanged;
+    };
+    let folder = folder_of(base_url.as_str());
+    let resolved = resolved.as_str();
+    match resolved.strip_prefix(&folder) {
+        Some(inside) => Rebased::Local(inside.to_string()),
+        None if url_scheme(location).is_some() => Rebased::Unchanged,
+        None => Rebased::Remote(resolved.to_string(), base.to_string()),
+    }
+}
+
 fn url_scheme(location: &str) -> Option<String> {
     let (scheme, _) = location.split_once(':')?;
     let mut chars = scheme.chars();
@@ -933,5 +1003,83 @@ mod tests {
         assert!(set.problems.is_empty(), "{:?}", set.problems);
         // Without the caller's word, every reference is followed.
         assert_eq!(load(text).problems.len(), 2);
+    }
+
+    #[test]
+    fn a_base_uri_rebases_relative_references() {
+        use Rebased::*;
+        let base = "https://api.example.com/v2/openapi.yaml";
+        assert_eq!(
+            rebase(base, "schemas/e.yaml"),
+            Local("schemas/e.yaml".into())
+        );
+        assert_eq!(rebase(base, "./e.yaml"), Local("e.yaml".into()));
+        assert_eq!(
+            rebase(base, "https://api.example.com/v2/s/e.yaml"),
+            Local("s/e.yaml".into())
+        );
+        assert_eq!(
+            rebase(base, "../v1/e.yaml"),
+            Remote("https://api.example.com/v1/e.yaml".into(), base.into())
+        );
+        assert_eq!(rebase(base, "https://other.example/e.yaml"), Unchanged);
+        assert_eq!(
+            rebase("shared/openapi.yaml", "e.yaml"),
+            Local("shared/e.yaml".into())
+        );
+        assert_eq!(rebase("openapi.yaml", "e.yaml"), Local("e.yaml".into()));
+    }
+
+    #[test]
+    fn self_is_the_base_of_a_documents_references_and_never_fetched() {
+        let dir = std::env::temp_dir().join(format!("errlint-self-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("shared")).unwrap();
+        std::fs::write(dir.join("e.yaml"), "E: {type: object}\n").unwrap();
+        std::fs::write(dir.join("shared/e.yaml"), "E: {type: string}\n").unwrap();
+        let options = || LoadOptions {
+            base_uri_key: Some("$self"),
+            ..LoadOptions::default()
+        };
+        let load_doc = |text: &str| {
+            std::fs::write(dir.join("openapi.yaml"), text).unwrap();
+            DocumentSet::load_path(&dir.join("openapi.yaml"), "openapi.yaml".into(), options())
+        };
+        let kind_of = |set: &DocumentSet| {
+            let tree = set.tree(FileId(0)).unwrap();
+            let at = tree.lookup(["a"]).unwrap();
+            let target = set.deref(NodeRef {
+                file: FileId(0),
+                node: at,
+            })?;
+            let tree = set.tree(target.file).unwrap();
+            tree.get(target.node, "type")
+                .and_then(|t| tree.str(t))
+                .map(str::to_string)
+        };
+        // An absolute `$self`: references in its folder are the document's neighbours.
+        let set =
+            load_doc("$self: https://api.example.com/v2/openapi.yaml\na: {$ref: 'e.yaml#/E'}\n");
+        assert!(set.problems.is_empty(), "{:?}", set.problems);
+        assert_eq!(kind_of(&set).as_deref(), Some("object"));
+        // Above its folder is elsewhere on the network: reported, not fetched.
+        let set = load_doc(
+            "$self: https://api.example.com/v2/openapi.yaml\na: {$ref: '../v1/e.yaml#/E'}\n",
+        );
+        assert_eq!(set.problems.len(), 1);
+        assert_eq!(set.problems[0].kind, ProblemKind::RemoteRef);
+        assert!(
+            set.problems[0]
+                .message
+                .contains("https://api.example.com/v1/e.yaml")
+        );
+        // A relative `$self` moves the base within the tree.
+        let set = load_doc("$self: shared/openapi.yaml\na: {$ref: 'e.yaml#/E'}\n");
+        assert!(set.problems.is_empty(), "{:?}", set.problems);
+        assert_eq!(kind_of(&set).as_deref(), Some("string"));
+        // Without `$self`, the document's own folder.
+        let set = load_doc("a: {$ref: 'e.yaml#/E'}\n");
+        assert_eq!(kind_of(&set).as_deref(), Some("object"));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
