@@ -10,12 +10,17 @@ mod refs;
 pub mod source;
 mod tree;
 mod yaml;
+mod yaml_fast;
 
 pub use lines::LineIndex;
 pub use refs::{
     DocumentSet, FileId, Hop, LoadHints, LoadOptions, NodeRef, Overlay, Problem, ProblemKind,
 };
 pub use tree::{Entries, Items, Kind, LookupError, NodeId, Span, Tree};
+#[doc(hidden)]
+pub use yaml::{
+    fast_path_agrees as yaml_fast_path_agrees, fast_path_declines_at as yaml_fast_path_declines_at,
+};
 
 use std::sync::Arc;
 

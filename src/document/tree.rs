@@ -185,6 +185,44 @@ impl Tree {
         self.nodes.is_empty()
     }
 
+    /// The first difference between two trees of the same text (kind, span, parent, key flag,
+    /// child count or scalar value of some node), for the YAML fast path's differential tests.
+    pub(crate) fn first_difference(&self, other: &Tree) -> Option<String> {
+        if self.nodes.len() != other.nodes.len() {
+            return Some(format!(
+                "{} nodes against {}",
+                self.nodes.len(),
+                other.nodes.len()
+            ));
+        }
+        (0..self.nodes.len() as u32).map(NodeId).find_map(|id| {
+            let (a, b) = (self.node(id), other.node(id));
+            let container = matches!(a.kind(), Kind::Mapping | Kind::Sequence);
+            let same = a.kind() == b.kind()
+                && a.start == b.start
+                && a.end == b.end
+                && a.parent() == b.parent()
+                && a.flags() & FLAG_KEY == b.flags() & FLAG_KEY
+                && a.next == b.next
+                && (!container || a.a == b.a)
+                && (container || self.scalar(id) == other.scalar(id));
+            (!same).then(|| {
+                format!(
+                    "node {} at {}..{}: {:?} {:?} against {:?} {:?} at {}..{}",
+                    id.0,
+                    a.start,
+                    a.end,
+                    a.kind(),
+                    self.scalar(id),
+                    b.kind(),
+                    other.scalar(id),
+                    b.start,
+                    b.end
+                )
+            })
+        })
+    }
+
     /// The innermost node whose span holds byte `offset` (an editor's cursor): nodes come in
     /// document order, parents before children, so it is the last one that holds it.
     pub fn node_at(&self, offset: usize) -> Option<NodeId> {

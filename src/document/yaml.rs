@@ -7,23 +7,61 @@ use rustc_hash::FxHashMap as HashMap;
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
 
 pub(crate) fn parse(text: Text, start: usize, limits: &Limits) -> Result<Tree, LoadError> {
+    // The YAML OpenAPI documents are written in takes the fast path; anything it declines is
+    // parsed again, from the start, by saphyr.
+    let mut builder = Builder::new(&text, start, limits);
+    if super::yaml_fast::feed(&mut builder, &text, start).is_ok() {
+        return builder.finish(&text, start);
+    }
+    parse_with_saphyr(&text, start, limits)
+}
+
+/// Whether the fast path reads `text` as saphyr does: `Ok(true)` when it took the text and
+/// built the same tree, `Ok(false)` when it declined, `Err` with the first difference.
+pub fn fast_path_agrees(text: &str) -> Result<bool, String> {
+    let (text, start) = super::decode(text.as_bytes().to_vec());
+    let Ok(start) = start else {
+        return Ok(false);
+    };
+    let limits = Limits::default();
+    let mut builder = Builder::new(&text, start, &limits);
+    if super::yaml_fast::feed(&mut builder, &text, start).is_err() {
+        return Ok(false);
+    }
+    let fast = builder.finish(&text, start);
+    let full = parse_with_saphyr(&text, start, &limits);
+    match (fast, full) {
+        (Ok(fast), Ok(full)) => match fast.first_difference(&full) {
+            None if fast.notes.is_empty() && full.notes.is_empty() => Ok(true),
+            None => Err("notes differ".into()),
+            Some(difference) => Err(difference),
+        },
+        (Ok(_), Err(error)) => Err(format!("saphyr refuses the text: {}", error.message)),
+        (Err(error), _) => Err(format!("the fast path refuses the text: {}", error.message)),
+    }
+}
+
+/// Where the fast path declines `text` (the start of the line it stopped at), if it does.
+pub fn fast_path_declines_at(text: &str) -> Option<usize> {
+    let (text, start) = super::decode(text.as_bytes().to_vec());
+    let start = start.ok()?;
+    let limits = Limits::default();
+    let mut builder = Builder::new(&text, start, &limits);
+    super::yaml_fast::feed_or_say_where(&mut builder, &text, start).err()
+}
+
+/// The full YAML parser, for everything the fast path declines.
+pub(crate) fn parse_with_saphyr(
+    text: &Text,
+    start: usize,
+    limits: &Limits,
+) -> Result<Tree, LoadError> {
     let body = &text[start..];
     let offsets = CharOffsets::new(body, start);
-    let mut builder = Builder {
-        text: &text,
-        tape: TapeBuilder::with_capacity(body.len() / 32),
-        expecting_key: Vec::new(),
-        anchors: HashMap::default(),
-        alias_budget: limits.max_alias_nodes,
-        limits,
-        documents: 0,
-        complex_key: None,
-        notes: Vec::new(),
-        merge_keys: Vec::new(),
-    };
+    let mut builder = Builder::new(text, start, limits);
     let mut parser = Parser::new_from_str(body);
     while let Some(event) = parser.next_event() {
-        let (event, span) = event.map_err(|e| scan_error(&e, &offsets, &text))?;
+        let (event, span) = event.map_err(|e| scan_error(&e, &offsets, text))?;
         let span = Span::new(
             offsets.byte(span.start.index()),
             offsets.byte(span.end.index()),
@@ -32,20 +70,11 @@ pub(crate) fn parse(text: Text, start: usize, limits: &Limits) -> Result<Tree, L
             break;
         }
     }
-    if builder.tape.nodes.is_empty() {
-        return Err(LoadError::syntax(
-            "the file is empty: no YAML document".into(),
-            Span::new(start, start),
-        ));
-    }
-    let notes = std::mem::take(&mut builder.notes);
-    let TapeBuilder { nodes, arena, .. } = builder.tape;
-    let mut tree = Tree::new(text, nodes, arena);
-    tree.notes = notes;
-    Ok(tree)
+    builder.finish(text, start)
 }
 
-struct Builder<'a> {
+/// Writes the tape from parser events; shared by saphyr and the fast path.
+pub(crate) struct Builder<'a> {
     text: &'a str,
     tape: TapeBuilder,
     /// One flag per open container: for mappings, whether the next scalar is a key.
@@ -62,9 +91,41 @@ struct Builder<'a> {
     merge_keys: Vec<u32>,
 }
 
-impl Builder<'_> {
+impl<'a> Builder<'a> {
+    fn new(text: &'a str, start: usize, limits: &'a Limits) -> Self {
+        Builder {
+            text,
+            tape: TapeBuilder::with_capacity((text.len() - start) / 32),
+            expecting_key: Vec::new(),
+            anchors: HashMap::default(),
+            alias_budget: limits.max_alias_nodes,
+            limits,
+            documents: 0,
+            complex_key: None,
+            notes: Vec::new(),
+            merge_keys: Vec::new(),
+        }
+    }
+
+    pub(crate) fn has_nodes(&self) -> bool {
+        !self.tape.nodes.is_empty()
+    }
+
+    fn finish(self, text: &Text, start: usize) -> Result<Tree, LoadError> {
+        if self.tape.nodes.is_empty() {
+            return Err(LoadError::syntax(
+                "the file is empty: no YAML document".into(),
+                Span::new(start, start),
+            ));
+        }
+        let TapeBuilder { nodes, arena, .. } = self.tape;
+        let mut tree = Tree::new(text.clone(), nodes, arena);
+        tree.notes = self.notes;
+        Ok(tree)
+    }
+
     /// Handles one event; returns true at the end of the stream.
-    fn event(&mut self, event: Event<'_>, span: Span) -> Result<bool, LoadError> {
+    pub(crate) fn event(&mut self, event: Event<'_>, span: Span) -> Result<bool, LoadError> {
         if self.tape.nodes.len() >= super::tree::MAX_NODES {
             return Err(LoadError::syntax(super::json::too_many_nodes(), span));
         }
