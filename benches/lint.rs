@@ -340,6 +340,23 @@ fn scatter_changes(document: &mut Value, count: usize) {
 }
 
 fn main() {
+    // The bench runs itself as the floor process of the whole-process figures: read the file,
+    // pull saphyr's events (or build a `serde_json::Value`), exit.
+    if let Ok(floor) = std::env::var("ERRLINT_BENCH_FLOOR") {
+        let (kind, path) = floor.split_once(':').expect("KIND:PATH");
+        let bytes = std::fs::read(path).expect("floor file");
+        if kind == "yaml" {
+            let text = String::from_utf8(bytes).expect("UTF-8");
+            let mut parser = saphyr_parser::Parser::new_from_str(&text);
+            let mut n = 0usize;
+            while let Some(Ok(_)) = parser.next_event() {
+                n += 1;
+            }
+            std::process::exit(i32::from(n == 0));
+        }
+        let value: Value = serde_json::from_slice(&bytes).expect("JSON");
+        std::process::exit(i32::from(value.is_null()));
+    }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let corpus = root.join("../shared/corpus");
     if !corpus.is_dir() {
@@ -353,8 +370,10 @@ fn main() {
     println!(
         "best of {runs} runs; each ratio is against the floor in the first line of its block\n"
     );
-    // `ERRLINT_BENCH_ONLY=editor cargo bench` times the editor loop alone.
-    if std::env::var("ERRLINT_BENCH_ONLY").as_deref() == Ok("editor") {
+    // `ERRLINT_BENCH_ONLY=editor cargo bench` times the editor loop alone; `=processes` the
+    // whole-process figures alone.
+    let only = std::env::var("ERRLINT_BENCH_ONLY").unwrap_or_default();
+    if only == "editor" {
         let binary = root.join("target/release/errlint");
         editor_loop(
             &binary,
@@ -381,6 +400,15 @@ fn main() {
         (corpus.join("stripe-spec3-2023-09-12.3.0.yaml"), true),
         (corpus.join("box.com.3.0.json"), false),
     ];
+    if only == "processes" {
+        whole_processes(
+            &root.join("target/release/errlint"),
+            &documents,
+            &corpus,
+            runs,
+        );
+        return;
+    }
     for (path, yaml) in &documents {
         print_row(&measure(path, runs, *yaml));
         println!();
@@ -606,11 +634,95 @@ fn main() {
         single.as_secs_f64() / double.as_secs_f64()
     );
 
+    // 9. Whole processes, as users run them.
+    if binary_runs {
+        whole_processes(&binary, &documents, &corpus, runs);
+    }
+
     // 8. The editor loop: an edit of GitHub's JSON in `errlint lsp` until its diagnostics are
     // published again, against a CLI lint of the file (both the release binary).
     if binary_runs {
         editor_loop(&binary, &github, runs);
     }
+}
+
+/// Each document linted by the release binary in a process of its own, against the floor in a
+/// process of its own; the JSON report's cost as the difference between `--format json` and
+/// `--statistics` (which renders no finding); and the corpus folder on one and two threads.
+fn whole_processes(binary: &Path, documents: &[(PathBuf, bool)], corpus: &Path, runs: usize) {
+    let run = |program: &Path, args: Vec<String>, floor: Option<String>| {
+        let program = program.to_path_buf();
+        move || {
+            let mut command = std::process::Command::new(&program);
+            command.args(&args).stdout(std::process::Stdio::null());
+            if let Some(floor) = &floor {
+                command.env("ERRLINT_BENCH_FLOOR", floor);
+            }
+            command.status().expect("the process runs");
+        }
+    };
+    let me = std::env::current_exe().expect("the bench's own path");
+    println!("whole processes (best of {runs}, in turns):");
+    for (path, yaml) in documents {
+        let file = path.display().to_string();
+        let kind = if *yaml { "yaml" } else { "json" };
+        let mut floor = run(&me, Vec::new(), Some(format!("{kind}:{file}")));
+        let mut json = run(
+            binary,
+            vec![
+                "--no-config".into(),
+                "--format".into(),
+                "json".into(),
+                file.clone(),
+            ],
+            None,
+        );
+        let mut counts = run(
+            binary,
+            vec!["--no-config".into(), "--statistics".into(), file.clone()],
+            None,
+        );
+        let times = best_in_turns(runs, &mut [&mut floor, &mut json, &mut counts]);
+        let report = times[1].saturating_sub(times[2]);
+        println!(
+            "  {:<40} floor ({}) {}  errlint --format json {}: {:.2}x   <- issue 16 (YAML at most 1.0x)   JSON report +{:.0}% of the lint   <- issue 16 (at most 10%)",
+            path.file_name().unwrap().to_string_lossy(),
+            if *yaml {
+                "saphyr events"
+            } else {
+                "serde_json::Value"
+            },
+            ms(times[0]),
+            ms(times[1]),
+            times[1].as_secs_f64() / times[0].as_secs_f64(),
+            100.0 * report.as_secs_f64() / times[2].as_secs_f64()
+        );
+    }
+    let folder = corpus.display().to_string();
+    let threads = |n: &str| {
+        run(
+            binary,
+            vec![
+                "--no-config".into(),
+                "--threads".into(),
+                n.into(),
+                "--allow-external-refs".into(),
+                folder.clone(),
+                "--format".into(),
+                "json".into(),
+                folder.clone(),
+            ],
+            None,
+        )
+    };
+    let (mut one, mut two) = (threads("1"), threads("2"));
+    let times = best_in_turns(2 * runs, &mut [&mut one, &mut two]);
+    println!(
+        "  corpus folder: 1 thread {}, 2 threads {}: {:.2}x faster   <- issue 16 (at least 1.85x)\n",
+        ms(times[0]),
+        ms(times[1]),
+        times[0].as_secs_f64() / times[1].as_secs_f64()
+    );
 }
 
 /// A language-server client just big enough to time `didChange` → `publishDiagnostics`.

@@ -73,33 +73,63 @@ pub fn roots_in(folder: &Path) -> Vec<PathBuf> {
 }
 
 /// The OpenAPI roots under `root` that `glob` matches. A folder or a YAML/JSON file that
-/// cannot be read is an error, not a file quietly left out of the run.
+/// cannot be read is an error, not a file quietly left out of the run. The folders are walked
+/// and the candidates' heads read on as many threads as the run has (a split description
+/// has thousands of files); the result is sorted, so it does not depend on them.
 fn walk(root: &Path, glob: Option<&globset::GlobMatcher>) -> Result<Vec<PathBuf>, String> {
-    let mut found = Vec::new();
-    for entry in ignore::WalkBuilder::new(root).hidden(true).build() {
-        let entry = entry.map_err(|e| format!("cannot read {e}"))?;
-        if !entry.file_type().is_some_and(|t| t.is_file()) {
-            continue;
-        }
-        let path = entry.into_path();
-        if !glob.is_none_or(|g| g.is_match(path.strip_prefix("./").unwrap_or(&path))) {
-            continue;
-        }
-        let structured = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "yaml" | "yml" | "json"));
-        if structured {
-            if let Err(e) = std::fs::File::open(&path) {
-                return Err(format!("cannot read `{}`: {e}", path.display()));
-            }
-        }
-        if looks_like_openapi(&path) {
-            found.push(path);
-        }
+    let found = std::sync::Mutex::new(Vec::new());
+    let failures = std::sync::Mutex::new(Vec::new());
+    ignore::WalkBuilder::new(root)
+        .hidden(true)
+        .threads(rayon::current_num_threads())
+        .build_parallel()
+        .run(|| {
+            let (found, failures) = (&found, &failures);
+            Box::new(move |entry| {
+                match visit(entry, glob) {
+                    Ok(Some(path)) => found.lock().unwrap_or_else(|e| e.into_inner()).push(path),
+                    Ok(None) => {}
+                    Err(failure) => failures
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(failure),
+                }
+                ignore::WalkState::Continue
+            })
+        });
+    let mut failures = failures.into_inner().unwrap_or_else(|e| e.into_inner());
+    if !failures.is_empty() {
+        failures.sort();
+        return Err(failures.swap_remove(0));
     }
+    let mut found = found.into_inner().unwrap_or_else(|e| e.into_inner());
     found.sort();
     Ok(found)
+}
+
+/// One entry of the walk: an OpenAPI root to lint, nothing, or why it cannot be read.
+fn visit(
+    entry: Result<ignore::DirEntry, ignore::Error>,
+    glob: Option<&globset::GlobMatcher>,
+) -> Result<Option<PathBuf>, String> {
+    let entry = entry.map_err(|e| format!("cannot read {e}"))?;
+    if !entry.file_type().is_some_and(|t| t.is_file()) {
+        return Ok(None);
+    }
+    let path = entry.into_path();
+    if !glob.is_none_or(|g| g.is_match(path.strip_prefix("./").unwrap_or(&path))) {
+        return Ok(None);
+    }
+    let structured = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "yaml" | "yml" | "json"));
+    if structured {
+        if let Err(e) = std::fs::File::open(&path) {
+            return Err(format!("cannot read `{}`: {e}", path.display()));
+        }
+    }
+    Ok(looks_like_openapi(&path).then_some(path))
 }
 
 /// A YAML or JSON file with a top-level `openapi` or `swagger` key anywhere in it: tools that

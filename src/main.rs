@@ -615,7 +615,19 @@ fn lint(cli: &Cli) -> ExitCode {
         .filter(|f| f.as_os_str() != "-")
         .cloned()
         .collect();
-    let paths = match errlint::inputs::expand(&named) {
+    // Folders are searched on as many threads as `--threads` allows.
+    let usable = std::thread::available_parallelism().map_or(1, usize::from);
+    let expanded = match cli.threads {
+        Some(n) => match rayon::ThreadPoolBuilder::new()
+            .num_threads(n.clamp(1, usable))
+            .build()
+        {
+            Ok(pool) => pool.install(|| errlint::inputs::expand(&named)),
+            Err(e) => return fail(&format!("cannot start {n} threads: {e}")),
+        },
+        None => errlint::inputs::expand(&named),
+    };
+    let paths = match expanded {
         Ok(paths) => paths,
         Err(message) => return fail(&message),
     };
@@ -684,7 +696,6 @@ fn lint(cli: &Cli) -> ExitCode {
     };
     // More threads than documents, or than the machine has cores, only cost start-up time
     // (`--threads 100000` spawned threads for minutes).
-    let usable = std::thread::available_parallelism().map_or(1, usize::from);
     let threads = cli
         .threads
         .map(|n| n.clamp(1, usable.min(paths.len().max(1))));

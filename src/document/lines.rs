@@ -4,13 +4,19 @@
 /// Bytes per block of the character-count prefix table.
 const BLOCK: usize = 1024;
 
+/// A column this far (in bytes) from its line's start is counted directly; further, through
+/// the block table.
+const SHORT_LINE: usize = 4 * BLOCK;
+
 /// Start offsets of every line of a text, and what it takes to count characters fast.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     starts: Vec<u32>,
-    /// For non-ASCII text: how many characters start before each `BLOCK`-byte boundary.
-    /// Empty for ASCII text, where a column is a byte difference.
-    char_starts: Vec<u32>,
+    /// Whether the text is ASCII, where a column is a byte difference.
+    ascii: bool,
+    /// How many characters start before each `BLOCK`-byte boundary: built the first time a
+    /// column lies far into a long line (bundled JSON), never for ordinary files.
+    char_starts: std::sync::OnceLock<Vec<u32>>,
 }
 
 impl LineIndex {
@@ -24,22 +30,24 @@ impl LineIndex {
                 .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
                 .map(|i| i as u32 + 1),
         );
-        let char_starts = if text.is_ascii() {
-            Vec::new()
-        } else {
+        LineIndex {
+            starts,
+            ascii: text.is_ascii(),
+            char_starts: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn char_table(&self, text: &str) -> &[u32] {
+        self.char_starts.get_or_init(|| {
             let mut table = Vec::with_capacity(text.len() / BLOCK + 1);
             let mut count = 0u32;
             for block in text.as_bytes().chunks(BLOCK) {
                 table.push(count);
-                count += block.iter().filter(|&&b| !is_continuation(b)).count() as u32;
+                count += chars_in(block) as u32;
             }
             table.push(count);
             table
-        };
-        LineIndex {
-            starts,
-            char_starts,
-        }
+        })
     }
 
     /// The 1-based line and 1-based column (in characters) of a byte offset.
@@ -47,7 +55,13 @@ impl LineIndex {
         let offset = offset.min(text.len());
         let line = self.starts.partition_point(|&s| s as usize <= offset) - 1;
         let start = self.starts[line] as usize;
-        let mut column = self.chars_before(text, offset) - self.chars_before(text, start);
+        let mut column = if self.ascii {
+            offset - start
+        } else if offset - start <= SHORT_LINE {
+            chars_in(&text.as_bytes()[start..offset])
+        } else {
+            self.chars_before(text, offset) - self.chars_before(text, start)
+        };
         // A byte-order mark is not a column: editors start line 1 after it.
         if line == 0 && offset >= 3 && text.starts_with('\u{feff}') {
             column -= 1;
@@ -57,16 +71,9 @@ impl LineIndex {
 
     /// Characters that start before byte `offset`.
     fn chars_before(&self, text: &str, offset: usize) -> usize {
-        if self.char_starts.is_empty() {
-            return offset;
-        }
         let block = offset / BLOCK;
         let from = block * BLOCK;
-        let within = text.as_bytes()[from..offset]
-            .iter()
-            .filter(|&&b| !is_continuation(b))
-            .count();
-        self.char_starts[block] as usize + within
+        self.char_table(text)[block] as usize + chars_in(&text.as_bytes()[from..offset])
     }
 
     /// The byte range of a 1-based line, without its line break.
@@ -83,8 +90,9 @@ impl LineIndex {
     }
 }
 
-fn is_continuation(byte: u8) -> bool {
-    byte & 0xC0 == 0x80
+/// Characters that start in `bytes` (UTF-8: every byte that is not a continuation byte).
+fn chars_in(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
 }
 
 #[cfg(test)]
