@@ -23,6 +23,10 @@ pub struct Page {
     pub retry_hints: Vec<RetryRow>,
     /// Operations declared never rate-limited.
     pub never_rate_limited: Vec<String>,
+    /// Every file the page was made from (the document and what its `$ref`s reached): a page
+    /// is never written over one of them.
+    #[serde(skip)]
+    pub read: Vec<std::path::PathBuf>,
 }
 
 #[derive(Debug, Serialize)]
@@ -307,6 +311,12 @@ pub fn page(
         row.statuses.sort_by_key(|s| status_order(s));
     }
     Page {
+        read: api
+            .docs
+            .files
+            .iter()
+            .filter_map(|f| f.path.clone())
+            .collect(),
         title: info_field("title"),
         version: info_field("version"),
         envelope,

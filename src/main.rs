@@ -509,7 +509,11 @@ fn run_command(command: &Command) -> ExitCode {
             };
             match output {
                 Some(path) => {
-                    let inputs = [document.as_path()];
+                    let discovered = errlint::config::discover(document);
+                    let inputs = std::iter::once(document.as_path())
+                        .chain(page.read.iter().map(PathBuf::as_path))
+                        .chain(options.config.file.as_deref())
+                        .chain(discovered.as_deref());
                     if let Err(message) = errlint::output::check_outputs(&[path.as_path()], inputs)
                     {
                         return fail(&message);

@@ -261,9 +261,12 @@ fn outputs_never_overwrite_what_errlint_reads() {
         "{\"version\": 1, \"entries\": []}",
     )
     .unwrap();
-    let cases: [&[&str]; 6] = [
+    let cases: [&[&str]; 8] = [
         // Arguments swapped: the document would be replaced by the report.
         &["--output", "openapi.yaml", "report.txt"],
+        // The error page over the file a `$ref` reads, or over the config.
+        &["docs", "openapi.yaml", "--output", "errors.yaml"],
+        &["docs", "openapi.yaml", "--output", "errlint.yaml"],
         &["--format", "sarif=./openapi.yaml", "openapi.yaml"],
         &["--format", "json=errors.yaml", "openapi.yaml"],
         &["--output", "errlint.yaml", "openapi.yaml"],
