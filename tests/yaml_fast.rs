@@ -44,6 +44,18 @@ fn every_yaml_file_of_the_corpus_and_the_fixtures() {
     eprintln!("fast path took {taken} of {} YAML files", files.len());
 }
 
+/// Cases the fuzzer found, kept: saphyr refuses an implicit key over 1024 characters.
+#[test]
+fn what_the_fuzzer_found() {
+    for text in [
+        format!("type: object\n{}: x\n", "k".repeat(1100)),
+        format!("a: {{{}: x}}\n", "k".repeat(1100)),
+        format!("- '{}': x\n", "k".repeat(1100)),
+    ] {
+        assert_eq!(yaml_fast_path_agrees(&text), Ok(false), "{}", &text[..40]);
+    }
+}
+
 /// A generated node, written out in one of the styles below.
 #[derive(Debug, Clone)]
 enum Node {

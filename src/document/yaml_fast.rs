@@ -18,6 +18,9 @@ pub(crate) struct Declined;
 
 type Step<T> = Result<T, Declined>;
 
+/// YAML limits an implicit key to 1024 characters; a longer one is left to saphyr to refuse.
+const MAX_KEY: usize = 1024;
+
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Collection {
     Mapping,
@@ -309,6 +312,9 @@ impl<'t> Fast<'t, '_> {
 
     fn entry_with(&mut self, indent: usize, key: Key<'t>, end: usize) -> Step<usize> {
         let bytes = self.text.as_bytes();
+        if key.colon - key.start > MAX_KEY {
+            return Err(Declined);
+        }
         self.scalar(key.value, key.style, key.start, key.end)?;
         let after = key.colon + 1 + count_spaces(&bytes[key.colon + 1..end]);
         if after >= end || bytes[after] == b'#' {
@@ -518,7 +524,11 @@ impl<'t> Fast<'t, '_> {
                 }
             }
             first = false;
+            let key_start = i;
             i = self.flow_node(i, end, mapping)?;
+            if mapping && i - key_start > MAX_KEY {
+                return Err(Declined);
+            }
             if mapping {
                 if i >= end || bytes[i] != b':' {
                     return Err(Declined);
