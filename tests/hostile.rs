@@ -286,7 +286,7 @@ fn remote_references_are_never_fetched() {
 }
 
 /// Inputs the fuzzers found (fuzz/regressions/): each still loads to a sound tree, or is
-/// refused with a diagnostic, and lints without a panic.
+/// refused with a diagnostic, lints without a panic, and reads the same on both YAML paths.
 #[test]
 fn fuzz_regressions() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions");
@@ -303,6 +303,12 @@ fn fuzz_regressions() {
             }
         }
         let _ = errlint::lint_text("regression.yaml", &text, &errlint::Options::default());
+        // The YAML fast path declines it or reads it as saphyr does.
+        assert!(
+            errlint::document::yaml_fast_path_agrees(&text).is_ok(),
+            "{}",
+            path.display()
+        );
         count += 1;
     }
     assert!(count >= 2, "the regression inputs are missing");
