@@ -44,13 +44,16 @@ fn every_yaml_file_of_the_corpus_and_the_fixtures() {
     eprintln!("fast path took {taken} of {} YAML files", files.len());
 }
 
-/// Cases the fuzzer found, kept: saphyr refuses an implicit key over 1024 characters.
+/// Cases the fuzzer found, kept: saphyr refuses an implicit key over 1024 characters, and a
+/// closing quote at the key's column or before.
 #[test]
 fn what_the_fuzzer_found() {
     for text in [
         format!("type: object\n{}: x\n", "k".repeat(1100)),
         format!("a: {{{}: x}}\n", "k".repeat(1100)),
         format!("- '{}': x\n", "k".repeat(1100)),
+        // A quoted scalar whose closing quote is not further in than its key.
+        "a:\n  b: 'x\n    y\n'\n".to_string(),
     ] {
         assert_eq!(yaml_fast_path_agrees(&text), Ok(false), "{}", &text[..40]);
     }

@@ -846,7 +846,10 @@ fn quoted_across_lines(text: &str, at: usize, owner: usize) -> Step<(Cow<'_, str
     let mut empty_run = 0;
     let lines: Vec<&str> = raw.split('\n').collect();
     for (n, line) in lines.iter().enumerate() {
-        if n > 0 && !line.trim().is_empty() && count_spaces(line.as_bytes()) <= owner {
+        // Continuation lines, and the line of the closing quote, must be further in than the
+        // key or dash; only blank lines between may be anything.
+        let last = n == lines.len() - 1;
+        if n > 0 && (last || !line.trim().is_empty()) && count_spaces(line.as_bytes()) <= owner {
             return Err(Declined);
         }
         if line.ends_with('\\') || line.ends_with("\\ ") {
