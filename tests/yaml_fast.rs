@@ -54,6 +54,8 @@ fn what_the_fuzzer_found() {
         format!("- '{}': x\n", "k".repeat(1100)),
         // A quoted scalar whose closing quote is not further in than its key.
         "a:\n  b: 'x\n    y\n'\n".to_string(),
+        // A `-` after a space and before a flow indicator, in a flow collection.
+        "es: [er)s -]\n".to_string(),
     ] {
         assert_eq!(yaml_fast_path_agrees(&text), Ok(false), "{}", &text[..40]);
     }

@@ -589,6 +589,15 @@ impl<'t> Fast<'t, '_> {
                             break;
                         }
                         b'#' if bytes[i - 1] == b' ' => return Err(Declined),
+                        // saphyr refuses `[b -]`: a `-` after a space, before an indicator.
+                        b'-' if bytes[i - 1] == b' '
+                            && matches!(
+                                bytes.get(i + 1),
+                                Some(b',' | b'[' | b']' | b'{' | b'}')
+                            ) =>
+                        {
+                            return Err(Declined);
+                        }
                         _ => i += 1,
                     }
                 }
