@@ -56,6 +56,9 @@ fn what_the_fuzzer_found() {
         "a:\n  b: 'x\n    y\n'\n".to_string(),
         // A `-` after a space and before a flow indicator, in a flow collection.
         "es: [er)s -]\n".to_string(),
+        // A backslash as the text's last byte, inside an unclosed double-quoted scalar: the
+        // fast path panicked here.
+        "a: \"b\\".to_string(),
     ] {
         assert_eq!(yaml_fast_path_agrees(&text), Ok(false), "{}", &text[..40]);
     }

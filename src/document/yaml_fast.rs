@@ -834,10 +834,12 @@ fn quoted_across_lines(text: &str, at: usize, owner: usize) -> Step<(Cow<'_, str
     let quote = bytes[at];
     let mut i = at + 1;
     let close = loop {
+        // An escape or a doubled quote at the very end leaves `i` past the text.
+        let rest = bytes.get(i..).ok_or(Declined)?;
         let found = if quote == b'"' {
-            memchr::memchr2(b'"', b'\\', &bytes[i..]).ok_or(Declined)? + i
+            memchr::memchr2(b'"', b'\\', rest).ok_or(Declined)? + i
         } else {
-            memchr::memchr(b'\'', &bytes[i..]).ok_or(Declined)? + i
+            memchr::memchr(b'\'', rest).ok_or(Declined)? + i
         };
         match bytes[found] {
             b'\\' => i = found + 2,
