@@ -59,6 +59,8 @@ fn what_the_fuzzer_found() {
         // A backslash as the text's last byte, inside an unclosed double-quoted scalar: the
         // fast path panicked here.
         "a: \"b\\".to_string(),
+        // A sign where an escape's hexadecimal digits go.
+        "a: \"\\u+e40\"\n".to_string(),
     ] {
         assert_eq!(yaml_fast_path_agrees(&text), Ok(false), "{}", &text[..40]);
     }

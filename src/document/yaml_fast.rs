@@ -911,7 +911,8 @@ fn unescape(raw: &str, quote: u8) -> Step<Cow<'_, str>> {
         }
         let hex = |chars: &mut std::str::Chars<'_>, n: usize| -> Step<char> {
             let digits: String = chars.by_ref().take(n).collect();
-            if digits.len() != n {
+            // `from_str_radix` would also take a sign (`\u+e40`); YAML takes digits only.
+            if digits.len() != n || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
                 return Err(Declined);
             }
             u32::from_str_radix(&digits, 16)
