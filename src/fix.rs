@@ -74,7 +74,7 @@ pub fn plan(mut lint: impl FnMut(crate::document::Overlay) -> Outcome) -> Vec<Fi
             };
             let only_edits: Vec<Edit> = edits.iter().map(|(_, e)| e.clone()).collect();
             let (after, left) = edit::apply(text, &only_edits);
-            if after == text || !parses(&after) {
+            if after == text || crate::document::parse_text(&after).is_none() {
                 continue;
             }
             let file = files.entry(path.clone()).or_insert_with(|| FixedFile {
@@ -108,14 +108,6 @@ pub fn plan(mut lint: impl FnMut(crate::document::Overlay) -> Outcome) -> Vec<Fi
         .into_values()
         .filter(|f| f.after != f.before)
         .collect()
-}
-
-/// Whether a text still reads as YAML or JSON.
-fn parses(text: &str) -> bool {
-    let (text, start) = crate::document::decode(text.as_bytes().to_vec());
-    start
-        .and_then(|start| crate::document::parse(text, start, &crate::document::Limits::default()))
-        .is_ok()
 }
 
 /// A unified diff of a fixed file, as `diff -u` prints it.

@@ -576,16 +576,9 @@ fn offset_of(text: &str, position: Position) -> usize {
     text.len()
 }
 
-fn parse(text: &str) -> Option<Tree> {
-    let (text, start) = crate::document::decode(text.as_bytes().to_vec());
-    crate::document::parse(text, start.ok()?, &crate::document::Limits::default())
-        .ok()
-        .map(|(tree, _)| tree)
-}
-
 /// Whether the scalar at `offset` is an entry of an `x-errlint-ignore`.
 fn in_ignore_list(text: &str, offset: usize) -> bool {
-    let Some(tree) = parse(text) else {
+    let Some(tree) = crate::document::parse_text(text) else {
         return false;
     };
     let mut at = tree.node_at(offset);
@@ -604,7 +597,7 @@ fn in_ignore_list(text: &str, offset: usize) -> bool {
 /// The edit that adds `rule` to the nearest `x-errlint-ignore` above the finding at `pointer`,
 /// or gives the nearest operation, path item, response or schema one.
 fn ignore_here(text: &str, pointer: &str, rule: &str) -> Option<Edit> {
-    let tree = parse(text)?;
+    let tree = crate::document::parse_text(text)?;
     let tokens = crate::document::pointer::parse_pointer(pointer).ok()?;
     let found = tree.lookup(tokens.iter().map(String::as_str)).ok()?;
     let mut ancestors = Vec::new();

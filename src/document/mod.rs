@@ -142,6 +142,15 @@ pub fn parse(text: Text, start: usize, limits: &Limits) -> Result<(Tree, Format)
     parse_as(text, start, format, limits).map(|t| (t, format))
 }
 
+/// Parses an in-memory text (an editor's buffer, a fixed file) with the default limits:
+/// `None` when it is not YAML or JSON that reads.
+pub fn parse_text(text: &str) -> Option<Tree> {
+    let (text, start) = decode(text.as_bytes().to_vec());
+    parse(text, start.ok()?, &Limits::default())
+        .ok()
+        .map(|(tree, _)| tree)
+}
+
 /// Parses text in a given format, from byte `start` (past a byte order mark).
 pub fn parse_as(
     text: Text,
