@@ -61,6 +61,9 @@ fn what_the_fuzzer_found() {
         "a: \"b\\".to_string(),
         // A sign where an escape's hexadecimal digits go.
         "a: \"\\u+e40\"\n".to_string(),
+        // A line of U+2004 (a space to Unicode, text to YAML) at column 0 inside a quoted
+        // scalar: the fast path took it for a blank line, saphyr refuses the indentation.
+        "a: \"x\n\u{2004}\n  y\"\n".to_string(),
     ] {
         assert_eq!(yaml_fast_path_agrees(&text), Ok(false), "{}", &text[..40]);
     }

@@ -858,9 +858,11 @@ fn quoted_across_lines(text: &str, at: usize, owner: usize) -> Step<(Cow<'_, str
     let lines: Vec<&str> = raw.split('\n').collect();
     for (n, line) in lines.iter().enumerate() {
         // Continuation lines, and the line of the closing quote, must be further in than the
-        // key or dash; only blank lines between may be anything.
+        // key or dash; only blank lines between may be anything. Blank means spaces: a line
+        // of U+2004 is text at column 0 (the fuzzer's sixth find).
         let last = n == lines.len() - 1;
-        if n > 0 && (last || !line.trim().is_empty()) && count_spaces(line.as_bytes()) <= owner {
+        let blank = line.bytes().all(|b| b == b' ');
+        if n > 0 && (last || !blank) && count_spaces(line.as_bytes()) <= owner {
             return Err(Declined);
         }
         if line.ends_with('\\') || line.ends_with("\\ ") {
