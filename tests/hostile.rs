@@ -254,6 +254,37 @@ fn references_that_leave_the_tree_are_refused_without_reading() {
     );
 }
 
+/// Links are followed as the file system follows them: a `..` after a linked folder leaves
+/// from the link's target, and a linked file is where it points. The loader canonicalises
+/// each folder once and checks the file itself, so these are the cases that must still hold.
+#[cfg(unix)]
+#[test]
+fn links_inside_a_reference_path_are_followed_physically() {
+    let root = scratch_dir("links");
+    let outside = root.join("outside");
+    write(&outside, "deep/x.yaml", "E: {description: SECRET-DEEP}\n");
+    write(&outside, "x.yaml", "E: {description: SECRET-UP}\n");
+    let tree = root.join("tree");
+    std::fs::create_dir_all(tree.join(".git")).unwrap();
+    // Read lexically, `sub/../x.yaml` is the tree's own harmless `x.yaml`.
+    write(&tree, "x.yaml", "E: {description: harmless}\n");
+    std::os::unix::fs::symlink(outside.join("deep"), tree.join("sub")).unwrap();
+    std::os::unix::fs::symlink(outside.join("x.yaml"), tree.join("errors.yaml")).unwrap();
+    let doc = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '400': {$ref: 'sub/../x.yaml#/E'}\n        '401': {$ref: 'errors.yaml#/E'}\n        '404': {$ref: 'x.yaml#/E'}\n";
+    write(&tree, "openapi.yaml", doc);
+    let (code, out) = errlint_in(&tree, &["openapi.yaml"]);
+    assert_eq!(code, 2, "{out}");
+    assert_eq!(
+        out.matches("is outside the linted tree, so it is not read")
+            .count(),
+        2,
+        "{out}"
+    );
+    assert!(out.contains("`sub/../x.yaml` is outside"), "{out}");
+    assert!(out.contains("`errors.yaml` is outside"), "{out}");
+    assert!(!out.contains("SECRET"), "{out}");
+}
+
 #[test]
 fn a_document_named_from_outside_its_repository_reads_the_whole_repository() {
     let repo = scratch_dir("repository");

@@ -171,6 +171,45 @@ impl RefTable {
     }
 }
 
+/// A referenced file's path as written and its canonical path, or why it cannot be read.
+type Located = Result<(PathBuf, PathBuf), RefFailure>;
+
+/// A file as read ahead of its use: its text and parse, or why it could not be read.
+#[derive(Debug)]
+enum Loaded {
+    Parsed {
+        text: super::Text,
+        parsed: Result<(Tree, Format), LoadError>,
+    },
+    Refused(String),
+}
+
+impl Loaded {
+    /// Reads `path` (whose canonical path is `real`; an overlay text stands in for it) and
+    /// parses it. Touches nothing shared, so files are read on all threads.
+    fn read(path: &Path, real: &Path, options: &LoadOptions) -> Loaded {
+        if let Some(overlay) = &options.overlay {
+            if let Some(text) = overlay.get(real).or_else(|| overlay.get(path)) {
+                return Loaded::from_bytes(text.as_bytes().to_vec(), &options.limits);
+            }
+        }
+        match super::source::read_regular(path, options.limits.max_file_bytes) {
+            Ok(bytes) => Loaded::from_bytes(bytes, &options.limits),
+            Err(Refusal::TooBig { limit }) => Loaded::Refused(format!(
+                "the file is over the limit of {limit} bytes ({})",
+                options.hints.raise_file_size
+            )),
+            Err(other) => Loaded::Refused(other.to_string()),
+        }
+    }
+
+    fn from_bytes(bytes: Vec<u8>, limits: &Limits) -> Loaded {
+        let (text, start) = super::decode(bytes);
+        let parsed = start.and_then(|start| super::parse(text.clone(), start, limits));
+        Loaded::Parsed { text, parsed }
+    }
+}
+
 /// The root document (file 0) and the files its references reach.
 #[derive(Debug)]
 pub struct DocumentSet {
@@ -181,6 +220,10 @@ pub struct DocumentSet {
     by_path: HashMap<PathBuf, FileId>,
     /// Canonical paths by the path as written, `None` where there is no such file.
     real_paths: HashMap<PathBuf, Option<PathBuf>>,
+    /// Files read and parsed ahead of the scan that references them, by canonical path.
+    prefetched: HashMap<PathBuf, Loaded>,
+    /// What [`DocumentSet::locate`] answered, by folder and reference text.
+    located: HashMap<Vec<u8>, Located>,
     options: LoadOptions,
     /// Canonical folders whose files `$ref`s may read: the linted tree and the allowed ones.
     roots: Vec<PathBuf>,
@@ -191,7 +234,7 @@ impl DocumentSet {
     pub fn load_path(path: &Path, name: String, options: LoadOptions) -> Self {
         let mut set = DocumentSet::empty(options);
         set.roots.extend(super::source::tree_of(path));
-        let id = set.read_file(path, name);
+        let id = set.read_file(path, canonical(path), name);
         set.resolve_all(id);
         set
     }
@@ -201,7 +244,7 @@ impl DocumentSet {
     pub fn load_path_within(path: &Path, name: String, root: &Path, options: LoadOptions) -> Self {
         let mut set = DocumentSet::empty(options);
         set.roots.extend(std::fs::canonicalize(root).ok());
-        let id = set.read_file(path, name);
+        let id = set.read_file(path, canonical(path), name);
         set.resolve_all(id);
         set
     }
@@ -211,7 +254,8 @@ impl DocumentSet {
     pub fn load_text_at(name: String, text: &str, path: &Path, options: LoadOptions) -> Self {
         let mut set = DocumentSet::empty(options);
         set.roots.extend(super::source::tree_of(path));
-        let id = set.add_file(name, Some(path.to_path_buf()), text.as_bytes().to_vec());
+        let loaded = Loaded::from_bytes(text.as_bytes().to_vec(), &set.options.limits);
+        let id = set.push_loaded(name, Some(path.to_path_buf()), canonical(path), loaded);
         set.resolve_all(id);
         set
     }
@@ -227,7 +271,9 @@ impl DocumentSet {
         set.roots
             .extend(base_dir.and_then(|d| std::fs::canonicalize(d).ok()));
         let path = base_dir.map(|d| d.join(&name));
-        let id = set.add_file(name, path, text.as_bytes().to_vec());
+        let real = path.as_deref().map_or_else(PathBuf::new, canonical);
+        let loaded = Loaded::from_bytes(text.as_bytes().to_vec(), &set.options.limits);
+        let id = set.push_loaded(name, path, real, loaded);
         set.resolve_all(id);
         set
     }
@@ -244,6 +290,8 @@ impl DocumentSet {
             refs: RefTable::default(),
             by_path: HashMap::default(),
             real_paths: HashMap::default(),
+            prefetched: HashMap::default(),
+            located: HashMap::default(),
             options,
             roots,
         }
@@ -258,6 +306,38 @@ impl DocumentSet {
         }
         let real = std::fs::canonicalize(path).ok();
         self.real_paths.insert(path.to_path_buf(), real.clone());
+        real
+    }
+
+    /// The canonical path of `relative` (a reference's file part) from the canonical folder
+    /// `real_base`. Leading `..` steps are exact on a canonical folder, so only the target's
+    /// own folder is canonicalised (once per folder) and the file itself is checked for being
+    /// a link: one system call per file instead of one per component of its path. A `..`
+    /// after a folder name may cross a link, so such a path is canonicalised whole.
+    fn real_file(&mut self, real_base: &Path, relative: &Path, written: &Path) -> Option<PathBuf> {
+        use std::path::Component;
+        let rest = relative
+            .components()
+            .skip_while(|c| matches!(c, Component::ParentDir | Component::CurDir));
+        let plain = rest.clone().all(|c| matches!(c, Component::Normal(_)));
+        let (Some(folder), Some(name), true, false) = (
+            written.parent(),
+            written.file_name(),
+            plain,
+            relative.is_absolute(),
+        ) else {
+            return self.real_path(&real_base.join(relative));
+        };
+        if let Some(known) = self.real_paths.get(written) {
+            return known.clone();
+        }
+        let candidate = self.real_path(folder)?.join(name);
+        let real = match std::fs::symlink_metadata(&candidate) {
+            Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(&candidate).ok(),
+            Ok(_) => Some(candidate),
+            Err(_) => None,
+        };
+        self.real_paths.insert(written.to_path_buf(), real.clone());
         real
     }
 
@@ -308,30 +388,35 @@ impl DocumentSet {
             })
     }
 
-    fn read_file(&mut self, path: &Path, name: String) -> FileId {
-        if let Some(overlay) = self.options.overlay.clone() {
-            let real = self.real_path(path).unwrap_or_else(|| path.to_path_buf());
-            if let Some(text) = overlay.get(&real).or_else(|| overlay.get(path)) {
-                return self.add_file(name, Some(path.to_path_buf()), text.as_bytes().to_vec());
-            }
+    /// Reads and parses a file (or takes it from the files read ahead) and adds it to the set.
+    fn read_file(&mut self, path: &Path, real: PathBuf, name: String) -> FileId {
+        let loaded = match self.prefetched.remove(&real) {
+            Some(loaded) => loaded,
+            None => Loaded::read(path, &real, &self.options),
+        };
+        self.push_loaded(name, Some(path.to_path_buf()), real, loaded)
+    }
+
+    fn push_loaded(
+        &mut self,
+        name: String,
+        path: Option<PathBuf>,
+        real: PathBuf,
+        loaded: Loaded,
+    ) -> FileId {
+        let id = FileId(self.files.len() as u32);
+        if path.is_some() {
+            self.by_path.insert(real, id);
         }
-        let limit = self.options.limits.max_file_bytes;
-        let bytes = super::source::read_regular(path, limit).map_err(|refusal| match refusal {
-            Refusal::TooBig { limit } => format!(
-                "the file is over the limit of {limit} bytes ({})",
-                self.options.hints.raise_file_size
-            ),
-            other => other.to_string(),
-        });
-        match bytes {
-            Ok(bytes) => self.add_file(name, Some(path.to_path_buf()), bytes),
-            Err(reason) => {
-                let id = self.push_file(
-                    name.clone(),
-                    Some(path.to_path_buf()),
-                    Arc::new(String::new()),
-                    None,
-                );
+        let (text, parsed, errors) = match loaded {
+            Loaded::Parsed { text, parsed } => match parsed {
+                Ok((mut tree, format)) => {
+                    let notes = std::mem::take(&mut tree.notes);
+                    (text, Some((tree, format)), notes)
+                }
+                Err(error) => (text, None, vec![error]),
+            },
+            Loaded::Refused(reason) => {
                 self.problems.push(Problem {
                     kind: ProblemKind::Io,
                     message: format!("cannot read `{name}`: {reason}"),
@@ -341,43 +426,9 @@ impl DocumentSet {
                     secondary: None,
                     help: None,
                 });
-                id
+                (Arc::new(String::new()), None, Vec::new())
             }
-        }
-    }
-
-    fn add_file(&mut self, name: String, path: Option<PathBuf>, bytes: Vec<u8>) -> FileId {
-        let (text, start) = super::decode(bytes);
-        let parsed =
-            start.and_then(|start| super::parse(text.clone(), start, &self.options.limits));
-        match parsed {
-            Ok((mut tree, format)) => {
-                let notes = std::mem::take(&mut tree.notes);
-                let id = self.push_file(name, path, text, Some((tree, format)));
-                for note in notes {
-                    self.push_load_error(id, note);
-                }
-                id
-            }
-            Err(error) => {
-                let id = self.push_file(name, path, text, None);
-                self.push_load_error(id, error);
-                id
-            }
-        }
-    }
-
-    fn push_file(
-        &mut self,
-        name: String,
-        path: Option<PathBuf>,
-        text: super::Text,
-        parsed: Option<(Tree, Format)>,
-    ) -> FileId {
-        let id = FileId(self.files.len() as u32);
-        if let Some(p) = &path {
-            self.by_path.insert(canonical(p), id);
-        }
+        };
         let (tree, format) = match parsed {
             Some((t, f)) => (Some(t), Some(f)),
             None => (None, None),
@@ -389,6 +440,9 @@ impl DocumentSet {
             tree,
             format,
         });
+        for error in errors {
+            self.push_load_error(id, error);
+        }
         id
     }
 
@@ -409,13 +463,27 @@ impl DocumentSet {
         let mut raw = RefTable::default();
         let mut queue = vec![root];
         let mut scanned = 0;
+        // Files are scanned breadth first. Before each generation is scanned, the files it
+        // references are read and parsed on all threads; the scan itself (ids, problems,
+        // order) is the same one-by-one walk either way.
+        let mut generation: std::collections::VecDeque<Vec<(NodeId, NodeId)>> = Default::default();
+        let mut generation_end = 0;
         while scanned < queue.len() {
+            if scanned == generation_end {
+                generation_end = queue.len();
+                generation = queue[scanned..]
+                    .iter()
+                    .map(|&file| self.reference_objects(file))
+                    .collect();
+                self.prefetch(&queue[scanned..], generation.make_contiguous());
+            }
             let file = queue[scanned];
             scanned += 1;
+            let objects = generation.pop_front().unwrap_or_default();
             // The same reference text from the same file always means the same thing; large
             // documents repeat a few hundred targets thousands of times.
             let mut seen: HashMap<String, Result<NodeRef, RefFailure>> = HashMap::default();
-            for (ref_node, value) in self.reference_objects(file) {
+            for (ref_node, value) in objects {
                 let text = self
                     .tree(file)
                     .and_then(|t| t.str(value))
@@ -451,6 +519,49 @@ impl DocumentSet {
         self.refs = self.follow_chains(raw);
     }
 
+    /// Reads and parses, on all threads, the not yet loaded files that `files` reference
+    /// (with their Reference Objects, `objects`), for the scan to take.
+    fn prefetch(&mut self, files: &[FileId], objects: &[Vec<(NodeId, NodeId)>]) {
+        use rayon::prelude::*;
+        let mut wanted: Vec<(PathBuf, PathBuf)> = Vec::new();
+        let mut seen: std::collections::HashSet<PathBuf> = Default::default();
+        for (&file, objects) in files.iter().zip(objects) {
+            let Some(tree) = self.tree(file) else {
+                continue;
+            };
+            let mut texts: Vec<String> = objects
+                .iter()
+                .filter_map(|&(_, value)| tree.str(value))
+                .filter(|text| !text.starts_with('#'))
+                .map(str::to_string)
+                .collect();
+            texts.sort_unstable();
+            texts.dedup();
+            for text in texts {
+                let Ok(Some(location)) = self.file_part(file, &text) else {
+                    continue;
+                };
+                if let Ok((path, real)) = self.locate(file, &location) {
+                    if !self.by_path.contains_key(&real) && seen.insert(real.clone()) {
+                        wanted.push((path, real));
+                    }
+                }
+            }
+        }
+        // One file is read where it is needed; threads pay from two on.
+        if wanted.len() < 2 {
+            return;
+        }
+        let options = &self.options;
+        let loaded: Vec<Loaded> = wanted
+            .par_iter()
+            .map(|(path, real)| Loaded::read(path, real, options))
+            .collect();
+        for ((_, real), loaded) in wanted.into_iter().zip(loaded) {
+            self.prefetched.insert(real, loaded);
+        }
+    }
+
     /// Reference Objects of a file: `(mapping, $ref value)`. Extensions (`x-…`) and literal
     /// `example` values are data, not OpenAPI, so references inside them are not followed.
     fn reference_objects(&self, file: FileId) -> Vec<(NodeId, NodeId)> {
@@ -479,69 +590,65 @@ impl DocumentSet {
         reference: &str,
         queue: &mut Vec<FileId>,
     ) -> Result<NodeRef, RefFailure> {
-        let (location, fragment) = match reference.split_once('#') {
-            Some((l, f)) => (l, Some(f)),
-            None => (reference, None),
-        };
-        let file_url_path;
-        let rebased;
-        let mut location = location;
-        if !location.is_empty() {
-            match self.base_uri(file).map(|base| rebase(&base, location)) {
-                Some(Rebased::Local(relative)) => {
-                    rebased = relative;
-                    location = &rebased;
-                }
-                Some(Rebased::Remote(uri, base)) => {
-                    return Err(RefFailure::new(
-                        ProblemKind::RemoteRef,
-                        format!(
-                            "`{reference}` resolves against the base URI `{base}` to `{uri}`, which is not fetched: errlint never uses the network"
-                        ),
-                        Some(
-                            "references under the base URI's folder are read from the document's folder; bundle other files into the repository",
-                        ),
-                    ));
-                }
-                Some(Rebased::Unchanged) | None => {}
-            }
-        }
-        if let Some(scheme) = url_scheme(location) {
-            if scheme == "file" {
-                // `file:///abs/path`: an absolute path, subject to the same tree check.
-                file_url_path = location[5..].trim_start_matches("//").to_string();
-                location = if file_url_path.starts_with('/') {
-                    &file_url_path
-                } else {
-                    "/"
-                };
-                let target = self.referenced_file(file, location, queue)?;
-                return self.lookup_in(target, reference, fragment);
-            }
-            return Err(if matches!(scheme.as_str(), "http" | "https") {
-                RefFailure::new(
-                    ProblemKind::RemoteRef,
-                    format!(
-                        "remote reference `{reference}` is not fetched: errlint never uses the network"
-                    ),
-                    Some(
-                        "bundle the remote file into the repository and reference it by a relative path",
-                    ),
-                )
-            } else {
-                RefFailure::new(
-                    ProblemKind::UnresolvedRef,
-                    format!("`{scheme}:` references are not followed"),
-                    Some("use a relative path to a file inside the linted tree"),
-                )
-            });
-        }
-        let target_file = if location.is_empty() {
-            file
-        } else {
-            self.referenced_file(file, location, queue)?
+        let fragment = reference.split_once('#').map(|(_, f)| f);
+        let target_file = match self.file_part(file, reference)? {
+            None => file,
+            Some(location) => self.referenced_file(file, &location, queue)?,
         };
         self.lookup_in(target_file, reference, fragment)
+    }
+
+    /// The file a reference names, as a path relative to `file` (or absolute); `None` for
+    /// a fragment alone. Remote and other schemes are failures: nothing is fetched.
+    fn file_part(&self, file: FileId, reference: &str) -> Result<Option<String>, RefFailure> {
+        let location = reference.split('#').next().unwrap_or("");
+        if location.is_empty() {
+            return Ok(None);
+        }
+        let location = match self.base_uri(file).map(|base| rebase(&base, location)) {
+            Some(Rebased::Local(relative)) => relative,
+            Some(Rebased::Remote(uri, base)) => {
+                return Err(RefFailure::new(
+                    ProblemKind::RemoteRef,
+                    format!(
+                        "`{reference}` resolves against the base URI `{base}` to `{uri}`, which is not fetched: errlint never uses the network"
+                    ),
+                    Some(
+                        "references under the base URI's folder are read from the document's folder; bundle other files into the repository",
+                    ),
+                ));
+            }
+            Some(Rebased::Unchanged) | None => location.to_string(),
+        };
+        let Some(scheme) = url_scheme(&location) else {
+            return Ok(Some(location));
+        };
+        if scheme == "file" {
+            // `file:///abs/path`: an absolute path, subject to the same tree check.
+            let path = location[5..].trim_start_matches("//");
+            return Ok(Some(if path.starts_with('/') {
+                path.to_string()
+            } else {
+                "/".to_string()
+            }));
+        }
+        Err(if matches!(scheme.as_str(), "http" | "https") {
+            RefFailure::new(
+                ProblemKind::RemoteRef,
+                format!(
+                    "remote reference `{reference}` is not fetched: errlint never uses the network"
+                ),
+                Some(
+                    "bundle the remote file into the repository and reference it by a relative path",
+                ),
+            )
+        } else {
+            RefFailure::new(
+                ProblemKind::UnresolvedRef,
+                format!("`{scheme}:` references are not followed"),
+                Some("use a relative path to a file inside the linted tree"),
+            )
+        })
     }
 
     /// A file's own base URI (`$self`), when its root declares one.
@@ -590,12 +697,54 @@ impl DocumentSet {
         }
     }
 
+    /// The file `location` names from `from`, loaded (or taken from those loaded before).
     fn referenced_file(
         &mut self,
         from: FileId,
         location: &str,
         queue: &mut Vec<FileId>,
     ) -> Result<FileId, RefFailure> {
+        let (path, real) = self.locate(from, location)?;
+        if let Some(&id) = self.by_path.get(&real) {
+            return Ok(id);
+        }
+        if !real.is_file() {
+            return Err(RefFailure::new(
+                ProblemKind::UnresolvedRef,
+                format!("cannot read `{location}`: it is not a file"),
+                None,
+            ));
+        }
+        let name = display_name(
+            &self.file(FileId(0)).name,
+            self.file(FileId(0)).path.as_deref(),
+            &path,
+        );
+        let id = self.read_file(&path, real, name);
+        queue.push(id);
+        Ok(id)
+    }
+
+    /// The path (as written from `from`'s folder) and the canonical path of the file that
+    /// `location` names, if it exists inside the trees this set may read.
+    fn locate(&mut self, from: FileId, location: &str) -> Located {
+        // Files of one folder name the same few files, and the scan asks again what the
+        // read-ahead asked: the answer depends only on the folder and the text.
+        let Some(folder) = self.file(from).path.as_deref().and_then(Path::parent) else {
+            return self.locate_uncached(from, location);
+        };
+        let mut key = folder.as_os_str().as_encoded_bytes().to_vec();
+        key.push(0);
+        key.extend_from_slice(location.as_bytes());
+        if let Some(known) = self.located.get(&key) {
+            return known.clone();
+        }
+        let answer = self.locate_uncached(from, location);
+        self.located.insert(key, answer.clone());
+        answer
+    }
+
+    fn locate_uncached(&mut self, from: FileId, location: &str) -> Located {
         let decoded = percent_decode_path(location);
         let Some(base) = self
             .file(from)
@@ -637,7 +786,7 @@ impl DocumentSet {
         if !self.inside_roots(&written) {
             return Err(outside());
         }
-        let Some(real) = self.real_path(&path) else {
+        let Some(real) = self.real_file(&real_base, Path::new(&decoded), &written) else {
             return Err(RefFailure::new(
                 ProblemKind::UnresolvedRef,
                 format!("cannot read `{location}`: no such file"),
@@ -647,24 +796,7 @@ impl DocumentSet {
         if !self.inside_roots(&real) {
             return Err(outside());
         }
-        if let Some(&id) = self.by_path.get(&real) {
-            return Ok(id);
-        }
-        if !real.is_file() {
-            return Err(RefFailure::new(
-                ProblemKind::UnresolvedRef,
-                format!("cannot read `{location}`: it is not a file"),
-                None,
-            ));
-        }
-        let name = display_name(
-            &self.file(FileId(0)).name,
-            self.file(FileId(0)).path.as_deref(),
-            &path,
-        );
-        let id = self.read_file(&path, name);
-        queue.push(id);
-        Ok(id)
+        Ok((path, real))
     }
 
     fn problem(
