@@ -8,20 +8,58 @@ const BLOCK: usize = 1024;
 /// the block table.
 const SHORT_LINE: usize = 4 * BLOCK;
 
-/// Start offsets of every line of a text, and what it takes to count characters fast.
+/// Where the lines of a text start, and what it takes to count characters fast.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
-    starts: Vec<u32>,
-    /// Whether the text is ASCII, where a column is a byte difference.
-    ascii: bool,
+    lines: Lines,
     /// How many characters start before each `BLOCK`-byte boundary: built the first time a
     /// column lies far into a long line (bundled JSON), never for ordinary files.
     char_starts: std::sync::OnceLock<Vec<u32>>,
 }
 
+/// Line starts are found through a table of blocks: a report asks for a few thousand
+/// positions in a file of hundreds of thousands of lines, so listing every line start (and
+/// first checking the whole text for ASCII) cost more than the rest of the report.
+#[derive(Debug, Clone)]
+enum Lines {
+    /// Per `BLOCK` bytes: the line breaks before it and the start of the line that holds its
+    /// first byte. Texts without a CR, where a line break is one `\n`.
+    Blocks(Vec<Block>),
+    /// Every line start: texts with a CR, which may end a line alone.
+    Starts(Vec<u32>),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Block {
+    breaks_before: u32,
+    line_start: u32,
+}
+
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let bytes = text.as_bytes();
+        let mut blocks = Vec::with_capacity(bytes.len() / BLOCK + 1);
+        let (mut breaks, mut line_start) = (0u32, 0u32);
+        for (n, block) in bytes.chunks(BLOCK).enumerate() {
+            if memchr::memchr(b'\r', block).is_some() {
+                return LineIndex::with_every_start(bytes);
+            }
+            blocks.push(Block {
+                breaks_before: breaks,
+                line_start,
+            });
+            breaks += memchr::memchr_iter(b'\n', block).count() as u32;
+            if let Some(last) = memchr::memrchr(b'\n', block) {
+                line_start = (n * BLOCK + last + 1) as u32;
+            }
+        }
+        LineIndex {
+            lines: Lines::Blocks(blocks),
+            char_starts: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn with_every_start(bytes: &[u8]) -> Self {
         let mut starts = vec![0];
         // A line ends at LF, CRLF, or a CR alone (old Mac files put everything on line 1
         // otherwise); the CR of a CRLF is not a line of its own.
@@ -31,9 +69,53 @@ impl LineIndex {
                 .map(|i| i as u32 + 1),
         );
         LineIndex {
-            starts,
-            ascii: text.is_ascii(),
+            lines: Lines::Starts(starts),
             char_starts: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The 0-based line of a byte offset and the offset its line starts at.
+    fn line_of(&self, text: &str, offset: usize) -> (usize, usize) {
+        match &self.lines {
+            Lines::Starts(starts) => {
+                let line = starts.partition_point(|&s| s as usize <= offset) - 1;
+                (line, starts[line] as usize)
+            }
+            Lines::Blocks(blocks) => {
+                let Some(last) = blocks.len().checked_sub(1) else {
+                    return (0, 0); // the empty text
+                };
+                // The end of a text whose length is a multiple of `BLOCK` is in the last block.
+                let index = (offset / BLOCK).min(last);
+                let (block, from) = (blocks[index], index * BLOCK);
+                let before = &text.as_bytes()[from..offset];
+                let line =
+                    block.breaks_before as usize + memchr::memchr_iter(b'\n', before).count();
+                let start = memchr::memrchr(b'\n', before)
+                    .map_or(block.line_start as usize, |last| from + last + 1);
+                (line, start)
+            }
+        }
+    }
+
+    /// The byte offset where a 0-based line starts (the text's length past the last line).
+    fn line_start(&self, text: &str, line: usize) -> usize {
+        match &self.lines {
+            Lines::Starts(starts) => starts.get(line).map_or(text.len(), |&s| s as usize),
+            Lines::Blocks(blocks) => {
+                if line == 0 || blocks.is_empty() {
+                    return if line == 0 { 0 } else { text.len() };
+                }
+                // The last block that starts at or before the line's break.
+                let block = blocks
+                    .partition_point(|b| (b.breaks_before as usize) < line)
+                    .saturating_sub(1);
+                let from = block * BLOCK;
+                let wanted = line - blocks[block].breaks_before as usize;
+                memchr::memchr_iter(b'\n', &text.as_bytes()[from..])
+                    .nth(wanted - 1)
+                    .map_or(text.len(), |i| from + i + 1)
+            }
         }
     }
 
@@ -53,11 +135,8 @@ impl LineIndex {
     /// The 1-based line and 1-based column (in characters) of a byte offset.
     pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
         let offset = offset.min(text.len());
-        let line = self.starts.partition_point(|&s| s as usize <= offset) - 1;
-        let start = self.starts[line] as usize;
-        let mut column = if self.ascii {
-            offset - start
-        } else if offset - start <= SHORT_LINE {
+        let (line, start) = self.line_of(text, offset);
+        let mut column = if offset - start <= SHORT_LINE {
             chars_in(&text.as_bytes()[start..offset])
         } else {
             self.chars_before(text, offset) - self.chars_before(text, start)
@@ -78,11 +157,13 @@ impl LineIndex {
 
     /// The byte range of a 1-based line, without its line break.
     pub fn line_range(&self, text: &str, line: usize) -> std::ops::Range<usize> {
-        let start = self.starts[line - 1] as usize;
-        let mut end = self
-            .starts
-            .get(line)
-            .map_or(text.len(), |&s| s as usize - 1);
+        let start = self.line_start(text, line - 1);
+        let next = self.line_start(text, line);
+        let mut end = if next == text.len() && !text.ends_with('\n') && !text.ends_with('\r') {
+            text.len()
+        } else {
+            next - 1
+        };
         if end > start && text.as_bytes()[end - 1] == b'\r' {
             end -= 1;
         }
@@ -122,6 +203,66 @@ mod tests {
         let index = LineIndex::new(bom);
         assert_eq!(index.line_col(bom, 3), (1, 1));
         assert_eq!(index.line_col(bom, 12), (1, 10));
+    }
+
+    /// Lines and columns, and line ranges, as a naive count gives them, across block
+    /// boundaries, at a text's end, with and without a final line break, with and without CR.
+    #[test]
+    fn every_offset_agrees_with_a_naive_count() {
+        let line = |n: usize| format!("{}é{}", "x".repeat(n % 5000), "y".repeat(n % 3));
+        for (lines, ending) in [
+            (0, "\n"),
+            (1, "\n"),
+            (7, "\n"),
+            (300, "\n"),
+            (300, "\r\n"),
+            (40, "\r"),
+        ] {
+            for last_break in [false, true] {
+                let mut text: String = (0..lines).map(|n| line(n * 997) + ending).collect();
+                if !last_break {
+                    text.push_str("tail");
+                }
+                let index = LineIndex::new(&text);
+                let breaks: Vec<usize> = text.match_indices(ending).map(|(i, _)| i).collect();
+                let offsets = text.char_indices().map(|(i, _)| i).chain([text.len()]);
+                for offset in offsets.step_by(61).chain([text.len()]) {
+                    let line = breaks
+                        .iter()
+                        .filter(|&&b| b + ending.len() <= offset)
+                        .count();
+                    let start = if line == 0 {
+                        0
+                    } else {
+                        breaks[line - 1] + ending.len()
+                    };
+                    let column = text[start..offset].chars().count() + 1;
+                    assert_eq!(
+                        index.line_col(&text, offset),
+                        (line + 1, column),
+                        "{lines} {ending:?} at {offset}"
+                    );
+                }
+                for n in 0..breaks.len() {
+                    let start = if n == 0 {
+                        0
+                    } else {
+                        breaks[n - 1] + ending.len()
+                    };
+                    assert_eq!(
+                        index.line_range(&text, n + 1),
+                        start..breaks[n],
+                        "line {}",
+                        n + 1
+                    );
+                }
+                let last_start = breaks.last().map_or(0, |b| b + ending.len());
+                assert_eq!(
+                    index.line_range(&text, breaks.len() + 1),
+                    last_start..text.len()
+                );
+            }
+        }
     }
 
     #[test]
