@@ -144,25 +144,40 @@ pub fn looks_like_openapi(path: &Path) -> bool {
     if !matches!(extension.as_str(), "yaml" | "yml" | "json") {
         return false;
     }
-    let Ok(mut file) = std::fs::File::open(path) else {
+    let Ok(file) = std::fs::File::open(path) else {
         return false;
     };
-    // Most roots say so at the top: the rest of the file is read only when the head does not.
-    let mut text = Vec::new();
-    let head =
-        std::io::Read::read_to_end(&mut std::io::Read::take(&mut file, HEAD_BYTES), &mut text);
-    if head.is_err() {
-        return false;
+    let fits = file.metadata().is_ok_and(|m| m.len() <= SEARCH_LIMIT);
+    // Most roots say so in their first block; the rest of the file is searched block by
+    // block only when it does not, through one small buffer (Stripe's YAML has its key on
+    // line 40,015: reading it whole into memory was 5% of its lint).
+    let mut reader = std::io::Read::take(file, if fits { SEARCH_LIMIT } else { HEAD_BYTES });
+    let mut window = vec![0u8; HEAD_BYTES as usize + OVERLAP];
+    let mut kept = 0;
+    // Whether the window still begins at the file's first byte, where a key needs no line
+    // break before it.
+    let mut at_start = true;
+    loop {
+        let read = match std::io::Read::read(&mut reader, &mut window[kept..]) {
+            Ok(0) => return false,
+            Ok(read) => read,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => return false,
+        };
+        let filled = kept + read;
+        let text = &window[..filled];
+        if (at_start && has_root_key(text)) || (!at_start && has_key_within(text)) {
+            return true;
+        }
+        // A key split between two blocks is whole in the bytes kept.
+        kept = OVERLAP.min(filled);
+        at_start &= kept == filled;
+        window.copy_within(filled - kept..filled, 0);
     }
-    if has_root_key(&text) {
-        return true;
-    }
-    let rest_fits = file.metadata().is_ok_and(|m| m.len() <= SEARCH_LIMIT);
-    rest_fits
-        && text.len() as u64 == HEAD_BYTES
-        && std::io::Read::read_to_end(&mut file, &mut text).is_ok()
-        && has_root_key(&text)
 }
+
+/// Bytes kept from one block to the next: longer than every key pattern.
+const OVERLAP: usize = 16;
 
 /// Whether a text (an editor's buffer) is a YAML or JSON OpenAPI root, as
 /// [`looks_like_openapi`] judges a file.
@@ -172,11 +187,16 @@ pub fn text_looks_like_openapi(text: &[u8]) -> bool {
 
 fn has_root_key(text: &[u8]) -> bool {
     let text = text.strip_prefix("\u{feff}".as_bytes()).unwrap_or(text);
-    // A YAML root key starts a line; in JSON the key is quoted, at whatever indentation.
-    ["openapi:", "swagger:"].iter().any(|key| {
-        text.starts_with(key.as_bytes())
-            || memchr::memmem::find(text, format!("\n{key}").as_bytes()).is_some()
-    }) || ["\"openapi\"", "\"swagger\""]
+    ["openapi:", "swagger:"]
+        .iter()
+        .any(|key| text.starts_with(key.as_bytes()))
+        || has_key_within(text)
+}
+
+/// A root key after a text's first byte. A YAML root key starts a line; in JSON the key is
+/// quoted, at whatever indentation.
+fn has_key_within(text: &[u8]) -> bool {
+    ["\nopenapi:", "\nswagger:", "\"openapi\"", "\"swagger\""]
         .iter()
         .any(|key| memchr::memmem::find(text, key.as_bytes()).is_some())
 }
@@ -205,6 +225,15 @@ mod tests {
                 "component.yaml",
                 format!("Error:\n  description: {padding}\n  x-openapi: 1\n"),
                 false,
+            ),
+            // The key split between the first block and the next.
+            (
+                "straddling.yaml",
+                format!(
+                    "x: {}\nopenapi: 3.0.0\n",
+                    "x".repeat(HEAD_BYTES as usize + OVERLAP - 8)
+                ),
+                true,
             ),
         ];
         for (name, text, root) in cases {
