@@ -2,7 +2,7 @@
 //! generated documents in the styles OpenAPI documents use, the fast path either declines or
 //! builds exactly the tree saphyr builds (kinds, spans, parents, keys, values).
 
-use errlint::document::yaml_fast_path_agrees;
+use errlint::document::{yaml_fast_path_agrees, yaml_halves_agree};
 use proptest::prelude::*;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -42,6 +42,47 @@ fn every_yaml_file_of_the_corpus_and_the_fixtures() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     eprintln!("fast path took {taken} of {} YAML files", files.len());
+}
+
+/// A large file is read in two halves on two threads: wherever the second half starts, the
+/// tree is the one a single pass builds, and the fast path declines exactly where it would.
+#[test]
+fn two_halves_build_what_one_pass_builds_wherever_they_split() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    yaml_files(&root.join("../shared/corpus"), &mut files);
+    yaml_files(&root.join("fixtures"), &mut files);
+    files.sort();
+    let mut failures = Vec::new();
+    let mut joined_in_large = Vec::new();
+    for file in &files {
+        let Ok(text) = std::fs::read_to_string(file) else {
+            continue;
+        };
+        // Large files at many points, the others at a few.
+        let points = if text.len() > 100_000 { 40 } else { 4 };
+        let mut joined = 0;
+        for n in 1..points {
+            match yaml_halves_agree(&text, text.len() * n / points) {
+                Ok(halves) => joined += usize::from(halves),
+                Err(difference) => {
+                    failures.push(format!("{} at {n}/{points}: {difference}", file.display()))
+                }
+            }
+        }
+        if points == 40 && yaml_fast_path_agrees(&text) == Ok(true) {
+            joined_in_large.push((file.file_name().unwrap().to_owned(), joined));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // Where the fast path takes a large file, most splits are read apart and joined: the test
+    // does not pass by never splitting.
+    assert!(joined_in_large.len() >= 3, "{joined_in_large:?}");
+    assert!(
+        joined_in_large.iter().all(|(_, joined)| *joined >= 30),
+        "{joined_in_large:?}"
+    );
+    eprintln!("joined of 39 splits per large file: {joined_in_large:?}");
 }
 
 /// Cases the fuzzer found, kept: saphyr refuses an implicit key over 1024 characters, and a
@@ -302,6 +343,11 @@ proptest! {
             other => other,
         };
         let text = format!("{}\n", block(&root, style, 0));
+        for n in 1..4 {
+            if let Err(difference) = yaml_halves_agree(&text, text.len() * n / 4) {
+                prop_assert!(false, "two halves from {}/4: {}\n---\n{}", n, difference, text);
+            }
+        }
         match yaml_fast_path_agrees(&text) {
             Ok(taken) => {
                 TRIED.fetch_add(1, Ordering::Relaxed);

@@ -20,6 +20,7 @@ pub use tree::{Entries, Items, Kind, LookupError, NodeId, Span, Tree};
 #[doc(hidden)]
 pub use yaml::{
     fast_path_agrees as yaml_fast_path_agrees, fast_path_declines_at as yaml_fast_path_declines_at,
+    halves_agree as yaml_halves_agree,
 };
 
 use std::sync::Arc;

@@ -41,6 +41,39 @@ pub fn fast_path_agrees(text: &str) -> Result<bool, String> {
     }
 }
 
+/// Whether reading `text` in two halves, the second from the first candidate line at or after
+/// byte `from`, builds what one pass of the fast path builds (or declines where it declines):
+/// `Ok(joined)` (whether the halves were read apart and joined), or `Err` with the first
+/// difference.
+pub fn halves_agree(text: &str, from: usize) -> Result<bool, String> {
+    let (text, start) = super::decode(text.as_bytes().to_vec());
+    let Ok(start) = start else {
+        return Ok(false);
+    };
+    let Some(split) = super::yaml_fast::split_line(&text, from.max(start)) else {
+        return Ok(false);
+    };
+    let limits = Limits::default();
+    let mut whole = Builder::new(&text, start, &limits);
+    let one_pass = super::yaml_fast::feed_or_say_where(&mut whole, &text, start).is_ok();
+    let mut halves = Builder::new(&text, start, &limits);
+    let joined = super::yaml_fast::feed_in_halves(&mut halves, &text, start, split);
+    let two_halves = joined.is_ok();
+    let joined = joined.unwrap_or(false);
+    match (one_pass, two_halves) {
+        (false, false) => Ok(false),
+        (true, true) => {
+            let (whole, halves) = (whole.finish(&text, start), halves.finish(&text, start));
+            match (whole, halves) {
+                (Ok(whole), Ok(halves)) => whole.first_difference(&halves).map_or(Ok(joined), Err),
+                (Err(_), Err(_)) => Ok(joined),
+                _ => Err("one of the two refuses the text".into()),
+            }
+        }
+        (one, two) => Err(format!("one pass takes the text: {one}, two halves: {two}")),
+    }
+}
+
 /// Where the fast path declines `text` (the start of the line it stopped at), if it does.
 pub fn fast_path_declines_at(text: &str) -> Option<usize> {
     let (text, start) = super::decode(text.as_bytes().to_vec());

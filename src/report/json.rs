@@ -70,10 +70,14 @@ struct Related<'a> {
 }
 
 pub fn render(outcome: &Outcome) -> String {
+    use rayon::prelude::*;
     let sources = &outcome.sources;
+    // Positions are found on all threads: each file's line index is built by the first
+    // finding that needs it, while other threads place the findings of other files.
     let findings = outcome
         .findings
-        .iter()
+        .par_iter()
+        .with_min_len(256)
         .map(|f| {
             let at = f.location.as_ref().map(|l| position(sources, l));
             Finding {
