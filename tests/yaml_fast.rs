@@ -21,13 +21,19 @@ fn yaml_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     }
 }
 
-#[test]
-fn every_yaml_file_of_the_corpus_and_the_fixtures() {
+/// Every YAML file of the shared corpus and of the fixtures, in a stable order.
+fn corpus_and_fixtures() -> Vec<std::path::PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
     yaml_files(&root.join("../shared/corpus"), &mut files);
     yaml_files(&root.join("fixtures"), &mut files);
     files.sort();
+    files
+}
+
+#[test]
+fn every_yaml_file_of_the_corpus_and_the_fixtures() {
+    let files = corpus_and_fixtures();
     let mut taken = 0;
     let mut failures = Vec::new();
     for file in &files {
@@ -48,11 +54,7 @@ fn every_yaml_file_of_the_corpus_and_the_fixtures() {
 /// tree is the one a single pass builds, and the fast path declines exactly where it would.
 #[test]
 fn two_halves_build_what_one_pass_builds_wherever_they_split() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = Vec::new();
-    yaml_files(&root.join("../shared/corpus"), &mut files);
-    yaml_files(&root.join("fixtures"), &mut files);
-    files.sort();
+    let files = corpus_and_fixtures();
     let mut failures = Vec::new();
     let mut joined_in_large = Vec::new();
     for file in &files {
