@@ -340,6 +340,11 @@ fn fuzz_regressions() {
             "{}",
             path.display()
         );
+        // Read in two halves, it builds what one pass builds.
+        for from in [text.len() / 3, text.len() * 2 / 3] {
+            let halves = errlint::document::yaml_halves_agree(&text, from);
+            assert!(halves.is_ok(), "{} from {from}: {halves:?}", path.display());
+        }
         count += 1;
     }
     assert!(count >= 2, "the regression inputs are missing");
