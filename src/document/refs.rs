@@ -171,8 +171,16 @@ impl RefTable {
     }
 }
 
-/// A referenced file's path as written and its canonical path, or why it cannot be read.
-type Located = Result<(PathBuf, PathBuf), RefFailure>;
+/// A referenced file, or why it cannot be read.
+type Located = Result<Arc<LocatedFile>, RefFailure>;
+
+/// A referenced file's path as written, its canonical path, and its id once it is loaded.
+#[derive(Debug)]
+struct LocatedFile {
+    path: PathBuf,
+    real: PathBuf,
+    id: std::sync::OnceLock<FileId>,
+}
 
 /// A file as read ahead of its use: its text and parse, or why it could not be read.
 #[derive(Debug)]
@@ -222,8 +230,12 @@ pub struct DocumentSet {
     real_paths: HashMap<PathBuf, Option<PathBuf>>,
     /// Files read and parsed ahead of the scan that references them, by canonical path.
     prefetched: HashMap<PathBuf, Loaded>,
-    /// What [`DocumentSet::locate`] answered, by folder and reference text.
-    located: HashMap<Vec<u8>, Located>,
+    /// What [`DocumentSet::locate`] answered, per folder (by index) and reference text.
+    located: Vec<HashMap<Box<str>, Located>>,
+    /// The index of each folder that holds a file of the set.
+    folders: HashMap<PathBuf, u32>,
+    /// The folder of each file (by [`FileId`]), `None` for text not read from disk.
+    folder_of: Vec<Option<u32>>,
     options: LoadOptions,
     /// Canonical folders whose files `$ref`s may read: the linted tree and the allowed ones.
     roots: Vec<PathBuf>,
@@ -291,7 +303,9 @@ impl DocumentSet {
             by_path: HashMap::default(),
             real_paths: HashMap::default(),
             prefetched: HashMap::default(),
-            located: HashMap::default(),
+            located: Vec::new(),
+            folders: HashMap::default(),
+            folder_of: Vec::new(),
             options,
             roots,
         }
@@ -408,6 +422,15 @@ impl DocumentSet {
         if path.is_some() {
             self.by_path.insert(real, id);
         }
+        let folder = path.as_deref().and_then(Path::parent).map(|folder| {
+            let next = self.folders.len() as u32;
+            let index = *self.folders.entry(folder.to_path_buf()).or_insert(next);
+            if index == next {
+                self.located.push(HashMap::default());
+            }
+            index
+        });
+        self.folder_of.push(folder);
         let (text, parsed, errors) = match loaded {
             Loaded::Parsed { text, parsed } => match parsed {
                 Ok((mut tree, format)) => {
@@ -541,9 +564,10 @@ impl DocumentSet {
                 let Ok(Some(location)) = self.file_part(file, &text) else {
                     continue;
                 };
-                if let Ok((path, real)) = self.locate(file, &location) {
-                    if !self.by_path.contains_key(&real) && seen.insert(real.clone()) {
-                        wanted.push((path, real));
+                if let Ok(found) = self.locate(file, &location) {
+                    let known = found.id.get().is_some() || self.by_path.contains_key(&found.real);
+                    if !known && seen.insert(found.real.clone()) {
+                        wanted.push((found.path.clone(), found.real.clone()));
                     }
                 }
             }
@@ -704,8 +728,13 @@ impl DocumentSet {
         location: &str,
         queue: &mut Vec<FileId>,
     ) -> Result<FileId, RefFailure> {
-        let (path, real) = self.locate(from, location)?;
-        if let Some(&id) = self.by_path.get(&real) {
+        let found = self.locate(from, location)?;
+        if let Some(&id) = found.id.get() {
+            return Ok(id);
+        }
+        let (path, real) = (&found.path, &found.real);
+        if let Some(&id) = self.by_path.get(real) {
+            let _ = found.id.set(id);
             return Ok(id);
         }
         if !real.is_file() {
@@ -718,9 +747,10 @@ impl DocumentSet {
         let name = display_name(
             &self.file(FileId(0)).name,
             self.file(FileId(0)).path.as_deref(),
-            &path,
+            path,
         );
-        let id = self.read_file(&path, real, name);
+        let id = self.read_file(path, real.clone(), name);
+        let _ = found.id.set(id);
         queue.push(id);
         Ok(id)
     }
@@ -730,21 +760,18 @@ impl DocumentSet {
     fn locate(&mut self, from: FileId, location: &str) -> Located {
         // Files of one folder name the same few files, and the scan asks again what the
         // read-ahead asked: the answer depends only on the folder and the text.
-        let Some(folder) = self.file(from).path.as_deref().and_then(Path::parent) else {
-            return self.locate_uncached(from, location);
+        let Some(folder) = self.folder_of[from.0 as usize] else {
+            return self.locate_uncached(from, location).map(Arc::new);
         };
-        let mut key = folder.as_os_str().as_encoded_bytes().to_vec();
-        key.push(0);
-        key.extend_from_slice(location.as_bytes());
-        if let Some(known) = self.located.get(&key) {
+        if let Some(known) = self.located[folder as usize].get(location) {
             return known.clone();
         }
-        let answer = self.locate_uncached(from, location);
-        self.located.insert(key, answer.clone());
+        let answer = self.locate_uncached(from, location).map(Arc::new);
+        self.located[folder as usize].insert(location.into(), answer.clone());
         answer
     }
 
-    fn locate_uncached(&mut self, from: FileId, location: &str) -> Located {
+    fn locate_uncached(&mut self, from: FileId, location: &str) -> Result<LocatedFile, RefFailure> {
         let decoded = percent_decode_path(location);
         let Some(base) = self
             .file(from)
@@ -796,7 +823,11 @@ impl DocumentSet {
         if !self.inside_roots(&real) {
             return Err(outside());
         }
-        Ok((path, real))
+        Ok(LocatedFile {
+            path,
+            real,
+            id: std::sync::OnceLock::new(),
+        })
     }
 
     fn problem(
