@@ -147,12 +147,15 @@ pub fn looks_like_openapi(path: &Path) -> bool {
     let Ok(file) = std::fs::File::open(path) else {
         return false;
     };
-    let fits = file.metadata().is_ok_and(|m| m.len() <= SEARCH_LIMIT);
+    let size = file.metadata().map_or(HEAD_BYTES, |m| m.len());
+    let fits = size <= SEARCH_LIMIT;
     // Most roots say so in their first block; the rest of the file is searched block by
     // block only when it does not, through one small buffer (Stripe's YAML has its key on
     // line 40,015: reading it whole into memory was 5% of its lint).
     let mut reader = std::io::Read::take(file, if fits { SEARCH_LIMIT } else { HEAD_BYTES });
-    let mut window = vec![0u8; HEAD_BYTES as usize + OVERLAP];
+    // Sized to the file when it is small: a folder of 3,000 small files must not clear
+    // 64 KB for each.
+    let mut window = vec![0u8; size.clamp(1, HEAD_BYTES) as usize + OVERLAP];
     let mut kept = 0;
     // Whether the window still begins at the file's first byte, where a key needs no line
     // break before it.

@@ -825,6 +825,9 @@ fn lint(cli: &Cli) -> ExitCode {
             "failed: there are no errors, but the fail level is {level} (--fail-level / --deny-warnings)"
         );
     }
+    // The process ends here: freeing every file's text and tape one by one would only cost
+    // time (3% of a folder's run).
+    std::mem::forget(outcome);
     ExitCode::from(code as u8)
 }
 

@@ -62,7 +62,7 @@ fn two_halves_build_what_one_pass_builds_wherever_they_split() {
             continue;
         };
         // Large files at many points, the others at a few.
-        let points = if text.len() > 100_000 { 40 } else { 4 };
+        let points = if text.len() > 100_000 { 16 } else { 4 };
         let mut joined = 0;
         for n in 1..points {
             match yaml_halves_agree(&text, text.len() * n / points) {
@@ -72,7 +72,7 @@ fn two_halves_build_what_one_pass_builds_wherever_they_split() {
                 }
             }
         }
-        if points == 40 && yaml_fast_path_agrees(&text) == Ok(true) {
+        if points == 16 && yaml_fast_path_agrees(&text) == Ok(true) {
             joined_in_large.push((file.file_name().unwrap().to_owned(), joined));
         }
     }
@@ -81,10 +81,10 @@ fn two_halves_build_what_one_pass_builds_wherever_they_split() {
     // does not pass by never splitting.
     assert!(joined_in_large.len() >= 3, "{joined_in_large:?}");
     assert!(
-        joined_in_large.iter().all(|(_, joined)| *joined >= 30),
+        joined_in_large.iter().all(|(_, joined)| *joined >= 12),
         "{joined_in_large:?}"
     );
-    eprintln!("joined of 39 splits per large file: {joined_in_large:?}");
+    eprintln!("joined of 15 splits per large file: {joined_in_large:?}");
 }
 
 /// Cases the fuzzer found, kept: saphyr refuses an implicit key over 1024 characters, and a

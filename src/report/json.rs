@@ -74,7 +74,7 @@ pub fn render(outcome: &Outcome) -> String {
     let sources = &outcome.sources;
     // Positions are found on all threads: each file's line index is built by the first
     // finding that needs it, while other threads place the findings of other files.
-    let findings = outcome
+    let findings: Vec<Finding> = outcome
         .findings
         .par_iter()
         .with_min_len(256)
@@ -134,17 +134,48 @@ pub fn render(outcome: &Outcome) -> String {
             }
         })
         .collect();
+    // Each finding is written on all threads, indented as it stands in the report; the
+    // report around them is written once, with an empty list that they then fill.
+    let written: Vec<String> = findings
+        .par_iter()
+        .with_min_len(256)
+        .map(|finding| {
+            let alone = serde_json::to_string_pretty(finding).unwrap_or_default();
+            let mut indented = String::with_capacity(alone.len() + alone.len() / 8);
+            for (n, line) in alone.split('\n').enumerate() {
+                if n > 0 {
+                    indented.push('\n');
+                }
+                indented.push_str("    ");
+                indented.push_str(line);
+            }
+            indented
+        })
+        .collect();
     let s = outcome.summary();
     let report = Report {
         version: 1,
-        findings,
+        findings: Vec::new(),
         summary: Summary {
             errors: s.errors,
             warnings: s.warnings,
             files: s.files,
         },
     };
-    let mut out = serde_json::to_string_pretty(&report).unwrap_or_default();
+    let frame = serde_json::to_string_pretty(&report).unwrap_or_default();
+    let empty = "\"findings\": []";
+    let mut out =
+        String::with_capacity(frame.len() + written.iter().map(|w| w.len() + 2).sum::<usize>() + 8);
+    match (frame.split_once(empty), written.is_empty()) {
+        (Some((before, after)), false) => {
+            out.push_str(before);
+            out.push_str("\"findings\": [\n");
+            out.push_str(&written.join(",\n"));
+            out.push_str("\n  ]");
+            out.push_str(after);
+        }
+        _ => out.push_str(&frame),
+    }
     out.push('\n');
     out
 }
