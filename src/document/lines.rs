@@ -15,6 +15,9 @@ pub struct LineIndex {
     /// How many characters start before each `BLOCK`-byte boundary: built the first time a
     /// column lies far into a long line (bundled JSON), never for ordinary files.
     char_starts: std::sync::OnceLock<Vec<u32>>,
+    /// Whether the whole text is ASCII, where a column is a byte difference: asked the first
+    /// time a column lies far into a long line, so that an ASCII bundle needs no table.
+    ascii: std::sync::OnceLock<bool>,
 }
 
 /// Line starts are found through a table of blocks: a report asks for a few thousand
@@ -56,6 +59,7 @@ impl LineIndex {
         LineIndex {
             lines: Lines::Blocks(blocks),
             char_starts: std::sync::OnceLock::new(),
+            ascii: std::sync::OnceLock::new(),
         }
     }
 
@@ -71,6 +75,7 @@ impl LineIndex {
         LineIndex {
             lines: Lines::Starts(starts),
             char_starts: std::sync::OnceLock::new(),
+            ascii: std::sync::OnceLock::new(),
         }
     }
 
@@ -138,6 +143,8 @@ impl LineIndex {
         let (line, start) = self.line_of(text, offset);
         let mut column = if offset - start <= SHORT_LINE {
             chars_in(&text.as_bytes()[start..offset])
+        } else if *self.ascii.get_or_init(|| text.is_ascii()) {
+            offset - start
         } else {
             self.chars_before(text, offset) - self.chars_before(text, start)
         };
@@ -263,6 +270,15 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_long_ascii_line_counts_bytes() {
+        let text = format!("{}\n{}", "a".repeat(10_000), "b".repeat(9_000));
+        let index = LineIndex::new(&text);
+        assert_eq!(index.line_col(&text, 9_999), (1, 10_000));
+        assert_eq!(index.line_col(&text, 10_001 + 8_000), (2, 8_001));
+        assert!(index.char_starts.get().is_none(), "no table for ASCII");
     }
 
     #[test]
