@@ -169,7 +169,12 @@ pub fn looks_like_openapi(path: &Path) -> bool {
         };
         let filled = kept + read;
         let text = &window[..filled];
-        if (at_start && has_root_key(text)) || (!at_start && has_key_within(text)) {
+        let found = if at_start {
+            has_root_key(text)
+        } else {
+            has_key_within(text)
+        };
+        if found {
             return true;
         }
         // A key split between two blocks is whole in the bytes kept.

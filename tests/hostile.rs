@@ -211,6 +211,26 @@ fn reference_cycles_across_files_are_reported_once() {
     );
 }
 
+/// Lints `openapi.yaml` in `tree`, written with one operation whose responses are the
+/// lines of `responses`.
+fn lint_responses(tree: &Path, responses: &str) -> (i32, String) {
+    let indented: String = responses
+        .lines()
+        .map(|l| format!("        {l}\n"))
+        .collect();
+    let doc = format!(
+        "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    get:\n      responses:\n{indented}"
+    );
+    write(tree, "openapi.yaml", doc);
+    errlint_in(tree, &["openapi.yaml"])
+}
+
+/// How many references the output refuses for leaving the linted tree.
+fn refused_as_outside(out: &str) -> usize {
+    out.matches("is outside the linted tree, so it is not read")
+        .count()
+}
+
 #[test]
 fn references_that_leave_the_tree_are_refused_without_reading() {
     let outside = scratch_dir("outside");
@@ -225,18 +245,14 @@ fn references_that_leave_the_tree_are_refused_without_reading() {
     let absolute = secret.to_string_lossy().to_string();
     #[cfg(unix)]
     std::os::unix::fs::symlink(&outside, tree.join("link")).unwrap();
-    let doc = format!(
-        "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    get:\n      responses:\n        '400': {{$ref: '../../etc/passwd#/x'}}\n        '401': {{$ref: '{absolute}#/Error'}}\n        '403': {{$ref: 'link/secret.yaml#/Error'}}\n        '404': {{$ref: 'file://{absolute}#/Error'}}\n        '500': {{$ref: '../outside/secret.yaml#/Error'}}\n"
+    let (code, out) = lint_responses(
+        &tree,
+        &format!(
+            "'400': {{$ref: '../../etc/passwd#/x'}}\n'401': {{$ref: '{absolute}#/Error'}}\n'403': {{$ref: 'link/secret.yaml#/Error'}}\n'404': {{$ref: 'file://{absolute}#/Error'}}\n'500': {{$ref: '../outside/secret.yaml#/Error'}}\n"
+        ),
     );
-    write(&tree, "openapi.yaml", &doc);
-    let (code, out) = errlint_in(&tree, &["openapi.yaml"]);
     assert_eq!(code, 2, "{out}");
-    assert_eq!(
-        out.matches("is outside the linted tree, so it is not read")
-            .count(),
-        5,
-        "{out}"
-    );
+    assert_eq!(refused_as_outside(&out), 5, "{out}");
     assert!(!out.contains("TOP-SECRET-CONTENT"));
     // Allowed explicitly, the same references are read (and the secret's file linted).
     let (_, allowed) = errlint_in(
@@ -270,16 +286,12 @@ fn links_inside_a_reference_path_are_followed_physically() {
     write(&tree, "x.yaml", "E: {description: harmless}\n");
     std::os::unix::fs::symlink(outside.join("deep"), tree.join("sub")).unwrap();
     std::os::unix::fs::symlink(outside.join("x.yaml"), tree.join("errors.yaml")).unwrap();
-    let doc = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '400': {$ref: 'sub/../x.yaml#/E'}\n        '401': {$ref: 'errors.yaml#/E'}\n        '404': {$ref: 'x.yaml#/E'}\n";
-    write(&tree, "openapi.yaml", doc);
-    let (code, out) = errlint_in(&tree, &["openapi.yaml"]);
-    assert_eq!(code, 2, "{out}");
-    assert_eq!(
-        out.matches("is outside the linted tree, so it is not read")
-            .count(),
-        2,
-        "{out}"
+    let (code, out) = lint_responses(
+        &tree,
+        "'400': {$ref: 'sub/../x.yaml#/E'}\n'401': {$ref: 'errors.yaml#/E'}\n'404': {$ref: 'x.yaml#/E'}\n",
     );
+    assert_eq!(code, 2, "{out}");
+    assert_eq!(refused_as_outside(&out), 2, "{out}");
     assert!(out.contains("`sub/../x.yaml` is outside"), "{out}");
     assert!(out.contains("`errors.yaml` is outside"), "{out}");
     assert!(!out.contains("SECRET"), "{out}");

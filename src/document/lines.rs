@@ -108,8 +108,11 @@ impl LineIndex {
         match &self.lines {
             Lines::Starts(starts) => starts.get(line).map_or(text.len(), |&s| s as usize),
             Lines::Blocks(blocks) => {
-                if line == 0 || blocks.is_empty() {
-                    return if line == 0 { 0 } else { text.len() };
+                if line == 0 {
+                    return 0;
+                }
+                if blocks.is_empty() {
+                    return text.len(); // the empty text has one line
                 }
                 // The last block that starts at or before the line's break.
                 let block = blocks

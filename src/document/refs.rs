@@ -489,20 +489,21 @@ impl DocumentSet {
         // Files are scanned breadth first. Before each generation is scanned, the files it
         // references are read and parsed on all threads; the scan itself (ids, problems,
         // order) is the same one-by-one walk either way.
-        let mut generation: std::collections::VecDeque<Vec<(NodeId, NodeId)>> = Default::default();
+        let mut generation = Vec::new().into_iter();
         let mut generation_end = 0;
         while scanned < queue.len() {
             if scanned == generation_end {
                 generation_end = queue.len();
-                generation = queue[scanned..]
+                let objects: Vec<_> = queue[scanned..]
                     .iter()
                     .map(|&file| self.reference_objects(file))
                     .collect();
-                self.prefetch(&queue[scanned..], generation.make_contiguous());
+                self.prefetch(&queue[scanned..], &objects);
+                generation = objects.into_iter();
             }
             let file = queue[scanned];
             scanned += 1;
-            let objects = generation.pop_front().unwrap_or_default();
+            let objects = generation.next().unwrap_or_default();
             // The same reference text from the same file always means the same thing; large
             // documents repeat a few hundred targets thousands of times.
             let mut seen: HashMap<String, Result<NodeRef, RefFailure>> = HashMap::default();

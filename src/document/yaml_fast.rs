@@ -236,27 +236,28 @@ pub(crate) fn feed_in_halves<'t>(
             indentless: false,
         });
     }
+    // The first half says whether it was joined; the second is `Err` for a character the
+    // fast path leaves to saphyr (which declines the whole text, however the first half
+    // ends), and `Ok(Err)` when it declined as read from `seed` (which matters only if joined).
     let (first, second) = rayon::join(
-        || -> Step<Option<Vec<Open>>> {
+        || -> Step<bool> {
             if first_unhandled_character(&bytes[start..split.at]).is_some() {
                 return Err(Declined);
             }
             let mut fast = Fast::new(text, builder, start);
-            fast.emit(Event::StreamStart, start, start)?;
-            fast.emit(Event::DocumentStart(false), start, start)?;
+            fast.begin(start)?;
             if fast.lines_until(start, Some(split.at))? {
                 if fast.continues_as(&seed, split)? {
-                    return Ok(Some(seed.clone()));
+                    return Ok(true);
                 }
                 fast.lines(split.at)?;
             }
             fast.finish()?;
-            Ok(None)
+            Ok(false)
         },
-        || -> (bool, Step<Recording<'t>>) {
-            // Checked here for the first half too, should it read on to the end.
+        || -> Step<Step<Recording<'t>>> {
             if first_unhandled_character(&bytes[split.at..]).is_some() {
-                return (false, Err(Declined));
+                return Err(Declined);
             }
             let mut recording = Recording {
                 text,
@@ -266,19 +267,14 @@ pub(crate) fn feed_in_halves<'t>(
             let mut fast = Fast::new(text, &mut recording, split.at);
             fast.stack = seed.clone();
             let read = fast.lines(split.at).and_then(|()| fast.finish());
-            (true, read.map(|()| recording))
+            Ok(read.map(|()| recording))
         },
     );
-    let (handled, second) = second;
-    let spliced = first?.is_some();
-    if !handled {
-        return Err(Declined);
+    let (joined, second) = (first?, second?);
+    if joined {
+        second?.replay(builder).map_err(|()| Declined)?;
     }
-    if !spliced {
-        return Ok(false); // the first half read on to the end
-    }
-    second?.replay(builder).map_err(|()| Declined)?;
-    Ok(true)
+    Ok(joined)
 }
 
 /// [`feed`], saying at which line's start the fast path declined (for tuning it).
@@ -308,10 +304,15 @@ impl<'t, 'b, S: Sink<'t>> Fast<'t, 'b, S> {
     }
 
     fn run(&mut self, start: usize) -> Step<()> {
-        self.emit(Event::StreamStart, start, start)?;
-        self.emit(Event::DocumentStart(false), start, start)?;
+        self.begin(start)?;
         self.lines(start)?;
         self.finish()
+    }
+
+    /// Starts the stream and its one document.
+    fn begin(&mut self, start: usize) -> Step<()> {
+        self.emit(Event::StreamStart, start, start)?;
+        self.emit(Event::DocumentStart(false), start, start)
     }
 
     /// Closes what is open at the text's end and ends the document.
@@ -1140,8 +1141,7 @@ fn quoted_across_lines(text: &str, at: usize, owner: usize) -> Step<(Cow<'_, str
         // key or dash; only blank lines between may be anything. Blank means spaces: a line
         // of U+2004 is text at column 0 (the fuzzer's sixth find).
         let last = n == lines.len() - 1;
-        let blank = line.bytes().all(|b| b == b' ');
-        if n > 0 && (last || !blank) && count_spaces(line.as_bytes()) <= owner {
+        if n > 0 && (last || !is_blank(line.as_bytes())) && count_spaces(line.as_bytes()) <= owner {
             return Err(Declined);
         }
         if line.ends_with('\\') || line.ends_with("\\ ") {

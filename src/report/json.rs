@@ -71,76 +71,16 @@ struct Related<'a> {
 
 pub fn render(outcome: &Outcome) -> String {
     use rayon::prelude::*;
-    let sources = &outcome.sources;
-    // Positions are found on all threads: each file's line index is built by the first
-    // finding that needs it, while other threads place the findings of other files.
-    let findings: Vec<Finding> = outcome
+    // Each finding is placed and written on all threads (a file's line index is built by the
+    // first finding that needs it), indented as it stands in the report; the report around
+    // them is written once, with an empty list that they then fill.
+    let written: Vec<String> = outcome
         .findings
         .par_iter()
         .with_min_len(256)
         .map(|f| {
-            let at = f.location.as_ref().map(|l| position(sources, l));
-            Finding {
-                rule: f.rule,
-                severity: f.severity.as_str(),
-                message: &f.message,
-                file: &f.file,
-                pointer: f.location.as_ref().map(|l| l.pointer.as_str()),
-                line: at.map(|p| p.0),
-                column: at.map(|p| p.1),
-                end_line: at.map(|p| p.2),
-                end_column: at.map(|p| p.3),
-                offset: f.location.as_ref().map(|l| l.span.start),
-                length: f.location.as_ref().map(|l| l.span.len() as u32),
-                operation: f.operation.as_deref(),
-                help: f.help.as_deref(),
-                note: f.note.as_deref(),
-                related: f
-                    .related
-                    .iter()
-                    .map(|r| {
-                        let (line, column, _, _) = position(sources, &r.location);
-                        Related {
-                            file: &r.location.file,
-                            pointer: &r.location.pointer,
-                            line,
-                            column,
-                            message: &r.message,
-                        }
-                    })
-                    .collect(),
-                related_omitted: f.related_omitted,
-                fix: f.fix.as_ref().map(|fix| Fix {
-                    title: &fix.title,
-                    edits: fix
-                        .edits
-                        .iter()
-                        .map(|e| {
-                            let (line, column) = sources.line_col(&e.file, e.span.start);
-                            let (end_line, end_column) = sources.line_col(&e.file, e.span.end);
-                            Edit {
-                                file: &e.file,
-                                line,
-                                column,
-                                end_line,
-                                end_column,
-                                offset: e.span.start,
-                                length: e.span.len() as u32,
-                                text: &e.text,
-                            }
-                        })
-                        .collect(),
-                }),
-            }
-        })
-        .collect();
-    // Each finding is written on all threads, indented as it stands in the report; the
-    // report around them is written once, with an empty list that they then fill.
-    let written: Vec<String> = findings
-        .par_iter()
-        .with_min_len(256)
-        .map(|finding| {
-            let alone = serde_json::to_string_pretty(finding).unwrap_or_default();
+            let alone =
+                serde_json::to_string_pretty(&finding(f, &outcome.sources)).unwrap_or_default();
             let mut indented = String::with_capacity(alone.len() + alone.len() / 8);
             for (n, line) in alone.split('\n').enumerate() {
                 if n > 0 {
@@ -163,21 +103,70 @@ pub fn render(outcome: &Outcome) -> String {
         },
     };
     let frame = serde_json::to_string_pretty(&report).unwrap_or_default();
-    let empty = "\"findings\": []";
-    let mut out =
-        String::with_capacity(frame.len() + written.iter().map(|w| w.len() + 2).sum::<usize>() + 8);
-    match (frame.split_once(empty), written.is_empty()) {
+    match (frame.split_once("\"findings\": []"), written.is_empty()) {
         (Some((before, after)), false) => {
-            out.push_str(before);
-            out.push_str("\"findings\": [\n");
-            out.push_str(&written.join(",\n"));
-            out.push_str("\n  ]");
-            out.push_str(after);
+            let findings = written.join(",\n");
+            format!("{before}\"findings\": [\n{findings}\n  ]{after}\n")
         }
-        _ => out.push_str(&frame),
+        _ => format!("{frame}\n"),
     }
-    out.push('\n');
-    out
+}
+
+/// One finding as the report writes it.
+fn finding<'a>(f: &'a crate::finding::Finding, sources: &'a Sources) -> Finding<'a> {
+    let at = f.location.as_ref().map(|l| position(sources, l));
+    Finding {
+        rule: f.rule,
+        severity: f.severity.as_str(),
+        message: &f.message,
+        file: &f.file,
+        pointer: f.location.as_ref().map(|l| l.pointer.as_str()),
+        line: at.map(|p| p.0),
+        column: at.map(|p| p.1),
+        end_line: at.map(|p| p.2),
+        end_column: at.map(|p| p.3),
+        offset: f.location.as_ref().map(|l| l.span.start),
+        length: f.location.as_ref().map(|l| l.span.len() as u32),
+        operation: f.operation.as_deref(),
+        help: f.help.as_deref(),
+        note: f.note.as_deref(),
+        related: f
+            .related
+            .iter()
+            .map(|r| {
+                let (line, column, _, _) = position(sources, &r.location);
+                Related {
+                    file: &r.location.file,
+                    pointer: &r.location.pointer,
+                    line,
+                    column,
+                    message: &r.message,
+                }
+            })
+            .collect(),
+        related_omitted: f.related_omitted,
+        fix: f.fix.as_ref().map(|fix| Fix {
+            title: &fix.title,
+            edits: fix
+                .edits
+                .iter()
+                .map(|e| {
+                    let (line, column) = sources.line_col(&e.file, e.span.start);
+                    let (end_line, end_column) = sources.line_col(&e.file, e.span.end);
+                    Edit {
+                        file: &e.file,
+                        line,
+                        column,
+                        end_line,
+                        end_column,
+                        offset: e.span.start,
+                        length: e.span.len() as u32,
+                        text: &e.text,
+                    }
+                })
+                .collect(),
+        }),
+    }
 }
 
 /// Start line and column, end line and column (exclusive), all 1-based.
