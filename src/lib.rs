@@ -186,11 +186,14 @@ fn config_file_for(path: Option<&Path>, options: &Options) -> Option<PathBuf> {
 
 fn lint_path_with(path: &Path, options: &Options, cache: &ContractCache) -> Outcome {
     let name = path.to_string_lossy().replace('\\', "/");
-    match cache.get(config_file_for(Some(path), options), options) {
-        Ok(contract) => {
-            let docs = DocumentSet::load_path(path, name, load_options(options));
-            lint_documents(&docs, options, &contract)
-        }
+    // The contract (its config read, its schemas compiled) is built while the document is
+    // read: neither needs the other until the rules run.
+    let (contract, docs) = rayon::join(
+        || cache.get(config_file_for(Some(path), options), options),
+        || DocumentSet::load_path(path, name.clone(), load_options(options)),
+    );
+    match contract {
+        Ok(contract) => lint_documents(&docs, options, &contract),
         Err(errors) => config_outcome(errors, &name),
     }
 }
