@@ -87,6 +87,35 @@ fn two_halves_build_what_one_pass_builds_wherever_they_split() {
     eprintln!("joined of 15 splits per large file: {joined_in_large:?}");
 }
 
+/// The second half is built into a tape of its own and joined: the mappings it starts inside
+/// are closed on the joined tape, so merge keys and duplicate keys on either side of the split
+/// are read as one pass reads them. Every byte of these texts is tried as the split.
+#[test]
+fn merge_keys_and_duplicate_keys_across_the_split() {
+    let merged = "openapi: 3.0.0\npaths:\n  /a:\n    get: {}\n  /b:\n    <<: {x: 1}\n    get: {}\n  <<: {/c: {get: {}}}\n  /d: {}\n<<: {info: {title: t}}\ncomponents: {}\n";
+    let bad_merge = "openapi: 3.0.0\npaths:\n  /a: {}\n  <<: 1\nx: 1\n";
+    let duplicate_root = "openapi: 3.0.0\npaths:\n  /a: {}\n  /b: {}\nopenapi: 3.1.0\n";
+    let duplicate_path = "paths:\n  /a: {}\n  /b: {}\n  /a: {}\ninfo: {}\n";
+    let nested = "a:\n  b:\n    c: 1\n  d:\n    - e\n    - f: g\n  h: 2\ni: 3\n";
+    for (text, one_pass) in [
+        (merged, true),
+        (bad_merge, false),
+        (duplicate_root, false),
+        (duplicate_path, false),
+        (nested, true),
+    ] {
+        assert_eq!(yaml_fast_path_agrees(text), Ok(one_pass), "{text}");
+        let joined = (0..text.len())
+            .map(|from| match yaml_halves_agree(text, from) {
+                Ok(joined) => usize::from(joined),
+                Err(difference) => panic!("split from byte {from}: {difference}\n{text}"),
+            })
+            .sum::<usize>();
+        // Each text has lines that a second half may start at and the first half reaches.
+        assert!(joined > 0 || !one_pass, "never joined: {text}");
+    }
+}
+
 /// Cases the fuzzer found, kept: saphyr refuses an implicit key over 1024 characters, and a
 /// closing quote at the key's column or before.
 #[test]
@@ -149,6 +178,7 @@ fn word() -> impl Strategy<Value = String> {
         "a,b",
         "@at",
         "50%",
+        "<<",
     ])
     .prop_map(str::to_string)
 }

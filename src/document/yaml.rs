@@ -1,7 +1,7 @@
 //! The YAML front-end: pulls events from `saphyr-parser` (which never expands aliases) and writes
 //! the same span tape as the JSON front-end. Aliases are copied under a node budget.
 
-use super::tree::{FLAG_KEY, Kind, Node, Span, TapeBuilder, Tree};
+use super::tree::{FLAG_KEY, FLAG_TEXT_IN_ARENA, Kind, MAX_NODES, Node, Span, TapeBuilder, Tree};
 use super::{Limits, LoadError, Text};
 use rustc_hash::FxHashMap as HashMap;
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
@@ -142,6 +142,87 @@ impl<'a> Builder<'a> {
 
     pub(crate) fn has_nodes(&self) -> bool {
         !self.tape.nodes.is_empty()
+    }
+
+    /// A builder for the text from `from` on, read on another thread, which starts inside
+    /// `outer` mappings this builder will have open when it gets there: the root, and perhaps
+    /// one entry of it. See [`Builder::join`].
+    pub(crate) fn fragment(&self, from: usize, outer: usize) -> Fragment<'a> {
+        let mut builder = Builder::new(self.text, from, self.limits);
+        builder.documents = 1;
+        for level in 0..outer {
+            builder.tape.open_container(Kind::Mapping, from);
+            // Each outer mapping but the innermost is waiting for its value, the next one.
+            builder.expecting_key.push(level + 1 == outer);
+        }
+        for stand_in in &mut builder.tape.nodes {
+            stand_in.a = 0; // the first half counted the inner ones as children already
+        }
+        Fragment {
+            builder,
+            outer,
+            closes: Vec::new(),
+            tail: Vec::new(),
+        }
+    }
+
+    /// Appends the fragment read from where this builder stopped, as if its events had come
+    /// here: its nodes, renumbered, then the outer mappings closed through [`Builder::event`]
+    /// (their duplicate keys and merge keys span both halves), then the document's end. The
+    /// tree is the one a single pass builds. `Err` when it cannot be joined here (the caller
+    /// declines, as a single pass would have).
+    pub(crate) fn join(&mut self, fragment: Fragment<'a>) -> Result<(), ()> {
+        let Fragment {
+            builder: part,
+            outer,
+            closes,
+            tail,
+        } = fragment;
+        let open = self.tape.open.clone();
+        let added = part.tape.nodes.len() - outer;
+        if open.len() != outer
+            || closes.len() != outer
+            || self.tape.nodes.len() + added >= MAX_NODES
+        {
+            return Err(());
+        }
+        let arena_base = self.tape.arena.len() as u32;
+        for (stand_in, &mapping) in part.tape.nodes.iter().zip(&open) {
+            self.tape.nodes[mapping as usize].a += stand_in.a;
+        }
+        self.tape.arena.push_str(&part.tape.arena);
+        self.notes.extend(part.notes);
+        self.tape.nodes.reserve(added);
+        let mut from = outer;
+        for close in closes {
+            // Each stretch of nodes between two closes goes at the tape's end: a merge key
+            // applied at a close moves what follows. Its nodes refer only to each other and
+            // to the outer mappings.
+            let at = self.tape.nodes.len();
+            let segment = from;
+            let place = |i: u32| match open.get(i as usize) {
+                Some(&outer_mapping) => outer_mapping,
+                None => (at + i as usize - segment) as u32,
+            };
+            let nodes = part.tape.nodes[from..close.at].iter().map(|node| {
+                let mut node = *node;
+                node.next = place(node.next);
+                node.set_parent(place(node.parent()));
+                if node.flags() & FLAG_TEXT_IN_ARENA != 0 {
+                    node.a += arena_base;
+                }
+                node
+            });
+            self.tape.nodes.extend(nodes);
+            from = close.at;
+            self.merge_keys
+                .extend(close.merge_keys.iter().map(|&key| place(key)));
+            self.event(Event::MappingEnd, close.span).map_err(drop)?;
+        }
+        for (event, span) in tail {
+            self.event(event, span).map_err(drop)?;
+        }
+        Ok(())
     }
 
     fn finish(self, text: &Text, start: usize) -> Result<Tree, LoadError> {
@@ -389,6 +470,56 @@ fn source_offset(text: &str, slice: &str) -> Option<usize> {
 fn quoted_interior(text: &str, span: Span, value: &str) -> Option<usize> {
     let inner = (span.start as usize + 1)..(span.end as usize).checked_sub(1)?;
     (text.get(inner.clone())? == value).then_some(inner.start)
+}
+
+/// The second half of a large file, built into a tape of its own (see [`Builder::fragment`]).
+/// Its first `outer` nodes stand in for the mappings the first half holds open; the events
+/// that close them, and any after, are kept for [`Builder::join`].
+pub(crate) struct Fragment<'a> {
+    builder: Builder<'a>,
+    outer: usize,
+    /// Where each outer mapping closed, innermost first.
+    closes: Vec<OuterClose>,
+    /// The events after the last outer mapping closed: the document's and the stream's end.
+    tail: Vec<(Event<'a>, Span)>,
+}
+
+struct OuterClose {
+    /// The fragment's node count when the mapping closed.
+    at: usize,
+    span: Span,
+    /// The merge keys (`<<`) among the mapping's keys in the fragment.
+    merge_keys: Vec<u32>,
+}
+
+impl<'a> Fragment<'a> {
+    /// Handles one event of the second half: `Err` when the builder refuses it.
+    pub(crate) fn event(&mut self, event: Event<'a>, span: Span) -> Result<(), ()> {
+        let builder = &mut self.builder;
+        if self.closes.len() == self.outer {
+            self.tail.push((event, span));
+            return Ok(());
+        }
+        let closes_outer = matches!(event, Event::MappingEnd)
+            && builder
+                .tape
+                .open
+                .last()
+                .is_some_and(|&index| (index as usize) < self.outer);
+        if !closes_outer {
+            return builder.event(event, span).map(drop).map_err(drop);
+        }
+        let index = builder.tape.open.pop().unwrap_or(0);
+        builder.expecting_key.pop();
+        let first = builder.merge_keys.partition_point(|&key| key < index);
+        self.closes.push(OuterClose {
+            at: builder.tape.nodes.len(),
+            span,
+            merge_keys: builder.merge_keys.split_off(first),
+        });
+        builder.after_node();
+        Ok(())
+    }
 }
 
 /// YAML 1.2 core schema resolution of an untagged plain scalar.

@@ -8,7 +8,7 @@
 //! `yaml_fast` check the two paths against each other.
 
 use super::tree::Span;
-use super::yaml::Builder;
+use super::yaml::{Builder, Fragment};
 use saphyr_parser::{Event, ScalarStyle};
 use std::borrow::Cow;
 
@@ -43,8 +43,8 @@ struct Pending {
     after_key: bool,
 }
 
-/// Where the fast path's events go: the tape builder, or a recording of them (the second half
-/// of a large file, read on another thread).
+/// Where the fast path's events go: the tape builder, or the fragment that the second half of
+/// a large file is built into on another thread.
 pub(crate) trait Sink<'t> {
     /// `Err` when the event is refused (the fast path then declines).
     fn event(&mut self, event: Event<'t>, span: Span) -> Result<(), ()>;
@@ -64,92 +64,13 @@ impl<'t> Sink<'t> for Builder<'t> {
     }
 }
 
-/// The events of the second half of a file, with their spans, to be given to the builder
-/// after the first half's. Kept compact (20 bytes an event, a fifth of saphyr's `Event`):
-/// a scalar is a range of the text, or of `owned` when decoding changed it.
-struct Recording<'t> {
-    text: &'t str,
-    events: Vec<Recorded>,
-    owned: String,
-}
-
-#[derive(Clone, Copy)]
-struct Recorded {
-    span: Span,
-    start: u32,
-    len: u32,
-    kind: RecordedKind,
-}
-
-#[derive(Clone, Copy)]
-enum RecordedKind {
-    Scalar(ScalarStyle),
-    OwnedScalar(ScalarStyle),
-    MappingStart,
-    SequenceStart,
-    MappingEnd,
-    SequenceEnd,
-    DocumentEnd,
-    StreamEnd,
-}
-
-impl<'t> Sink<'t> for Recording<'t> {
+impl<'t> Sink<'t> for Fragment<'t> {
     fn event(&mut self, event: Event<'t>, span: Span) -> Result<(), ()> {
-        let (kind, start, len) = match event {
-            Event::Scalar(value, style, 0, None) => {
-                let offset = (value.as_ptr() as usize).wrapping_sub(self.text.as_ptr() as usize);
-                if matches!(value, Cow::Borrowed(_)) && offset + value.len() <= self.text.len() {
-                    (RecordedKind::Scalar(style), offset, value.len())
-                } else {
-                    self.owned.push_str(&value);
-                    let start = self.owned.len() - value.len();
-                    (RecordedKind::OwnedScalar(style), start, value.len())
-                }
-            }
-            Event::MappingStart(0, None) => (RecordedKind::MappingStart, 0, 0),
-            Event::SequenceStart(0, None) => (RecordedKind::SequenceStart, 0, 0),
-            Event::MappingEnd => (RecordedKind::MappingEnd, 0, 0),
-            Event::SequenceEnd => (RecordedKind::SequenceEnd, 0, 0),
-            Event::DocumentEnd => (RecordedKind::DocumentEnd, 0, 0),
-            Event::StreamEnd => (RecordedKind::StreamEnd, 0, 0),
-            _ => return Err(()), // the fast path writes nothing else after a file's start
-        };
-        self.events.push(Recorded {
-            span,
-            start: start as u32,
-            len: len as u32,
-            kind,
-        });
-        Ok(())
+        Fragment::event(self, event, span)
     }
 
     fn has_root(&self) -> bool {
         true // the first half holds it
-    }
-}
-
-impl<'t> Recording<'t> {
-    /// Gives the recorded events to `sink`, in order.
-    fn replay(&self, sink: &mut impl Sink<'t>) -> Result<(), ()> {
-        for recorded in &self.events {
-            let range = recorded.start as usize..(recorded.start + recorded.len) as usize;
-            let event = match recorded.kind {
-                RecordedKind::Scalar(style) => {
-                    Event::Scalar(Cow::Borrowed(&self.text[range]), style, 0, None)
-                }
-                RecordedKind::OwnedScalar(style) => {
-                    Event::Scalar(Cow::Owned(self.owned[range].to_string()), style, 0, None)
-                }
-                RecordedKind::MappingStart => Event::MappingStart(0, None),
-                RecordedKind::SequenceStart => Event::SequenceStart(0, None),
-                RecordedKind::MappingEnd => Event::MappingEnd,
-                RecordedKind::SequenceEnd => Event::SequenceEnd,
-                RecordedKind::DocumentEnd => Event::DocumentEnd,
-                RecordedKind::StreamEnd => Event::StreamEnd,
-            };
-            sink.event(event, recorded.span)?;
-        }
-        Ok(())
     }
 }
 
@@ -211,12 +132,12 @@ pub(crate) struct Split {
     indent: usize,
 }
 
-/// Reads `text[start..split.at]` into the builder on this thread while another reads the rest
-/// into a recording, as if the line at `split` continued a mapping at its indentation inside
+/// Reads `text[start..split.at]` into the builder on this thread while another builds the rest
+/// into a fragment, as if the line at `split` continued a mapping at its indentation inside
 /// the root mapping. When the first half reaches that line in exactly that state, the
-/// recording is given to the builder: the events, and so the tree, are the ones a single
-/// pass makes. Otherwise the first half simply reads on to the end. `Ok(true)` when the two
-/// halves were joined.
+/// fragment is joined to the builder: the tree is the one a single pass builds (see
+/// [`Builder::join`]). Otherwise the first half simply reads on to the end. `Ok(true)` when
+/// the two halves were joined.
 pub(crate) fn feed_in_halves<'t>(
     builder: &mut Builder<'t>,
     text: &'t str,
@@ -236,6 +157,7 @@ pub(crate) fn feed_in_halves<'t>(
             indentless: false,
         });
     }
+    let mut fragment = builder.fragment(split.at, seed.len());
     // The first half says whether it was joined; the second is `Err` for a character the
     // fast path leaves to saphyr (which declines the whole text, however the first half
     // ends), and `Ok(Err)` when it declined as read from `seed` (which matters only if joined).
@@ -255,24 +177,19 @@ pub(crate) fn feed_in_halves<'t>(
             fast.finish()?;
             Ok(false)
         },
-        || -> Step<Step<Recording<'t>>> {
+        || -> Step<Step<Fragment<'t>>> {
             if first_unhandled_character(&bytes[split.at..]).is_some() {
                 return Err(Declined);
             }
-            let mut recording = Recording {
-                text,
-                events: Vec::new(),
-                owned: String::new(),
-            };
-            let mut fast = Fast::new(text, &mut recording, split.at);
+            let mut fast = Fast::new(text, &mut fragment, split.at);
             fast.stack = seed.clone();
             let read = fast.lines(split.at).and_then(|()| fast.finish());
-            Ok(read.map(|()| recording))
+            Ok(read.map(|()| fragment))
         },
     );
     let (joined, second) = (first?, second?);
     if joined {
-        second?.replay(builder).map_err(|()| Declined)?;
+        builder.join(second?).map_err(|()| Declined)?;
     }
     Ok(joined)
 }
