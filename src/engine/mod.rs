@@ -10,6 +10,7 @@ use crate::finding::{Finding, Location, Severity};
 use crate::openapi::{Api, BodyId, Model, Operation, StructureError, Use};
 use crate::rules::RuleMeta;
 use crate::rules::error_body::{BodyFacts, ErrorBody, error_uses};
+use rayon::prelude::*;
 use sink::Sink;
 use std::borrow::Cow;
 
@@ -132,9 +133,11 @@ pub fn run(
     );
     let mut rules = crate::rules::instantiate();
     rules.retain(|r| policy.may_run(r.meta().id, r.meta().default_severity));
+    // Every JSON body's schema is walked here, success bodies too: the most work of the run
+    // after parsing (9% of Stripe's), and each body's facts are its own.
     let facts: Vec<BodyFacts> = model
         .bodies
-        .iter()
+        .par_iter()
         .map(|body| BodyFacts::of(api, contract, body.schema, body.problem_json))
         .collect();
     let mut sink = Sink::new(policy);
