@@ -6,6 +6,7 @@ use super::source::Refusal;
 use super::tree::{Kind, LookupError, NodeId, Span, Tree};
 use super::{Format, Limits, LoadError};
 use rustc_hash::FxHashMap as HashMap;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -219,21 +220,26 @@ impl Loaded {
 }
 
 /// The root document (file 0) and the files its references reach.
+/// A map keyed by a path's bytes. `Path`'s own hash walks it component by component, which
+/// was a tenth of the instructions on DigitalOcean's 1,500 files; each path here is spelled
+/// one way (canonical, or as written from one folder), so its bytes name it.
+type PathMap<V> = HashMap<OsString, V>;
+
 #[derive(Debug)]
 pub struct DocumentSet {
     pub files: Vec<SourceFile>,
     pub problems: Vec<Problem>,
     /// Every Reference Object, keyed by its mapping node, with its final target.
     refs: RefTable,
-    by_path: HashMap<PathBuf, FileId>,
+    by_path: PathMap<FileId>,
     /// Canonical paths by the path as written, `None` where there is no such file.
-    real_paths: HashMap<PathBuf, Option<PathBuf>>,
+    real_paths: PathMap<Option<PathBuf>>,
     /// Files read and parsed ahead of the scan that references them, by canonical path.
-    prefetched: HashMap<PathBuf, Loaded>,
+    prefetched: PathMap<Loaded>,
     /// What [`DocumentSet::locate`] answered, per folder (by index) and reference text.
     located: Vec<HashMap<Box<str>, Located>>,
     /// The index of each folder that holds a file of the set.
-    folders: HashMap<PathBuf, u32>,
+    folders: PathMap<u32>,
     /// The folder of each file (by [`FileId`]), `None` for text not read from disk.
     folder_of: Vec<Option<u32>>,
     options: LoadOptions,
@@ -315,11 +321,11 @@ impl DocumentSet {
     /// file from every file of a folder, and each canonicalisation is a system call per
     /// component of the path (DigitalOcean's description made 16,000 of them).
     fn real_path(&mut self, path: &Path) -> Option<PathBuf> {
-        if let Some(known) = self.real_paths.get(path) {
+        if let Some(known) = self.real_paths.get(path.as_os_str()) {
             return known.clone();
         }
         let real = std::fs::canonicalize(path).ok();
-        self.real_paths.insert(path.to_path_buf(), real.clone());
+        self.real_paths.insert(path.into(), real.clone());
         real
     }
 
@@ -342,7 +348,7 @@ impl DocumentSet {
         ) else {
             return self.real_path(&real_base.join(relative));
         };
-        if let Some(known) = self.real_paths.get(written) {
+        if let Some(known) = self.real_paths.get(written.as_os_str()) {
             return known.clone();
         }
         let candidate = self.real_path(folder)?.join(name);
@@ -351,7 +357,7 @@ impl DocumentSet {
             Ok(_) => Some(candidate),
             Err(_) => None,
         };
-        self.real_paths.insert(written.to_path_buf(), real.clone());
+        self.real_paths.insert(written.into(), real.clone());
         real
     }
 
@@ -404,7 +410,7 @@ impl DocumentSet {
 
     /// Reads and parses a file (or takes it from the files read ahead) and adds it to the set.
     fn read_file(&mut self, path: &Path, real: PathBuf, name: String) -> FileId {
-        let loaded = match self.prefetched.remove(&real) {
+        let loaded = match self.prefetched.remove(real.as_os_str()) {
             Some(loaded) => loaded,
             None => Loaded::read(path, &real, &self.options),
         };
@@ -420,11 +426,11 @@ impl DocumentSet {
     ) -> FileId {
         let id = FileId(self.files.len() as u32);
         if path.is_some() {
-            self.by_path.insert(real, id);
+            self.by_path.insert(real.into(), id);
         }
         let folder = path.as_deref().and_then(Path::parent).map(|folder| {
             let next = self.folders.len() as u32;
-            let index = *self.folders.entry(folder.to_path_buf()).or_insert(next);
+            let index = *self.folders.entry(folder.into()).or_insert(next);
             if index == next {
                 self.located.push(HashMap::default());
             }
@@ -548,7 +554,7 @@ impl DocumentSet {
     fn prefetch(&mut self, files: &[FileId], objects: &[Vec<(NodeId, NodeId)>]) {
         use rayon::prelude::*;
         let mut wanted: Vec<(PathBuf, PathBuf)> = Vec::new();
-        let mut seen: std::collections::HashSet<PathBuf> = Default::default();
+        let mut seen: rustc_hash::FxHashSet<OsString> = Default::default();
         for (&file, objects) in files.iter().zip(objects) {
             let Some(tree) = self.tree(file) else {
                 continue;
@@ -566,8 +572,9 @@ impl DocumentSet {
                     continue;
                 };
                 if let Ok(found) = self.locate(file, &location) {
-                    let known = found.id.get().is_some() || self.by_path.contains_key(&found.real);
-                    if !known && seen.insert(found.real.clone()) {
+                    let known = found.id.get().is_some()
+                        || self.by_path.contains_key(found.real.as_os_str());
+                    if !known && seen.insert(found.real.as_os_str().to_owned()) {
                         wanted.push((found.path.clone(), found.real.clone()));
                     }
                 }
@@ -583,7 +590,7 @@ impl DocumentSet {
             .map(|(path, real)| Loaded::read(path, real, options))
             .collect();
         for ((_, real), loaded) in wanted.into_iter().zip(loaded) {
-            self.prefetched.insert(real, loaded);
+            self.prefetched.insert(real.into(), loaded);
         }
     }
 
@@ -734,7 +741,7 @@ impl DocumentSet {
             return Ok(id);
         }
         let (path, real) = (&found.path, &found.real);
-        if let Some(&id) = self.by_path.get(real) {
+        if let Some(&id) = self.by_path.get(real.as_os_str()) {
             let _ = found.id.set(id);
             return Ok(id);
         }
