@@ -79,7 +79,7 @@ impl Rule for ErrorExampleValid {
     rule_meta!(ErrorExampleValid);
 
     fn check_response(
-        &mut self,
+        &self,
         cx: &mut Context<'_, '_>,
         op: &Operation<'_>,
         response: &Response<'_>,
@@ -115,7 +115,7 @@ impl Rule for ErrorExampleValid {
 impl ErrorExampleValid {
     /// The report for an example its schema rejects: its first error, in plain words, at the
     /// offending value, with the schema keyword that rejects it.
-    fn judge(&mut self, api: &Api<'_>, schema: NodeRef, example: NodeRef) -> Option<Report> {
+    fn judge(&self, api: &Api<'_>, schema: NodeRef, example: NodeRef) -> Option<Report> {
         let validator = self.validators.get(api, schema)?;
         let instance = api.json_value(example);
         let mut errors = validator.iter_errors(&instance);

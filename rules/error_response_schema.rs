@@ -63,7 +63,7 @@ impl Rule for ErrorResponseSchema {
     rule_meta!(ErrorResponseSchema);
 
     fn check_response(
-        &mut self,
+        &self,
         cx: &mut Context<'_, '_>,
         op: &Operation<'_>,
         response: &Response<'_>,

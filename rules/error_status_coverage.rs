@@ -56,7 +56,7 @@ declare_rule! {
 impl Rule for ErrorStatusCoverage {
     rule_meta!(ErrorStatusCoverage);
 
-    fn check_operation(&mut self, cx: &mut Context<'_, '_>, op: &Operation<'_>) {
+    fn check_operation(&self, cx: &mut Context<'_, '_>, op: &Operation<'_>) {
         if op.webhook {
             return;
         }

@@ -53,7 +53,7 @@ impl Rule for ErrorStatusKnown {
     rule_meta!(ErrorStatusKnown);
 
     fn check_response(
-        &mut self,
+        &self,
         cx: &mut Context<'_, '_>,
         op: &Operation<'_>,
         response: &Response<'_>,

@@ -23,13 +23,15 @@ pub struct RuleMeta {
 }
 
 /// A rule subscribes to the hooks it needs; each is called once per node during the one walk.
-pub trait Rule {
+/// The operations are walked on all threads, so their hooks take `&self`: what a rule keeps
+/// across operations is its own business to share (see `error-example-valid`'s validators).
+pub trait Rule: Send + Sync {
     fn meta(&self) -> &'static RuleMeta;
 
-    fn check_operation(&mut self, _cx: &mut Context<'_, '_>, _op: &Operation<'_>) {}
+    fn check_operation(&self, _cx: &mut Context<'_, '_>, _op: &Operation<'_>) {}
 
     fn check_response(
-        &mut self,
+        &self,
         _cx: &mut Context<'_, '_>,
         _op: &Operation<'_>,
         _response: &Response<'_>,

@@ -86,7 +86,7 @@ impl Rule for No429WhenUnlimited {
         }
     }
 
-    fn check_operation(&mut self, cx: &mut Context<'_, '_>, op: &Operation<'_>) {
+    fn check_operation(&self, cx: &mut Context<'_, '_>, op: &Operation<'_>) {
         let api = cx.api;
         let (limited, declared) = cx.rate_limited(op);
         if limited {

@@ -51,7 +51,7 @@ impl Rule for RetryAfterOn429 {
     rule_meta!(RetryAfterOn429);
 
     fn check_response(
-        &mut self,
+        &self,
         cx: &mut Context<'_, '_>,
         _op: &Operation<'_>,
         response: &Response<'_>,

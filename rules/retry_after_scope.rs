@@ -76,7 +76,7 @@ impl Rule for RetryAfterScope {
     rule_meta!(RetryAfterScope);
 
     fn check_response(
-        &mut self,
+        &self,
         cx: &mut Context<'_, '_>,
         _op: &Operation<'_>,
         response: &Response<'_>,

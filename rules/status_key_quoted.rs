@@ -48,7 +48,7 @@ impl Rule for StatusKeyQuoted {
     rule_meta!(StatusKeyQuoted);
 
     fn check_response(
-        &mut self,
+        &self,
         cx: &mut Context<'_, '_>,
         _op: &Operation<'_>,
         response: &Response<'_>,

@@ -257,7 +257,7 @@ pub fn page(
         }
     }
     // One canonical example per status: the first in the document that validates.
-    let mut validators = Validators::default();
+    let validators = Validators::default();
     for op in &model.operations {
         for response in op.responses.iter().filter(|r| r.status.is_error()) {
             let Some(row) = rows.get_mut(&status_order(response.status_text)) else {

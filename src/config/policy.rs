@@ -50,7 +50,8 @@ struct Ignores {
     /// For each list, its first entry for each rule id (a list of 200,000 entries was scanned
     /// once per finding).
     by_rule: Vec<HashMap<String, NodeRef>>,
-    used: HashSet<NodeRef>,
+    /// Behind a lock: operations are walked on all threads.
+    used: std::sync::Mutex<HashSet<NodeRef>>,
 }
 
 /// Per file, one bit per node: the node is the target of a `$ref` (a shared definition).
@@ -118,7 +119,7 @@ impl Policy {
                 by_rule: lists.iter().map(|list| rule_index(docs, list)).collect(),
                 lists,
                 by_owner,
-                used: HashSet::default(),
+                used: Default::default(),
             },
             definitions: definition_bits(docs),
         }
@@ -213,7 +214,7 @@ impl Policy {
     /// ancestors of `at` decide. The entry that suppresses is remembered as used. The route is
     /// asked for only when the document has ignores.
     pub fn suppressed(
-        &mut self,
+        &self,
         docs: &DocumentSet,
         rule: &str,
         at: NodeRef,
@@ -238,7 +239,11 @@ impl Policy {
 
     /// Whether an ignore entry suppressed something so far.
     pub fn was_used(&self, entry: NodeRef) -> bool {
-        self.ignores.used.contains(&entry)
+        self.ignores
+            .used
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(&entry)
     }
 }
 
@@ -247,7 +252,7 @@ impl Ignores {
     /// ending after a node where `stop` holds; at the target of the next hop, continues from
     /// that hop's site.
     fn climb(
-        &mut self,
+        &self,
         docs: &DocumentSet,
         rule: &str,
         start: NodeRef,
@@ -282,13 +287,16 @@ impl Ignores {
         false
     }
 
-    fn ignores_here(&mut self, at: NodeRef, rule: &str) -> bool {
+    fn ignores_here(&self, at: NodeRef, rule: &str) -> bool {
         let Some(&index) = self.by_owner.get(&at) else {
             return false;
         };
         match self.by_rule[index].get(rule) {
             Some(entry) => {
-                self.used.insert(*entry);
+                self.used
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(*entry);
                 true
             }
             None => false,

@@ -26,7 +26,8 @@ struct Pending {
 /// is done, merged with every other report of the same rule, node and message, so that it is
 /// settled use by use and reported once with its uses.
 pub(super) struct Sink {
-    pub(super) policy: Policy,
+    /// Shared by the sinks of every part of the walk.
+    pub(super) policy: Arc<Policy>,
     pub(super) findings: Vec<Finding>,
     pending: Vec<Pending>,
     /// (rule, node) → the last pending report there; the others are chained through
@@ -36,7 +37,7 @@ pub(super) struct Sink {
 }
 
 impl Sink {
-    pub(super) fn new(policy: Policy) -> Self {
+    pub(super) fn new(policy: Arc<Policy>) -> Self {
         Sink {
             policy,
             findings: Vec::new(),
@@ -87,6 +88,16 @@ impl Sink {
         }
     }
 
+    /// Takes what the sink of a later part of the walk collected, as if its reports had come
+    /// here: its findings after these, and its waiting reports merged with these (in the
+    /// order they first came), so that a walk in parts settles as one walk does.
+    pub(super) fn absorb(&mut self, part: Sink) {
+        self.findings.extend(part.findings);
+        for pending in part.pending {
+            self.wait_for_uses(pending.rule, pending.report, &pending.uses);
+        }
+    }
+
     /// Adds uses to the pending report with the same rule, node and message, or starts one.
     fn wait_for_uses(&mut self, rule: &'static RuleMeta, report: Report, uses: &[Use]) {
         let pending = &mut self.pending;
@@ -129,7 +140,7 @@ impl Sink {
             let rule = pending.rule;
             pending.uses.sort_unstable();
             pending.uses.dedup();
-            let policy = &mut self.policy;
+            let policy = &self.policy;
             let mut level = None;
             pending.uses.retain(|u| {
                 let route = || Some(model.route(*u));

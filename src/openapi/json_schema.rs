@@ -7,8 +7,10 @@
 
 use super::Api;
 use crate::document::{Kind, NodeRef};
+use rustc_hash::FxHashMap;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Keywords whose value is one schema.
 const ONE_SCHEMA: &[&str] = &[
@@ -44,32 +46,34 @@ const LEFT_OUT: &[&str] = &[
 ];
 
 /// Compiled validators by schema node, each compiled once and shared by every example that
-/// uses it; `None` when the schema is no valid JSON Schema (its examples are then not judged).
+/// uses it (on any thread); `None` when the schema is no valid JSON Schema (its examples are
+/// then not judged).
 #[derive(Default)]
 pub struct Validators {
-    compiled: rustc_hash::FxHashMap<NodeRef, Option<std::sync::Arc<jsonschema::Validator>>>,
+    compiled: Mutex<FxHashMap<NodeRef, Option<Arc<jsonschema::Validator>>>>,
 }
 
 impl Validators {
-    pub fn get(
-        &mut self,
-        api: &Api<'_>,
-        schema: NodeRef,
-    ) -> Option<std::sync::Arc<jsonschema::Validator>> {
-        self.compiled
-            .entry(schema)
-            .or_insert_with(|| {
-                jsonschema::options()
-                    .with_draft(jsonschema::Draft::Draft202012)
-                    .build(&api.json_schema(schema))
-                    .ok()
-                    .map(std::sync::Arc::new)
-            })
-            .clone()
+    pub fn get(&self, api: &Api<'_>, schema: NodeRef) -> Option<Arc<jsonschema::Validator>> {
+        if let Some(known) = self.compiled().get(&schema) {
+            return known.clone();
+        }
+        // Compiled without the lock held: two threads may compile one schema at once, and
+        // both get the same verdict.
+        let validator = jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .build(&api.json_schema(schema))
+            .ok()
+            .map(Arc::new);
+        self.compiled().entry(schema).or_insert(validator).clone()
+    }
+
+    fn compiled(&self) -> MutexGuard<'_, FxHashMap<NodeRef, Option<Arc<jsonschema::Validator>>>> {
+        self.compiled.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// True when `example` validates against `schema` (or the schema cannot be compiled).
-    pub fn accepts(&mut self, api: &Api<'_>, schema: NodeRef, example: NodeRef) -> bool {
+    pub fn accepts(&self, api: &Api<'_>, schema: NodeRef, example: NodeRef) -> bool {
         self.get(api, schema)
             .is_none_or(|v| v.is_valid(&api.json_value(example)))
     }
