@@ -41,18 +41,21 @@ struct Block {
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let bytes = text.as_bytes();
+        if memchr::memchr(b'\r', bytes).is_some() {
+            return LineIndex::with_every_start(bytes);
+        }
         let mut blocks = Vec::with_capacity(bytes.len() / BLOCK + 1);
         let (mut breaks, mut line_start) = (0u32, 0u32);
         for (n, block) in bytes.chunks(BLOCK).enumerate() {
-            if memchr::memchr(b'\r', block).is_some() {
-                return LineIndex::with_every_start(bytes);
-            }
             blocks.push(Block {
                 breaks_before: breaks,
                 line_start,
             });
-            breaks += memchr::memchr_iter(b'\n', block).count() as u32;
-            if let Some(last) = memchr::memrchr(b'\n', block) {
+            // A bundle's one long line has no break in any block: one search each.
+            let here = memchr::memchr_iter(b'\n', block).count() as u32;
+            if here > 0 {
+                breaks += here;
+                let last = memchr::memrchr(b'\n', block).unwrap_or(0);
                 line_start = (n * BLOCK + last + 1) as u32;
             }
         }
