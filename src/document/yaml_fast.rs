@@ -21,6 +21,10 @@ type Step<T> = Result<T, Declined>;
 /// YAML limits an implicit key to 1024 characters; a longer one is left to saphyr to refuse.
 const MAX_KEY: usize = 1024;
 
+/// Flow collections nested deeper than this on one line are left to saphyr (OpenAPI documents
+/// nest two or three).
+const MAX_FLOW_DEPTH: usize = 64;
+
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Collection {
     Mapping,
@@ -604,7 +608,7 @@ impl<'t, S: Sink<'t>> Fast<'t, '_, S> {
                 self.scalar(value, style, at, span_end)?;
             }
             b'{' | b'[' => {
-                let close = self.flow(at, end)?;
+                let close = self.flow(at, end, 1)?;
                 rest_is_comment(&bytes[close..end])?;
             }
             b'|' | b'>' => return self.block_scalar(owner, at, end),
@@ -680,9 +684,14 @@ impl<'t, S: Sink<'t>> Fast<'t, '_, S> {
         Ok((value, value_end, last_line_end))
     }
 
-    /// A flow collection that opens at `at` and closes on the same line; returns the offset
-    /// after its closing bracket.
-    fn flow(&mut self, at: usize, end: usize) -> Step<usize> {
+    /// A flow collection that opens at `at` and closes on the same line, `depth` collections
+    /// deep; returns the offset after its closing bracket.
+    fn flow(&mut self, at: usize, end: usize, depth: usize) -> Step<usize> {
+        // Nested collections are read by recursion: deeper ones are left to saphyr, which
+        // keeps its own count, so that no line can exhaust a thread's stack.
+        if depth > MAX_FLOW_DEPTH {
+            return Err(Declined);
+        }
         let bytes = self.text.as_bytes();
         let mapping = bytes[at] == b'{';
         let (open, close_byte) = if mapping {
@@ -722,7 +731,7 @@ impl<'t, S: Sink<'t>> Fast<'t, '_, S> {
             }
             first = false;
             let key_start = i;
-            i = self.flow_node(i, end, mapping)?;
+            i = self.flow_node(i, end, mapping, depth)?;
             if mapping && i - key_start > MAX_KEY {
                 return Err(Declined);
             }
@@ -738,7 +747,7 @@ impl<'t, S: Sink<'t>> Fast<'t, '_, S> {
                 if i >= end || matches!(bytes[i], b',' | b'}') {
                     return Err(Declined); // an empty value
                 }
-                i = self.flow_node(i, end, false)?;
+                i = self.flow_node(i, end, false, depth)?;
             } else {
                 let after = i + count_spaces(&bytes[i..end]);
                 if after < end && bytes[after] == b':' {
@@ -748,12 +757,13 @@ impl<'t, S: Sink<'t>> Fast<'t, '_, S> {
         }
     }
 
-    /// One scalar or nested collection inside a flow collection; returns the offset after it
-    /// (before any spaces). `key`: a plain scalar ends at `:` followed by a space.
-    fn flow_node(&mut self, at: usize, end: usize, key: bool) -> Step<usize> {
+    /// One scalar or nested collection inside a flow collection `depth` deep; returns the
+    /// offset after it (before any spaces). `key`: a plain scalar ends at `:` followed by a
+    /// space.
+    fn flow_node(&mut self, at: usize, end: usize, key: bool, depth: usize) -> Step<usize> {
         let bytes = self.text.as_bytes();
         match bytes[at] {
-            b'{' | b'[' if !key => self.flow(at, end),
+            b'{' | b'[' if !key => self.flow(at, end, depth + 1),
             b'\'' | b'"' => {
                 let (value, close) = quoted(self.text, at, end)?;
                 let style = if bytes[at] == b'"' {
