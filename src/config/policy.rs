@@ -239,11 +239,7 @@ impl Policy {
 
     /// Whether an ignore entry suppressed something so far.
     pub fn was_used(&self, entry: NodeRef) -> bool {
-        self.ignores
-            .used
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .contains(&entry)
+        self.ignores.used().contains(&entry)
     }
 }
 
@@ -287,16 +283,18 @@ impl Ignores {
         false
     }
 
+    /// The entries that suppressed something so far; one thread at a time.
+    fn used(&self) -> std::sync::MutexGuard<'_, HashSet<NodeRef>> {
+        self.used.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     fn ignores_here(&self, at: NodeRef, rule: &str) -> bool {
         let Some(&index) = self.by_owner.get(&at) else {
             return false;
         };
         match self.by_rule[index].get(rule) {
             Some(entry) => {
-                self.used
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .insert(*entry);
+                self.used().insert(*entry);
                 true
             }
             None => false,

@@ -219,12 +219,12 @@ impl Loaded {
     }
 }
 
-/// The root document (file 0) and the files its references reach.
 /// A map keyed by a path's bytes. `Path`'s own hash walks it component by component, which
 /// was a tenth of the instructions on DigitalOcean's 1,500 files; each path here is spelled
 /// one way (canonical, or as written from one folder), so its bytes name it.
 type PathMap<V> = HashMap<OsString, V>;
 
+/// The root document (file 0) and the files its references reach.
 #[derive(Debug)]
 pub struct DocumentSet {
     pub files: Vec<SourceFile>,
