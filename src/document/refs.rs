@@ -180,6 +180,12 @@ type Located = Result<Arc<LocatedFile>, RefFailure>;
 struct LocatedFile {
     path: PathBuf,
     real: PathBuf,
+    /// Whether `real` is a regular file (not a folder), asked where the file is located:
+    /// on all threads, ahead of the scan that needs it (a `stat` for each of
+    /// DigitalOcean's 1,508 files was a third of the scan's own time).
+    is_file: bool,
+    /// Its report name; `None` when it was located before the root was read.
+    name: Option<String>,
     id: std::sync::OnceLock<FileId>,
 }
 
@@ -507,10 +513,14 @@ impl DocumentSet {
         while scanned < queue.len() {
             if scanned == generation_end {
                 generation_end = queue.len();
-                let objects: Vec<_> = queue[scanned..]
-                    .iter()
-                    .map(|&file| self.reference_objects(file))
-                    .collect();
+                let objects: Vec<_> = {
+                    use rayon::prelude::*;
+                    let this = &*self;
+                    queue[scanned..]
+                        .par_iter()
+                        .map(|&file| this.reference_objects(file))
+                        .collect()
+                };
                 self.prefetch(&queue[scanned..], &objects);
                 generation = objects.into_iter();
             }
@@ -790,18 +800,17 @@ impl DocumentSet {
             let _ = found.id.set(id);
             return Ok(id);
         }
-        if !real.is_file() {
+        if !found.is_file {
             return Err(RefFailure::new(
                 ProblemKind::UnresolvedRef,
                 format!("cannot read `{location}`: it is not a file"),
                 None,
             ));
         }
-        let name = display_name(
-            &self.file(FileId(0)).name,
-            self.file(FileId(0)).path.as_deref(),
-            path,
-        );
+        let name = match &found.name {
+            Some(name) => name.clone(),
+            None => self.name_of(path),
+        };
         let id = self.read_file(path, real.clone(), name);
         let _ = found.id.set(id);
         queue.push(id);
@@ -877,10 +886,18 @@ impl DocumentSet {
             return Err(outside());
         }
         Ok(LocatedFile {
+            is_file: real.is_file(),
+            name: (!self.files.is_empty()).then(|| self.name_of(&path)),
             path,
             real,
             id: std::sync::OnceLock::new(),
         })
+    }
+
+    /// A referenced file's report name, from the root's.
+    fn name_of(&self, path: &Path) -> String {
+        let root = self.file(FileId(0));
+        display_name(&root.name, root.path.as_deref(), path)
     }
 
     fn problem(
@@ -1296,6 +1313,52 @@ mod tests {
         // Without `$self`, the document's own folder.
         let set = load_doc("a: {$ref: 'e.yaml#/E'}\n");
         assert_eq!(kind_of(&set).as_deref(), Some("object"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// What is asked ahead on all threads (is it a file, its report name) is what the scan
+    /// reports: a folder named as a file is refused, and files reached from other folders
+    /// are named from the root's folder.
+    #[test]
+    fn files_located_ahead_are_named_from_the_root_and_folders_refused() {
+        let dir = std::env::temp_dir().join(format!("errlint-ahead-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("api/paths/deep")).unwrap();
+        std::fs::create_dir_all(dir.join("api/schemas.yaml")).unwrap();
+        std::fs::write(
+            dir.join("api/openapi.yaml"),
+            "a: {$ref: 'paths/a.yaml'}\nb: {$ref: 'paths/b.yaml'}\nc: {$ref: 'schemas.yaml#/E'}\n",
+        )
+        .unwrap();
+        std::fs::write(dir.join("api/paths/a.yaml"), "x: {$ref: 'deep/c.yaml'}\n").unwrap();
+        std::fs::write(
+            dir.join("api/paths/b.yaml"),
+            "x: {$ref: '../openapi.yaml#/a'}\n",
+        )
+        .unwrap();
+        std::fs::write(dir.join("api/paths/deep/c.yaml"), "y: 1\n").unwrap();
+        let set = DocumentSet::load_path(
+            &dir.join("api/openapi.yaml"),
+            "api/openapi.yaml".into(),
+            LoadOptions::default(),
+        );
+        let names: Vec<&str> = set.files.iter().map(|f| &*f.name).collect();
+        assert_eq!(
+            names,
+            [
+                "api/openapi.yaml",
+                "api/paths/a.yaml",
+                "api/paths/b.yaml",
+                "api/paths/deep/c.yaml"
+            ]
+        );
+        let messages: Vec<&str> = set.problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            ["cannot read `schemas.yaml`: it is not a file"],
+            "{:?}",
+            set.problems
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
