@@ -128,6 +128,9 @@ impl Finding {
     }
 }
 
+/// Texts from this size on have their line index built ahead of the report.
+const LARGE_TEXT: usize = 256 * 1024;
+
 /// The texts of every file a report may quote, by report name.
 #[derive(Debug, Clone, Default)]
 pub struct Sources {
@@ -188,6 +191,16 @@ impl Sources {
                 .get_or_init(|| LineIndex::new(&s.text))
                 .line_col(&s.text, offset as usize),
             None => (1, 1),
+        }
+    }
+
+    /// Builds now the line index of each text large enough for it to matter (a few per
+    /// megabyte), which otherwise the first finding in it builds while the others wait.
+    pub fn index_large_texts(&self) {
+        for source in self.files.values() {
+            if source.text.len() >= LARGE_TEXT {
+                source.lines.get_or_init(|| LineIndex::new(&source.text));
+            }
         }
     }
 

@@ -401,16 +401,24 @@ fn lint_documents(
         .map(|p| Finding::problem(docs, p))
         .collect();
     let root_parsed = docs.tree(docs.root()).is_some();
+    let sources = Sources::of(docs);
     if root_parsed {
         match openapi::Api::new(docs) {
             Ok(api) => {
                 // The rules' findings are the many; the document's problems join them rather
-                // than the other way round, which would copy them all.
-                let (mut linted, matched) = engine::run(
-                    &api,
-                    contract,
-                    &options.severities,
-                    options.only_rules.as_deref(),
+                // than the other way round, which would copy them all. A report needs the
+                // line index of each file a finding is in: a large file's is built meanwhile,
+                // while the model is built on one thread.
+                let ((mut linted, matched), ()) = rayon::join(
+                    || {
+                        engine::run(
+                            &api,
+                            contract,
+                            &options.severities,
+                            options.only_rules.as_deref(),
+                        )
+                    },
+                    || sources.index_large_texts(),
                 );
                 overrides_matched.push((contract.clone(), matched));
                 linted.append(&mut findings);
@@ -421,7 +429,7 @@ fn lint_documents(
     }
     let mut outcome = Outcome {
         findings,
-        sources: Sources::of(docs),
+        sources,
         files: 1,
         documents: vec![docs.file(docs.root()).name.clone()],
         read: docs.files.iter().filter_map(|f| f.path.clone()).collect(),
