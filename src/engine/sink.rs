@@ -131,37 +131,45 @@ impl Sink {
     /// Turns the waiting reports into findings: each use is dropped where the document ignores
     /// the rule on its way or the rule is off for its operation; the finding takes the highest
     /// level of the uses left, and is dropped with the last of them.
+    ///
+    /// Each report is settled on its own, on all threads (a body that a thousand responses
+    /// use sorts and places a thousand uses), and the findings are kept in the reports' order.
+    /// What the policy records (the ignores used) is a set, the same in any order.
     pub(super) fn settle(&mut self, api: &Api<'_>, model: &Model<'_>) {
+        use rayon::prelude::*;
         self.index.clear();
         let docs = api.docs;
         let waiting = std::mem::take(&mut self.pending);
-        self.findings.reserve(waiting.len());
-        for mut pending in waiting {
-            let rule = pending.rule;
-            pending.uses.sort_unstable();
-            pending.uses.dedup();
-            let policy = &self.policy;
-            let mut level = None;
-            pending.uses.retain(|u| {
-                let route = || Some(model.route(*u));
-                if policy.suppressed(docs, rule.id, pending.report.at, route) {
-                    return false;
-                }
-                let this = policy.level(rule.id, rule.default_severity, Some(u.operation));
-                level = level.max(this);
-                this.is_some()
-            });
-            if let Some(level) = level {
-                self.findings.push(materialize(
+        let policy = &self.policy;
+        let settled: Vec<Finding> = waiting
+            .into_par_iter()
+            .with_min_len(8)
+            .filter_map(|mut pending| {
+                let rule = pending.rule;
+                pending.uses.sort_unstable();
+                pending.uses.dedup();
+                let mut level = None;
+                pending.uses.retain(|u| {
+                    let route = || Some(model.route(*u));
+                    if policy.suppressed(docs, rule.id, pending.report.at, route) {
+                        return false;
+                    }
+                    let this = policy.level(rule.id, rule.default_severity, Some(u.operation));
+                    level = level.max(this);
+                    this.is_some()
+                });
+                let level = level?;
+                Some(materialize(
                     api,
                     model,
                     rule,
                     pending.report,
                     &pending.uses,
                     level,
-                ));
-            }
-        }
+                ))
+            })
+            .collect();
+        self.findings.extend(settled);
     }
 }
 
