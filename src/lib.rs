@@ -196,9 +196,9 @@ fn lint_path_with(path: &Path, options: &Options, cache: &ContractCache) -> Outc
         Ok(contract) => lint_documents(&docs, options, &contract),
         Err(errors) => config_outcome(errors, &name),
     };
-    // Freeing the trees is a free for each of their vectors (6% of DigitalOcean's 2,907
-    // files, on the thread that goes on to report): a pool thread does it meanwhile. The
-    // outcome shares the texts it needs.
+    // Freeing the trees is a free for each of their vectors (thousands for DigitalOcean's
+    // 2,907 files, on the thread that goes on to report): a pool thread does it meanwhile.
+    // The outcome shares the texts it needs.
     rayon::spawn(move || drop(docs));
     outcome
 }
@@ -407,8 +407,8 @@ fn lint_documents(
             Ok(api) => {
                 // The rules' findings are the many; the document's problems join them rather
                 // than the other way round, which would copy them all. A report needs the
-                // line index of each file a finding is in: a large file's is built meanwhile,
-                // while the model is built on one thread.
+                // line index of each file a finding is in: a large file's is built beside
+                // the engine's start, which is on one thread (the model's outline).
                 let ((mut linted, matched), ()) = rayon::join(
                     || {
                         engine::run(

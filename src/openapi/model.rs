@@ -532,16 +532,6 @@ impl<'d> Builder<'_, 'd> {
         }
     }
 
-    /// Adds a media type to its response's list, with its own use (its body is interned
-    /// once every operation is built).
-    fn add_media(&mut self, list: &mut Vec<Media<'d>>, response: Use, mut media: Media<'d>) {
-        media.at = Use {
-            media: Some(list.len() as u32),
-            ..response
-        };
-        list.push(media);
-    }
-
     fn media(
         &mut self,
         at: Use,
@@ -569,7 +559,7 @@ impl<'d> Builder<'_, 'd> {
                         body: None,
                         at,
                     };
-                    self.add_media(&mut media, at, found);
+                    push_media(&mut media, at, found);
                 }
             }
             return (media, None);
@@ -623,7 +613,7 @@ impl<'d> Builder<'_, 'd> {
                 body: None,
                 at,
             };
-            self.add_media(&mut media, at, found);
+            push_media(&mut media, at, found);
         }
         (
             media,
@@ -668,6 +658,16 @@ impl Api<'_> {
                 Some((self.as_bool(value)?, value))
             })
     }
+}
+
+/// Adds a media type to its response's list, with its own use (its body is interned once
+/// every operation is built).
+fn push_media<'d>(list: &mut Vec<Media<'d>>, response: Use, mut media: Media<'d>) {
+    media.at = Use {
+        media: Some(list.len() as u32),
+        ..response
+    };
+    list.push(media);
 }
 
 /// `GET`, `QUERY`, or an additional operation's own name (`PURGE`), as reports show it.
