@@ -236,15 +236,19 @@ fn apply_profile(
     errors: &mut ConfigErrors,
     depth: usize,
 ) {
-    let (name, text) = if let Some(text) = builtin_profile(profile) {
-        (format!("profile {profile}"), text.to_string())
+    let (name, text, origin) = if let Some(text) = builtin_profile(profile) {
+        (
+            format!("profile {profile}"),
+            text.to_string(),
+            Origin::Embedded,
+        )
     } else if profile.ends_with(".yaml") || profile.ends_with(".yml") || profile.ends_with(".json")
     {
         let named_by = from.map_or(Path::new("."), |(p, ..)| p.as_path());
         let base = named_by.parent().unwrap_or(Path::new("."));
         let path = base.join(profile);
         match access.read_named_by(&path, named_by).and_then(into_text) {
-            Ok(text) => (display(&path), text),
+            Ok(text) => (display(&path), text, Origin::Written),
             Err(refusal) => {
                 errors.findings.push(extends_error(
                     from,
@@ -274,11 +278,6 @@ fn apply_profile(
         ));
         return;
     }
-    let origin = if builtin_profile(profile).is_some() {
-        Origin::Embedded
-    } else {
-        Origin::Written
-    };
     let Some(raw) = parse_source(&name, &text, errors, origin) else {
         return;
     };
@@ -289,10 +288,9 @@ fn apply_profile(
         }
     }
     contract.apply_from(&raw, &name, &text);
-    contract.layers.push(if builtin_profile(profile).is_some() {
-        format!("the built-in profile {profile}")
-    } else {
-        format!("the profile file {name}")
+    contract.layers.push(match origin {
+        Origin::Embedded => format!("the built-in profile {profile}"),
+        Origin::Written => format!("the profile file {name}"),
     });
 }
 
