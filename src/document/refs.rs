@@ -172,6 +172,39 @@ impl RefTable {
     }
 }
 
+/// A file's Reference Objects with their distinct texts, planned on all threads
+/// ([`DocumentSet::plan_refs`]) for the scan that registers them.
+#[derive(Debug, Default)]
+struct FileRefs {
+    /// `(mapping, $ref value, index into texts)`, in node order.
+    objects: Vec<(NodeId, NodeId, u32)>,
+    texts: Vec<RefPlan>,
+}
+
+impl FileRefs {
+    /// The file parts of the texts that name another file, each once.
+    fn locations(&self) -> impl Iterator<Item = &str> {
+        self.texts.iter().filter_map(|plan| match plan {
+            RefPlan::Elsewhere { location, .. } => Some(location.as_str()),
+            RefPlan::Resolved(_) => None,
+        })
+    }
+}
+
+/// One reference text of a file, as far as the file alone takes it.
+#[derive(Debug)]
+enum RefPlan {
+    /// A fragment alone, looked up in the file itself; a text that fails on its own; or,
+    /// once the scan has met it, a text that names another file.
+    Resolved(Result<NodeRef, RefFailure>),
+    /// Another file, by its path as written (after the file's base URI), and the tokens
+    /// of the fragment to look up in it.
+    Elsewhere {
+        location: String,
+        tokens: Result<Vec<String>, RefFailure>,
+    },
+}
+
 /// A referenced file, or why it cannot be read.
 type Located = Result<Arc<LocatedFile>, RefFailure>;
 
@@ -241,6 +274,9 @@ pub struct DocumentSet {
     /// Canonical paths by the path as written, `None` where there is no such file.
     /// Behind a lock: references are located on all threads (see [`DocumentSet::prefetch`]).
     real_paths: std::sync::Mutex<PathMap<Option<PathBuf>>>,
+    /// Referenced files by their normalized path as written: the canonical path and
+    /// whether it is a regular file, `None` where there is no such file.
+    real_files: std::sync::Mutex<PathMap<Option<(PathBuf, bool)>>>,
     /// Files read and parsed ahead of the scan that references them, by canonical path.
     prefetched: PathMap<Loaded>,
     /// What [`DocumentSet::locate`] answered, per folder (by index) and reference text.
@@ -315,6 +351,7 @@ impl DocumentSet {
             refs: RefTable::default(),
             by_path: HashMap::default(),
             real_paths: Default::default(),
+            real_files: Default::default(),
             prefetched: HashMap::default(),
             located: Vec::new(),
             folders: HashMap::default(),
@@ -347,7 +384,15 @@ impl DocumentSet {
     /// own folder is canonicalised (once per folder) and the file itself is checked for being
     /// a link: one system call per file instead of one per component of its path. A `..`
     /// after a folder name may cross a link, so such a path is canonicalised whole.
-    fn real_file(&self, real_base: &Path, relative: &Path, written: &Path) -> Option<PathBuf> {
+    ///
+    /// The file's type comes with it: the `lstat` that checks for a link says whether it is
+    /// a regular file, so that takes no second system call.
+    fn real_file(
+        &self,
+        real_base: &Path,
+        relative: &Path,
+        written: &Path,
+    ) -> Option<(PathBuf, bool)> {
         use std::path::Component;
         let rest = relative
             .components()
@@ -359,18 +404,26 @@ impl DocumentSet {
             plain,
             relative.is_absolute(),
         ) else {
-            return self.real_path(&real_base.join(relative));
+            let real = self.real_path(&real_base.join(relative))?;
+            let is_file = real.is_file();
+            return Some((real, is_file));
         };
-        if let Some(known) = self.real_paths().get(written.as_os_str()) {
+        let files = || self.real_files.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(known) = files().get(written.as_os_str()) {
             return known.clone();
         }
         let candidate = self.real_path(folder)?.join(name);
         let real = match std::fs::symlink_metadata(&candidate) {
-            Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(&candidate).ok(),
-            Ok(_) => Some(candidate),
+            Ok(meta) if meta.file_type().is_symlink() => {
+                std::fs::canonicalize(&candidate).ok().map(|real| {
+                    let is_file = real.is_file();
+                    (real, is_file)
+                })
+            }
+            Ok(meta) => Some((candidate, meta.is_file())),
             Err(_) => None,
         };
-        self.real_paths().insert(written.into(), real.clone());
+        files().insert(written.into(), real.clone());
         real
     }
 
@@ -513,43 +566,35 @@ impl DocumentSet {
         while scanned < queue.len() {
             if scanned == generation_end {
                 generation_end = queue.len();
-                let objects: Vec<_> = {
+                let plans: Vec<FileRefs> = {
                     use rayon::prelude::*;
                     let this = &*self;
                     queue[scanned..]
                         .par_iter()
-                        .map(|&file| this.reference_objects(file))
+                        .map(|&file| this.plan_refs(file))
                         .collect()
                 };
-                self.prefetch(&queue[scanned..], &objects);
-                generation = objects.into_iter();
+                self.prefetch(&queue[scanned..], &plans);
+                generation = plans.into_iter();
             }
             let file = queue[scanned];
             scanned += 1;
-            let objects = generation.next().unwrap_or_default();
-            // The same reference text from the same file always means the same thing; large
-            // documents repeat a few hundred targets thousands of times.
-            let mut seen: HashMap<String, Result<NodeRef, RefFailure>> = HashMap::default();
-            for (ref_node, value) in objects {
-                let text = self
-                    .tree(file)
-                    .and_then(|t| t.str(value))
-                    .unwrap_or_default();
-                let outcome = match seen.get(text) {
-                    Some(known) => known.clone(),
-                    None => {
-                        let text = text.to_string();
-                        let fresh = self.resolve_one(file, &text, &mut queue);
-                        seen.insert(text, fresh.clone());
-                        fresh
-                    }
-                };
-                let target = match outcome {
-                    Ok(node) => Target::Node(node),
-                    Err(failure) => {
-                        self.problem(failure.kind, file, value, failure.message, failure.help);
+            let FileRefs { objects, mut texts } = generation.next().unwrap_or_default();
+            for (ref_node, value, text) in objects {
+                let plan = &mut texts[text as usize];
+                if let RefPlan::Elsewhere { location, tokens } = plan {
+                    let resolved =
+                        self.resolve_elsewhere(file, value, location, tokens, &mut queue);
+                    *plan = RefPlan::Resolved(resolved);
+                }
+                let target = match plan {
+                    RefPlan::Resolved(Ok(node)) => Target::Node(*node),
+                    RefPlan::Resolved(Err(failure)) => {
+                        let (kind, message) = (failure.kind, failure.message.clone());
+                        self.problem(kind, file, value, message, failure.help.clone());
                         Target::Unknown
                     }
+                    RefPlan::Elsewhere { .. } => Target::Unknown,
                 };
                 raw.entries.push((
                     NodeRef {
@@ -568,35 +613,13 @@ impl DocumentSet {
 
     /// Reads and parses, on all threads, the not yet loaded files that `files` reference
     /// (with their Reference Objects, `objects`), for the scan to take.
-    fn prefetch(&mut self, files: &[FileId], objects: &[Vec<(NodeId, NodeId)>]) {
+    fn prefetch(&mut self, files: &[FileId], plans: &[FileRefs]) {
         use rayon::prelude::*;
-        let this = &*self;
-        // The file part of each distinct reference text of each file.
-        let locations: Vec<Vec<String>> = files
-            .par_iter()
-            .zip(objects)
-            .map(|(&file, objects)| {
-                let Some(tree) = this.tree(file) else {
-                    return Vec::new();
-                };
-                let mut texts: Vec<&str> = objects
-                    .iter()
-                    .filter_map(|&(_, value)| tree.str(value))
-                    .filter(|text| !text.starts_with('#'))
-                    .collect();
-                texts.sort_unstable();
-                texts.dedup();
-                texts
-                    .into_iter()
-                    .filter_map(|text| this.file_part(file, text).ok().flatten())
-                    .collect()
-            })
-            .collect();
-        self.locate_ahead(files, &locations);
+        self.locate_ahead(files, plans);
         let mut wanted: Vec<(PathBuf, PathBuf)> = Vec::new();
         let mut seen: rustc_hash::FxHashSet<OsString> = Default::default();
-        for (&file, locations) in files.iter().zip(&locations) {
-            for location in locations {
+        for (&file, plans) in files.iter().zip(plans) {
+            for location in plans.locations() {
                 if let Ok(found) = self.locate(file, location) {
                     let known = found.id.get().is_some()
                         || self.by_path.contains_key(found.real.as_os_str());
@@ -624,16 +647,16 @@ impl DocumentSet {
     /// have not asked before, into the cache [`DocumentSet::locate`] answers from: each is
     /// a dozen path operations and a system call or two (12% of DigitalOcean's instructions,
     /// all on one thread before). The answers do not depend on the order they are found in.
-    fn locate_ahead(&mut self, files: &[FileId], locations: &[Vec<String>]) {
+    fn locate_ahead(&mut self, files: &[FileId], plans: &[FileRefs]) {
         use rayon::prelude::*;
         let mut asked: rustc_hash::FxHashSet<(u32, &str)> = Default::default();
         let mut unasked: Vec<(FileId, u32, &str)> = Vec::new();
-        for (&file, locations) in files.iter().zip(locations) {
+        for (&file, plans) in files.iter().zip(plans) {
             let Some(folder) = self.folder_of[file.0 as usize] else {
                 continue;
             };
-            for location in locations {
-                let known = self.located[folder as usize].contains_key(location.as_str());
+            for location in plans.locations() {
+                let known = self.located[folder as usize].contains_key(location);
                 if !known && asked.insert((folder, location)) {
                     unasked.push((file, folder, location));
                 }
@@ -674,72 +697,70 @@ impl DocumentSet {
             .collect()
     }
 
-    /// Resolves one reference text written in `file`, loading the file it names if needed.
-    fn resolve_one(
-        &mut self,
-        file: FileId,
-        reference: &str,
-        queue: &mut Vec<FileId>,
-    ) -> Result<NodeRef, RefFailure> {
-        let fragment = reference.split_once('#').map(|(_, f)| f);
-        let target_file = match self.file_part(file, reference)? {
-            None => file,
-            Some(location) => self.referenced_file(file, &location, queue)?,
+    /// A file's Reference Objects, and each distinct reference text taken as far as the
+    /// file alone takes it: the file part located relative to nothing yet, the fragment
+    /// parsed, a fragment alone looked up. Runs on all threads, one file each, so the scan
+    /// that follows only registers files and looks up what other files hold.
+    fn plan_refs(&self, file: FileId) -> FileRefs {
+        let Some(tree) = self.tree(file) else {
+            return FileRefs::default();
         };
-        self.lookup_in(target_file, reference, fragment)
+        let base = self.base_uri(file);
+        let mut refs = FileRefs::default();
+        // The same reference text from the same file always means the same thing; large
+        // documents repeat a few hundred targets thousands of times.
+        let mut index: HashMap<&str, u32> = HashMap::default();
+        for (ref_node, value) in self.reference_objects(file) {
+            let reference = tree.str(value).unwrap_or_default();
+            let text = *index.entry(reference).or_insert_with(|| {
+                let plan = match file_part(base.as_deref(), reference) {
+                    Err(failure) => RefPlan::Resolved(Err(failure)),
+                    Ok(None) => RefPlan::Resolved(
+                        fragment_tokens(reference)
+                            .and_then(|tokens| lookup(tree, file, || reference, &tokens)),
+                    ),
+                    Ok(Some(location)) => RefPlan::Elsewhere {
+                        location,
+                        tokens: fragment_tokens(reference),
+                    },
+                };
+                refs.texts.push(plan);
+                refs.texts.len() as u32 - 1
+            });
+            refs.objects.push((ref_node, value, text));
+        }
+        refs
     }
 
-    /// The file a reference names, as a path relative to `file` (or absolute); `None` for
-    /// a fragment alone. Remote and other schemes are failures: nothing is fetched.
-    fn file_part(&self, file: FileId, reference: &str) -> Result<Option<String>, RefFailure> {
-        let location = reference.split('#').next().unwrap_or("");
-        if location.is_empty() {
-            return Ok(None);
-        }
-        let location = match self.base_uri(file).map(|base| rebase(&base, location)) {
-            Some(Rebased::Local(relative)) => relative,
-            Some(Rebased::Remote(uri, base)) => {
-                return Err(RefFailure::new(
-                    ProblemKind::RemoteRef,
-                    format!(
-                        "`{reference}` resolves against the base URI `{base}` to `{uri}`, which is not fetched: errlint never uses the network"
-                    ),
-                    Some(
-                        "references under the base URI's folder are read from the document's folder; bundle other files into the repository",
-                    ),
-                ));
-            }
-            Some(Rebased::Unchanged) | None => location.to_string(),
+    /// Resolves a reference (at `value` in `file`) into another file, loading that file if
+    /// it is new.
+    fn resolve_elsewhere(
+        &mut self,
+        file: FileId,
+        value: NodeId,
+        location: &str,
+        tokens: &Result<Vec<String>, RefFailure>,
+        queue: &mut Vec<FileId>,
+    ) -> Result<NodeRef, RefFailure> {
+        let target_file = self.referenced_file(file, location, queue)?;
+        // The text is read again only for a message.
+        let reference = || {
+            self.tree(file)
+                .and_then(|t| t.str(value))
+                .unwrap_or_default()
         };
-        let Some(scheme) = url_scheme(&location) else {
-            return Ok(Some(location));
-        };
-        if scheme == "file" {
-            // `file:///abs/path`: an absolute path, subject to the same tree check.
-            let path = location[5..].trim_start_matches("//");
-            return Ok(Some(if path.starts_with('/') {
-                path.to_string()
-            } else {
-                "/".to_string()
-            }));
-        }
-        Err(if matches!(scheme.as_str(), "http" | "https") {
-            RefFailure::new(
-                ProblemKind::RemoteRef,
-                format!(
-                    "remote reference `{reference}` is not fetched: errlint never uses the network"
-                ),
-                Some(
-                    "bundle the remote file into the repository and reference it by a relative path",
-                ),
-            )
-        } else {
-            RefFailure::new(
+        let Some(target_tree) = self.tree(target_file) else {
+            // The file's own problem is reported where it is.
+            let reference = reference();
+            let written = reference.split('#').next().unwrap_or("");
+            return Err(RefFailure::new(
                 ProblemKind::UnresolvedRef,
-                format!("`{scheme}:` references are not followed"),
-                Some("use a relative path to a file inside the linted tree"),
-            )
-        })
+                format!("`{written}` could not be parsed, so `{reference}` does not resolve"),
+                None,
+            ));
+        };
+        let tokens = tokens.as_ref().map_err(Clone::clone)?;
+        lookup(target_tree, target_file, reference, tokens)
     }
 
     /// A file's own base URI (`$self`), when its root declares one.
@@ -747,45 +768,6 @@ impl DocumentSet {
         let key = self.options.base_uri_key?;
         let tree = self.tree(file)?;
         tree.str(tree.get(NodeId::ROOT, key)?).map(str::to_string)
-    }
-
-    /// Follows the fragment of `reference` inside a loaded file.
-    fn lookup_in(
-        &self,
-        target_file: FileId,
-        reference: &str,
-        fragment: Option<&str>,
-    ) -> Result<NodeRef, RefFailure> {
-        let location = reference.split('#').next().unwrap_or("");
-        let Some(target_tree) = self.tree(target_file) else {
-            // The file's own problem is reported where it is.
-            return Err(RefFailure::new(
-                ProblemKind::UnresolvedRef,
-                format!("`{location}` could not be parsed, so `{reference}` does not resolve"),
-                None,
-            ));
-        };
-        let tokens = pointer::parse_fragment(fragment.unwrap_or("")).map_err(|error| {
-            let help = matches!(error, PointerError::NotAPointer).then_some(
-                "write the fragment as a JSON pointer, e.g. `#/components/schemas/Error`",
-            );
-            RefFailure::new(
-                ProblemKind::UnresolvedRef,
-                format!("bad reference `{reference}`: {error}"),
-                help,
-            )
-        })?;
-        match target_tree.lookup(tokens.iter().map(String::as_str)) {
-            Ok(node) => Ok(NodeRef {
-                file: target_file,
-                node,
-            }),
-            Err(error) => Err(RefFailure::new(
-                ProblemKind::UnresolvedRef,
-                describe_lookup_error(target_tree, &tokens, error, reference),
-                None,
-            )),
-        }
     }
 
     /// The file `location` names from `from`, loaded (or taken from those loaded before).
@@ -879,7 +861,8 @@ impl DocumentSet {
         if !self.inside_roots(&written) {
             return Err(outside());
         }
-        let Some(real) = self.real_file(&real_base, Path::new(&decoded), &written) else {
+        let Some((real, is_file)) = self.real_file(&real_base, Path::new(&decoded), &written)
+        else {
             return Err(RefFailure::new(
                 ProblemKind::UnresolvedRef,
                 format!("cannot read `{location}`: no such file"),
@@ -890,7 +873,7 @@ impl DocumentSet {
             return Err(outside());
         }
         Ok(LocatedFile {
-            is_file: real.is_file(),
+            is_file,
             name: (!self.files.is_empty()).then(|| self.name_of(&path)),
             path,
             real,
@@ -1023,6 +1006,92 @@ impl DocumentSet {
 }
 
 /// True when a node lies under a key whose value is opaque data.
+/// The file a reference names, as a path relative to its file (or absolute), after the
+/// file's base URI (`base`) if it has one; `None` for a fragment alone. Remote and other
+/// schemes are failures: nothing is fetched.
+fn file_part(base: Option<&str>, reference: &str) -> Result<Option<String>, RefFailure> {
+    let location = reference.split('#').next().unwrap_or("");
+    if location.is_empty() {
+        return Ok(None);
+    }
+    let location = match base.map(|base| rebase(base, location)) {
+        Some(Rebased::Local(relative)) => relative,
+        Some(Rebased::Remote(uri, base)) => {
+            return Err(RefFailure::new(
+                ProblemKind::RemoteRef,
+                format!(
+                    "`{reference}` resolves against the base URI `{base}` to `{uri}`, which is not fetched: errlint never uses the network"
+                ),
+                Some(
+                    "references under the base URI's folder are read from the document's folder; bundle other files into the repository",
+                ),
+            ));
+        }
+        Some(Rebased::Unchanged) | None => location.to_string(),
+    };
+    let Some(scheme) = url_scheme(&location) else {
+        return Ok(Some(location));
+    };
+    if scheme == "file" {
+        // `file:///abs/path`: an absolute path, subject to the same tree check.
+        let path = location[5..].trim_start_matches("//");
+        return Ok(Some(if path.starts_with('/') {
+            path.to_string()
+        } else {
+            "/".to_string()
+        }));
+    }
+    Err(if matches!(scheme.as_str(), "http" | "https") {
+        RefFailure::new(
+            ProblemKind::RemoteRef,
+            format!(
+                "remote reference `{reference}` is not fetched: errlint never uses the network"
+            ),
+            Some("bundle the remote file into the repository and reference it by a relative path"),
+        )
+    } else {
+        RefFailure::new(
+            ProblemKind::UnresolvedRef,
+            format!("`{scheme}:` references are not followed"),
+            Some("use a relative path to a file inside the linted tree"),
+        )
+    })
+}
+
+/// A reference's fragment as JSON pointer tokens.
+fn fragment_tokens(reference: &str) -> Result<Vec<String>, RefFailure> {
+    let fragment = reference
+        .split_once('#')
+        .map_or("", |(_, fragment)| fragment);
+    pointer::parse_fragment(fragment).map_err(|error| {
+        let help = matches!(error, PointerError::NotAPointer)
+            .then_some("write the fragment as a JSON pointer, e.g. `#/components/schemas/Error`");
+        RefFailure::new(
+            ProblemKind::UnresolvedRef,
+            format!("bad reference `{reference}`: {error}"),
+            help,
+        )
+    })
+}
+
+/// Follows a reference's parsed fragment inside `tree`, the tree of `file`; the reference's
+/// text is asked for only to say why it does not resolve.
+fn lookup<'a>(
+    tree: &Tree,
+    file: FileId,
+    reference: impl FnOnce() -> &'a str,
+    tokens: &[String],
+) -> Result<NodeRef, RefFailure> {
+    match tree.lookup(tokens.iter().map(String::as_str)) {
+        Ok(node) => Ok(NodeRef { file, node }),
+        Err(error) => Err(RefFailure::new(
+            ProblemKind::UnresolvedRef,
+            describe_lookup_error(tree, tokens, error, reference()),
+            None,
+        )),
+    }
+}
+
 fn inside_opaque_value(tree: &Tree, node: NodeId, opaque: fn(&Tree, NodeId) -> bool) -> bool {
     let mut at = node;
     while let Some(parent) = tree.parent(at) {
@@ -1082,7 +1151,11 @@ fn url_scheme(location: &str) -> Option<String> {
     (valid && scheme.len() > 1).then(|| scheme.to_ascii_lowercase())
 }
 
+/// A location with its percent-escapes decoded (`%20` is a space); most have none.
 fn percent_decode_path(location: &str) -> String {
+    if !location.contains('%') {
+        return location.to_string();
+    }
     pointer::parse_fragment(&format!(
         "/{}",
         location.replace('~', "~0").replace('/', "~1")
@@ -1362,6 +1435,91 @@ mod tests {
             ["cannot read `schemas.yaml`: it is not a file"],
             "{:?}",
             set.problems
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A link's target decides: a link to a file is that file (read once, however it is
+    /// reached), a link to a folder is refused like the folder.
+    #[cfg(unix)]
+    #[test]
+    fn links_in_the_tree_are_their_targets() {
+        let dir = std::env::temp_dir().join(format!("errlint-links-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("api/shared")).unwrap();
+        std::fs::write(
+            dir.join("api/openapi.yaml"),
+            "a: {$ref: 'errors.yaml#/E'}\nb: {$ref: 'shared/errors.yaml#/E'}\nc: {$ref: 'more.yaml'}\n",
+        )
+        .unwrap();
+        std::fs::write(dir.join("api/shared/errors.yaml"), "E: {type: object}\n").unwrap();
+        std::os::unix::fs::symlink("shared/errors.yaml", dir.join("api/errors.yaml")).unwrap();
+        std::os::unix::fs::symlink("shared", dir.join("api/more.yaml")).unwrap();
+        let set = DocumentSet::load_path(
+            &dir.join("api/openapi.yaml"),
+            "api/openapi.yaml".into(),
+            LoadOptions::default(),
+        );
+        let names: Vec<&str> = set.files.iter().map(|f| &*f.name).collect();
+        assert_eq!(names, ["api/openapi.yaml", "api/errors.yaml"]);
+        assert_eq!(target_of(&set, "/a"), target_of(&set, "/b"));
+        let messages: Vec<&str> = set.problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(messages, ["cannot read `more.yaml`: it is not a file"]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Each reference text is worked out once, ahead of the scan; the problems still come
+    /// in the order one walk meets them: a file's problems where it is first reached.
+    #[test]
+    fn problems_come_in_the_order_one_scan_meets_them() {
+        let dir = std::env::temp_dir().join(format!("errlint-order-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("openapi.yaml"),
+            "a: {$ref: '#/missing'}\nb: {$ref: 'broken.yaml#/x'}\nc: {$ref: '#/a/~2'}\nd: {$ref: 'good.yaml#/nope'}\ne: {$ref: '#/missing'}\n",
+        )
+        .unwrap();
+        std::fs::write(dir.join("broken.yaml"), "x: [1\n").unwrap();
+        std::fs::write(dir.join("good.yaml"), "x: 1\n").unwrap();
+        let set = DocumentSet::load_path(
+            &dir.join("openapi.yaml"),
+            "openapi.yaml".into(),
+            LoadOptions::default(),
+        );
+        let problems: Vec<(u32, &str)> = set
+            .problems
+            .iter()
+            .map(|p| (p.file.0, p.message.as_str()))
+            .collect();
+        assert_eq!(
+            problems,
+            [
+                (
+                    0,
+                    "`#/missing` does not resolve: the document root has no key `missing`"
+                ),
+                (
+                    1,
+                    "invalid YAML: while parsing a flow sequence, expected ',' or ']'"
+                ),
+                (
+                    0,
+                    "`broken.yaml` could not be parsed, so `broken.yaml#/x` does not resolve"
+                ),
+                (
+                    0,
+                    "bad reference `#/a/~2`: `~2` has a `~` that is not `~0` or `~1` (RFC 6901)"
+                ),
+                (
+                    0,
+                    "`good.yaml#/nope` does not resolve: the document root has no key `nope`"
+                ),
+                (
+                    0,
+                    "`#/missing` does not resolve: the document root has no key `missing`"
+                ),
+            ]
         );
         let _ = std::fs::remove_dir_all(&dir);
     }
