@@ -594,6 +594,21 @@ fn lint(cli: &Cli) -> ExitCode {
         Ok(formats) => formats,
         Err(message) => return fail(&message),
     };
+    // `--threads N` is every thread the run uses: the folder search, the lint and the report
+    // share one pool. With a pool for each, the report ran on threads of its own whose
+    // allocations all faulted in fresh pages: on the corpus folder it took as long on two
+    // threads as on one, while `--threads 1` still rendered on two. More threads than cores
+    // only cost start-up time (`--threads 100000` spawned threads for minutes).
+    if let Some(n) = cli.threads {
+        let usable = std::thread::available_parallelism().map_or(1, usize::from);
+        let n = n.clamp(1, usable);
+        if let Err(e) = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global()
+        {
+            return fail(&format!("cannot start {n} threads: {e}"));
+        }
+    }
     let mut options = Options::default();
     for setting in &cli.rules {
         match parse_rule_setting(setting) {
@@ -619,19 +634,7 @@ fn lint(cli: &Cli) -> ExitCode {
         .filter(|f| f.as_os_str() != "-")
         .cloned()
         .collect();
-    // Folders are searched on as many threads as `--threads` allows.
-    let usable = std::thread::available_parallelism().map_or(1, usize::from);
-    let expanded = match cli.threads {
-        Some(n) => match rayon::ThreadPoolBuilder::new()
-            .num_threads(n.clamp(1, usable))
-            .build()
-        {
-            Ok(pool) => pool.install(|| errlint::inputs::expand(&named)),
-            Err(e) => return fail(&format!("cannot start {n} threads: {e}")),
-        },
-        None => errlint::inputs::expand(&named),
-    };
-    let paths = match expanded {
+    let paths = match errlint::inputs::expand(&named) {
         Ok(paths) => paths,
         Err(message) => return fail(&message),
     };
@@ -677,7 +680,7 @@ fn lint(cli: &Cli) -> ExitCode {
     } else {
         None
     };
-    let lint = |options: &Options| {
+    let run = |options: &Options| {
         let mut outcome = errlint::lint_paths(&paths, options);
         for fragment in &unused_fragments {
             outcome.absorb(errlint::unused_fragment(fragment));
@@ -697,22 +700,6 @@ fn lint(cli: &Cli) -> ExitCode {
             outcome.absorb(linted);
         }
         outcome
-    };
-    // More threads than documents, or than the machine has cores, only cost start-up time
-    // (`--threads 100000` spawned threads for minutes).
-    let threads = cli
-        .threads
-        .map(|n| n.clamp(1, usable.min(paths.len().max(1))));
-    let pool = match threads {
-        Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
-            Ok(pool) => Some(pool),
-            Err(e) => return fail(&format!("cannot start {n} threads: {e}")),
-        },
-        None => None,
-    };
-    let run = |options: &Options| match &pool {
-        Some(pool) => pool.install(|| lint(options)),
-        None => lint(options),
     };
     if cli.fix {
         if from_stdin && !cli.diff {
