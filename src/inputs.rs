@@ -120,33 +120,34 @@ fn visit(
     if !glob.is_none_or(|g| g.is_match(path.strip_prefix("./").unwrap_or(&path))) {
         return Ok(None);
     }
-    let structured = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "yaml" | "yml" | "json"));
-    if structured {
-        if let Err(e) = std::fs::File::open(&path) {
-            return Err(format!("cannot read `{}`: {e}", path.display()));
-        }
+    match sniff_openapi(&path) {
+        Ok(true) => Ok(Some(path)),
+        Ok(false) => Ok(None),
+        Err(e) => Err(format!("cannot read `{}`: {e}", path.display())),
     }
-    Ok(looks_like_openapi(&path).then_some(path))
 }
 
 /// A YAML or JSON file with a top-level `openapi` or `swagger` key anywhere in it: tools that
 /// sort keys put `openapi` after `components` (Stripe's description has it on line 40,015 of
 /// its YAML and in the last bytes of its JSON), so the beginning of a file does not tell.
 pub fn looks_like_openapi(path: &Path) -> bool {
+    sniff_openapi(path).unwrap_or(false)
+}
+
+/// [`looks_like_openapi`], with why a YAML or JSON file cannot be opened or read: a folder
+/// search reports it rather than leave the file out. (Opening it once to check and again to read
+/// was a quarter of the search's time on DigitalOcean's 2,907 files.) Other extensions are
+/// not opened at all.
+fn sniff_openapi(path: &Path) -> std::io::Result<bool> {
     let extension = path
         .extension()
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
     if !matches!(extension.as_str(), "yaml" | "yml" | "json") {
-        return false;
+        return Ok(false);
     }
-    let Ok(file) = std::fs::File::open(path) else {
-        return false;
-    };
+    let file = std::fs::File::open(path)?;
     let size = file.metadata().map_or(HEAD_BYTES, |m| m.len());
     let fits = size <= SEARCH_LIMIT;
     // Most roots say so in their first block; the rest of the file is searched block by
@@ -162,10 +163,10 @@ pub fn looks_like_openapi(path: &Path) -> bool {
     let mut at_start = true;
     loop {
         let read = match std::io::Read::read(&mut reader, &mut window[kept..]) {
-            Ok(0) => return false,
+            Ok(0) => return Ok(false),
             Ok(read) => read,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(_) => return false,
+            Err(e) => return Err(e),
         };
         let filled = kept + read;
         let text = &window[..filled];
@@ -175,7 +176,7 @@ pub fn looks_like_openapi(path: &Path) -> bool {
             has_key_within(text)
         };
         if found {
-            return true;
+            return Ok(true);
         }
         // A key split between two blocks is whole in the bytes kept.
         kept = OVERLAP.min(filled);

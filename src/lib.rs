@@ -263,18 +263,37 @@ pub fn lint_text(name: &str, text: &str, options: &Options) -> Outcome {
 /// it through `$ref` (pre-commit names what changed); empty, binary or unparsable files stay,
 /// to be linted and to say what is wrong with them.
 pub fn resolve_fragments(paths: Vec<PathBuf>, options: &Options) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    use rayon::prelude::*;
+    /// What one named file turns out to be.
+    enum Named {
+        Document(PathBuf),
+        UsedBy(Vec<PathBuf>),
+        Unused(PathBuf),
+    }
+    // Each file is looked at on its own, on all threads (a folder's roots are read again
+    // here: Stripe's key is 1 MB into its YAML); the answers are taken in order.
+    let named: Vec<Named> = paths
+        .into_par_iter()
+        .with_max_len(1)
+        .map(|path| {
+            if !path.is_file() || inputs::looks_like_openapi(&path) {
+                return Named::Document(path);
+            }
+            let users = documents_using(&path, options);
+            match users.is_empty() {
+                false => Named::UsedBy(users),
+                true if is_fragment(&path, options) => Named::Unused(path),
+                true => Named::Document(path),
+            }
+        })
+        .collect();
     let mut unused = Vec::new();
     let mut documents = Vec::new();
-    for path in paths {
-        if !path.is_file() || inputs::looks_like_openapi(&path) {
-            documents.push(path);
-            continue;
-        }
-        let users = documents_using(&path, options);
-        match users.is_empty() {
-            false => documents.extend(users),
-            true if is_fragment(&path, options) => unused.push(path),
-            true => documents.push(path),
+    for answer in named {
+        match answer {
+            Named::Document(path) => documents.push(path),
+            Named::UsedBy(users) => documents.extend(users),
+            Named::Unused(path) => unused.push(path),
         }
     }
     let mut seen = std::collections::HashSet::new();
