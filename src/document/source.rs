@@ -118,10 +118,53 @@ pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, Refusal> {
     if !meta.is_file() {
         return Err(Refusal::NotAFile(kind_of(&meta)));
     }
+    #[cfg(unix)]
+    if let Some(bytes) = read_in_parts(&file, meta.len(), limit)? {
+        return Ok(bytes);
+    }
     // The size is only a hint (it is checked again while reading), but reserving it saves
     // growing the buffer a dozen times on a 13 MB file.
     let hint = meta.len().min(limit).saturating_add(1);
     read_capped_into(file, limit, Vec::with_capacity(hint as usize))
+}
+
+/// Files from this size are read in parts, one a thread.
+#[cfg(unix)]
+const READ_IN_PARTS_FROM: u64 = 1 << 20;
+
+/// Reads a large regular file of `size` bytes in parts on all threads, each at its own offset.
+/// Most of a read's time here is the kernel faulting in the buffer's fresh pages, one at a
+/// time; in parts they fault in side by side (GitHub's 13 MB JSON: 22 ms read whole, 12 ms in
+/// two parts). `None` when the file is small, or is not as long as it said (it changed while
+/// read): then it is read whole from the start.
+#[cfg(unix)]
+fn read_in_parts(file: &std::fs::File, size: u64, limit: u64) -> Result<Option<Vec<u8>>, Refusal> {
+    use rayon::prelude::*;
+    use std::os::unix::fs::FileExt;
+    let threads = rayon::current_num_threads();
+    if size < READ_IN_PARTS_FROM || threads < 2 {
+        return Ok(None);
+    }
+    if size > limit {
+        return Err(Refusal::TooBig { limit });
+    }
+    let mut bytes = vec![0u8; size as usize];
+    let part = bytes.len().div_ceil(threads);
+    let read: std::io::Result<()> = bytes
+        .par_chunks_mut(part)
+        .enumerate()
+        .try_for_each(|(i, chunk)| file.read_exact_at(chunk, (i * part) as u64));
+    match read {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
+        Err(e) => return Err(Refusal::Io(e.to_string())),
+    }
+    // A byte past the end means the file grew.
+    match file.read_at(&mut [0u8], size) {
+        Ok(0) => Ok(Some(bytes)),
+        Ok(_) => Ok(None),
+        Err(e) => Err(Refusal::Io(e.to_string())),
+    }
 }
 
 /// Reads at most `limit` bytes from a stream (standard input); more is an error, not a
@@ -221,6 +264,45 @@ mod tests {
             read_contained(&inside.join("ok.yaml"), &[inside], 100),
             Ok(b"a: 1".to_vec())
         );
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    /// A large file read in parts is every byte in order, on any number of parts that do
+    /// not divide it evenly; over the cap, it is refused unread; a file that changed while
+    /// read (`read_in_parts` gives up) is read whole instead.
+    #[test]
+    #[cfg(unix)]
+    fn a_large_file_read_in_parts_is_the_file() {
+        let dir = scratch("parts");
+        let path = dir.join("large.json");
+        let text: Vec<u8> = (0..(READ_IN_PARTS_FROM as usize + 12_345))
+            .map(|i| (i % 251) as u8)
+            .collect();
+        std::fs::write(&path, &text).unwrap();
+        for threads in [1, 2, 3] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| {
+                let file = std::fs::File::open(&path).unwrap();
+                let size = text.len() as u64;
+                assert_eq!(
+                    read_in_parts(&file, size, u64::MAX).unwrap().is_some(),
+                    threads > 1
+                );
+                assert_eq!(read_regular(&path, u64::MAX).as_deref(), Ok(&text[..]));
+                assert_eq!(
+                    read_regular(&path, size - 1),
+                    Err(Refusal::TooBig { limit: size - 1 })
+                );
+                // As if it had grown or shrunk since its size was taken.
+                if threads > 1 {
+                    assert_eq!(read_in_parts(&file, size - 1, u64::MAX), Ok(None));
+                    assert_eq!(read_in_parts(&file, size + 1, u64::MAX), Ok(None));
+                }
+            });
+        }
         std::fs::remove_dir_all(dir).unwrap();
     }
 }
