@@ -699,37 +699,75 @@ impl DocumentSet {
 
     /// A file's Reference Objects, and each distinct reference text taken as far as the
     /// file alone takes it: the file part located relative to nothing yet, the fragment
-    /// parsed, a fragment alone looked up. Runs on all threads, one file each, so the scan
-    /// that follows only registers files and looks up what other files hold.
+    /// parsed, a fragment alone looked up. Runs on all threads, so the scan that follows
+    /// only registers files and looks up what other files hold.
     fn plan_refs(&self, file: FileId) -> FileRefs {
+        use rayon::prelude::*;
         let Some(tree) = self.tree(file) else {
             return FileRefs::default();
         };
-        let base = self.base_uri(file);
-        let mut refs = FileRefs::default();
+        let objects = self.reference_objects(file);
         // The same reference text from the same file always means the same thing; large
-        // documents repeat a few hundred targets thousands of times.
+        // documents repeat a few hundred targets thousands of times. A large file's
+        // references (Stripe's 50,000 are in one file) are indexed in stretches on all
+        // threads; the stretches' texts then join in order, so each text keeps the index
+        // of its first appearance.
+        let stretches: Vec<(Vec<&str>, Vec<u32>)> = objects
+            .par_chunks(1 << 12)
+            .map(|stretch| {
+                let mut index: HashMap<&str, u32> = HashMap::default();
+                let mut texts = Vec::new();
+                let ids = stretch
+                    .iter()
+                    .map(|&(_, value)| {
+                        let reference = tree.str(value).unwrap_or_default();
+                        *index.entry(reference).or_insert_with(|| {
+                            texts.push(reference);
+                            texts.len() as u32 - 1
+                        })
+                    })
+                    .collect();
+                (texts, ids)
+            })
+            .collect();
         let mut index: HashMap<&str, u32> = HashMap::default();
-        for (ref_node, value) in self.reference_objects(file) {
-            let reference = tree.str(value).unwrap_or_default();
-            let text = *index.entry(reference).or_insert_with(|| {
-                let plan = match file_part(base.as_deref(), reference) {
-                    Err(failure) => RefPlan::Resolved(Err(failure)),
-                    Ok(None) => RefPlan::Resolved(
-                        fragment_tokens(reference)
-                            .and_then(|tokens| lookup(tree, file, || reference, &tokens)),
-                    ),
-                    Ok(Some(location)) => RefPlan::Elsewhere {
-                        location,
-                        tokens: fragment_tokens(reference),
-                    },
-                };
-                refs.texts.push(plan);
-                refs.texts.len() as u32 - 1
-            });
-            refs.objects.push((ref_node, value, text));
+        let mut texts: Vec<&str> = Vec::new();
+        let mut planned = Vec::with_capacity(objects.len());
+        let mut objects = objects.into_iter();
+        for (stretch_texts, ids) in stretches {
+            let joined: Vec<u32> = stretch_texts
+                .into_iter()
+                .map(|text| {
+                    *index.entry(text).or_insert_with(|| {
+                        texts.push(text);
+                        texts.len() as u32 - 1
+                    })
+                })
+                .collect();
+            for (id, (ref_node, value)) in ids.into_iter().zip(objects.by_ref()) {
+                planned.push((ref_node, value, joined[id as usize]));
+            }
         }
-        refs
+        let base = self.base_uri(file);
+        let plan = |reference: &str| match file_part(base.as_deref(), reference) {
+            Err(failure) => RefPlan::Resolved(Err(failure)),
+            Ok(None) => RefPlan::Resolved(
+                fragment_tokens(reference)
+                    .and_then(|tokens| lookup(tree, file, || reference, &tokens)),
+            ),
+            Ok(Some(location)) => RefPlan::Elsewhere {
+                location,
+                tokens: fragment_tokens(reference),
+            },
+        };
+        FileRefs {
+            objects: planned,
+            texts: texts
+                .par_iter()
+                .with_min_len(64)
+                .map(|&reference| plan(reference))
+                .collect(),
+        }
     }
 
     /// Resolves a reference (at `value` in `file`) into another file, loading that file if
@@ -1466,6 +1504,45 @@ mod tests {
         let messages: Vec<&str> = set.problems.iter().map(|p| p.message.as_str()).collect();
         assert_eq!(messages, ["cannot read `more.yaml`: it is not a file"]);
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A file with more references than one stretch: every object keeps its own text, and
+    /// the texts are numbered in the order they first appear, as one pass would.
+    #[test]
+    fn a_large_files_references_are_planned_in_stretches_as_in_one() {
+        let count = 3 * (1 << 12) + 5;
+        let mut text = String::from("t:\n");
+        for j in 0..200 {
+            text.push_str(&format!("  n{j}: {j}\n"));
+        }
+        text.push_str("r:\n");
+        for i in 0..count {
+            // New texts keep appearing in later stretches; old ones come back.
+            let j = if i % 3 == 0 { i / 64 } else { (i * 7) % 50 };
+            text.push_str(&format!("  - {{$ref: '#/t/n{j}'}}\n"));
+        }
+        let set = load(&text);
+        let refs = set.plan_refs(FileId(0));
+        assert_eq!(refs.objects.len(), count);
+        let tree = set.tree(FileId(0)).unwrap();
+        let mut first_of: Vec<&str> = Vec::new();
+        for &(_, value, id) in &refs.objects {
+            let written = tree.str(value).unwrap();
+            match first_of.get(id as usize) {
+                Some(&known) => assert_eq!(known, written),
+                None => {
+                    assert_eq!(id as usize, first_of.len(), "numbered out of order");
+                    first_of.push(written);
+                }
+            }
+        }
+        assert_eq!(first_of.len(), refs.texts.len());
+        for (written, plan) in first_of.iter().zip(&refs.texts) {
+            let RefPlan::Resolved(Ok(target)) = plan else {
+                panic!("{written} did not resolve: {plan:?}");
+            };
+            assert_eq!(format!("#{}", tree.pointer(target.node)), *written);
+        }
     }
 
     /// Each reference text is worked out once, ahead of the scan; the problems still come
