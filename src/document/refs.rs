@@ -271,8 +271,9 @@ pub struct DocumentSet {
     /// Every Reference Object, keyed by its mapping node, with its final target.
     refs: RefTable,
     by_path: PathMap<FileId>,
-    /// Canonical paths by the path as written, `None` where there is no such file.
-    /// Behind a lock: references are located on all threads (see [`DocumentSet::prefetch`]).
+    /// Canonical paths of folders (and of paths canonicalised whole) by the path as
+    /// written, `None` where there is no such file. Behind a lock: references are located
+    /// on all threads (see [`DocumentSet::prefetch`]).
     real_paths: std::sync::Mutex<PathMap<Option<PathBuf>>>,
     /// Referenced files by their normalized path as written: the canonical path and
     /// whether it is a regular file, `None` where there is no such file.
@@ -594,6 +595,7 @@ impl DocumentSet {
                         self.problem(kind, file, value, message, failure.help.clone());
                         Target::Unknown
                     }
+                    // Resolved just above.
                     RefPlan::Elsewhere { .. } => Target::Unknown,
                 };
                 raw.entries.push((
@@ -612,14 +614,14 @@ impl DocumentSet {
     }
 
     /// Reads and parses, on all threads, the not yet loaded files that `files` reference
-    /// (with their Reference Objects, `objects`), for the scan to take.
+    /// (their references planned in `plans`), for the scan to take.
     fn prefetch(&mut self, files: &[FileId], plans: &[FileRefs]) {
         use rayon::prelude::*;
         self.locate_ahead(files, plans);
         let mut wanted: Vec<(PathBuf, PathBuf)> = Vec::new();
         let mut seen: rustc_hash::FxHashSet<OsString> = Default::default();
-        for (&file, plans) in files.iter().zip(plans) {
-            for location in plans.locations() {
+        for (&file, refs) in files.iter().zip(plans) {
+            for location in refs.locations() {
                 if let Ok(found) = self.locate(file, location) {
                     let known = found.id.get().is_some()
                         || self.by_path.contains_key(found.real.as_os_str());
@@ -651,11 +653,11 @@ impl DocumentSet {
         use rayon::prelude::*;
         let mut asked: rustc_hash::FxHashSet<(u32, &str)> = Default::default();
         let mut unasked: Vec<(FileId, u32, &str)> = Vec::new();
-        for (&file, plans) in files.iter().zip(plans) {
+        for (&file, refs) in files.iter().zip(plans) {
             let Some(folder) = self.folder_of[file.0 as usize] else {
                 continue;
             };
-            for location in plans.locations() {
+            for location in refs.locations() {
                 let known = self.located[folder as usize].contains_key(location);
                 if !known && asked.insert((folder, location)) {
                     unasked.push((file, folder, location));
@@ -698,9 +700,9 @@ impl DocumentSet {
     }
 
     /// A file's Reference Objects, and each distinct reference text taken as far as the
-    /// file alone takes it: the file part located relative to nothing yet, the fragment
-    /// parsed, a fragment alone looked up. Runs on all threads, so the scan that follows
-    /// only registers files and looks up what other files hold.
+    /// file alone takes it: its file part found (not yet located), its fragment parsed, a
+    /// fragment alone looked up. Runs on all threads, so the scan that follows only
+    /// registers files and looks up what other files hold.
     fn plan_refs(&self, file: FileId) -> FileRefs {
         use rayon::prelude::*;
         let Some(tree) = self.tree(file) else {
