@@ -191,6 +191,23 @@ impl FileRefs {
     }
 }
 
+/// Distinct reference texts, numbered in the order they first appear.
+#[derive(Default)]
+struct Texts<'a> {
+    ids: HashMap<&'a str, u32>,
+    in_order: Vec<&'a str>,
+}
+
+impl<'a> Texts<'a> {
+    /// The number of `text`, given when it is first seen.
+    fn id(&mut self, text: &'a str) -> u32 {
+        *self.ids.entry(text).or_insert_with(|| {
+            self.in_order.push(text);
+            self.in_order.len() as u32 - 1
+        })
+    }
+}
+
 /// One reference text of a file, as far as the file alone takes it.
 #[derive(Debug)]
 enum RefPlan {
@@ -714,37 +731,25 @@ impl DocumentSet {
         // references (Stripe's 50,000 are in one file) are indexed in stretches on all
         // threads; the stretches' texts then join in order, so each text keeps the index
         // of its first appearance.
-        let stretches: Vec<(Vec<&str>, Vec<u32>)> = objects
+        let stretches: Vec<(Texts, Vec<u32>)> = objects
             .par_chunks(1 << 12)
             .map(|stretch| {
-                let mut index: HashMap<&str, u32> = HashMap::default();
-                let mut texts = Vec::new();
+                let mut texts = Texts::default();
                 let ids = stretch
                     .iter()
-                    .map(|&(_, value)| {
-                        let reference = tree.str(value).unwrap_or_default();
-                        *index.entry(reference).or_insert_with(|| {
-                            texts.push(reference);
-                            texts.len() as u32 - 1
-                        })
-                    })
+                    .map(|&(_, value)| texts.id(tree.str(value).unwrap_or_default()))
                     .collect();
                 (texts, ids)
             })
             .collect();
-        let mut index: HashMap<&str, u32> = HashMap::default();
-        let mut texts: Vec<&str> = Vec::new();
+        let mut texts = Texts::default();
         let mut planned = Vec::with_capacity(objects.len());
         let mut objects = objects.into_iter();
         for (stretch_texts, ids) in stretches {
             let joined: Vec<u32> = stretch_texts
+                .in_order
                 .into_iter()
-                .map(|text| {
-                    *index.entry(text).or_insert_with(|| {
-                        texts.push(text);
-                        texts.len() as u32 - 1
-                    })
-                })
+                .map(|text| texts.id(text))
                 .collect();
             for (id, (ref_node, value)) in ids.into_iter().zip(objects.by_ref()) {
                 planned.push((ref_node, value, joined[id as usize]));
@@ -765,6 +770,7 @@ impl DocumentSet {
         FileRefs {
             objects: planned,
             texts: texts
+                .in_order
                 .par_iter()
                 .with_min_len(64)
                 .map(|&reference| plan(reference))
@@ -1270,6 +1276,14 @@ mod tests {
         DocumentSet::load_text("t.yaml".into(), text, None, LoadOptions::default())
     }
 
+    /// An empty folder of this test run's own, for a test named `name`.
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("errlint-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
     fn target_of(set: &DocumentSet, pointer: &str) -> Option<String> {
         let tree = set.tree(FileId(0)).unwrap();
         let tokens = super::super::pointer::parse_fragment(pointer).unwrap();
@@ -1382,8 +1396,7 @@ mod tests {
 
     #[test]
     fn self_is_the_base_of_a_documents_references_and_never_fetched() {
-        let dir = std::env::temp_dir().join(format!("errlint-self-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+        let dir = scratch("self");
         std::fs::create_dir_all(dir.join("shared")).unwrap();
         std::fs::write(dir.join("e.yaml"), "E: {type: object}\n").unwrap();
         std::fs::write(dir.join("shared/e.yaml"), "E: {type: string}\n").unwrap();
@@ -1438,8 +1451,7 @@ mod tests {
     /// are named from the root's folder.
     #[test]
     fn files_located_ahead_are_named_from_the_root_and_folders_refused() {
-        let dir = std::env::temp_dir().join(format!("errlint-ahead-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+        let dir = scratch("ahead");
         std::fs::create_dir_all(dir.join("api/paths/deep")).unwrap();
         std::fs::create_dir_all(dir.join("api/schemas.yaml")).unwrap();
         std::fs::write(
@@ -1484,8 +1496,7 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn links_in_the_tree_are_their_targets() {
-        let dir = std::env::temp_dir().join(format!("errlint-links-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+        let dir = scratch("links");
         std::fs::create_dir_all(dir.join("api/shared")).unwrap();
         std::fs::write(
             dir.join("api/openapi.yaml"),
@@ -1551,9 +1562,7 @@ mod tests {
     /// in the order one walk meets them: a file's problems where it is first reached.
     #[test]
     fn problems_come_in_the_order_one_scan_meets_them() {
-        let dir = std::env::temp_dir().join(format!("errlint-order-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = scratch("order");
         std::fs::write(
             dir.join("openapi.yaml"),
             "a: {$ref: '#/missing'}\nb: {$ref: 'broken.yaml#/x'}\nc: {$ref: '#/a/~2'}\nd: {$ref: 'good.yaml#/nope'}\ne: {$ref: '#/missing'}\n",
