@@ -95,7 +95,7 @@ struct Fast<'t, 'b, S: Sink<'t>> {
 /// over with saphyr.
 pub(crate) fn feed<'t>(builder: &mut Builder<'t>, text: &'t str, start: usize) -> Step<()> {
     let split = if text.len() - start >= SPLIT_FROM_BYTES && rayon::current_num_threads() > 1 {
-        split_line(text, start + (text.len() - start) * 2 / 5)
+        split_line(text, start + (text.len() - start) / 2)
     } else {
         None
     };
@@ -108,25 +108,72 @@ pub(crate) fn feed<'t>(builder: &mut Builder<'t>, text: &'t str, start: usize) -
 /// Files at least this large are read in two halves on two threads.
 const SPLIT_FROM_BYTES: usize = 1 << 20;
 
-/// Where the second half may start: the first line at or after `from` that begins a key at
-/// column 0 or 2 (a top-level entry, or an entry of `paths` or `components`). Whether the
-/// first half really ends there is checked when it gets there.
+/// Where the second half may start: the first line at or after `from` that begins a key at one
+/// of the file's three outermost levels: a top-level entry, an entry of `paths` or
+/// `components`, or an entry of a path item or of `components/schemas`. Whether the first half
+/// really ends there, inside mappings only, is checked when it gets there.
 pub(crate) fn split_line(text: &str, from: usize) -> Option<Split> {
     let bytes = text.as_bytes();
+    // Two levels only were once allowed, and GitHub's description (whose second half is one
+    // long `components/schemas`) was split at 88% instead of 50%.
+    let step = indent_step(bytes);
     let mut at = from + memchr::memchr(b'\n', bytes.get(from..)?)? + 1;
     while at < bytes.len() {
-        let indent = bytes[at..].iter().take_while(|&&b| b == b' ').count();
+        let indent = count_spaces(&bytes[at..]);
         let first = bytes.get(at + indent).copied();
         let key_like = matches!(
             first,
             Some(b'a'..=b'z' | b'A'..=b'Z' | b'/' | b'_' | b'\'' | b'"')
         );
-        if key_like && (indent == 0 || indent == 2) {
-            return Some(Split { at, indent });
+        let level = match step {
+            Some(step) if indent % step == 0 && indent / step <= 2 => true,
+            _ => indent == 0,
+        };
+        if key_like && level && (indent == 0 || under_a_key_alone(bytes, at, indent)) {
+            return Some(Split {
+                at,
+                indent,
+                step: step.unwrap_or(1),
+            });
         }
         at += memchr::memchr(b'\n', &bytes[at..])? + 1;
     }
     None
+}
+
+/// Whether the nearest line above `at` that is less indented than `indent` is a key alone on its
+/// line, whose value (a mapping) the line at `at` is in: not a sequence's item, nor a block or
+/// multi-line scalar. Only the 64 lines above are looked at; a parent further up (a long
+/// schema's sibling) is taken on trust, which the join then checks.
+fn under_a_key_alone(bytes: &[u8], at: usize, indent: usize) -> bool {
+    let mut end = at.saturating_sub(1);
+    for _ in 0..64 {
+        if end == 0 {
+            return false;
+        }
+        let start = memchr::memrchr(b'\n', &bytes[..end]).map_or(0, |i| i + 1);
+        let line = &bytes[start..end];
+        let line_indent = count_spaces(line);
+        let content = trim_end_spaces(&line[line_indent..]);
+        if !content.is_empty() && content[0] != b'#' && line_indent < indent {
+            return content[0] != b'-' && content.ends_with(b":");
+        }
+        end = start.saturating_sub(1);
+    }
+    true
+}
+
+fn trim_end_spaces(bytes: &[u8]) -> &[u8] {
+    &bytes[..bytes.len() - count_back_spaces(bytes, bytes.len())]
+}
+
+/// How far in one level of the file is: the indentation of its first indented line (among its
+/// first thousand).
+fn indent_step(bytes: &[u8]) -> Option<usize> {
+    bytes.split(|&b| b == b'\n').take(1000).find_map(|line| {
+        let indent = count_spaces(line);
+        (indent > 0 && line.get(indent).is_some_and(|&b| b != b'#')).then_some(indent)
+    })
 }
 
 /// A line where the second half starts, and its indentation.
@@ -134,11 +181,27 @@ pub(crate) fn split_line(text: &str, from: usize) -> Option<Split> {
 pub(crate) struct Split {
     at: usize,
     indent: usize,
+    /// How far in each level is.
+    step: usize,
+}
+
+impl Split {
+    /// The mappings the second half is read inside: one at each level through the split's.
+    fn seed(self) -> Vec<Open> {
+        (0..=self.indent)
+            .step_by(self.step)
+            .map(|indent| Open {
+                kind: Collection::Mapping,
+                indent,
+                indentless: false,
+            })
+            .collect()
+    }
 }
 
 /// Reads `text[start..split.at]` into the builder on this thread while another builds the rest
-/// into a fragment, as if the line at `split` continued a mapping at its indentation inside
-/// the root mapping. When the first half reaches that line in exactly that state, the
+/// into a fragment, as if the line at `split` continued a mapping at its indentation, inside a
+/// mapping at each level above it. When the first half reaches that line in exactly that state, the
 /// fragment is joined to the builder: the tree is the one a single pass builds (see
 /// [`Builder::join`]). Otherwise the first half simply reads on to the end. `Ok(true)` when
 /// the two halves were joined.
@@ -149,18 +212,7 @@ pub(crate) fn feed_in_halves<'t>(
     split: Split,
 ) -> Step<bool> {
     let bytes = text.as_bytes();
-    let mut seed = vec![Open {
-        kind: Collection::Mapping,
-        indent: 0,
-        indentless: false,
-    }];
-    if split.indent > 0 {
-        seed.push(Open {
-            kind: Collection::Mapping,
-            indent: split.indent,
-            indentless: false,
-        });
-    }
+    let seed = split.seed();
     let mut fragment = builder.fragment(split.at, seed.len());
     // The first half says whether it was joined; the second is `Err` for a character the
     // fast path leaves to saphyr (which declines the whole text, however the first half
@@ -250,27 +302,18 @@ impl<'t, 'b, S: Sink<'t>> Fast<'t, 'b, S> {
         Ok(())
     }
 
-    /// Whether the line at `split`, read next, would continue the collections `seed` and
-    /// nothing else: then the collections it closes are closed here, as reading it would.
+    /// Whether the line at `split`, read next, continues the collections `seed` and nothing
+    /// else. The collections it closes (or the mapping it opens, as a key's first entry) are
+    /// closed (or opened) here, as reading it does; reading it again changes nothing more.
     fn continues_as(&mut self, seed: &[Open], split: Split) -> Step<bool> {
         let indent = split.indent;
-        if self.pending.is_some() || self.last_value_owner.is_some_and(|owner| indent > owner) {
-            return Ok(false);
-        }
-        let kept = self
-            .stack
-            .iter()
-            .position(|open| open.indent > indent || (open.indentless && open.indent == indent))
-            .unwrap_or(self.stack.len());
-        if self.stack[..kept] != *seed {
+        if self.last_value_owner.is_some_and(|owner| indent > owner) {
             return Ok(false);
         }
         self.last_value_owner = None;
-        while self.stack.len() > kept {
-            let top = self.stack.pop().expect("longer than kept");
-            self.close(top, split.at + indent)?;
-        }
-        Ok(true)
+        let content = split.at + indent;
+        self.place(indent, false, content, self.line_end(content))?;
+        Ok(self.stack == seed)
     }
 }
 
@@ -1170,6 +1213,43 @@ fn quoted(text: &str, at: usize, end: usize) -> Step<(Cow<'_, str>, usize)> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// Inside `components/schemas`, the second half starts at a schema, three levels in, in
+    /// mappings at the file's own step (two columns or four), and the halves are joined.
+    #[test]
+    fn the_second_half_may_start_three_levels_in() {
+        for step in [2, 4] {
+            let pad = |level: usize| " ".repeat(level * step);
+            let text = format!(
+                "openapi: 3.0.0\ncomponents:\n{1}schemas:\n{2}A:\n{3}type: object\n{2}B:\n{3}type: string\n{0}x: 1\n",
+                pad(0),
+                pad(1),
+                pad(2),
+                pad(3)
+            );
+            let from = text.find("A:").unwrap();
+            let split = split_line(&text, from).unwrap();
+            assert_eq!(&text[split.at..][..2 * step + 2], format!("{}B:", pad(2)));
+            let levels: Vec<usize> = split.seed().iter().map(|open| open.indent).collect();
+            assert_eq!(levels, [0, step, 2 * step]);
+            assert_eq!(crate::document::yaml::halves_agree(&text, from), Ok(true));
+        }
+    }
+
+    /// A line inside a sequence's item or a block scalar is not where a second half starts,
+    /// since the first half never reaches it in mappings only: the next line that is, is.
+    #[test]
+    fn the_second_half_starts_in_mappings_only() {
+        let item = "openapi: 3.0.0\ntags:\n  - name: a\n    description: b\ninfo:\n  title: t\n";
+        let block =
+            "openapi: 3.0.0\ninfo:\n  description: |\n    Some text\n    and more\n  title: t\n";
+        for (text, from, starts) in [(item, "name", "info:"), (block, "|", "  title:")] {
+            let from = text.find(from).unwrap();
+            let split = split_line(text, from).unwrap();
+            assert!(text[split.at..].starts_with(starts), "{text}");
+            assert_eq!(crate::document::yaml::halves_agree(text, from), Ok(true));
+        }
+    }
 
     proptest! {
         /// Block by block finds what a byte-by-byte look finds, wherever the odd bytes are.
