@@ -542,6 +542,15 @@ fn plain_scalar_kind(value: &str) -> Kind {
 }
 
 fn is_core_number(value: &str) -> bool {
+    // Every number starts with a digit, a sign or a point, and most plain scalars are words:
+    // looking further was 6% of reading Stripe's YAML.
+    if !value
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.'))
+    {
+        return false;
+    }
     let v = value.strip_prefix(['-', '+']).unwrap_or(value);
     if matches!(v, ".inf" | ".Inf" | ".INF") || matches!(value, ".nan" | ".NaN" | ".NAN") {
         return true;
@@ -774,6 +783,16 @@ mod tests {
         assert_eq!(kind("e"), Kind::Number);
         assert_eq!(kind("f"), Kind::Number);
         assert_eq!(kind("g"), Kind::String);
+        // Numbers start with a digit, a sign or a point; words that merely contain them do not.
+        let numbers = [
+            "0", "-1", "+2", "1.", ".5", "-.5", "1e3", "0o17", ".inf", "-.Inf", ".NaN",
+        ];
+        for number in numbers {
+            assert_eq!(super::plain_scalar_kind(number), Kind::Number, "{number}");
+        }
+        for word in ["e5", "x1", "inf", "nan", "v1.0", "-", "+", ".", "-e1"] {
+            assert_eq!(super::plain_scalar_kind(word), Kind::String, "{word}");
+        }
     }
 
     #[test]

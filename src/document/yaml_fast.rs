@@ -11,6 +11,7 @@ use super::tree::Span;
 use super::yaml::{Builder, Fragment};
 use saphyr_parser::{Event, ScalarStyle};
 use std::borrow::Cow;
+use std::cell::Cell;
 
 /// Why the fast path stopped: the caller parses with saphyr instead.
 #[derive(Debug)]
@@ -88,6 +89,9 @@ struct Fast<'t, 'b, S: Sink<'t>> {
     /// The column that owned the last value written inline: a later line further in would
     /// continue it (a multi-line scalar), which the fast path leaves to saphyr.
     last_value_owner: Option<usize>,
+    /// The last [`Fast::line_end`] found, and where from: a scalar looks at the line after it
+    /// to see whether it goes on there, and the line is then read again.
+    last_line_end: Cell<(usize, usize)>,
 }
 
 /// Feeds the events of `text[start..]` to `builder`. `Err(Declined)` when the text leaves the
@@ -273,6 +277,7 @@ impl<'t, 'b, S: Sink<'t>> Fast<'t, 'b, S> {
             pending: None,
             line: start,
             last_value_owner: None,
+            last_line_end: Cell::new((usize::MAX, 0)),
         }
     }
 
@@ -387,7 +392,14 @@ impl<'t, S: Sink<'t>> Fast<'t, '_, S> {
     }
 
     fn line_end(&self, from: usize) -> usize {
-        memchr::memchr(b'\n', &self.text.as_bytes()[from..]).map_or(self.text.len(), |i| from + i)
+        let (last_from, last_end) = self.last_line_end.get();
+        if last_from == from {
+            return last_end;
+        }
+        let end = memchr::memchr(b'\n', &self.text.as_bytes()[from..])
+            .map_or(self.text.len(), |i| from + i);
+        self.last_line_end.set((from, end));
+        end
     }
 
     /// Walks the lines from `at`, one block entry (or block scalar) at a time.
