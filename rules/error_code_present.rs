@@ -95,7 +95,7 @@ impl Rule for ErrorCodePresent {
             candidates.join("`, `")
         );
         let (at, message, help) = match &body.facts.code {
-            Code::Stable { .. } | Code::Unknown => return,
+            Code::Stable { .. } | Code::Unknown | Code::NotAsked => return,
             Code::Missing {
                 lacking: Some(branch),
                 ..
@@ -256,6 +256,36 @@ mod tests {
             "#,
                 &[(15, "error code `error.code` is an integer; the contract requires a string code")],
             )
+            .run();
+    }
+
+    /// A body is asked for its code when an error response uses it, even if success responses
+    /// use it too; a body only success responses use is not.
+    #[test]
+    fn a_body_is_an_error_body_when_any_error_response_uses_it() {
+        let shared = r#"
+                openapi: 3.0.3
+                paths:
+                  /a:
+                    get:
+                      responses:
+                        '200': {$ref: '#/components/responses/Plain'}
+                  /b:
+                    get:
+                      responses:
+                        '404': {$ref: '#/components/responses/Plain'}
+                components:
+                  responses:
+                    Plain:
+                      description: x
+                      content:
+                        application/json:
+                          schema:
+                            properties: {message: {type: string}}
+            "#;
+        Tester::new("error-code-present")
+            .fail(shared, &[(17, "error body has no machine-readable code")])
+            .pass(&shared.replace("'404'", "'204'"))
             .run();
     }
 

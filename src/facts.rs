@@ -131,7 +131,7 @@ impl ErrorFacts {
         let bodies: Vec<BodyFacts> = model
             .bodies
             .iter()
-            .map(|b| BodyFacts::of(api, contract, b.schema, b.problem_json))
+            .map(|b| BodyFacts::of(api, contract, b.schema, b.problem_json, true))
             .collect();
         let shapes: Vec<Arc<BodyShape>> = model
             .bodies

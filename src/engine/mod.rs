@@ -135,9 +135,10 @@ fn run_in_parts(
     per_part: usize,
 ) -> (Vec<Finding>, Vec<usize>) {
     let model = Model::build(api);
-    // Every JSON body's schema is walked for its facts, success bodies too: the most work of
-    // the run after parsing (9% of Stripe's), and each body's facts are its own. The policy
-    // (which looks at every node for ignore lists) is made meanwhile.
+    // Every JSON body's schema is walked for its facts, success bodies too (for their retry
+    // fields; only error bodies for their code): the most work of the run after parsing, and
+    // each body's facts are its own. The policy (which looks at every node for ignore lists)
+    // is made meanwhile.
     let (policy, facts) = rayon::join(
         || {
             Policy::new(
@@ -148,14 +149,21 @@ fn run_in_parts(
                 model.operations.iter().map(|op| (op.method, op.path)),
             )
         },
-        || -> Vec<BodyFacts> {
+        || -> Vec<(Vec<Use>, BodyFacts)> {
             model
                 .bodies
                 .par_iter()
-                .map(|body| BodyFacts::of(api, contract, body.schema, body.problem_json))
+                .map(|body| {
+                    let error_uses = error_uses(&model, &body.uses);
+                    let error_body = !error_uses.is_empty();
+                    let facts =
+                        BodyFacts::of(api, contract, body.schema, body.problem_json, error_body);
+                    (error_uses, facts)
+                })
                 .collect()
         },
     );
+    let (error_uses, facts): (Vec<Vec<Use>>, Vec<BodyFacts>) = facts.into_iter().unzip();
     let mut rules = crate::rules::instantiate();
     rules.retain(|r| policy.may_run(r.meta().id, r.meta().default_severity));
     let policy = std::sync::Arc::new(policy);
@@ -183,12 +191,11 @@ fn run_in_parts(
         sink.absorb(part);
     }
     for (i, body) in model.bodies.iter().enumerate() {
-        let error_uses = error_uses(&model, &body.uses);
         let view = ErrorBody {
             schema: body.schema,
             problem_json: body.problem_json,
             uses: &body.uses,
-            error_uses: &error_uses,
+            error_uses: &error_uses[i],
             facts: &facts[i],
         };
         for rule in rules.iter_mut() {
