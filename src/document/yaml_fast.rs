@@ -171,13 +171,23 @@ fn trim_end_spaces(bytes: &[u8]) -> &[u8] {
     &bytes[..bytes.len() - count_back_spaces(bytes, bytes.len())]
 }
 
-/// How far in one level of the file is: the indentation of its first indented line (among its
-/// first thousand).
+/// How far in one level of the file is: the indentation of the first line under a top-level
+/// key alone on its line (among the file's first thousand lines). A block scalar's text or a
+/// scalar's next line may be further in than a level.
 fn indent_step(bytes: &[u8]) -> Option<usize> {
-    bytes.split(|&b| b == b'\n').take(1000).find_map(|line| {
+    let mut under_a_key = false;
+    for line in bytes.split(|&b| b == b'\n').take(1000) {
         let indent = count_spaces(line);
-        (indent > 0 && line.get(indent).is_some_and(|&b| b != b'#')).then_some(indent)
-    })
+        let content = trim_end_spaces(&line[indent..]);
+        if content.is_empty() || content[0] == b'#' {
+            continue;
+        }
+        if indent > 0 && under_a_key {
+            return Some(indent);
+        }
+        under_a_key = indent == 0 && content[0] != b'-' && content.ends_with(b":");
+    }
+    None
 }
 
 /// A line where the second half starts, and its indentation.
@@ -1246,6 +1256,20 @@ mod tests {
             assert_eq!(levels, [0, step, 2 * step]);
             assert_eq!(crate::document::yaml::halves_agree(&text, from), Ok(true));
         }
+    }
+
+    /// A level is as far in as the first line under a top-level key alone, not as the text of
+    /// a block scalar before it.
+    #[test]
+    fn a_level_is_the_step_under_a_key() {
+        let step = |text: &str| indent_step(text.as_bytes());
+        assert_eq!(step("a: 1\nb:\n  c: 2\n"), Some(2));
+        assert_eq!(
+            step("# x\ndescription: |\n      text\ninfo:\n    title: t\n"),
+            Some(4)
+        );
+        assert_eq!(step("a: b\n  c\nd:\n  - e\n"), Some(2));
+        assert_eq!(step("a: 1\nb: 2\n"), None);
     }
 
     /// A line inside a sequence's item or a block scalar is not where a second half starts,
