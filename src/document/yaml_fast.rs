@@ -215,8 +215,8 @@ impl Split {
 
 /// Reads `text[start..split.at]` into the builder on this thread while another builds the rest
 /// into a fragment, as if the line at `split` continued a mapping at its indentation, inside a
-/// mapping at each level above it. When the first half reaches that line in exactly that state, the
-/// fragment is joined to the builder: the tree is the one a single pass builds (see
+/// mapping at each level above it. When the first half reaches that line in exactly that
+/// state, the fragment is joined to the builder: the tree is the one a single pass builds (see
 /// [`Builder::join`]). Otherwise the first half simply reads on to the end. `Ok(true)` when
 /// the two halves were joined.
 pub(crate) fn feed_in_halves<'t>(
