@@ -156,19 +156,27 @@ fn under_a_key_alone(bytes: &[u8], at: usize, indent: usize) -> bool {
             return false;
         }
         let start = memchr::memrchr(b'\n', &bytes[..end]).map_or(0, |i| i + 1);
-        let line = &bytes[start..end];
-        let line_indent = count_spaces(line);
-        let content = trim_end_spaces(&line[line_indent..]);
-        if !content.is_empty() && content[0] != b'#' && line_indent < indent {
-            return content[0] != b'-' && content.ends_with(b":");
+        match significant(&bytes[start..end]) {
+            Some((line_indent, content)) if line_indent < indent => return key_alone(content),
+            _ => end = start.saturating_sub(1),
         }
-        end = start.saturating_sub(1);
     }
     true
 }
 
-fn trim_end_spaces(bytes: &[u8]) -> &[u8] {
-    &bytes[..bytes.len() - count_back_spaces(bytes, bytes.len())]
+/// A line's indentation and its content without trailing spaces; `None` for a blank line or a
+/// comment.
+fn significant(line: &[u8]) -> Option<(usize, &[u8])> {
+    let indent = count_spaces(line);
+    let content = &line[indent..];
+    let content = &content[..content.len() - count_back_spaces(content, content.len())];
+    (!content.is_empty() && content[0] != b'#').then_some((indent, content))
+}
+
+/// A key alone on its line (`paths:`), its value a collection on the lines below; not a
+/// sequence's item.
+fn key_alone(content: &[u8]) -> bool {
+    content[0] != b'-' && content.ends_with(b":")
 }
 
 /// How far in one level of the file is: the indentation of the first line under a top-level
@@ -176,16 +184,15 @@ fn trim_end_spaces(bytes: &[u8]) -> &[u8] {
 /// scalar's next line may be further in than a level.
 fn indent_step(bytes: &[u8]) -> Option<usize> {
     let mut under_a_key = false;
-    for line in bytes.split(|&b| b == b'\n').take(1000) {
-        let indent = count_spaces(line);
-        let content = trim_end_spaces(&line[indent..]);
-        if content.is_empty() || content[0] == b'#' {
-            continue;
-        }
+    for (indent, content) in bytes
+        .split(|&b| b == b'\n')
+        .take(1000)
+        .filter_map(significant)
+    {
         if indent > 0 && under_a_key {
             return Some(indent);
         }
-        under_a_key = indent == 0 && content[0] != b'-' && content.ends_with(b":");
+        under_a_key = indent == 0 && key_alone(content);
     }
     None
 }
