@@ -1,0 +1,29 @@
+//! The integration tests, linked once.
+//!
+//! Each file beside this one is a module of this binary rather than a test binary of its own:
+//! every binary links all of errlint and its dependencies, and twenty-two of them took most of
+//! a CI run's disk and link time. A file's tests still read as before, and `cargo test cli::`
+//! runs one file's.
+
+mod action;
+mod cli;
+mod composition;
+mod contract;
+mod corpus;
+mod diff;
+mod docs;
+mod fix;
+mod fixtures;
+mod formats;
+mod hostile;
+mod library;
+mod lsp;
+mod packaging;
+mod precedence;
+mod properties;
+mod registry;
+mod shared_uses;
+mod spans;
+mod surface;
+mod trust;
+mod yaml_fast;
