@@ -316,6 +316,12 @@ fn print(text: &str) -> ExitCode {
 
 /// Writes to standard output. A reader that went away (`errlint … | head -1`) is a
 /// `BrokenPipe` the callers end quietly on.
+fn write_stdout_parts(rendered: &report::Rendered) -> std::io::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    rendered.write_to(&mut stdout)?;
+    stdout.flush()
+}
+
 fn write_stdout(text: &str) -> std::io::Result<()> {
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(text.as_bytes())?;
@@ -846,7 +852,7 @@ fn write_reports_quietly(
                     stdout_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 }
             };
-        let rendered = report::render(
+        let rendered = report::render_parts(
             outcome,
             &RenderOptions {
                 color,
@@ -857,9 +863,11 @@ fn write_reports_quietly(
             },
         );
         let written = match &path {
-            Some(path) => errlint::output::write_atomically(path, rendered.as_bytes())
-                .map_err(|e| format!("cannot write {}: {e}", path.display())),
-            None => match write_stdout(&rendered) {
+            Some(path) => {
+                errlint::output::write_atomically_with(path, |file| rendered.write_to(file))
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))
+            }
+            None => match write_stdout_parts(&rendered) {
                 Ok(()) => Ok(()),
                 // The reader has what it wanted; the exit code still says how the run went.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => break,

@@ -7,7 +7,15 @@ use std::path::Path;
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed to disk,
 /// renamed over `path`. The temporary file is removed if anything fails.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    write_beside(path, bytes, None)
+    write_beside(path, |file| file.write_all(bytes), None)
+}
+
+/// Writes what `write` writes to `path` atomically, as [`write_atomically`] does.
+pub fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    write_beside(path, write, None)
 }
 
 /// Replaces an input file that `--fix` changed, atomically as above, with the file's
@@ -15,13 +23,13 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 pub fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let real = std::fs::canonicalize(path)?;
     let permissions = std::fs::metadata(&real)?.permissions();
-    write_beside(&real, bytes, Some(permissions))
+    write_beside(&real, |file| file.write_all(bytes), Some(permissions))
 }
 
 /// Writes a temporary file in `path`'s folder, then renames it over `path`.
 fn write_beside(
     path: &Path,
-    bytes: &[u8],
+    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
     permissions: Option<std::fs::Permissions>,
 ) -> std::io::Result<()> {
     let folder = match path.parent() {
@@ -41,7 +49,7 @@ fn write_beside(
             .write(true)
             .create_new(true)
             .open(&temporary)?;
-        file.write_all(bytes)?;
+        write(&mut file)?;
         file.sync_all()?;
         if let Some(permissions) = permissions {
             std::fs::set_permissions(&temporary, permissions)?;

@@ -157,16 +157,42 @@ pub fn fingerprint(finding: &crate::finding::Finding) -> String {
 
 /// Renders every finding of an outcome.
 pub fn render(outcome: &Outcome, options: &RenderOptions) -> String {
-    match options.format {
+    render_parts(outcome, options).into_string()
+}
+
+/// The report in the parts it was written in, for [`Rendered::write_to`]: a large report is
+/// not copied into one buffer only to be written out.
+pub fn render_parts(outcome: &Outcome, options: &RenderOptions) -> Rendered {
+    let whole = match options.format {
+        Format::Json => return Rendered(json::render(outcome)),
         Format::Pretty => pretty::render(outcome, options),
         Format::Concise => concise::render(outcome),
-        Format::Json => json::render(outcome),
         Format::Sarif => sarif::render(outcome, &options.rules),
         Format::Github => github::render(outcome),
         Format::Gitlab => gitlab::render(outcome),
         Format::Junit => {
             let ids: Vec<&str> = options.rules.iter().map(|r| r.id).collect();
             junit::render(outcome, &ids)
+        }
+    };
+    Rendered(vec![whole])
+}
+
+/// A rendered report: its text is its parts, one after another.
+pub struct Rendered(Vec<String>);
+
+impl Rendered {
+    /// Writes the parts in order.
+    pub fn write_to(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        self.0
+            .iter()
+            .try_for_each(|part| out.write_all(part.as_bytes()))
+    }
+
+    pub fn into_string(self) -> String {
+        match <[String; 1]>::try_from(self.0) {
+            Ok([whole]) => whole,
+            Err(parts) => parts.concat(),
         }
     }
 }
