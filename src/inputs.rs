@@ -201,7 +201,8 @@ fn sniff_openapi(path: &Path) -> std::io::Result<Option<(u64, bool)>> {
         return Ok(None);
     }
     let file = std::fs::File::open(path)?;
-    let size = file.metadata().map_or(HEAD_BYTES, |m| m.len());
+    let known_size = file.metadata().map(|m| m.len()).ok();
+    let size = known_size.unwrap_or(HEAD_BYTES);
     let fits = size <= SEARCH_LIMIT;
     // Most roots say so in their first block; the rest of the file is searched block by
     // block only when it does not, through one small buffer (Stripe's YAML has its key on
@@ -214,6 +215,7 @@ fn sniff_openapi(path: &Path) -> std::io::Result<Option<(u64, bool)>> {
     // Whether the window still begins at the file's first byte, where a key needs no line
     // break before it.
     let mut at_start = true;
+    let mut searched = 0;
     loop {
         let read = match std::io::Read::read(&mut reader, &mut window[kept..]) {
             Ok(0) => return Ok(Some((size, false))),
@@ -230,6 +232,12 @@ fn sniff_openapi(path: &Path) -> std::io::Result<Option<(u64, bool)>> {
         };
         if found {
             return Ok(Some((size, true)));
+        }
+        // Searched to the size the file had when opened: one more read only to see its end
+        // would be a system call for each of a split description's thousands of files.
+        searched += read as u64;
+        if known_size.is_some_and(|size| searched >= size) {
+            return Ok(Some((size, false)));
         }
         // A key split between two blocks is whole in the bytes kept.
         kept = OVERLAP.min(filled);
