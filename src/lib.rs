@@ -265,11 +265,16 @@ pub fn lint_text(name: &str, text: &str, options: &Options) -> Outcome {
     finish(lint_documents(&docs, options, &contract), options)
 }
 
-/// Splits the named files into the documents to lint and the fragments nothing uses. A file
-/// that is no OpenAPI root but a piece of one stands for the documents in its tree that reach
-/// it through `$ref` (pre-commit names what changed); empty, binary or unparsable files stay,
-/// to be linted and to say what is wrong with them.
-pub fn resolve_fragments(paths: Vec<PathBuf>, options: &Options) -> (Vec<PathBuf>, Vec<PathBuf>) {
+/// Splits the files to lint into the documents to lint and the fragments nothing uses. A file
+/// named (among `named`, the arguments as given) that is no OpenAPI root but a piece of one
+/// stands for the documents in its tree that reach it through `$ref` (pre-commit names what
+/// changed); empty, binary or unparsable files stay, to be linted and to say what is wrong
+/// with them. What a folder or a glob found is a root already: the search read it.
+pub fn resolve_fragments(
+    paths: Vec<PathBuf>,
+    named: &[PathBuf],
+    options: &Options,
+) -> (Vec<PathBuf>, Vec<PathBuf>) {
     use rayon::prelude::*;
     /// What one named file turns out to be.
     enum Named {
@@ -277,13 +282,16 @@ pub fn resolve_fragments(paths: Vec<PathBuf>, options: &Options) -> (Vec<PathBuf
         UsedBy(Vec<PathBuf>),
         Unused(PathBuf),
     }
-    // Each file is looked at on its own, on all threads (a folder's roots are read again
-    // here: Stripe's key is 1 MB into its YAML); the answers are taken in order.
-    let named: Vec<Named> = paths
+    // Each named file is looked at on its own, on all threads; the answers are taken in order.
+    let named: std::collections::HashSet<&Path> = named.iter().map(PathBuf::as_path).collect();
+    let answers: Vec<Named> = paths
         .into_par_iter()
         .with_max_len(1)
         .map(|path| {
-            if !path.is_file() || inputs::looks_like_openapi(&path) {
+            if !named.contains(path.as_path())
+                || !path.is_file()
+                || inputs::looks_like_openapi(&path)
+            {
                 return Named::Document(path);
             }
             let users = documents_using(&path, options);
@@ -296,7 +304,7 @@ pub fn resolve_fragments(paths: Vec<PathBuf>, options: &Options) -> (Vec<PathBuf
         .collect();
     let mut unused = Vec::new();
     let mut documents = Vec::new();
-    for answer in named {
+    for answer in answers {
         match answer {
             Named::Document(path) => documents.push(path),
             Named::UsedBy(users) => documents.extend(users),

@@ -644,7 +644,7 @@ fn lint(cli: &Cli) -> ExitCode {
         Ok(paths) => paths,
         Err(message) => return fail(&message),
     };
-    let (paths, unused_fragments) = errlint::resolve_fragments(paths, &options);
+    let (paths, unused_fragments) = errlint::resolve_fragments(paths, &named, &options);
     // Nothing errlint reads may be written over: checked before linting for what is known
     // now, and again after it for the files `$ref`s reached.
     let outputs: Vec<&std::path::Path> = formats

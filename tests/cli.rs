@@ -351,6 +351,22 @@ fn directories_and_globs_find_openapi_roots_and_respect_gitignore() {
         names
     };
     assert_eq!(files(&["."]), vec!["./specs/a.yaml", "./specs/b.json"]);
+    // A fragment named beside the folder is still asked who uses it (no one): the roots the
+    // folder search found are not read again, but what was named is.
+    let named_fragment = stdout(&errlint_in(
+        &dir,
+        &[
+            "--no-config",
+            "--format",
+            "concise",
+            ".",
+            "specs/shared/errors.yaml",
+        ],
+    ));
+    assert!(
+        named_fragment.contains("specs/shared/errors.yaml: warning[unused-fragment]"),
+        "{named_fragment}"
+    );
     assert_eq!(files(&["specs/*.json"]), vec!["specs/b.json"]);
     // A file named on the command line is linted even when ignored.
     assert_eq!(
