@@ -51,9 +51,15 @@ pub fn expand(arguments: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
             out.extend(found);
         }
     }
-    // A file named twice keeps the name it was first given.
-    let mut seen = std::collections::HashSet::new();
-    out.retain(|r| seen.insert(std::fs::canonicalize(&r.path).unwrap_or_else(|_| r.path.clone())));
+    // A file named twice keeps the name it was first given. One argument names each file
+    // once (the search does not follow links), and its files need no resolving: that was a
+    // system call per folder of each root's path.
+    if arguments.len() > 1 {
+        let mut seen = std::collections::HashSet::new();
+        out.retain(|r| {
+            seen.insert(std::fs::canonicalize(&r.path).unwrap_or_else(|_| r.path.clone()))
+        });
+    }
     Ok(heaviest_first(out))
 }
 
