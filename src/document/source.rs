@@ -122,10 +122,30 @@ pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, Refusal> {
     if let Some(bytes) = read_in_parts(&file, meta.len(), limit)? {
         return Ok(bytes);
     }
+    #[cfg(unix)]
+    if let Some(bytes) = read_as_long_as_it_says(&file, meta.len(), limit) {
+        return Ok(bytes);
+    }
     // The size is only a hint (it is checked again while reading), but reserving it saves
     // growing the buffer a dozen times on a 13 MB file.
     let hint = meta.len().min(limit).saturating_add(1);
-    read_capped_into(file, limit, Vec::with_capacity(hint as usize))
+    read_capped_into(&file, limit, Vec::with_capacity(hint as usize))
+}
+
+/// A small file read in one go to the size it had when opened: a last read only to see its
+/// end was a system call for each of a split description's thousands of files. `None` when
+/// its size says nothing (0, as files in `/proc` say), is over the limit, or is not what
+/// could be read (the file shrank): then it is read from its start to its end. The read is
+/// at an offset, so the file's position stays at its start for that.
+#[cfg(unix)]
+fn read_as_long_as_it_says(file: &std::fs::File, size: u64, limit: u64) -> Option<Vec<u8>> {
+    use std::os::unix::fs::FileExt;
+    if size == 0 || size > limit {
+        return None;
+    }
+    let mut bytes = vec![0; usize::try_from(size).ok()?];
+    file.read_exact_at(&mut bytes, 0).ok()?;
+    Some(bytes)
 }
 
 /// Files from this size are read in parts, one a thread.
@@ -303,6 +323,33 @@ mod tests {
                 }
             });
         }
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    /// A small file is read in one go to the size it had when opened; one that is shorter
+    /// than that now (it shrank) is read from its start to its end instead, and one with no
+    /// size to go by (as in `/proc`) too.
+    #[test]
+    #[cfg(unix)]
+    fn a_small_file_is_read_as_long_as_it_says() {
+        let dir = scratch("small");
+        let path = dir.join("api.yaml");
+        let text = b"openapi: 3.1.0\npaths: {}\n";
+        std::fs::write(&path, text).unwrap();
+        let file = std::fs::File::open(&path).unwrap();
+        let size = text.len() as u64;
+        assert_eq!(
+            read_as_long_as_it_says(&file, size, u64::MAX).as_deref(),
+            Some(&text[..])
+        );
+        assert_eq!(read_as_long_as_it_says(&file, size + 1, u64::MAX), None);
+        assert_eq!(read_as_long_as_it_says(&file, 0, u64::MAX), None);
+        assert_eq!(read_as_long_as_it_says(&file, size, size - 1), None);
+        // Whatever was tried first, the file is read whole from its start.
+        let mut rest = Vec::new();
+        std::io::Read::read_to_end(&mut &file, &mut rest).unwrap();
+        assert_eq!(rest, text);
+        assert_eq!(read_regular(&path, u64::MAX).as_deref(), Ok(&text[..]));
         std::fs::remove_dir_all(dir).unwrap();
     }
 }
