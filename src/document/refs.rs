@@ -386,9 +386,32 @@ impl DocumentSet {
         if let Some(known) = self.real_paths().get(path.as_os_str()) {
             return known.clone();
         }
-        let real = std::fs::canonicalize(path).ok();
+        let real = self.real_path_from_parent(path);
         self.real_paths().insert(path.into(), real.clone());
         real
+    }
+
+    /// The canonical path of `path` from its parent's (known, or found the same way): where
+    /// its last part is a name and no link, that is the parent's canonical path and the name,
+    /// and one `lstat` says so. `canonicalize` reads every part of the path again, one
+    /// `readlink` each: 1,649 for the 153 folders of DigitalOcean's tree. A link, `..` or
+    /// `.` last is canonicalised whole.
+    fn real_path_from_parent(&self, path: &Path) -> Option<PathBuf> {
+        use std::path::Component;
+        let (Some(parent), Some(Component::Normal(name))) =
+            (path.parent(), path.components().next_back())
+        else {
+            return std::fs::canonicalize(path).ok();
+        };
+        if parent.as_os_str().is_empty() {
+            return std::fs::canonicalize(path).ok();
+        }
+        let candidate = self.real_path(parent)?.join(name);
+        match std::fs::symlink_metadata(&candidate) {
+            Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(&candidate).ok(),
+            Ok(_) => Some(candidate),
+            Err(_) => None,
+        }
     }
 
     /// The canonical paths found so far. Two threads may look up one path at once; both get
@@ -1516,6 +1539,40 @@ mod tests {
         assert_eq!(target_of(&set, "/a"), target_of(&set, "/b"));
         let messages: Vec<&str> = set.problems.iter().map(|p| p.message.as_str()).collect();
         assert_eq!(messages, ["cannot read `more.yaml`: it is not a file"]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A path's canonical form found from its parent's is what `canonicalize` gives, through
+    /// links to folders, links to links, `..` and folders that do not exist.
+    #[cfg(unix)]
+    #[test]
+    fn a_real_path_from_its_parent_is_the_canonical_path() {
+        let dir = scratch("real-paths");
+        std::fs::create_dir_all(dir.join("api/shared/deeper")).unwrap();
+        std::os::unix::fs::symlink("shared", dir.join("api/linked")).unwrap();
+        std::os::unix::fs::symlink("linked", dir.join("api/link-to-link")).unwrap();
+        std::os::unix::fs::symlink(&dir, dir.join("api/shared/up")).unwrap();
+        let set = DocumentSet::empty(LoadOptions::default());
+        for path in [
+            "api",
+            "api/shared",
+            "api/shared/deeper",
+            "api/linked",
+            "api/linked/deeper",
+            "api/link-to-link/deeper",
+            "api/shared/up/api/linked",
+            "api/shared/deeper/../../linked/deeper",
+            "api/missing",
+            "api/missing/deeper",
+        ] {
+            let path = dir.join(path);
+            assert_eq!(
+                set.real_path(&path),
+                std::fs::canonicalize(&path).ok(),
+                "{}",
+                path.display()
+            );
+        }
         let _ = std::fs::remove_dir_all(&dir);
     }
 
