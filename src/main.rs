@@ -316,15 +316,20 @@ fn print(text: &str) -> ExitCode {
 
 /// Writes to standard output. A reader that went away (`errlint … | head -1`) is a
 /// `BrokenPipe` the callers end quietly on.
-fn write_stdout_parts(rendered: &report::Rendered) -> std::io::Result<()> {
-    let mut stdout = std::io::stdout().lock();
-    rendered.write_to(&mut stdout)?;
-    stdout.flush()
+fn write_stdout(text: &str) -> std::io::Result<()> {
+    write_stdout_with(|out| out.write_all(text.as_bytes()))
 }
 
-fn write_stdout(text: &str) -> std::io::Result<()> {
+/// [`write_stdout`] for a report, part by part.
+fn write_stdout_parts(rendered: &report::Rendered) -> std::io::Result<()> {
+    write_stdout_with(|out| rendered.write_to(out))
+}
+
+fn write_stdout_with(
+    write: impl FnOnce(&mut std::io::StdoutLock<'static>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let mut stdout = std::io::stdout().lock();
-    stdout.write_all(text.as_bytes())?;
+    write(&mut stdout)?;
     stdout.flush()
 }
 

@@ -7,7 +7,7 @@ use std::path::Path;
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed to disk,
 /// renamed over `path`. The temporary file is removed if anything fails.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    write_beside(path, |file| file.write_all(bytes), None)
+    write_atomically_with(path, |file| file.write_all(bytes))
 }
 
 /// Writes what `write` writes to `path` atomically, as [`write_atomically`] does.

@@ -398,14 +398,11 @@ impl DocumentSet {
     /// `.` last is canonicalised whole.
     fn real_path_from_parent(&self, path: &Path) -> Option<PathBuf> {
         use std::path::Component;
-        let (Some(parent), Some(Component::Normal(name))) =
-            (path.parent(), path.components().next_back())
+        let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+        let (Some(parent), Some(Component::Normal(name))) = (parent, path.components().next_back())
         else {
             return std::fs::canonicalize(path).ok();
         };
-        if parent.as_os_str().is_empty() {
-            return std::fs::canonicalize(path).ok();
-        }
         let candidate = self.real_path(parent)?.join(name);
         match std::fs::symlink_metadata(&candidate) {
             Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(&candidate).ok(),
