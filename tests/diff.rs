@@ -133,6 +133,64 @@ fn git(repo: &Path, args: &[&str]) {
     assert!(status.success(), "git {args:?}");
 }
 
+/// `--base REV` with several documents compares each with itself at REV, on all threads: a
+/// document new since REV is skipped, the others' changes are reported together, and the
+/// report is the same bytes whatever the thread count (`diff` has no `--threads`; rayon's
+/// own variable sizes its pool).
+#[test]
+fn several_documents_are_each_compared_with_the_base_revision() {
+    let repo = Path::new(env!("CARGO_TARGET_TMPDIR")).join("diff-base-several");
+    let _ = std::fs::remove_dir_all(&repo);
+    std::fs::create_dir_all(&repo).unwrap();
+    git(&repo, &["init", "-q"]);
+    let fixture = |name: &str, side: &str| {
+        std::fs::read(format!("fixtures/diff/{name}/{side}.yaml")).expect("a fixture")
+    };
+    let changes = [
+        "error-code-removed",
+        "error-status-removed",
+        "retry-hint-removed",
+    ];
+    for name in changes {
+        std::fs::write(repo.join(format!("{name}.yaml")), fixture(name, "base")).unwrap();
+    }
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "base"]);
+    for name in changes {
+        std::fs::write(repo.join(format!("{name}.yaml")), fixture(name, "new")).unwrap();
+    }
+    std::fs::write(repo.join("added.yaml"), fixture("error-code-added", "new")).unwrap();
+    let run = |threads: &str| {
+        Command::new(env!("CARGO_BIN_EXE_errlint"))
+            .args(["diff", "--no-config", "--format", "concise"])
+            .args(["--base", "HEAD", "added.yaml"])
+            .args(changes.map(|name| format!("{name}.yaml")))
+            .current_dir(&repo)
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .unwrap()
+    };
+    let one = run("1");
+    let text = String::from_utf8_lossy(&one.stdout).to_string();
+    assert_eq!(one.status.code(), Some(1), "{text}");
+    for (file, id) in [
+        ("error-code-removed.yaml", "error-code-removed"),
+        ("error-status-removed.yaml", "error-status-removed"),
+        ("retry-hint-removed.yaml", "retry-hint-removed"),
+    ] {
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with(&format!("{file}:")) && l.contains(&format!("[{id}]"))),
+            "{file} lacks {id}:\n{text}"
+        );
+    }
+    assert!(!text.contains("added.yaml:"), "{text}");
+    for threads in ["2", "4"] {
+        assert_eq!(run(threads).stdout, one.stdout, "--threads {threads}");
+    }
+    std::fs::remove_dir_all(&repo).unwrap();
+}
+
 /// Two commits of a split document whose `$ref`d file changed between them; BASE is read
 /// from git as `HEAD~1:PATH`, from a subfolder, while the work tree holds NEW.
 #[test]

@@ -365,18 +365,21 @@ pub fn diff(base: &Input, new: &Input, options: &crate::Options) -> Outcome {
 /// Compares each document with itself at revision `rev` (`errlint diff --base REV FILES`, as
 /// CI runs it). A document that did not exist at `rev` is new: there is nothing to compare.
 pub fn diff_against(rev: &str, paths: &[PathBuf], options: &crate::Options) -> Outcome {
+    use rayon::prelude::*;
+    // Each document is compared on its own, on all threads; the outcomes are taken in order.
+    let compared: Vec<Outcome> = paths
+        .par_iter()
+        .map(|path| {
+            let base = Input::Revision {
+                rev: rev.to_string(),
+                path: path.clone(),
+            };
+            compare_inputs(&base, &Input::Path(path.clone()), options, true)
+        })
+        .collect();
     let mut all = Outcome::default();
-    for path in paths {
-        let base = Input::Revision {
-            rev: rev.to_string(),
-            path: path.clone(),
-        };
-        all.absorb(compare_inputs(
-            &base,
-            &Input::Path(path.clone()),
-            options,
-            true,
-        ));
+    for outcome in compared {
+        all.absorb(outcome);
     }
     all
 }
@@ -391,7 +394,10 @@ fn compare_inputs(
         files: 1,
         ..Outcome::default()
     };
-    let (base, new) = match (load(base, options), load(new, options)) {
+    // The two sides are independent until they are compared: each is read on a thread of
+    // its own (a lint reads a large file on all threads; two sides one after the other took
+    // 2.6 times one lint of GitHub's description).
+    let (base, new) = match rayon::join(|| load(base, options), || load(new, options)) {
         (Ok(base), Ok(new)) => (base, new),
         (Err(Unloaded::Absent(_)), Ok(_)) if absent_base_is_new => return outcome,
         (base, new) => {
@@ -432,7 +438,7 @@ fn compare_inputs(
         let model = Model::build(&api);
         Ok(ErrorFacts::of(&api, &model, &contract))
     };
-    let both = (facts(&base), facts(&new));
+    let both = rayon::join(|| facts(&base), || facts(&new));
     let (base_facts, new_facts) = match both {
         (Ok(b), Ok(n)) if !outcome.findings.iter().any(|f| f.fatal) => (b, n),
         (b, n) => {
