@@ -279,7 +279,16 @@ impl Outcome {
 
     /// Adds another outcome's findings and files, keeping the deterministic order.
     pub fn absorb(&mut self, other: Outcome) {
-        self.merge(other);
+        self.absorb_all([other]);
+    }
+
+    /// Adds several outcomes' findings and files, then sorts once: the order is the same
+    /// whatever order they come in. Config errors shared by several documents are reported
+    /// once.
+    pub fn absorb_all(&mut self, others: impl IntoIterator<Item = Outcome>) {
+        for other in others {
+            self.merge(other);
+        }
         self.sort();
         self.findings
             .dedup_by(|a, b| a.rule == "invalid-config" && a == b);

@@ -235,18 +235,12 @@ pub fn lint_paths(paths: &[PathBuf], options: &Options) -> Outcome {
         }
     });
     let mut all = Outcome::default();
-    // A job that panicked has made the scope panic: every outcome is set here. The order of
-    // the findings is restored below.
-    for outcome in outcomes
-        .into_iter()
-        .filter_map(std::sync::OnceLock::into_inner)
-    {
-        all.merge(outcome);
-    }
-    all.sort();
-    // Config errors shared by several documents are reported once.
-    all.findings
-        .dedup_by(|a, b| a.rule == "invalid-config" && a == b);
+    // A job that panicked has made the scope panic: every outcome is set here.
+    all.absorb_all(
+        outcomes
+            .into_iter()
+            .filter_map(std::sync::OnceLock::into_inner),
+    );
     finish(all, options)
 }
 

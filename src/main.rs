@@ -693,8 +693,8 @@ fn lint(cli: &Cli) -> ExitCode {
     };
     let run = |options: &Options| {
         let mut outcome = errlint::lint_paths(&paths, options);
-        for fragment in &unused_fragments {
-            outcome.absorb(errlint::unused_fragment(fragment));
+        if !unused_fragments.is_empty() {
+            outcome.absorb_all(unused_fragments.iter().map(|f| errlint::unused_fragment(f)));
         }
         if let Some(text) = &stdin_text {
             // With a real path as its name, stdin is linted as that file would be.

@@ -366,7 +366,7 @@ pub fn diff(base: &Input, new: &Input, options: &crate::Options) -> Outcome {
 /// CI runs it). A document that did not exist at `rev` is new: there is nothing to compare.
 pub fn diff_against(rev: &str, paths: &[PathBuf], options: &crate::Options) -> Outcome {
     use rayon::prelude::*;
-    // Each document is compared on its own, on all threads; the outcomes are taken in order.
+    // Each document is compared on its own, on all threads, and the findings sorted once.
     let compared: Vec<Outcome> = paths
         .par_iter()
         .map(|path| {
@@ -378,9 +378,7 @@ pub fn diff_against(rev: &str, paths: &[PathBuf], options: &crate::Options) -> O
         })
         .collect();
     let mut all = Outcome::default();
-    for outcome in compared {
-        all.absorb(outcome);
-    }
+    all.absorb_all(compared);
     all
 }
 
