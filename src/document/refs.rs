@@ -403,10 +403,21 @@ impl DocumentSet {
         else {
             return std::fs::canonicalize(path).ok();
         };
-        let candidate = self.real_path(parent)?.join(name);
+        self.real_entry(parent, name).map(|(real, _)| real)
+    }
+
+    /// `name` in `folder`, canonical, and whether it is a regular file: the folder's canonical
+    /// path and the name, when one `lstat` says the name is no link (and what it is); a link
+    /// is canonicalised whole. `None` when nothing is there.
+    fn real_entry(&self, folder: &Path, name: &std::ffi::OsStr) -> Option<(PathBuf, bool)> {
+        let candidate = self.real_path(folder)?.join(name);
         match std::fs::symlink_metadata(&candidate) {
-            Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(&candidate).ok(),
-            Ok(_) => Some(candidate),
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let real = std::fs::canonicalize(&candidate).ok()?;
+                let is_file = real.is_file();
+                Some((real, is_file))
+            }
+            Ok(meta) => Some((candidate, meta.is_file())),
             Err(_) => None,
         }
     }
@@ -450,17 +461,7 @@ impl DocumentSet {
         if let Some(known) = files().get(written.as_os_str()) {
             return known.clone();
         }
-        let candidate = self.real_path(folder)?.join(name);
-        let real = match std::fs::symlink_metadata(&candidate) {
-            Ok(meta) if meta.file_type().is_symlink() => {
-                std::fs::canonicalize(&candidate).ok().map(|real| {
-                    let is_file = real.is_file();
-                    (real, is_file)
-                })
-            }
-            Ok(meta) => Some((candidate, meta.is_file())),
-            Err(_) => None,
-        };
+        let real = self.real_entry(folder, name);
         files().insert(written.into(), real.clone());
         real
     }
