@@ -119,11 +119,10 @@ fn the_inferred_contract_lists_its_support() {
 /// The corpus: every document keeps the contract inferred from it.
 #[test]
 fn every_corpus_document_keeps_its_own_contract() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if !dir.is_dir() {
-        eprintln!("skipped: {} is absent", dir.display());
+    let Some(dir) = crate::external::corpus("contract::every_corpus_document_keeps_its_own_contract")
+    else {
         return;
-    }
+    };
     let mut documents: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())

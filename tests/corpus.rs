@@ -4,6 +4,7 @@
 
 use errlint::report::{Format, RenderOptions, render};
 use errlint::{Options, lint_path};
+use crate::external::corpus;
 use std::path::PathBuf;
 
 const DOCUMENTS: &[&str] = &[
@@ -24,19 +25,12 @@ fn options(corpus: &std::path::Path) -> Options {
     }
 }
 
-fn corpus() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipped: {} is absent", dir.display());
-        None
-    }
-}
 
 #[test]
 fn real_documents_lint_deterministically() {
-    let Some(dir) = corpus() else { return };
+    let Some(dir) = corpus("corpus::real_documents_lint_deterministically") else {
+        return;
+    };
     for name in DOCUMENTS {
         let path = dir.join(name);
         let first = lint_path(&path, &options(&dir));
@@ -56,7 +50,9 @@ fn real_documents_lint_deterministically() {
 
 #[test]
 fn json_and_yaml_twins_give_the_same_findings() {
-    let Some(dir) = corpus() else { return };
+    let Some(dir) = corpus("corpus::json_and_yaml_twins_give_the_same_findings") else {
+        return;
+    };
     let summary = |name: &str| {
         let outcome = lint_path(&dir.join(name), &options(&dir));
         let mut rows: Vec<(String, String, String)> = outcome
@@ -151,7 +147,9 @@ fn sweep(dir: &std::path::Path, extra: &[&str]) -> (i32, Vec<u8>) {
 /// same bytes on one thread and on many, and run to run.
 #[test]
 fn corpus_sweep_is_clean_and_deterministic() {
-    let Some(dir) = corpus() else { return };
+    let Some(dir) = corpus("corpus::corpus_sweep_is_clean_and_deterministic") else {
+        return;
+    };
     let (code, parallel) = sweep(&dir, &[]);
     let report: serde_json::Value = serde_json::from_slice(&parallel).expect("JSON report");
     let fatal: Vec<&serde_json::Value> = report["findings"]
@@ -178,7 +176,9 @@ fn corpus_sweep_is_clean_and_deterministic() {
 /// `errlint diff X X`: a document has no change against itself, whatever its size or shape.
 #[test]
 fn every_document_against_itself_has_no_change() {
-    let Some(dir) = corpus() else { return };
+    let Some(dir) = corpus("corpus::every_document_against_itself_has_no_change") else {
+        return;
+    };
     let options = Options {
         config: errlint::config::ConfigChoice {
             no_discovery: true,

@@ -45,12 +45,11 @@ fn only_examples_that_validate_are_canonical() {
 
 #[test]
 fn a_default_only_description_from_the_corpus() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/corpus/azure.com-billing.3.0.json");
-    if !path.is_file() {
-        eprintln!("skipped: {} is absent", path.display());
+    let Some(corpus) = crate::external::corpus("docs::a_default_only_description_from_the_corpus")
+    else {
         return;
-    }
+    };
+    let path = corpus.join("azure.com-billing.3.0.json");
     let options = Options {
         config: ConfigChoice {
             no_discovery: true,

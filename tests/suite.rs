@@ -12,6 +12,7 @@ mod contract;
 mod corpus;
 mod diff;
 mod docs;
+mod external;
 mod fix;
 mod fixtures;
 mod formats;
