@@ -119,7 +119,8 @@ fn the_inferred_contract_lists_its_support() {
 /// The corpus: every document keeps the contract inferred from it.
 #[test]
 fn every_corpus_document_keeps_its_own_contract() {
-    let Some(dir) = crate::external::corpus("contract::every_corpus_document_keeps_its_own_contract")
+    let Some(dir) =
+        crate::external::corpus("contract::every_corpus_document_keeps_its_own_contract")
     else {
         return;
     };

@@ -2,9 +2,9 @@
 //! and a second run gives byte-identical output. Skipped, with a message, when the corpus is
 //! absent.
 
+use crate::external::corpus;
 use errlint::report::{Format, RenderOptions, render};
 use errlint::{Options, lint_path};
-use crate::external::corpus;
 use std::path::PathBuf;
 
 const DOCUMENTS: &[&str] = &[
@@ -24,7 +24,6 @@ fn options(corpus: &std::path::Path) -> Options {
         ..Options::default()
     }
 }
-
 
 #[test]
 fn real_documents_lint_deterministically() {

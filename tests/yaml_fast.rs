@@ -37,8 +37,9 @@ fn corpus_and_fixtures(test: &str) -> (Vec<std::path::PathBuf>, bool) {
 
 #[test]
 fn every_yaml_file_of_the_corpus_and_the_fixtures() {
-    let (files, _) =
-        corpus_and_fixtures("yaml_fast::every_yaml_file_of_the_corpus_and_the_fixtures (corpus part)");
+    let (files, _) = corpus_and_fixtures(
+        "yaml_fast::every_yaml_file_of_the_corpus_and_the_fixtures (corpus part)",
+    );
     let mut taken = 0;
     let mut failures = Vec::new();
     for file in &files {
