@@ -4,7 +4,7 @@
 
 use errlint::Options;
 use errlint::config::ConfigChoice;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 fn page(path: &Path, profile: Option<&str>) -> String {
     let options = Options {
