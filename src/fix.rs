@@ -31,13 +31,25 @@ pub struct FixedFile {
 /// A file's name and the edits the findings ask of it, each with its finding.
 type FileEdits<'a> = (Arc<str>, Vec<(&'a crate::finding::Finding, Edit)>);
 
+/// What the fixes would change.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// The changed files, by path.
+    pub files: Vec<FixedFile>,
+    /// Every file the lints read (documents, `$ref`'d files, configs): no report may replace
+    /// one of them.
+    pub read: Vec<PathBuf>,
+}
+
 /// Lints with `lint` (given the overlay of fixed texts so far) and applies fixes until a round
-/// changes nothing. Returns the changed files, by path.
-pub fn plan(mut lint: impl FnMut(crate::document::Overlay) -> Outcome) -> Vec<FixedFile> {
+/// changes nothing.
+pub fn plan(mut lint: impl FnMut(crate::document::Overlay) -> Outcome) -> Plan {
     let mut files: BTreeMap<PathBuf, FixedFile> = BTreeMap::new();
     let mut overlay: HashMap<PathBuf, Arc<str>> = HashMap::new();
+    let mut read = BTreeSet::new();
     for _ in 0..MAX_ROUNDS {
         let outcome = lint((!overlay.is_empty()).then(|| Arc::new(overlay.clone())));
+        read.extend(outcome.read.iter().cloned());
         let broken: BTreeSet<&str> = outcome
             .findings
             .iter()
@@ -72,6 +84,15 @@ pub fn plan(mut lint: impl FnMut(crate::document::Overlay) -> Outcome) -> Vec<Fi
             let Some(text) = outcome.sources.text(&name) else {
                 continue;
             };
+            // A fix inserts lines with `\n`; a CRLF file keeps its line endings.
+            let line_end = edit::LineEnd::of(text);
+            let edits: Vec<_> = edits
+                .into_iter()
+                .map(|(finding, e)| {
+                    let text = line_end.apply(&e.text);
+                    (finding, Edit { text, ..e })
+                })
+                .collect();
             let only_edits: Vec<Edit> = edits.iter().map(|(_, e)| e.clone()).collect();
             let (after, left) = edit::apply(text, &only_edits);
             if after == text || crate::document::parse_text(&after).is_none() {
@@ -104,10 +125,13 @@ pub fn plan(mut lint: impl FnMut(crate::document::Overlay) -> Outcome) -> Vec<Fi
             break;
         }
     }
-    files
-        .into_values()
-        .filter(|f| f.after != f.before)
-        .collect()
+    Plan {
+        files: files
+            .into_values()
+            .filter(|f| f.after != f.before)
+            .collect(),
+        read: read.into_iter().collect(),
+    }
 }
 
 /// A unified diff of a fixed file, as `diff -u` prints it.

@@ -4,9 +4,10 @@
 use clap::{Parser, Subcommand};
 use errlint::baseline::Written;
 use errlint::config::{ConfigChoice, PROFILES};
+use errlint::output::Target;
 use errlint::report::{self, Format, RenderOptions};
 use errlint::{Options, Severity};
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -306,6 +307,16 @@ fn check(args: &[std::ffi::OsString]) -> ExitCode {
     lint(&checked)
 }
 
+/// Writes a page or a config to its target; a reader of standard output that went away is no
+/// failure.
+fn write_to(target: &Target, bytes: &[u8]) -> ExitCode {
+    match target.write(bytes) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => fail(&format!("cannot write {}: {e}", target.name())),
+    }
+}
+
 fn print(text: &str) -> ExitCode {
     match write_stdout(text) {
         Ok(()) => ExitCode::SUCCESS,
@@ -317,26 +328,18 @@ fn print(text: &str) -> ExitCode {
 /// Writes to standard output. A reader that went away (`errlint … | head -1`) is a
 /// `BrokenPipe` the callers end quietly on.
 fn write_stdout(text: &str) -> std::io::Result<()> {
-    write_stdout_with(|out| out.write_all(text.as_bytes()))
-}
-
-/// [`write_stdout`] for a report, part by part.
-fn write_stdout_parts(rendered: &report::Rendered) -> std::io::Result<()> {
-    write_stdout_with(|out| rendered.write_to(out))
-}
-
-fn write_stdout_with(
-    write: impl FnOnce(&mut std::io::StdoutLock<'static>) -> std::io::Result<()>,
-) -> std::io::Result<()> {
-    let mut stdout = std::io::stdout().lock();
-    write(&mut stdout)?;
-    stdout.flush()
+    Target::Stdout.write(text.as_bytes())
 }
 
 /// Shows why a document could not be read (as a lint would) and exits with 2.
 fn unreadable(outcome: &errlint::Outcome) -> ExitCode {
     let rules = RenderOptions::plain(Format::Pretty).rules;
-    let _ = write_reports(outcome, vec![(Format::Pretty, None)], "auto", &rules);
+    let _ = write_reports(
+        outcome,
+        vec![(Format::Pretty, Target::Stdout)],
+        "auto",
+        &rules,
+    );
     ExitCode::from(2)
 }
 
@@ -452,10 +455,9 @@ fn run_command(command: &Command) -> ExitCode {
                     );
                 }
             };
-            let outputs: Vec<&std::path::Path> =
-                formats.iter().filter_map(|(_, p)| p.as_deref()).collect();
+            let targets: Vec<&Target> = formats.iter().map(|(_, t)| t).collect();
             let inputs = outcome.read.iter().map(PathBuf::as_path);
-            if let Err(message) = errlint::output::check_outputs(&outputs, inputs) {
+            if let Err(message) = errlint::output::check_targets(&targets, inputs) {
                 return fail(&message);
             }
             let rules = errlint::diff::rule_infos();
@@ -518,24 +520,16 @@ fn run_command(command: &Command) -> ExitCode {
             } else {
                 page.to_markdown()
             };
-            match output {
-                Some(path) => {
-                    let discovered = errlint::config::discover(document);
-                    let inputs = std::iter::once(document.as_path())
-                        .chain(page.read.iter().map(PathBuf::as_path))
-                        .chain(options.config.file.as_deref())
-                        .chain(discovered.as_deref());
-                    if let Err(message) = errlint::output::check_outputs(&[path.as_path()], inputs)
-                    {
-                        return fail(&message);
-                    }
-                    match errlint::output::write_atomically(path, text.as_bytes()) {
-                        Ok(()) => ExitCode::SUCCESS,
-                        Err(e) => fail(&format!("cannot write {}: {e}", path.display())),
-                    }
-                }
-                None => print(&text),
+            let target = output.as_deref().map_or(Target::Stdout, Target::of);
+            let discovered = errlint::config::discover(document);
+            let inputs = std::iter::once(document.as_path())
+                .chain(page.read.iter().map(PathBuf::as_path))
+                .chain(options.config.file.as_deref())
+                .chain(discovered.as_deref());
+            if let Err(message) = errlint::output::check_targets(&[&target], inputs) {
+                return fail(&message);
             }
+            write_to(&target, text.as_bytes())
         }
         Command::Init {
             profile,
@@ -553,6 +547,11 @@ fn run_command(command: &Command) -> ExitCode {
             if path.symlink_metadata().is_ok() && !force {
                 return fail("errlint.yaml already exists (use --force to overwrite it)");
             }
+            let target = Target::of(&path);
+            let read = from.iter().map(PathBuf::as_path);
+            if let Err(message) = errlint::output::check_targets(&[&target], read) {
+                return fail(&message);
+            }
             let (text, said) = match from {
                 Some(document) => match errlint::infer::infer_path(document, &Options::default()) {
                     Ok(inferred) => (
@@ -566,24 +565,28 @@ fn run_command(command: &Command) -> ExitCode {
                     format!("extends: {profile}"),
                 ),
             };
-            match errlint::output::write_atomically(&path, text.as_bytes()) {
-                Ok(()) => print(&format!("wrote errlint.yaml ({said})\n")),
-                Err(e) => fail(&format!("cannot write errlint.yaml: {e}")),
+            match write_to(&target, text.as_bytes()) {
+                code if code == ExitCode::SUCCESS => {
+                    print(&format!("wrote errlint.yaml ({said})\n"))
+                }
+                code => code,
             }
         }
     }
 }
 
-/// Where each requested report goes: `None` is standard output (or `--output`).
+/// Where each requested report goes: standard output unless `FORMAT=PATH` or `--output` says
+/// otherwise (`-` is standard output there too).
 fn parse_formats(
     formats: &[String],
     output: Option<&PathBuf>,
-) -> Result<Vec<(Format, Option<PathBuf>)>, String> {
+) -> Result<Vec<(Format, Target)>, String> {
     let mut outputs = Vec::new();
     for spec in formats {
-        let (name, path) = match spec.split_once('=') {
-            Some((name, path)) => (name, Some(PathBuf::from(path))),
-            None => (spec.as_str(), output.cloned()),
+        let (name, target) = match (spec.split_once('='), output) {
+            (Some((name, path)), _) => (name, Target::of(std::path::Path::new(path))),
+            (None, Some(path)) => (spec.as_str(), Target::of(path)),
+            (None, None) => (spec.as_str(), Target::Stdout),
         };
         let format = Format::parse(name).ok_or_else(|| {
             format!(
@@ -591,11 +594,7 @@ fn parse_formats(
                 Format::NAMES.join(", ")
             )
         })?;
-        outputs.push((format, path));
-    }
-    let to_stdout = outputs.iter().filter(|(_, p)| p.is_none()).count();
-    if to_stdout > 1 {
-        return Err("only one format can go to standard output; give the others a file: `--format sarif=errlint.sarif`".into());
+        outputs.push((format, target));
     }
     Ok(outputs)
 }
@@ -652,11 +651,12 @@ fn lint(cli: &Cli) -> ExitCode {
     let (paths, unused_fragments) = errlint::resolve_fragments(paths, &named, &options);
     // Nothing errlint reads may be written over: checked before linting for what is known
     // now, and again after it for the files `$ref`s reached.
-    let outputs: Vec<&std::path::Path> = formats
-        .iter()
-        .filter_map(|(_, p)| p.as_deref())
-        .chain(cli.write_baseline.as_deref())
-        .collect();
+    // With `--write-baseline`, the baseline is the run's only output.
+    let baseline_target = cli.write_baseline.as_deref().map(Target::of);
+    let targets: Vec<&Target> = match &baseline_target {
+        Some(target) => vec![target],
+        None => formats.iter().map(|(_, t)| t).collect(),
+    };
     let named_inputs: Vec<PathBuf> = paths
         .iter()
         .cloned()
@@ -665,20 +665,9 @@ fn lint(cli: &Cli) -> ExitCode {
         .chain(paths.iter().filter_map(|p| errlint::config::discover(p)))
         .collect();
     if let Err(message) =
-        errlint::output::check_outputs(&outputs, named_inputs.iter().map(PathBuf::as_path))
+        errlint::output::check_targets(&targets, named_inputs.iter().map(PathBuf::as_path))
     {
         return fail(&message);
-    }
-    // Arguments swapped (`--output openapi.yaml report.txt`): the document is not an input of
-    // this run, but it is still no place for a report.
-    if let Some(document) = outputs
-        .iter()
-        .find(|o| o.is_file() && errlint::inputs::looks_like_openapi(o))
-    {
-        return fail(&format!(
-            "refusing to write to `{}`: it is an OpenAPI document (nothing was written)",
-            document.display()
-        ));
     }
     let stdin_text = if from_stdin {
         let limit = options.limits.max_file_bytes;
@@ -712,40 +701,37 @@ fn lint(cli: &Cli) -> ExitCode {
         }
         outcome
     };
+    let mut fixes_left_alone = false;
     if cli.fix {
         if from_stdin && !cli.diff {
             return fail("--fix cannot write to standard input: use `--fix --diff`");
         }
-        let fixed = errlint::fix::plan(|overlay| {
+        let plan = errlint::fix::plan(|overlay| {
             run(&Options {
                 overlay,
                 ..options.clone()
             })
         });
         if cli.diff {
-            let diffs: String = fixed.iter().map(errlint::fix::unified_diff).collect();
+            let diffs: String = plan.files.iter().map(errlint::fix::unified_diff).collect();
             let _ = write_stdout(&diffs);
-            return ExitCode::from(u8::from(!fixed.is_empty()));
+            return ExitCode::from(u8::from(!plan.files.is_empty()));
         }
-        for file in &fixed {
-            if let Err(e) = errlint::output::replace_file(&file.path, file.after.as_bytes()) {
-                return fail(&format!("cannot write the fixes to {}: {e}", file.name));
-            }
-            for (line, rule, title) in &file.applied {
-                eprintln!("fixed {}:{line}: {title} [{rule}]", file.name);
-            }
+        // The files `$ref`s reached are known now: no report may go over one of them, and
+        // that is said before any fix is written.
+        let read = plan.read.iter().map(PathBuf::as_path);
+        if let Err(message) = errlint::output::check_targets(&targets, read) {
+            return fail(&message);
         }
-        let count: usize = fixed.iter().map(|f| f.applied.len()).sum();
-        eprintln!(
-            "applied {count} fix{} in {} file{}",
-            if count == 1 { "" } else { "es" },
-            fixed.len(),
-            if fixed.len() == 1 { "" } else { "s" }
-        );
+        let trees: Vec<PathBuf> = paths
+            .iter()
+            .filter_map(|p| errlint::document::source::tree_of(p))
+            .collect();
+        fixes_left_alone = !write_fixes(&plan.files, &trees);
     }
     let mut outcome = run(&options);
     if let Err(message) =
-        errlint::output::check_outputs(&outputs, outcome.read.iter().map(PathBuf::as_path))
+        errlint::output::check_targets(&targets, outcome.read.iter().map(PathBuf::as_path))
     {
         return fail(&message);
     }
@@ -778,7 +764,7 @@ fn lint(cli: &Cli) -> ExitCode {
     let rules = RenderOptions::plain(Format::Pretty).rules;
     let concise_to_stdout = formats
         .iter()
-        .any(|(format, path)| matches!(format, Format::Concise) && path.is_none());
+        .any(|(format, target)| matches!(format, Format::Concise) && *target == Target::Stdout);
     let formats = if cli.statistics {
         // The table takes standard output; reports to files are still written.
         let mut table = report::statistics(&outcome);
@@ -793,7 +779,7 @@ fn lint(cli: &Cli) -> ExitCode {
         }
         formats
             .into_iter()
-            .filter(|(_, path)| path.is_some())
+            .filter(|(_, target)| *target != Target::Stdout)
             .collect()
     } else {
         formats
@@ -806,7 +792,11 @@ fn lint(cli: &Cli) -> ExitCode {
         (Some("warning"), _) | (None, true) => Severity::Warning,
         _ => Severity::Error,
     };
-    let code = outcome.exit_code_at(fail_level);
+    let code = if fixes_left_alone {
+        2
+    } else {
+        outcome.exit_code_at(fail_level)
+    };
     if !cli.quiet && !cli.statistics && concise_to_stdout {
         // As ruff does: the count after one-line findings, on standard error so that the
         // report stays one finding a line.
@@ -829,10 +819,40 @@ fn lint(cli: &Cli) -> ExitCode {
     ExitCode::from(code as u8)
 }
 
+/// Writes each fixed file, or says why it was left alone; reports what was applied. Returns
+/// whether every file was written.
+fn write_fixes(fixed: &[errlint::fix::FixedFile], trees: &[PathBuf]) -> bool {
+    let mut written = 0;
+    let mut count = 0;
+    for file in fixed {
+        let replaced = errlint::output::replace_fixed(
+            &file.path,
+            file.before.as_bytes(),
+            file.after.as_bytes(),
+            trees,
+        );
+        if let Err(refusal) = replaced {
+            eprintln!("error: {} was left alone: {refusal}", file.name);
+            continue;
+        }
+        written += 1;
+        count += file.applied.len();
+        for (line, rule, title) in &file.applied {
+            eprintln!("fixed {}:{line}: {title} [{rule}]", file.name);
+        }
+    }
+    eprintln!(
+        "applied {count} fix{} in {written} file{}",
+        if count == 1 { "" } else { "es" },
+        if written == 1 { "" } else { "s" }
+    );
+    written == fixed.len()
+}
+
 /// Renders the outcome in each format, to its file (atomically) or to standard output.
 fn write_reports(
     outcome: &errlint::Outcome,
-    formats: Vec<(Format, Option<PathBuf>)>,
+    formats: Vec<(Format, Target)>,
     color_choice: &str,
     rules: &[report::RuleInfo],
 ) -> Result<(), ExitCode> {
@@ -842,14 +862,15 @@ fn write_reports(
 /// [`write_reports`], with or without the summary line.
 fn write_reports_quietly(
     outcome: &errlint::Outcome,
-    formats: Vec<(Format, Option<PathBuf>)>,
+    formats: Vec<(Format, Target)>,
     color_choice: &str,
     rules: &[report::RuleInfo],
     quiet: bool,
 ) -> Result<(), ExitCode> {
     let stdout_is_terminal = std::io::stdout().is_terminal();
-    for (format, path) in formats {
-        let color = path.is_none()
+    for (format, target) in formats {
+        let to_stdout = target == Target::Stdout;
+        let color = to_stdout
             && match color_choice {
                 "always" => true,
                 "never" => false,
@@ -861,26 +882,20 @@ fn write_reports_quietly(
             outcome,
             &RenderOptions {
                 color,
-                width: pretty_width(path.is_none() && stdout_is_terminal),
+                width: pretty_width(to_stdout && stdout_is_terminal),
                 rules: rules.to_vec(),
                 quiet,
                 ..RenderOptions::plain(format)
             },
         );
-        let written = match &path {
-            Some(path) => {
-                errlint::output::write_atomically_with(path, |file| rendered.write_to(file))
-                    .map_err(|e| format!("cannot write {}: {e}", path.display()))
+        match target.write_with(|out| rendered.write_to(out)) {
+            Ok(()) => {}
+            // The reader has what it wanted; the exit code still says how the run went.
+            Err(e) if to_stdout && e.kind() == std::io::ErrorKind::BrokenPipe => break,
+            Err(e) if to_stdout => {
+                return Err(fail(&format!("cannot write to standard output: {e}")));
             }
-            None => match write_stdout_parts(&rendered) {
-                Ok(()) => Ok(()),
-                // The reader has what it wanted; the exit code still says how the run went.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => break,
-                Err(e) => Err(format!("cannot write to standard output: {e}")),
-            },
-        };
-        if let Err(message) = written {
-            return Err(fail(&message));
+            Err(e) => return Err(fail(&format!("cannot write {}: {e}", target.name()))),
         }
     }
     Ok(())

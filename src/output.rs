@@ -1,29 +1,295 @@
-//! Writing reports and baselines: to a temporary file beside the target, then a rename, so that
-//! a full disk or a crash never leaves a truncated file where a whole one was.
+//! Everything errlint writes goes through here: reports, pages, baselines, generated configs
+//! (a [`Target`], checked by [`check_targets`] before anything is written) and the files
+//! `--fix` changes ([`replace_fixed`]).
+//!
+//! A regular file is written atomically: a temporary file beside it, flushed, renamed over it,
+//! so that a full disk or a crash never leaves half a file where a whole one was. Anything else
+//! (a device such as `/dev/null`, a FIFO, `/dev/stdout`, `/proc/self/fd/N`) is written in place:
+//! renaming a file over it would replace the device for every later process, and CI containers
+//! run as root, where nothing stops that.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed to disk,
-/// renamed over `path`. The temporary file is removed if anything fails.
+/// Where one output goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Standard output: `-`, or a path that names it (`/dev/stdout`, `/proc/self/fd/1`).
+    Stdout,
+    /// Standard error, named by a path (`/dev/stderr`).
+    Stderr,
+    /// An existing file that is not a regular one (device, FIFO, socket, or a regular file
+    /// reached through `/dev` or `/proc`): opened and written, never replaced.
+    InPlace(PathBuf),
+    /// A regular file, new or replaced atomically. `real` is where a link leads: the link is
+    /// kept and the file it names is replaced.
+    File { named: PathBuf, real: PathBuf },
+}
+
+impl Target {
+    /// What `path`, as given for an output, names.
+    pub fn of(path: &Path) -> Target {
+        if path.as_os_str() == "-" {
+            return Target::Stdout;
+        }
+        let Ok(meta) = std::fs::metadata(path) else {
+            // New (or unreadable, which the write will say): written where it is named.
+            return Target::File {
+                named: path.to_path_buf(),
+                real: path.to_path_buf(),
+            };
+        };
+        if let Some(stream) = standard_stream(&meta) {
+            return stream;
+        }
+        let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let system = |p: &Path| p.starts_with("/dev") || p.starts_with("/proc");
+        if meta.is_dir() || (meta.is_file() && !system(path) && !system(&real)) {
+            // A folder stays a `File`: the rename fails and says why.
+            Target::File {
+                named: path.to_path_buf(),
+                real,
+            }
+        } else {
+            Target::InPlace(path.to_path_buf())
+        }
+    }
+
+    /// The path it was named by, for messages; `-` for the standard streams.
+    pub fn name(&self) -> String {
+        match self {
+            Target::Stdout | Target::Stderr => "-".into(),
+            Target::InPlace(path) | Target::File { named: path, .. } => path.display().to_string(),
+        }
+    }
+
+    /// An existing regular file this target would replace.
+    fn replaced_file(&self) -> Option<&Path> {
+        match self {
+            Target::File { real, .. } if real.is_file() => Some(real),
+            _ => None,
+        }
+    }
+
+    /// Writes what `write` writes. A reader of standard output that went away is a
+    /// `BrokenPipe` error, for the caller to end on quietly.
+    pub fn write_with(
+        &self,
+        write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        match self {
+            Target::Stdout => {
+                let mut stdout = std::io::stdout().lock();
+                write(&mut stdout)?;
+                stdout.flush()
+            }
+            Target::Stderr => {
+                let mut stderr = std::io::stderr().lock();
+                write(&mut stderr)?;
+                stderr.flush()
+            }
+            Target::InPlace(path) => {
+                // Appending is what a device or a FIFO does anyway, and it cannot overwrite
+                // the start of a file a shell opened with `>>`.
+                let mut file = std::fs::OpenOptions::new().append(true).open(path)?;
+                write(&mut file)?;
+                file.flush()
+            }
+            Target::File { real, .. } => {
+                let permissions = std::fs::metadata(real).ok().map(|m| m.permissions());
+                write_beside(real, |file| write(file), permissions)
+            }
+        }
+    }
+
+    /// Writes `bytes`, as [`Target::write_with`].
+    pub fn write(&self, bytes: &[u8]) -> std::io::Result<()> {
+        self.write_with(|out| out.write_all(bytes))
+    }
+}
+
+/// Standard output or error, when `meta` is the file one of them is (`/dev/stdout`, or a
+/// report file that is also where the shell sent standard output).
+#[cfg(unix)]
+fn standard_stream(meta: &std::fs::Metadata) -> Option<Target> {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::MetadataExt;
+    let same = |fd: std::os::fd::BorrowedFd<'_>| {
+        let stream = std::fs::File::from(fd.try_clone_to_owned().ok()?);
+        let of = stream.metadata().ok()?;
+        Some(of.dev() == meta.dev() && of.ino() == meta.ino())
+    };
+    if same(std::io::stdout().as_fd()) == Some(true) {
+        Some(Target::Stdout)
+    } else if same(std::io::stderr().as_fd()) == Some(true) {
+        Some(Target::Stderr)
+    } else {
+        None
+    }
+}
+
+#[cfg(not(unix))]
+fn standard_stream(_: &std::fs::Metadata) -> Option<Target> {
+    None
+}
+
+/// The one set of checks every command makes before it writes anything: no two outputs to one
+/// place, none over a file errlint reads (a document, a `$ref`'d file, a config, a baseline)
+/// and none over an OpenAPI document. `errlint --output openapi.yaml report.txt` (arguments
+/// swapped) must not replace the document, and neither may `docs --output`.
+pub fn check_targets<'a>(
+    targets: &[&Target],
+    inputs: impl IntoIterator<Item = &'a Path>,
+) -> Result<(), String> {
+    for (i, target) in targets.iter().enumerate() {
+        let clash = targets[..i].iter().any(|earlier| match (earlier, target) {
+            (Target::File { real: a, .. }, Target::File { real: b, .. }) => a == b,
+            (Target::InPlace(_), _) | (_, Target::InPlace(_)) => false,
+            (a, b) => a == b,
+        });
+        if clash {
+            return Err(match target {
+                Target::Stdout => "only one output can go to standard output; give the others a file: `--format sarif=errlint.sarif`".into(),
+                _ => format!("two outputs would be written to `{}`: give each its own file", target.name()),
+            });
+        }
+    }
+    // Only an existing file can be an input; most outputs are new, so nothing is resolved.
+    let replaced: Vec<(&Target, &Path)> = targets
+        .iter()
+        .filter_map(|t| Some((*t, t.replaced_file()?)))
+        .collect();
+    if replaced.is_empty() {
+        return Ok(());
+    }
+    for input in inputs {
+        let Ok(real) = std::fs::canonicalize(input) else {
+            continue;
+        };
+        if let Some((target, _)) = replaced.iter().find(|(_, file)| *file == real) {
+            return Err(format!(
+                "refusing to write to `{}`: errlint reads it (nothing was written)",
+                target.name()
+            ));
+        }
+    }
+    match replaced
+        .iter()
+        .find(|(_, file)| crate::inputs::looks_like_openapi(file))
+    {
+        Some((target, _)) => Err(format!(
+            "refusing to write to `{}`: it is an OpenAPI document (nothing was written)",
+            target.name()
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Writes `bytes` to `path` atomically (see [`Target`] for paths that are not regular files).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    write_atomically_with(path, |file| file.write_all(bytes))
+    Target::of(path).write(bytes)
 }
 
-/// Writes what `write` writes to `path` atomically, as [`write_atomically`] does.
-pub fn write_atomically_with(
+/// Why `--fix` left a file alone.
+#[derive(Debug, PartialEq, Eq)]
+pub enum FixRefusal {
+    /// The file changed since it was linted: the fixes were computed from other bytes.
+    ChangedMeanwhile,
+    /// The path is now a link, or leads elsewhere, since it was linted.
+    NowALink,
+    /// The user may not write it (read-only, or not theirs to write).
+    ReadOnly,
+    /// Other names share the file; a rename would leave them on the old text.
+    HardLinks(u64),
+    /// It lies outside the linted tree (read through `--allow-external-refs`, perhaps).
+    OutsideTree,
+    Io(String),
+}
+
+impl std::fmt::Display for FixRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FixRefusal::ChangedMeanwhile => {
+                f.write_str("it changed since errlint read it; run `--fix` again")
+            }
+            FixRefusal::NowALink => f.write_str("it was replaced by a link since errlint read it"),
+            FixRefusal::ReadOnly => f.write_str("it is read-only"),
+            FixRefusal::HardLinks(n) => write!(
+                f,
+                "it has {n} hard links, which replacing it would break; apply `--fix --diff` by hand"
+            ),
+            FixRefusal::OutsideTree => f.write_str(
+                "it lies outside the linted tree (`--allow-external-refs` lets errlint read it, not write it)",
+            ),
+            FixRefusal::Io(message) => f.write_str(message),
+        }
+    }
+}
+
+/// Replaces a file `--fix` changed, at `path` (canonical when it was read), with `after`, if it
+/// still holds exactly `before`, lies in one of `trees` (canonical), is still no link, may be
+/// written by the user, and has no other name. The write is atomic and keeps the permissions.
+pub fn replace_fixed(
     path: &Path,
-    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
-) -> std::io::Result<()> {
-    write_beside(path, write, None)
+    before: &[u8],
+    after: &[u8],
+    trees: &[PathBuf],
+) -> Result<(), FixRefusal> {
+    let io = |e: std::io::Error| FixRefusal::Io(e.to_string());
+    if std::fs::canonicalize(path).map_err(io)? != path {
+        return Err(FixRefusal::NowALink);
+    }
+    if !trees.iter().any(|tree| path.starts_with(tree)) {
+        return Err(FixRefusal::OutsideTree);
+    }
+    let meta = std::fs::symlink_metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(FixRefusal::NowALink);
+    }
+    // Root may write any file: the mode is asked too, so that 0444 means refused for root.
+    let writable = std::fs::OpenOptions::new().write(true).open(path).is_ok();
+    if meta.permissions().readonly() || !writable {
+        return Err(FixRefusal::ReadOnly);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if meta.nlink() > 1 {
+            return Err(FixRefusal::HardLinks(meta.nlink()));
+        }
+    }
+    write_beside_if(path, after, meta.permissions(), || {
+        std::fs::read(path).is_ok_and(|now| now == before)
+    })
 }
 
-/// Replaces an input file that `--fix` changed, atomically as above, with the file's
-/// permissions; the path is resolved first, so a link keeps pointing at the file it named.
-pub fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let real = std::fs::canonicalize(path)?;
-    let permissions = std::fs::metadata(&real)?.permissions();
-    write_beside(&real, |file| file.write_all(bytes), Some(permissions))
+/// Writes `bytes` to a temporary file beside `path`, then, if `still` holds, renames it over
+/// `path`. `still` is asked last, so the window for an edit to slip in is as small as it can be.
+fn write_beside_if(
+    path: &Path,
+    bytes: &[u8],
+    permissions: std::fs::Permissions,
+    still: impl FnOnce() -> bool,
+) -> Result<(), FixRefusal> {
+    let mut unchanged = false;
+    let result = write_temporary_then(
+        path,
+        |file| file.write_all(bytes),
+        Some(permissions),
+        |temporary| {
+            unchanged = still();
+            if unchanged {
+                std::fs::rename(temporary, path)
+            } else {
+                std::fs::remove_file(temporary)
+            }
+        },
+    );
+    match result {
+        Err(e) => Err(FixRefusal::Io(e.to_string())),
+        Ok(()) if !unchanged => Err(FixRefusal::ChangedMeanwhile),
+        Ok(()) => Ok(()),
+    }
 }
 
 /// Writes a temporary file in `path`'s folder, then renames it over `path`.
@@ -31,6 +297,19 @@ fn write_beside(
     path: &Path,
     write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
     permissions: Option<std::fs::Permissions>,
+) -> std::io::Result<()> {
+    write_temporary_then(path, write, permissions, |temporary| {
+        std::fs::rename(temporary, path)
+    })
+}
+
+/// Writes a temporary file in `path`'s folder with `write`, flushes it to disk, then hands it
+/// to `finish`. The temporary file is removed if anything fails.
+fn write_temporary_then(
+    path: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+    permissions: Option<std::fs::Permissions>,
+    finish: impl FnOnce(&Path) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     let folder = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -54,7 +333,7 @@ fn write_beside(
         if let Some(permissions) = permissions {
             std::fs::set_permissions(&temporary, permissions)?;
         }
-        std::fs::rename(&temporary, path)
+        finish(&temporary)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&temporary);
@@ -62,55 +341,20 @@ fn write_beside(
     result
 }
 
-/// Refuses outputs that would destroy something: two reports to one file, or a report (or a
-/// baseline) over a file errlint reads — a document, a `$ref`'d file, a config, a baseline.
-/// `errlint --output openapi.yaml report.txt` (arguments swapped) must not replace the document.
-pub fn check_outputs<'a>(
-    outputs: &[&'a Path],
-    inputs: impl IntoIterator<Item = &'a Path>,
-) -> Result<(), String> {
-    let same = |a: &Path, b: &Path| match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => a == b,
-    };
-    for (i, output) in outputs.iter().enumerate() {
-        if outputs[..i].iter().any(|earlier| same(earlier, output)) {
-            return Err(format!(
-                "two reports would be written to `{}`: give each its own file",
-                output.display()
-            ));
-        }
-    }
-    // Only an output that exists can be an input; most do not, so nothing is resolved twice.
-    let existing: Vec<std::path::PathBuf> = outputs
-        .iter()
-        .filter_map(|o| std::fs::canonicalize(o).ok())
-        .collect();
-    if existing.is_empty() {
-        return Ok(());
-    }
-    for input in inputs {
-        let Ok(real) = std::fs::canonicalize(input) else {
-            continue;
-        };
-        if existing.contains(&real) {
-            return Err(format!(
-                "refusing to write to `{}`: errlint reads it (nothing was written)",
-                input.display()
-            ));
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
-    use super::write_atomically;
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("errlint-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::canonicalize(dir).unwrap()
+    }
 
     #[test]
     fn replaces_the_file_whole_and_leaves_no_temporary() {
-        let dir = std::env::temp_dir().join(format!("errlint-output-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = scratch("output");
         let path = dir.join("report.txt");
         std::fs::write(&path, "old and longer").unwrap();
         write_atomically(&path, b"new").unwrap();
@@ -122,17 +366,44 @@ mod tests {
     }
 
     #[test]
-    fn outputs_never_replace_inputs_or_each_other() {
-        let dir = std::env::temp_dir().join(format!("errlint-outputs-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+    fn outputs_never_replace_inputs_documents_or_each_other() {
+        let dir = scratch("outputs");
         let document = dir.join("openapi.yaml");
-        std::fs::write(&document, "openapi: 3.0.3").unwrap();
-        let report = dir.join("report.txt");
-        let via_dot = dir.join(".").join("openapi.yaml");
-        use super::check_outputs;
-        assert!(check_outputs(&[&report], [document.as_path()]).is_ok());
-        assert!(check_outputs(&[&via_dot], [document.as_path()]).is_err());
-        assert!(check_outputs(&[&report, &report], []).is_err());
+        std::fs::write(&document, "openapi: 3.0.3\npaths: {}\n").unwrap();
+        let other = dir.join("other.yaml");
+        std::fs::write(&other, "openapi: 3.0.3\npaths: {}\n").unwrap();
+        let report = Target::of(&dir.join("report.txt"));
+        let via_dot = Target::of(&dir.join(".").join("openapi.yaml"));
+        assert!(check_targets(&[&report], [document.as_path()]).is_ok());
+        assert!(check_targets(&[&via_dot], [document.as_path()]).is_err());
+        assert!(check_targets(&[&report, &report], []).is_err());
+        assert!(check_targets(&[&Target::Stdout, &Target::Stdout], []).is_err());
+        let error = check_targets(&[&Target::of(&other)], [document.as_path()]).unwrap_err();
+        assert!(error.contains("is an OpenAPI document"), "{error}");
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_link_to_a_report_is_kept_and_its_file_replaced() {
+        let dir = scratch("output-link");
+        std::fs::write(dir.join("real.txt"), "old").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink("real.txt", dir.join("link.txt")).unwrap();
+        #[cfg(unix)]
+        {
+            write_atomically(&dir.join("link.txt"), b"new").unwrap();
+            let link = std::fs::symlink_metadata(dir.join("link.txt")).unwrap();
+            assert!(link.file_type().is_symlink());
+            assert_eq!(
+                std::fs::read_to_string(dir.join("real.txt")).unwrap(),
+                "new"
+            );
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn dash_is_standard_output() {
+        assert_eq!(Target::of(Path::new("-")), Target::Stdout);
     }
 }

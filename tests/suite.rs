@@ -27,4 +27,5 @@ mod shared_uses;
 mod spans;
 mod surface;
 mod trust;
+mod writes;
 mod yaml_fast;

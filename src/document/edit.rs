@@ -12,6 +12,31 @@ pub struct Edit {
     pub text: String,
 }
 
+/// How a text ends its lines, so that inserted lines end the same way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineEnd {
+    Lf,
+    CrLf,
+}
+
+impl LineEnd {
+    /// CRLF when the text's first line ends so (as editors decide a file's style).
+    pub fn of(text: &str) -> LineEnd {
+        match text.find('\n') {
+            Some(at) if text[..at].ends_with('\r') => LineEnd::CrLf,
+            _ => LineEnd::Lf,
+        }
+    }
+
+    /// `text` with each of its line ends written this way.
+    pub fn apply(self, text: &str) -> String {
+        match self {
+            LineEnd::Lf => text.to_string(),
+            LineEnd::CrLf => text.replace("\r\n", "\n").replace('\n', "\r\n"),
+        }
+    }
+}
+
 impl Edit {
     fn insert(at: usize, text: String) -> Self {
         Edit {
@@ -61,8 +86,25 @@ fn line_start(text: &str, at: usize) -> usize {
     text[..at].rfind('\n').map_or(0, |i| i + 1)
 }
 
+/// Where the line holding `at` ends: before its `\n`, or before the `\r\n` of a CRLF line, so
+/// that text inserted there goes before the whole line break.
 fn line_end(text: &str, at: usize) -> usize {
-    text[at..].find('\n').map_or(text.len(), |i| at + i)
+    match text[at..].find('\n') {
+        Some(i) if text[..at + i].ends_with('\r') && i > 0 => at + i - 1,
+        Some(i) => at + i,
+        None => text.len(),
+    }
+}
+
+/// Just past the line break at `at` (`\n` or `\r\n`), or `at` at the end of the text.
+fn past_line_break(text: &str, at: usize) -> usize {
+    if text[at..].starts_with("\r\n") {
+        at + 2
+    } else if text[at..].starts_with('\n') {
+        at + 1
+    } else {
+        at
+    }
 }
 
 /// The white space before `at` on its line, if only white space is there.
@@ -275,8 +317,7 @@ pub fn remove_entry(tree: &Tree, map: NodeId, key: NodeId) -> Option<Edit> {
     // last line.
     indentation_before(text, key_start)?;
     let from = line_start(text, key_start);
-    let to = line_end(text, value_end);
-    let to = if to < text.len() { to + 1 } else { to };
+    let to = past_line_break(text, line_end(text, value_end));
     Some(Edit {
         span: Span::new(from, to),
         text: String::new(),
