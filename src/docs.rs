@@ -3,10 +3,13 @@
 //! example per status (the first of the document's own examples that validates). Markdown for
 //! people, JSON for tools; the same input gives the same bytes.
 
+mod markdown;
+
 use crate::document::{Kind, NodeRef};
 use crate::facts::{BodyShape, ErrorFacts};
 use crate::openapi::json_schema::Validators;
 use crate::openapi::{Api, Model, StatusKey};
+use markdown::{Table, code, json_block, text};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -327,18 +330,9 @@ pub fn page(
     }
 }
 
-/// A table cell: one line, pipes escaped.
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
-}
-
 /// `GET /a`, `POST /b` and 3 more.
 fn some_of(items: &[String], shown: usize) -> String {
-    let listed: Vec<String> = items
-        .iter()
-        .take(shown)
-        .map(|i| format!("`{}`", cell(i)))
-        .collect();
+    let listed: Vec<String> = items.iter().take(shown).map(|i| code(i)).collect();
     let more = items.len().saturating_sub(shown);
     if more > 0 {
         format!("{} and {more} more", listed.join(", "))
@@ -347,134 +341,151 @@ fn some_of(items: &[String], shown: usize) -> String {
     }
 }
 
+/// Statuses as text, `401, 4XX`.
+fn statuses_text(statuses: &[String]) -> String {
+    statuses
+        .iter()
+        .map(|s| text(s))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Every piece of document text reaches the page through [`markdown`]'s helpers, so that the
+/// page is inert whatever the document holds: it may be published by MkDocs, Docusaurus (MDX
+/// evaluates `{…}`) or a portal that renders HTML.
 impl Page {
     pub fn to_markdown(&self) -> String {
-        let mut out = String::new();
-        let mut line = |text: &str| {
-            out.push_str(text);
-            out.push('\n');
-        };
+        let mut out = Vec::new();
         let title = if self.title.is_empty() {
-            "the API"
+            "the API".to_string()
         } else {
-            &self.title
+            text(&self.title)
         };
-        line(&format!(
-            "# Errors of {}{}",
-            cell(title),
-            if self.version.is_empty() {
-                String::new()
-            } else {
-                format!(" {}", cell(&self.version))
-            }
+        let version = if self.version.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", text(&self.version))
+        };
+        out.push(format!("# Errors of {title}{version}"));
+        out.push(String::new());
+        out.push("Generated from the OpenAPI document by `errlint docs`.".into());
+        out.push(String::new());
+        self.envelope_section(&mut out);
+        self.status_and_code_sections(&mut out);
+        self.retry_section(&mut out);
+        self.examples_section(&mut out);
+        let mut page = out.join("\n");
+        page.push('\n');
+        page
+    }
+
+    fn envelope_section(&self, out: &mut Vec<String>) {
+        out.push("## The error envelope".into());
+        out.push(String::new());
+        let Some(envelope) = &self.envelope else {
+            out.push("No error response has a JSON body.".into());
+            return;
+        };
+        let switch = match &envelope.code {
+            Some((path, types)) => format!("Clients switch on {} ({}).", code(path), text(types)),
+            None => "This body has no machine-readable code.".into(),
+        };
+        out.push(format!(
+            "{} of {} error responses with a JSON body use this shape. {switch}",
+            envelope.used_by, envelope.of
         ));
-        line("");
-        line("Generated from the OpenAPI document by `errlint docs`.");
-        line("");
-        line("## The error envelope");
-        line("");
-        match &self.envelope {
-            None => line("No error response has a JSON body."),
-            Some(envelope) => {
-                let code = match &envelope.code {
-                    Some((path, types)) => format!("Clients switch on `{path}` ({types})."),
-                    None => "This body has no machine-readable code.".into(),
-                };
-                line(&format!(
-                    "{} of {} error responses with a JSON body use this shape. {code}",
-                    envelope.used_by, envelope.of
-                ));
-                line("");
-                line("| field | type | required | description |");
-                line("|---|---|---|---|");
-                for f in &envelope.fields {
-                    line(&format!(
-                        "| `{}` | {} | {} | {} |",
-                        cell(&f.name),
-                        cell(&f.r#type),
-                        if f.required { "yes" } else { "no" },
-                        cell(&f.description)
-                    ));
-                }
-            }
+        out.push(String::new());
+        let table = Table::new(["field", "type", "required", "description"]);
+        out.push(table.head());
+        for f in &envelope.fields {
+            out.push(table.row([
+                code(&f.name),
+                text(&f.r#type),
+                (if f.required { "yes" } else { "no" }).into(),
+                text(&f.description),
+            ]));
         }
-        line("");
-        line("## Statuses");
-        line("");
-        line("| status | meaning | codes | operations |");
-        line("|---|---|---|---|");
+    }
+
+    fn status_and_code_sections(&self, out: &mut Vec<String>) {
+        out.push(String::new());
+        out.push("## Statuses".into());
+        out.push(String::new());
+        let table = Table::new(["status", "meaning", "codes", "operations"]);
+        out.push(table.head());
         for row in &self.statuses {
-            let codes: Vec<String> = row.codes.iter().map(|c| format!("`{}`", cell(c))).collect();
-            line(&format!(
-                "| {} | {} | {} | {} |",
-                cell(&row.status),
-                cell(&row.meaning),
+            let codes: Vec<String> = row.codes.iter().map(|c| code(c)).collect();
+            out.push(table.row([
+                text(&row.status),
+                text(&row.meaning),
                 codes.join(", "),
-                some_of(&row.operations, 3)
-            ));
+                some_of(&row.operations, 3),
+            ]));
         }
-        if !self.codes.is_empty() {
-            line("");
-            line("## Codes");
-            line("");
-            line("| code | status | meaning | operations |");
-            line("|---|---|---|---|");
-            for row in &self.codes {
-                line(&format!(
-                    "| `{}` | {} | {} | {} |",
-                    cell(&row.code),
-                    row.statuses.join(", "),
-                    cell(&row.meaning),
-                    some_of(&row.operations, 3)
-                ));
-            }
+        if self.codes.is_empty() {
+            return;
         }
-        line("");
-        line("## Retrying and rate limits");
-        line("");
+        out.push(String::new());
+        out.push("## Codes".into());
+        out.push(String::new());
+        let table = Table::new(["code", "status", "meaning", "operations"]);
+        out.push(table.head());
+        for row in &self.codes {
+            out.push(table.row([
+                code(&row.code),
+                statuses_text(&row.statuses),
+                text(&row.meaning),
+                some_of(&row.operations, 3),
+            ]));
+        }
+    }
+
+    fn retry_section(&self, out: &mut Vec<String>) {
+        out.push(String::new());
+        out.push("## Retrying and rate limits".into());
+        out.push(String::new());
         if self.retry_hints.is_empty() {
-            line("No response says when to retry.");
+            out.push("No response says when to retry.".into());
         }
         for hint in &self.retry_hints {
-            line(&format!(
-                "- {} `{}` on {} ({} response{})",
+            out.push(format!(
+                "- {} {} on {} ({} response{})",
                 match (hint.header, hint.required) {
                     (true, _) => "The header",
                     (false, true) => "The body field",
                     (false, false) => "The optional body field",
                 },
-                cell(&hint.hint),
-                hint.statuses.join(", "),
+                code(&hint.hint),
+                statuses_text(&hint.statuses),
                 hint.operations,
                 if hint.operations == 1 { "" } else { "s" }
             ));
         }
         if !self.never_rate_limited.is_empty() {
-            line(&format!(
+            out.push(format!(
                 "- Never rate-limited (no 429): {}",
                 some_of(&self.never_rate_limited, 10)
             ));
         }
-        let examples: Vec<&StatusRow> = self
+    }
+
+    fn examples_section(&self, out: &mut Vec<String>) {
+        let examples: Vec<(&String, &serde_json::Value)> = self
             .statuses
             .iter()
-            .filter(|r| r.example.is_some())
+            .filter_map(|r| Some((&r.status, r.example.as_ref()?)))
             .collect();
-        if !examples.is_empty() {
-            line("");
-            line("## Examples");
-            for row in examples {
-                line("");
-                line(&format!("### {}", cell(&row.status)));
-                line("");
-                line("```json");
-                let text = serde_json::to_string_pretty(row.example.as_ref().expect("filtered"))
-                    .unwrap_or_default();
-                line(&text);
-                line("```");
-            }
+        if examples.is_empty() {
+            return;
         }
-        out
+        out.push(String::new());
+        out.push("## Examples".into());
+        for (status, example) in examples {
+            out.push(String::new());
+            out.push(format!("### {}", text(status)));
+            out.push(String::new());
+            out.push(json_block(example));
+        }
     }
 }
 

@@ -5,12 +5,15 @@
 //! Linting the document with its own contract therefore gives no `error-envelope-fields` and
 //! no `error-code-status` finding, and a later drift is caught.
 
+mod yaml;
+
 use crate::config::{Contract, Requirement};
 use crate::document::NodeRef;
 use crate::facts::{BodyShape, ErrorFacts, OperationFacts};
 use crate::openapi::StatusKey;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+use yaml::{comment, list, scalar};
 
 /// A value and how many places have it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -291,33 +294,6 @@ fn problem_outcome(
     outcome
 }
 
-/// A YAML scalar: plain when it is safe, else double-quoted (JSON strings are YAML).
-fn scalar(text: &str) -> String {
-    let plain = !text.is_empty()
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | '/'))
-        && text.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && !matches!(
-            text.to_ascii_lowercase().as_str(),
-            "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n" | "~"
-        );
-    if plain {
-        text.to_string()
-    } else {
-        serde_json::to_string(text).unwrap_or_default()
-    }
-}
-
-/// A flow list of quoted strings: `["error.code", "errors[].code"]`.
-fn list(items: impl IntoIterator<Item = String>) -> String {
-    let quoted: Vec<String> = items
-        .into_iter()
-        .map(|i| serde_json::to_string(&i).unwrap_or_default())
-        .collect();
-    format!("[{}]", quoted.join(", "))
-}
-
 /// `error.code in 212 bodies; code in 1 body`.
 fn shares(items: &[Support], (one, many): (&str, &str)) -> String {
     items
@@ -330,71 +306,86 @@ fn shares(items: &[Support], (one, many): (&str, &str)) -> String {
         .join("; ")
 }
 
+/// What the document's names and codes reach — keys, values and comments — goes through
+/// [`yaml`]'s helpers, so that `errlint init --from` never writes configuration the document's
+/// author chose, nor a file that cannot be read back.
 impl Inferred {
     /// The contract as profile YAML: every rule the whole document keeps, each with its support
     /// in a comment, and what only part of it does as comments.
     pub fn to_yaml(&self) -> String {
-        let mut out = String::new();
-        let mut line = |text: String| {
-            out.push_str(&text);
-            out.push('\n');
-        };
+        let mut out = vec![
+            comment(
+                "",
+                &format!("The error contract of {}, as it is today.", self.document),
+            ),
+            comment(
+                "",
+                "Each fact says how much of the document supports it; what only part of it does",
+            ),
+            comment("", "is a comment, not a rule."),
+            format!(
+                "description: {}",
+                scalar(&format!("the error contract of {}", self.document))
+            ),
+        ];
+        self.envelope_yaml(&mut out);
+        self.statuses_yaml(&mut out);
+        self.retry_yaml(&mut out);
+        self.rate_limit_and_codes_yaml(&mut out);
+        let mut text = out.join("\n");
+        text.push('\n');
+        text
+    }
+
+    fn envelope_yaml(&self, out: &mut Vec<String>) {
         let bodies = self.error_bodies;
-        line(format!(
-            "# The error contract of {}, as it is today.",
-            self.document
-        ));
-        line(
-            "# Each fact says how much of the document supports it; what only part of it does"
-                .into(),
-        );
-        line("# is a comment, not a rule.".into());
-        line(format!(
-            "description: {}",
-            scalar(&format!("the error contract of {}", self.document))
-        ));
-        line("envelope:".into());
-        line("  code:".into());
+        out.push("envelope:".into());
+        out.push("  code:".into());
         let located: Vec<&Support> = self
             .code_locations
             .iter()
             .filter(|s| s.value != "none")
             .collect();
-        line(format!(
-            "    # of {bodies} distinct error bodies: {}",
-            if self.code_locations.is_empty() {
-                "none".to_string()
-            } else {
-                shares(&self.code_locations, ("body", "bodies")).replace("none in", "no code in")
-            }
+        let locations = if self.code_locations.is_empty() {
+            "none".to_string()
+        } else {
+            shares(&self.code_locations, ("body", "bodies")).replace("none in", "no code in")
+        };
+        out.push(comment(
+            "    ",
+            &format!("of {bodies} distinct error bodies: {locations}"),
         ));
         if located.is_empty() {
-            line("    # no body has a code at a usual place: the defaults are kept".into());
-            line(format!(
+            out.push(comment(
+                "    ",
+                "no body has a code at a usual place: the defaults are kept",
+            ));
+            out.push(format!(
                 "    path: {}",
                 list(["code", "error.code", "error_code", "errors[].code"].map(String::from))
             ));
         } else {
-            line(format!(
+            out.push(format!(
                 "    path: {}",
                 list(located.iter().map(|s| s.value.clone()))
             ));
         }
-        line("    problem_path: type".into());
-        let code_type = self.code_types.first().map_or("string", |t| {
-            if t.value == "integer" {
-                "integer"
-            } else {
-                "string"
-            }
-        });
+        out.push("    problem_path: type".into());
+        let code_type = match self.code_types.first() {
+            Some(t) if t.value == "integer" => "integer",
+            _ => "string",
+        };
         if !self.code_types.is_empty() {
-            line(format!(
-                "    # {}",
-                shares(&self.code_types, ("body with a code", "bodies with a code"))
-            ));
+            let types = shares(&self.code_types, ("body with a code", "bodies with a code"));
+            out.push(comment("    ", &types));
         }
-        line(format!("    type: {code_type}"));
+        out.push(format!("    type: {code_type}"));
+        self.fields_yaml(out);
+        out.push("  additional: allow".into());
+    }
+
+    fn fields_yaml(&self, out: &mut Vec<String>) {
+        let bodies = self.error_bodies;
         let every: Vec<&FieldSupport> = self
             .fields
             .iter()
@@ -406,12 +397,15 @@ impl Inferred {
             .filter(|f| f.required_in < bodies)
             .collect();
         if every.is_empty() {
-            line("  fields: {}".into());
+            out.push("  fields: {}".into());
         } else {
-            line(format!("  # required by all {bodies} error bodies"));
-            line("  fields:".into());
+            out.push(comment(
+                "  ",
+                &format!("required by all {bodies} error bodies"),
+            ));
+            out.push("  fields:".into());
             for field in &every {
-                line(format!("    {}: {}", scalar(&field.name), field.r#type));
+                out.push(format!("    {}: {}", scalar(&field.name), field.r#type));
             }
         }
         if !some.is_empty() {
@@ -420,28 +414,25 @@ impl Inferred {
                 .take(12)
                 .map(|f| format!("{} ({} of {bodies})", f.name, f.required_in))
                 .collect();
-            let more = some.len().saturating_sub(12);
-            line(format!(
-                "  # required by some error bodies only: {}{}",
-                listed.join(", "),
-                if more > 0 {
-                    format!(", and {more} more")
-                } else {
-                    String::new()
-                }
+            let more = match some.len().saturating_sub(12) {
+                0 => String::new(),
+                more => format!(", and {more} more"),
+            };
+            out.push(comment(
+                "  ",
+                &format!(
+                    "required by some error bodies only: {}{more}",
+                    listed.join(", ")
+                ),
             ));
         }
-        line("  additional: allow".into());
-        line("statuses:".into());
-        line(format!(
-            "  documented: [{}]",
-            self.statuses
-                .iter()
-                .map(u16::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-        line("  require:".into());
+    }
+
+    fn statuses_yaml(&self, out: &mut Vec<String>) {
+        out.push("statuses:".into());
+        let documented: Vec<String> = self.statuses.iter().map(u16::to_string).collect();
+        out.push(format!("  documented: [{}]", documented.join(", ")));
+        out.push("  require:".into());
         let traits = [
             ("authenticated", "operations that require credentials"),
             ("path_parameter", "operations with a path parameter"),
@@ -452,48 +443,48 @@ impl Inferred {
             let mut kept = Vec::new();
             for r in self.requirements.iter().filter(|r| r.r#trait == name) {
                 let all = r.satisfied == r.operations && r.operations > 0;
-                line(if r.operations == 0 {
-                    format!("    # {}: there are no {who}", r.statuses)
+                let support = if r.operations == 0 {
+                    format!("{}: there are no {who}", r.statuses)
                 } else {
                     format!(
-                        "    # {}: documented by {} of {} {who}{}",
+                        "{}: documented by {} of {} {who}{}",
                         r.statuses,
                         r.satisfied,
                         r.operations,
                         if all { "" } else { " (not all: not required)" }
                     )
-                });
+                };
+                out.push(comment("    ", &support));
                 if all {
                     kept.push(r.statuses.clone());
                 }
             }
-            line(format!("    {name}: {}", list(kept)));
+            out.push(format!("    {name}: {}", list(kept)));
         }
         let all_limited = self.operations > 0 && self.rate_limited_operations == self.operations;
-        line(format!(
+        out.push(format!(
             "    rate_limited: {}",
             list(all_limited.then(|| "429".to_string()))
         ));
-        line("  ranges_satisfy: true".into());
-        line("  default_satisfies: server_error".into());
-        line("retry:".into());
+        out.push("  ranges_satisfy: true".into());
+        out.push("  default_satisfies: server_error".into());
+    }
+
+    fn retry_yaml(&self, out: &mut Vec<String>) {
+        out.push("retry:".into());
         if !self.retry_headers.is_empty() {
-            line(format!(
-                "  # {}",
-                shares(&self.retry_headers, ("response", "responses"))
-            ));
+            let support = shares(&self.retry_headers, ("response", "responses"));
+            out.push(comment("  ", &support));
         }
         let headers: Vec<String> = if self.retry_headers.is_empty() {
             vec!["Retry-After".into()]
         } else {
             self.retry_headers.iter().map(|s| s.value.clone()).collect()
         };
-        line(format!("  headers: {}", list(headers)));
+        out.push(format!("  headers: {}", list(headers)));
         if !self.retry_fields.is_empty() {
-            line(format!(
-                "  # {}",
-                shares(&self.retry_fields, ("response", "responses"))
-            ));
+            let support = shares(&self.retry_fields, ("response", "responses"));
+            out.push(comment("  ", &support));
         }
         let mut fields: Vec<String> = self.retry_fields.iter().map(|s| s.value.clone()).collect();
         if fields.is_empty() {
@@ -506,47 +497,58 @@ impl Inferred {
             .map(String::from)
             .to_vec();
         }
-        line(format!("  fields: {}", list(fields)));
+        out.push(format!("  fields: {}", list(fields)));
         let mut statuses: BTreeSet<String> =
             ["429", "503", "413", "3XX", "202"].map(String::from).into();
         statuses.extend(self.retry_statuses.iter().cloned());
         if !self.retry_statuses.is_empty() {
-            line(format!(
-                "  # retry hints (headers, required fields) appear on {}",
-                self.retry_statuses.join(", ")
+            out.push(comment(
+                "  ",
+                &format!(
+                    "retry hints (headers, required fields) appear on {}",
+                    self.retry_statuses.join(", ")
+                ),
             ));
         }
-        line(format!("  statuses: {}", list(statuses)));
-        line("rate_limit:".into());
-        line(format!(
-            "  # {} of {} operations document 429 or are declared rate-limited",
-            self.rate_limited_operations, self.operations
+        out.push(format!("  statuses: {}", list(statuses)));
+    }
+
+    fn rate_limit_and_codes_yaml(&self, out: &mut Vec<String>) {
+        out.push("rate_limit:".into());
+        out.push(comment(
+            "  ",
+            &format!(
+                "{} of {} operations document 429 or are declared rate-limited",
+                self.rate_limited_operations, self.operations
+            ),
         ));
         let default = if self.rate_limited_operations == 0 && self.operations > 0 {
             "unlimited"
         } else {
             "limited"
         };
-        line(format!("  default: {default}"));
+        out.push(format!("  default: {default}"));
         if self.codes.is_empty() {
-            line("# no code values are documented (enum, const or examples)".into());
-            line("codes: {}".into());
-        } else {
-            line(
-                "# each documented code and the statuses it is documented on ([]: on ranges or"
-                    .into(),
-            );
-            line("# default only, so any status)".into());
-            line("codes:".into());
-            for (code, statuses) in &self.codes {
-                let statuses: Vec<String> = statuses.iter().map(u16::to_string).collect();
-                let value = match statuses.as_slice() {
-                    [one] => one.clone(),
-                    many => format!("[{}]", many.join(", ")),
-                };
-                line(format!("  {}: {value}", scalar(code)));
-            }
+            out.push(comment(
+                "",
+                "no code values are documented (enum, const or examples)",
+            ));
+            out.push("codes: {}".into());
+            return;
         }
-        out
+        out.push(comment(
+            "",
+            "each documented code and the statuses it is documented on ([]: on ranges or",
+        ));
+        out.push(comment("", "default only, so any status)"));
+        out.push("codes:".into());
+        for (code, statuses) in &self.codes {
+            let statuses: Vec<String> = statuses.iter().map(u16::to_string).collect();
+            let value = match statuses.as_slice() {
+                [one] => one.clone(),
+                many => format!("[{}]", many.join(", ")),
+            };
+            out.push(format!("  {}: {value}", scalar(code)));
+        }
     }
 }

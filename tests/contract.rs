@@ -191,3 +191,120 @@ fn init_from_writes_a_config_the_document_keeps() {
     assert_eq!(value["error_bodies"], 3);
     std::fs::remove_dir_all(&folder).unwrap();
 }
+
+/// The YAML `text` as errlint's config loader reads it.
+fn read_back(text: &str) -> serde_json::Value {
+    let (tree, _) = errlint::document::parse(
+        std::sync::Arc::new(text.to_string()),
+        0,
+        &errlint::Limits::default(),
+    )
+    .unwrap_or_else(|e| panic!("the generated YAML reads back: {} in\n{text}", e.message));
+    tree.to_json(errlint::document::NodeId::ROOT)
+}
+
+/// The keys of an object, sorted.
+fn keys(value: &serde_json::Value) -> Vec<&str> {
+    let mut keys: Vec<&str> = value
+        .as_object()
+        .map(|o| o.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    keys.sort();
+    keys
+}
+
+/// Field names, codes and a file name holding YAML syntax, quotes, line breaks (CR, LF,
+/// U+0085, U+2028, U+2029) and invisible characters: `errlint contract` and `errlint init
+/// --from` write files that read back as exactly what was inferred, with no key the document
+/// chose, and every later run takes the config.
+#[test]
+fn generated_yaml_reads_back_as_what_was_inferred() {
+    use serde_json::{Value, json};
+    let folder = std::env::temp_dir().join(format!("errlint-hostile-yaml-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).unwrap();
+    let name = "open\rapi: x\u{2028}# y\u{85}\nrules: {}.yaml";
+    std::fs::copy("fixtures/contract/hostile.yaml", folder.join(name)).unwrap();
+    let errlint = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_errlint"))
+            .args(args)
+            .current_dir(&folder)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        (output.status.code(), stdout)
+    };
+    let (_, json) = errlint(&["contract", "--format", "json", name]);
+    let inferred: Value = serde_json::from_str(&json).unwrap();
+    let bodies = &inferred["error_bodies"];
+    let every_body: serde_json::Map<String, Value> = inferred["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| &f["required_in"] == bodies)
+        .map(|f| (f["name"].as_str().unwrap().to_string(), f["type"].clone()))
+        .collect();
+    let codes: serde_json::Map<String, Value> = inferred["codes"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(
+            |(code, statuses)| match statuses.as_array().unwrap().as_slice() {
+                [one] => (code.clone(), one.clone()),
+                _ => (code.clone(), statuses.clone()),
+            },
+        )
+        .collect();
+    // The hostile names are in what was inferred, so the comparisons below see them.
+    assert!(
+        every_body.contains_key("colon: value # no comment"),
+        "{json}"
+    );
+    assert!(
+        codes.contains_key("E\rF") && codes.contains_key("H\u{2028}I"),
+        "{json}"
+    );
+    let (code, contract) = errlint(&["contract", name]);
+    assert_eq!(code, Some(0));
+    let (code, _) = errlint(&["init", "--from", name]);
+    assert_eq!(code, Some(0));
+    let config = std::fs::read_to_string(folder.join("errlint.yaml")).unwrap();
+    let sections = [
+        "codes",
+        "description",
+        "envelope",
+        "rate_limit",
+        "retry",
+        "statuses",
+    ];
+    let with_rules = ["overrides", "rules"];
+    for (text, top) in [
+        (&contract, sections.to_vec()),
+        (&config, [&sections[..], &with_rules[..]].concat()),
+    ] {
+        for line_break in ['\r', '\u{85}', '\u{2028}', '\u{2029}'] {
+            assert!(!text.contains(line_break), "{line_break:?} in\n{text}");
+        }
+        let value = read_back(text);
+        let mut top = top.clone();
+        top.sort();
+        assert_eq!(keys(&value), top, "{text}");
+        assert_eq!(keys(&value["envelope"]), ["additional", "code", "fields"]);
+        assert_eq!(
+            value["envelope"]["fields"],
+            Value::Object(every_body.clone())
+        );
+        assert_eq!(value["codes"], Value::Object(codes.clone()));
+        assert_eq!(value["statuses"]["documented"], inferred["statuses"]);
+        let document = inferred["document"].as_str().unwrap();
+        assert_eq!(
+            value["description"],
+            json!(format!("the error contract of {document}"))
+        );
+    }
+    // Every later run takes the config (exit code 2 would say it does not).
+    let (code, report) = errlint(&["--format", "concise", name]);
+    assert!(matches!(code, Some(0 | 1)), "{code:?}: {report}");
+    assert!(!report.contains("invalid-config"), "{report}");
+    std::fs::remove_dir_all(&folder).unwrap();
+}

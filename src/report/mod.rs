@@ -101,12 +101,43 @@ impl RenderOptions {
 /// CI log may show it: control characters, which could move the cursor, recolour the screen or
 /// start a forged `::error` line, are written as escapes (`\u{1b}`, `\n`).
 pub(crate) fn visible(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
+    escaped_where(text, char::is_control)
+}
+
+/// Text from a document as a generated file shows it (a Markdown page, a YAML comment): as
+/// [`visible`], and also the characters some readers take for a line break (U+2028, U+2029),
+/// the byte order mark, non-characters, and the bidirectional controls that reorder what an
+/// editor shows around them, so that one line stays one line and reads as it is.
+pub(crate) fn unambiguous(text: &str) -> std::borrow::Cow<'_, str> {
+    escaped_where(text, is_hidden)
+}
+
+/// Whether `c` is a character [`unambiguous`] writes as an escape.
+pub(crate) fn is_hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}'
+                | '\u{2029}'
+                | '\u{feff}'
+                | '\u{fffe}'
+                | '\u{ffff}'
+                | '\u{061c}'
+                | '\u{200e}'
+                | '\u{200f}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// `text` with each character `hidden` picks written as its Rust escape (`\r`, `\u{2028}`).
+fn escaped_where(text: &str, hidden: fn(char) -> bool) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(hidden) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if c.is_control() {
+        if hidden(c) {
             out.extend(c.escape_default());
         } else {
             out.push(c);
@@ -241,4 +272,21 @@ pub fn summary_line(outcome: &Outcome) -> String {
         ));
     }
     line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{unambiguous, visible};
+
+    #[test]
+    fn line_breaks_and_reordering_characters_are_escaped_in_generated_files() {
+        let text = "a\rb\nc\u{85}d\u{2028}e\u{2029}f\u{202e}g\u{feff}h\u{7f}i";
+        assert_eq!(
+            unambiguous(text),
+            "a\\rb\\nc\\u{85}d\\u{2028}e\\u{2029}f\\u{202e}g\\u{feff}h\\u{7f}i"
+        );
+        // A terminal only needs the control characters escaped.
+        assert_eq!(visible("a\u{2028}b\rc"), "a\u{2028}b\\rc");
+        assert_eq!(unambiguous("plain é"), "plain é");
+    }
 }
