@@ -173,6 +173,13 @@ impl Sources {
         self.files.len()
     }
 
+    /// Every file's report name and text.
+    pub fn texts(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.files
+            .iter()
+            .map(|(name, s)| (&**name, s.text.as_str()))
+    }
+
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }

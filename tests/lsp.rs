@@ -380,3 +380,159 @@ fn an_editor_session() {
         ERRORS
     );
 }
+
+/// A server started in `dir`, initialized with `dir` as its workspace.
+fn started(dir: &Path) -> Client {
+    let mut client = Client::start(dir);
+    client.request(
+        "initialize",
+        json!({"processId": null, "rootUri": uri(dir), "capabilities": {}}),
+    );
+    client.notify("initialized", json!({}));
+    client
+}
+
+fn scratch_named(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::canonicalize(dir).unwrap()
+}
+
+/// A `git pull` rewrites a `$ref`'d file under the server: a code action computed with the old
+/// offsets on the new text crashed the server (or edited the wrong place). The file is linted
+/// again first, and the fix applies to the text on disk now.
+#[test]
+fn a_code_action_after_a_referenced_file_changed_on_disk_uses_the_new_text() {
+    let dir = scratch_named("lsp-pull");
+    std::fs::write(dir.join("errors.yaml"), ERRORS).unwrap();
+    let document = uri(&dir.join("openapi.yaml"));
+    let errors = uri(&dir.join("errors.yaml"));
+    let mut client = started(&dir);
+    client.open(&document, DOCUMENT);
+    assert_eq!(codes(&client.diagnostics(&errors)), ["error-code-present"]);
+    // Lines of multi-byte characters above: old offsets land inside characters.
+    let pulled = format!("{}{ERRORS}", "# é😀 — a comment from upstream\n".repeat(20));
+    std::fs::write(dir.join("errors.yaml"), &pulled).unwrap();
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": errors},
+               "range": {"start": {"line": 0, "character": 0}, "end": {"line": 40, "character": 0}},
+               "context": {"diagnostics": []}}),
+    );
+    let fix = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["isPreferred"] == true)
+        .unwrap_or_else(|| panic!("no fix offered: {actions:#}"));
+    let edits = fix["edit"]["changes"][&errors].as_array().unwrap();
+    let fixed = apply(&pulled, edits);
+    assert!(
+        fixed.starts_with(&pulled[..pulled.find("Error:").unwrap()]),
+        "{fixed}"
+    );
+    assert!(
+        fixed.contains("required: [code]") || fixed.contains("- code"),
+        "{fixed}"
+    );
+    // The server is still there.
+    assert_eq!(client.request("shutdown", Value::Null), Value::Null);
+}
+
+/// Hover and code actions read open buffers and regular files inside the workspace only: a
+/// file outside is not opened, and a FIFO inside does not hang the server.
+#[test]
+fn the_server_reads_no_file_outside_the_workspace_and_no_fifo() {
+    let base = scratch_named("lsp-reads");
+    let workspace = base.join("workspace");
+    std::fs::create_dir_all(&workspace).unwrap();
+    // Outside the workspace, a file whose hover would show a rule's documentation.
+    let outside = base.join("errlint.yaml");
+    std::fs::write(&outside, "rules:\n  retry-after-scope: warning\n").unwrap();
+    let fifo = workspace.join("errlint.yaml");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let mut client = started(&workspace);
+    for file in [&outside, &fifo] {
+        let hover = client.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri(file)}, "position": {"line": 1, "character": 5}}),
+        );
+        assert_eq!(hover, Value::Null, "{}", file.display());
+    }
+    // Open in the editor, the same file is the user's to read.
+    client.open(&uri(&outside), "rules:\n  retry-after-scope: warning\n");
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri(&outside)}, "position": {"line": 1, "character": 5}}),
+    );
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("retry-after-scope")
+    );
+}
+
+/// A frame over the size cap, and one that is not JSON, are skipped: the server answers the
+/// next request.
+#[test]
+fn oversized_and_malformed_frames_are_skipped() {
+    let dir = scratch_named("lsp-frames");
+    let mut client = started(&dir);
+    let huge = 64 * 1024 * 1024 + 1;
+    write!(client.stdin, "Content-Length: {huge}\r\n\r\n").unwrap();
+    let chunk = vec![b' '; 1 << 20];
+    for _ in 0..64 {
+        client.stdin.write_all(&chunk).unwrap();
+    }
+    client.stdin.write_all(b" ").unwrap();
+    write!(client.stdin, "Content-Length: 8\r\n\r\nnot json").unwrap();
+    assert_eq!(client.request("shutdown", Value::Null), Value::Null);
+}
+
+/// An invalid errlint.yaml stops the lint; the open document says so at its first line, and
+/// the editor shows a message, since the config itself is seldom open.
+#[test]
+fn a_broken_config_is_shown_on_the_open_document() {
+    let dir = scratch_named("lsp-config");
+    std::fs::write(
+        dir.join("errlint.yaml"),
+        "rules:\n  error-code-present: loud\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("errors.yaml"), ERRORS).unwrap();
+    let document = uri(&dir.join("openapi.yaml"));
+    let mut client = started(&dir);
+    client.open(&document, DOCUMENT);
+    let shown = client.diagnostics(&document);
+    let config = shown
+        .iter()
+        .find(|d| d["code"] == "invalid-config")
+        .unwrap_or_else(|| panic!("{shown:#?}"));
+    assert_eq!(config["range"]["start"], json!({"line": 0, "character": 0}));
+    assert!(config["message"].as_str().unwrap().contains("errlint.yaml"));
+    let is_shown = |m: &Value| m["method"] == "window/showMessage";
+    let message = match client.pending.iter().find(|m| is_shown(m)) {
+        Some(message) => message.clone(),
+        None => loop {
+            let message = client.next();
+            if is_shown(&message) {
+                break message;
+            }
+        },
+    };
+    assert!(
+        message["params"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("config is invalid"),
+        "{message}"
+    );
+}

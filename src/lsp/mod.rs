@@ -7,6 +7,13 @@
 //! actions offer the findings' fixes and "ignore here".
 //!
 //! Messages that arrive together are handled together: a burst of keystrokes is one lint.
+//!
+//! Nothing a client or a file sends can stop the server: frames are capped ([`transport`]),
+//! a handler that panics becomes an error response and a log line, ranges and edits come from
+//! the exact text that was linted (a file changed on disk since is linted again first), and
+//! only open buffers and regular files inside the workspace are read.
+
+mod transport;
 
 use crate::document::edit::{self, Edit};
 use crate::document::{LineIndex, NodeId, Tree};
@@ -32,7 +39,7 @@ type Error = Box<dyn std::error::Error + Send + Sync>;
 
 /// Serves one client on standard input and output until it says `exit`.
 pub fn run_stdio(options: Options) -> Result<(), Error> {
-    let (connection, io_threads) = Connection::stdio();
+    let (connection, io_threads) = transport::stdio();
     serve(&connection, options)?;
     // The writer thread ends when the last sender is gone.
     drop(connection);
@@ -55,12 +62,14 @@ pub fn serve(connection: &Connection, options: Options) -> Result<(), Error> {
         code_action_provider: Some(lsp_types::CodeActionProviderCapability::Simple(true)),
         ..Default::default()
     };
-    connection.initialize(serde_json::to_value(capabilities)?)?;
+    let initialize = connection.initialize(serde_json::to_value(capabilities)?)?;
     let mut server = Server {
         options,
+        workspace: workspace_folders(&initialize),
         buffers: BTreeMap::new(),
         linted: BTreeMap::new(),
         published: BTreeMap::new(),
+        config_errors_shown: BTreeSet::new(),
     };
     while let Ok(first) = connection.receiver.recv() {
         // Everything already waiting is handled before linting once.
@@ -74,22 +83,78 @@ pub fn serve(connection: &Connection, options: Options) -> Result<(), Error> {
                         return Ok(());
                     }
                     // Answers reflect the edits before them in the batch.
-                    server.relint(connection, std::mem::take(&mut relint))?;
-                    let response = server.answer(request);
+                    let pending = std::mem::take(&mut relint);
+                    guarded("lint", || server.relint(connection, pending))?;
+                    let (id, method) = (request.id.clone(), request.method.clone());
+                    let response = guarded_answer(id, &method, || {
+                        server.relint_stale(connection, &request)?;
+                        Ok(server.answer(request))
+                    })?;
                     connection.sender.send(Message::Response(response))?;
                 }
                 Message::Notification(notification) => {
                     if notification.method == lsp_types::notification::Exit::METHOD {
                         return Ok(());
                     }
-                    server.notice(notification, &mut relint);
+                    let method = notification.method.clone();
+                    guarded(&method, || {
+                        server.notice(notification, &mut relint);
+                        Ok(())
+                    })?;
                 }
                 Message::Response(_) => {}
             }
         }
-        server.relint(connection, relint)?;
+        guarded("lint", || server.relint(connection, relint))?;
     }
     Ok(())
+}
+
+/// Runs a step of the loop; a panic in it (a bug) is logged and the server goes on. Only a
+/// closed connection ends the loop.
+fn guarded(what: &str, step: impl FnOnce() -> Result<(), Error>) -> Result<(), Error> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(step)) {
+        Ok(result) => result,
+        Err(_) => {
+            eprintln!("errlint lsp: a bug in handling `{what}`; the server goes on");
+            Ok(())
+        }
+    }
+}
+
+/// [`guarded`] for a request: a panic becomes an error response.
+fn guarded_answer(
+    id: RequestId,
+    method: &str,
+    answer: impl FnOnce() -> Result<Response, Error>,
+) -> Result<Response, Error> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(answer)) {
+        Ok(response) => response,
+        Err(_) => {
+            eprintln!("errlint lsp: a bug in answering `{method}`; the server goes on");
+            Ok(Response::new_err(
+                id,
+                lsp_server::ErrorCode::InternalError as i32,
+                format!("errlint failed to answer {method}"),
+            ))
+        }
+    }
+}
+
+/// The client's workspace folders (or its root), canonical: the only folders whose files the
+/// server reads from disk. Empty when the client names none.
+fn workspace_folders(initialize: &serde_json::Value) -> Vec<PathBuf> {
+    let folders = initialize["workspaceFolders"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|folder| folder["uri"].as_str());
+    folders
+        .chain(initialize["rootUri"].as_str())
+        .filter_map(|uri| Url::parse(uri).ok()?.to_file_path().ok())
+        .chain(initialize["rootPath"].as_str().map(PathBuf::from))
+        .filter_map(|path| std::fs::canonicalize(path).ok())
+        .collect()
 }
 
 /// What a batch of notifications asks to lint again.
@@ -115,6 +180,9 @@ struct Linted {
 
 struct Server {
     options: Options,
+    /// The folders whose files may be read from disk; when empty, the trees of the open
+    /// documents (as the CLI would lint them).
+    workspace: Vec<PathBuf>,
     /// Open buffers, by canonical path (or the path as given, for a file not on disk).
     buffers: BTreeMap<PathBuf, Buffer>,
     /// Open OpenAPI documents and their last lint, by path.
@@ -122,6 +190,8 @@ struct Server {
     /// What the client shows for each file that has diagnostics: only changes are sent, so
     /// a keystroke in one file does not resend another's thousands.
     published: BTreeMap<PathBuf, Vec<Diagnostic>>,
+    /// Config errors already shown in a message window: a keystroke does not show one again.
+    config_errors_shown: BTreeSet<String>,
 }
 
 fn real(path: &Path) -> PathBuf {
@@ -267,7 +337,20 @@ impl Server {
     /// Sends the diagnostics of every file that has some, and empties those that had.
     fn publish(&mut self, connection: &Connection) -> Result<(), Error> {
         let mut by_file: BTreeMap<PathBuf, Vec<Diagnostic>> = BTreeMap::new();
+        let mut config_errors = BTreeSet::new();
         for (root, linted) in &self.linted {
+            // A broken config stops the lint; the open document says so, since the config
+            // itself is seldom open.
+            for finding in linted.outcome.findings.iter() {
+                if finding.rule == CONFIG_ERROR {
+                    let shown = format!("{}: {}", finding.file, finding.message);
+                    by_file
+                        .entry(root.clone())
+                        .or_default()
+                        .push(config_error_diagnostic(&shown));
+                    config_errors.insert(shown);
+                }
+            }
             let files = FileTexts::new(&linted.outcome);
             for finding in &linted.outcome.findings {
                 let file = path_of_name(root, &finding.file);
@@ -279,6 +362,15 @@ impl Server {
                 }
             }
         }
+        for message in &config_errors {
+            if !self.config_errors_shown.contains(message) {
+                show_message(
+                    connection,
+                    &format!("errlint: the config is invalid: {message}"),
+                )?;
+            }
+        }
+        self.config_errors_shown = config_errors;
         let emptied: Vec<PathBuf> = self
             .published
             .keys()
@@ -339,12 +431,49 @@ impl Server {
         }
     }
 
-    /// The text of a file: its open buffer, else the file on disk.
+    /// The text of a file: its open buffer, else the file on disk if it is a regular file
+    /// inside the workspace (or an open document's tree), within the CLI's size cap.
     fn text_of(&self, path: &Path) -> Option<String> {
-        match self.buffers.get(path) {
-            Some(buffer) => Some(buffer.text.clone()),
-            None => std::fs::read_to_string(path).ok(),
+        if let Some(buffer) = self.buffers.get(path) {
+            return Some(buffer.text.clone());
         }
+        let roots: Vec<PathBuf> = if self.workspace.is_empty() {
+            self.buffers
+                .keys()
+                .filter_map(|open| crate::document::source::tree_of(open))
+                .collect()
+        } else {
+            self.workspace.clone()
+        };
+        let limit = self.options.limits.max_file_bytes;
+        let bytes = crate::document::source::read_contained(path, &roots, limit).ok()?;
+        String::from_utf8(bytes).ok()
+    }
+
+    /// Before a request is answered from the last lint: the documents whose files changed on
+    /// disk since (a `git pull`, another editor) are linted again, so that no range or edit is
+    /// computed on a text other than the one linted.
+    fn relint_stale(&mut self, connection: &Connection, request: &Request) -> Result<(), Error> {
+        if request.method != <lsp_types::request::CodeActionRequest>::METHOD {
+            return Ok(());
+        }
+        let stale: BTreeSet<PathBuf> = self
+            .linted
+            .iter()
+            .filter(|(root, linted)| {
+                linted.outcome.sources.texts().any(|(name, text)| {
+                    self.text_of(&path_of_name(root, name)).as_deref() != Some(text)
+                })
+            })
+            .map(|(root, _)| root.clone())
+            .collect();
+        self.relint(
+            connection,
+            Relint {
+                changed: stale,
+                all: false,
+            },
+        )
     }
 
     /// A rule id under the cursor, in an `x-errlint-ignore` or anywhere in an errlint.yaml.
@@ -399,7 +528,11 @@ impl Server {
                 let Some(location) = &finding.location else {
                     continue;
                 };
-                if path_of_name(root, &finding.file) != path {
+                // Offsets are the linted text's: a finding whose file has changed since (and
+                // could not be linted again) offers nothing rather than edit the wrong place.
+                if path_of_name(root, &finding.file) != path
+                    || linted.outcome.sources.text(&finding.file) != Some(text.as_str())
+                {
                     continue;
                 }
                 let span = location.span;
@@ -407,24 +540,9 @@ impl Server {
                     continue;
                 }
                 if let Some(fix) = &finding.fix {
-                    let mut changes: HashMap<Url, Vec<TextEdit>> = HashMap::new();
-                    for e in &fix.edits {
-                        let file = path_of_name(root, &e.file);
-                        let Some(file_text) = self.text_of(&file) else {
-                            continue;
-                        };
-                        let file_lines = LineIndex::new(&file_text);
-                        let Ok(uri) = Url::from_file_path(&file) else {
-                            continue;
-                        };
-                        changes.entry(uri).or_default().push(TextEdit {
-                            range: Range::new(
-                                position(&file_text, &file_lines, e.span.start as usize),
-                                position(&file_text, &file_lines, e.span.end as usize),
-                            ),
-                            new_text: e.text.clone(),
-                        });
-                    }
+                    let Some(changes) = self.fix_changes(root, linted, fix) else {
+                        continue;
+                    };
                     actions.push(CodeActionOrCommand::CodeAction(CodeAction {
                         title: fix.title.clone(),
                         kind: Some(CodeActionKind::QUICKFIX),
@@ -466,6 +584,66 @@ impl Server {
         }
         actions
     }
+}
+
+impl Server {
+    /// A fix's edits as LSP changes, each file's computed on the text that was linted, or
+    /// `None` when a file it edits is no longer that text.
+    fn fix_changes(
+        &self,
+        root: &Path,
+        linted: &Linted,
+        fix: &crate::finding::Fix,
+    ) -> Option<HashMap<Url, Vec<TextEdit>>> {
+        let mut changes: HashMap<Url, Vec<TextEdit>> = HashMap::new();
+        for e in &fix.edits {
+            let file = path_of_name(root, &e.file);
+            let linted_text = linted.outcome.sources.text(&e.file)?;
+            if self.text_of(&file).as_deref() != Some(linted_text) {
+                return None;
+            }
+            let lines = LineIndex::new(linted_text);
+            let uri = Url::from_file_path(&file).ok()?;
+            changes.entry(uri).or_default().push(TextEdit {
+                range: Range::new(
+                    position(linted_text, &lines, e.span.start as usize),
+                    position(linted_text, &lines, e.span.end as usize),
+                ),
+                new_text: e.text.clone(),
+            });
+        }
+        Some(changes)
+    }
+}
+
+/// The rule of a finding that says the config could not be read.
+const CONFIG_ERROR: &str = "invalid-config";
+
+/// A diagnostic at the top of a document that a broken config kept from being linted.
+fn config_error_diagnostic(message: &str) -> Diagnostic {
+    Diagnostic {
+        range: Range::default(),
+        severity: Some(DiagnosticSeverity::ERROR),
+        code: Some(NumberOrString::String(CONFIG_ERROR.into())),
+        source: Some("errlint".into()),
+        message: format!("not linted: the config is invalid: {message}"),
+        ..Default::default()
+    }
+}
+
+/// Shows `message` in the editor's message window.
+fn show_message(connection: &Connection, message: &str) -> Result<(), Error> {
+    let params = lsp_types::ShowMessageParams {
+        typ: lsp_types::MessageType::ERROR,
+        message: message.to_string(),
+    };
+    connection
+        .sender
+        .send(Message::Notification(Notification::new(
+            lsp_types::notification::ShowMessage::METHOD.to_string(),
+            params,
+        )))?;
+    Ok(())
 }
 
 fn method_not_found(id: RequestId, method: &str) -> Response {
@@ -683,6 +861,16 @@ mod tests {
         .unwrap();
         let (fixed, _) = edit::apply(listed, &[edit]);
         assert!(fixed.contains("x-errlint-ignore: [error-status-coverage, error-response-schema]"));
+    }
+
+    #[test]
+    fn a_handler_that_panics_becomes_an_error_response() {
+        let response =
+            guarded_answer(RequestId::from(7), "textDocument/hover", || panic!("a bug")).unwrap();
+        assert_eq!(response.id, RequestId::from(7));
+        let error = response.error.unwrap();
+        assert_eq!(error.code, lsp_server::ErrorCode::InternalError as i32);
+        assert!(guarded("didChange", || panic!("a bug")).is_ok());
     }
 
     #[test]
