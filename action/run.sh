@@ -1,48 +1,64 @@
 #!/usr/bin/env bash
 # Runs errlint as the action's inputs say; the step fails when errlint finds errors (exit 1)
 # or cannot lint something (exit 2).
+#
+# Whatever a pull request puts in front of this step, it cannot steer it: every input arrives
+# in an environment variable (action.yml never puts `${{ }}` inside a script), every option is
+# passed as `--name=value` so that no value becomes an option of its own, and the files come
+# after `--`, one per line of `files:`, so that no file name does either (a file called
+# `--write-baseline=x.json` is a file, not an option).
 set -uo pipefail
 cd "${GITHUB_WORKSPACE:-.}"
-args=(--format "${INPUT_FORMAT:-github}")
+
+refuse() {
+  echo "::error title=errlint action::$1"
+  exit 2
+}
+
+args=("--format=${INPUT_FORMAT:-github}")
 if [ -n "${INPUT_SARIF_FILE:-}" ]; then
-  args+=(--format "sarif=${INPUT_SARIF_FILE}")
+  args+=("--format=sarif=${INPUT_SARIF_FILE}")
 fi
+contract=()
 if [ -n "${INPUT_CONFIG:-}" ]; then
-  args+=(--config "$INPUT_CONFIG")
+  contract+=("--config=${INPUT_CONFIG}")
 fi
 if [ -n "${INPUT_PROFILE:-}" ]; then
-  args+=(--profile "$INPUT_PROFILE")
+  contract+=("--profile=${INPUT_PROFILE}")
 fi
 if [ -n "${INPUT_BASELINE:-}" ]; then
-  args+=(--baseline "$INPUT_BASELINE")
+  args+=("--baseline=${INPUT_BASELINE}")
 fi
-if [ "${INPUT_DENY_WARNINGS:-false}" = "true" ]; then
-  args+=(--deny-warnings)
-fi
-# The files input is split on white space, newlines included (a multi-line `files:` lists
-# one entry a line); errlint expands globs itself.
-read -r -d '' -a files <<< "${INPUT_FILES:-.}" || true
+case "${INPUT_DENY_WARNINGS:-false}" in
+  true) args+=(--deny-warnings) ;;
+  false | '') ;;
+  *) refuse "deny-warnings is true or false, not another value" ;;
+esac
+
+# One path or glob per line; surrounding white space and blank lines are dropped, and a path
+# may hold spaces. errlint expands globs itself.
+files=()
+while IFS= read -r line || [ -n "$line" ]; do
+  line="${line%$'\r'}"
+  line="${line#"${line%%[![:space:]]*}"}"
+  line="${line%"${line##*[![:space:]]}"}"
+  if [ -n "$line" ]; then
+    files+=("$line")
+  fi
+done <<< "${INPUT_FILES:-.}"
 if [ "${#files[@]}" -eq 0 ]; then
   files=(.)
 fi
-set -f
-errlint "${args[@]}" "${files[@]}"
+
+errlint "${args[@]}" "${contract[@]}" -- "${files[@]}"
 status=$?
 # With a base revision, each document's error contract is also compared with that revision's;
-# the step fails when either run does.
+# the step fails when either run does, with the graver code (2, could not check, over 1).
 if [ -n "${INPUT_BASE:-}" ]; then
-  diff_args=(--format "${INPUT_FORMAT:-github}" --base "$INPUT_BASE")
-  if [ -n "${INPUT_CONFIG:-}" ]; then
-    diff_args+=(--config "$INPUT_CONFIG")
-  fi
-  if [ -n "${INPUT_PROFILE:-}" ]; then
-    diff_args+=(--profile "$INPUT_PROFILE")
-  fi
-  errlint diff "${diff_args[@]}" "${files[@]}"
+  errlint diff "--format=${INPUT_FORMAT:-github}" "--base=${INPUT_BASE}" "${contract[@]}" -- "${files[@]}"
   diff_status=$?
-  if [ "$status" -eq 0 ]; then
+  if [ "$diff_status" -gt "$status" ]; then
     status=$diff_status
   fi
 fi
-set +f
 exit "$status"

@@ -369,3 +369,71 @@ fn without_a_release_the_action_builds_from_its_source() {
         assert!(args.starts_with("install --locked --path "), "{args}");
     }
 }
+
+/// Inputs a pull request can steer (file names through `files:`, any input's value) never
+/// become options: a file named like an option is a file, a path with a space is one path,
+/// and a value that looks like an option is refused or taken as a value.
+#[test]
+fn hostile_inputs_cannot_steer_the_step() {
+    let dir = workspace("hostile", "fixtures/profiles/default/fail.yaml");
+    let fail = std::fs::read(dir.join("api/openapi.yaml")).unwrap();
+    std::fs::write(dir.join("api/my spec.yaml"), &fail).unwrap();
+    // Each of these, as a file name, once made the step pass or rewrite the work tree.
+    for name in ["--write-baseline=x.json", "--fix", "-q"] {
+        let (code, out) = run_step(
+            &dir,
+            &[("INPUT_FILES", &format!("{name}\napi/openapi.yaml"))],
+        );
+        assert_ne!(code, 0, "{name}: {out}");
+        assert!(!dir.join("x.json").exists(), "{name} wrote a baseline");
+        assert_eq!(
+            std::fs::read(dir.join("api/openapi.yaml")).unwrap(),
+            fail,
+            "{name}"
+        );
+    }
+    let (code, out) = run_step(&dir, &[("INPUT_FILES", "  api/my spec.yaml  \n")]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("file=api/my spec.yaml"), "{out}");
+    // Values that look like options.
+    let steering: [(&str, &str); 6] = [
+        ("INPUT_FORMAT", "--fix"),
+        ("INPUT_CONFIG", "--no-config"),
+        ("INPUT_PROFILE", "--fix"),
+        ("INPUT_BASELINE", "--fix"),
+        ("INPUT_DENY_WARNINGS", "true --fix"),
+        ("INPUT_SARIF_FILE", "x.sarif --fix"),
+    ];
+    for (input, value) in steering {
+        let (code, out) = run_step(&dir, &[("INPUT_FILES", "api/openapi.yaml"), (input, value)]);
+        assert_ne!(code, 0, "{input}={value}: {out}");
+        assert_eq!(
+            std::fs::read(dir.join("api/openapi.yaml")).unwrap(),
+            fail,
+            "{input}={value} rewrote the document"
+        );
+    }
+    let (code, _) = run_step(
+        &dir,
+        &[
+            ("INPUT_FILES", "api/openapi.yaml"),
+            ("INPUT_BASE", "--output=pwned"),
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(!dir.join("pwned").exists());
+}
+
+/// action.yml hands every input to its scripts through the environment: an expression inside
+/// `run:` would be pasted into the script as code.
+#[test]
+fn action_yml_puts_no_expression_inside_a_script() {
+    let action =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("action.yml")).unwrap();
+    for line in action
+        .lines()
+        .filter(|l| l.trim_start().starts_with("run:"))
+    {
+        assert!(!line.contains("${{"), "{line}");
+    }
+}
