@@ -67,10 +67,18 @@ declare_rule! {
     ///         code: {type: string, example: PAYWALL_FETCH_FAILED}
     ///         message: {type: string}
     /// ```
+    ///
+    /// ## Fix safety
+    /// Unsafe: adding the code (or its parent) to `required` changes the API's promise. Every
+    /// client generated from the document will expect the field on every error, and examples
+    /// that lack it become invalid. On GitHub's description it made `errors` required on a
+    /// schema whose own description says `errors` comes only with 422. Make sure the API always
+    /// sends the field, then apply it with `--fix --unsafe-fixes`.
     pub struct ErrorCodePresent;
     id: "error-code-present",
     severity: Error,
     summary: "error bodies have a required, string-typed machine-readable code",
+    fix: Unsafe,
 }
 
 impl Rule for ErrorCodePresent {

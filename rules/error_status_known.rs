@@ -43,10 +43,15 @@ declare_rule! {
     ///         '408': {description: Request timeout}
     ///         4XX: {description: Client error}
     /// ```
+    ///
+    /// ## Fix safety
+    /// Safe: writing a range in upper case (`4xx` → `4XX`) changes only its spelling. The
+    /// specification defines the range in upper case; the statuses it covers are the same.
     pub struct ErrorStatusKnown;
     id: "error-status-known",
     severity: Error,
     summary: "status keys are registered HTTP codes, `1XX`–`5XX`, or `default`",
+    fix: Safe,
 }
 
 impl Rule for ErrorStatusKnown {

@@ -18,8 +18,12 @@ pub struct RuleMeta {
     pub default_severity: Severity,
     /// One line, for `errlint rules` and the README table.
     pub summary: &'static str,
-    /// The rule's doc comment: what, why, a bad and a good example.
+    /// The rule's doc comment: what, why, a bad and a good example (and, for a rule with a
+    /// fix, why the fix is safe or not).
     pub docs: &'static str,
+    /// Whether the rule's findings carry a fix, and whether applying it keeps the API's
+    /// promise to its clients (safe) or changes it (unsafe, applied only on request).
+    pub fix: Option<crate::finding::Applicability>,
 }
 
 /// A rule subscribes to the hooks it needs; each is called once per node during the one walk.
@@ -54,7 +58,8 @@ macro_rules! declare_rule {
         $vis:vis struct $name:ident $({ $($field:tt)* })?;
         id: $id:literal,
         severity: $severity:ident,
-        summary: $summary:literal $(,)?
+        summary: $summary:literal
+        $(, fix: $fix:ident)? $(,)?
     ) => {
         $(#[doc = $doc])*
         #[derive(Default)]
@@ -66,8 +71,19 @@ macro_rules! declare_rule {
                 default_severity: $crate::finding::Severity::$severity,
                 summary: $summary,
                 docs: concat!($($doc, "\n"),*),
+                fix: rule_fix!($($fix)?),
             };
         }
+    };
+}
+
+/// A rule's declared fix applicability: none, `Safe` or `Unsafe`.
+macro_rules! rule_fix {
+    () => {
+        None
+    };
+    ($fix:ident) => {
+        Some($crate::finding::Applicability::$fix)
     };
 }
 

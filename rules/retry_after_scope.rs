@@ -56,10 +56,17 @@ declare_rule! {
     ///           headers:
     ///             Retry-After: {schema: {type: integer}}
     /// ```
+    ///
+    /// ## Fix safety
+    /// Unsafe: the fix removes the `Retry-After` header, and with it documented behaviour. A
+    /// client generated from the document stops reading the header, and a header the server
+    /// really sends (on a 200, say, as some APIs do) is no longer described. Whether the header
+    /// or the contract is wrong is a person's call: `--fix --unsafe-fixes` applies it.
     pub struct RetryAfterScope;
     id: "retry-after-scope",
     severity: Error,
     summary: "`Retry-After`/`retry_after` only on 429, 503, 413, 3xx and 202",
+    fix: Unsafe,
 }
 
 /// What to do about a retry hint where retrying cannot help. Only an error status is one a

@@ -38,10 +38,16 @@ declare_rule! {
     ///       responses:
     ///         '200': {description: The orders}
     /// ```
+    ///
+    /// ## Fix safety
+    /// Safe: quoting the key changes only how the status is written. Every OpenAPI tool that
+    /// reads the document as the specification says sees the same status code, and the
+    /// contract is unchanged.
     pub struct StatusKeyQuoted;
     id: "status-key-quoted",
     severity: Warning,
     summary: "OpenAPI 3.x status codes are quoted strings (`'404'`), not YAML integers",
+    fix: Safe,
 }
 
 impl Rule for StatusKeyQuoted {

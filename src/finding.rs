@@ -83,7 +83,29 @@ pub struct Finding {
 pub struct Fix {
     /// What it does, as a command: "add `code` to `required`".
     pub title: String,
+    pub applicability: Applicability,
     pub edits: Vec<FileEdit>,
+}
+
+/// Whether a fix keeps what the document promises its clients, after ruff's applicability.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    /// The document means exactly the same to every client: only its spelling changes
+    /// (`4xx` → `4XX`, a status key quoted). `--fix` applies it.
+    Safe,
+    /// The contract changes: a field becomes required in every generated client, a documented
+    /// header goes. Applied only with `--unsafe-fixes`, after a person has judged it.
+    Unsafe,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
 }
 
 /// One replacement in one file.

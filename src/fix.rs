@@ -39,14 +39,17 @@ pub struct Plan {
     /// Every file the lints read (documents, `$ref`'d files, configs): no report may replace
     /// one of them.
     pub read: Vec<PathBuf>,
+    /// Findings whose unsafe fixes were left out (none when unsafe fixes were asked for).
+    pub unsafe_left: usize,
 }
 
 /// Lints with `lint` (given the overlay of fixed texts so far) and applies fixes until a round
-/// changes nothing.
-pub fn plan(mut lint: impl FnMut(crate::document::Overlay) -> Outcome) -> Plan {
+/// changes nothing: the safe ones, and the unsafe ones too when `allow_unsafe` says so.
+pub fn plan(allow_unsafe: bool, mut lint: impl FnMut(crate::document::Overlay) -> Outcome) -> Plan {
     let mut files: BTreeMap<PathBuf, FixedFile> = BTreeMap::new();
     let mut overlay: HashMap<PathBuf, Arc<str>> = HashMap::new();
     let mut read = BTreeSet::new();
+    let mut unsafe_left = 0;
     for _ in 0..MAX_ROUNDS {
         let outcome = lint((!overlay.is_empty()).then(|| Arc::new(overlay.clone())));
         read.extend(outcome.read.iter().cloned());
@@ -58,8 +61,18 @@ pub fn plan(mut lint: impl FnMut(crate::document::Overlay) -> Outcome) -> Plan {
             .collect();
         // The edits of each file, and the fixes they come from.
         let mut by_file: BTreeMap<PathBuf, FileEdits<'_>> = BTreeMap::new();
+        let allowed = |fix: &crate::finding::Fix| {
+            allow_unsafe || fix.applicability == crate::finding::Applicability::Safe
+        };
+        unsafe_left = outcome
+            .findings
+            .iter()
+            .filter(|f| f.fix.as_ref().is_some_and(|fix| !allowed(fix)))
+            .count();
         for finding in &outcome.findings {
-            let Some(fix) = &finding.fix else { continue };
+            let Some(fix) = finding.fix.as_ref().filter(|fix| allowed(fix)) else {
+                continue;
+            };
             for e in &fix.edits {
                 let Some(path) = e.path.as_ref().and_then(|p| std::fs::canonicalize(p).ok()) else {
                     continue;
@@ -131,6 +144,7 @@ pub fn plan(mut lint: impl FnMut(crate::document::Overlay) -> Outcome) -> Plan {
             .filter(|f| f.after != f.before)
             .collect(),
         read: read.into_iter().collect(),
+        unsafe_left,
     }
 }
 

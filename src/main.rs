@@ -66,10 +66,16 @@ struct Cli {
     #[arg(long)]
     statistics: bool,
 
-    /// Apply the safe fixes (the edits whose result is certain) to the documents and the files
-    /// they `$ref`, say what changed, then lint again and report what is left.
+    /// Apply the safe fixes (edits that change how the document is written, not what it
+    /// promises) to the documents and the files they `$ref`, say what changed, then lint
+    /// again and report what is left.
     #[arg(long)]
     fix: bool,
+
+    /// With `--fix`: also apply the unsafe fixes, which change the API's contract (a code
+    /// made required, a documented header removed). `errlint explain RULE` says why each is.
+    #[arg(long, requires = "fix")]
+    unsafe_fixes: bool,
 
     /// With `--fix`: print the fixes as a unified diff instead of writing them (exit 1 when
     /// there is something to fix).
@@ -706,7 +712,7 @@ fn lint(cli: &Cli) -> ExitCode {
         if from_stdin && !cli.diff {
             return fail("--fix cannot write to standard input: use `--fix --diff`");
         }
-        let plan = errlint::fix::plan(|overlay| {
+        let plan = errlint::fix::plan(cli.unsafe_fixes, |overlay| {
             run(&Options {
                 overlay,
                 ..options.clone()
@@ -715,6 +721,7 @@ fn lint(cli: &Cli) -> ExitCode {
         if cli.diff {
             let diffs: String = plan.files.iter().map(errlint::fix::unified_diff).collect();
             let _ = write_stdout(&diffs);
+            say_unsafe_left(plan.unsafe_left);
             return ExitCode::from(u8::from(!plan.files.is_empty()));
         }
         // The files `$ref`s reached are known now: no report may go over one of them, and
@@ -728,6 +735,7 @@ fn lint(cli: &Cli) -> ExitCode {
             .filter_map(|p| errlint::document::source::tree_of(p))
             .collect();
         fixes_left_alone = !write_fixes(&plan.files, &trees);
+        say_unsafe_left(plan.unsafe_left);
     }
     let mut outcome = run(&options);
     if let Err(message) =
@@ -817,6 +825,16 @@ fn lint(cli: &Cli) -> ExitCode {
     // time (3% of a folder's run).
     std::mem::forget(outcome);
     ExitCode::from(code as u8)
+}
+
+/// Says how many unsafe fixes `--fix` left out, and how to apply them.
+fn say_unsafe_left(n: usize) {
+    if n > 0 {
+        eprintln!(
+            "{n} unsafe fix{} not applied: they change the API's contract; `--fix --unsafe-fixes` applies them",
+            if n == 1 { " was" } else { "es were" }
+        );
+    }
 }
 
 /// Writes each fixed file, or says why it was left alone; reports what was applied. Returns

@@ -53,12 +53,29 @@ fn each_fix_gives_the_expected_file_and_a_second_fix_changes_nothing() {
             .into_iter()
             .find(|n| dir.join(n).exists())
             .unwrap();
-        let preview = errlint(&dir, &["--fix", "--diff", document]);
+        // Making a code required and removing a header change the contract: `--fix` leaves
+        // them alone and says so; these cases apply them with `--unsafe-fixes`, on purpose.
+        let name = case.file_name().unwrap().to_string_lossy().to_string();
+        let unsafe_case = name.starts_with("required-") || name.starts_with("header-");
+        let fix: &[&str] = if unsafe_case {
+            let safe_only = errlint(&dir, &["--fix", "--diff", document]);
+            assert_eq!(safe_only.status.code(), Some(0), "{name}");
+            assert!(safe_only.stdout.is_empty(), "{name}");
+            let stderr = String::from_utf8_lossy(&safe_only.stderr);
+            assert!(
+                stderr.contains("`--fix --unsafe-fixes` applies them"),
+                "{name}: {stderr}"
+            );
+            &["--fix", "--unsafe-fixes"]
+        } else {
+            &["--fix"]
+        };
+        let preview = errlint(&dir, &[fix, &["--diff", document]].concat());
         assert_eq!(preview.status.code(), Some(1), "{}", case.display());
         let diff = String::from_utf8(preview.stdout).unwrap();
         assert!(diff.contains(&format!("+++ b/{document}")), "{diff}");
 
-        let fixed = errlint(&dir, &["--fix", "--format", "concise", document]);
+        let fixed = errlint(&dir, &[fix, &["--format", "concise", document]].concat());
         let stderr = String::from_utf8_lossy(&fixed.stderr);
         assert!(stderr.contains("applied "), "{}: {stderr}", case.display());
         for entry in std::fs::read_dir(&case).unwrap() {
@@ -75,7 +92,7 @@ fn each_fix_gives_the_expected_file_and_a_second_fix_changes_nothing() {
             );
         }
         // Fixed means fixed: nothing left for a second round, and no fixable finding.
-        let again = errlint(&dir, &["--fix", "--diff", document]);
+        let again = errlint(&dir, &[fix, &["--diff", document]].concat());
         assert_eq!(again.status.code(), Some(0), "{}", case.display());
         assert!(again.stdout.is_empty());
         let stats = errlint(&dir, &["--statistics", document]);
@@ -255,36 +272,49 @@ fn yaml_document(responses: &[GenResponse]) -> String {
     out
 }
 
-/// What a lint says, as (rule, message, pointer) in lower case: a fixed range changes `4xx`
-/// to `4XX` in messages about it, nothing else.
-fn said(dir: &Path, document: &str) -> (Vec<(String, String, String)>, usize) {
+type Said = Vec<(String, String, String)>;
+
+/// What a lint says, as (rule, message, pointer) in lower case (a fixed range changes `4xx`
+/// to `4XX` in messages about it, nothing else): the findings without a fix, how many have a
+/// safe fix, and the findings with an unsafe one.
+fn said(dir: &Path, document: &str) -> (Said, usize, Said) {
     let out = errlint(dir, &["--format", "json", document]);
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let findings = report["findings"].as_array().unwrap();
-    let fixable = findings.iter().filter(|f| f.get("fix").is_some()).count();
-    let mut said: Vec<(String, String, String)> = findings
-        .iter()
-        .filter(|f| f.get("fix").is_none())
-        .map(|f| {
-            (
-                f["rule"].as_str().unwrap().to_string(),
-                f["message"].as_str().unwrap().to_lowercase(),
-                f["pointer"].as_str().unwrap_or("").to_lowercase(),
-            )
-        })
-        .collect();
-    said.sort();
-    (said, fixable)
+    let applicability =
+        |f: &serde_json::Value| f["fix"]["applicability"].as_str().map(str::to_owned);
+    let listed = |which: Option<&str>| {
+        let mut said: Said = findings
+            .iter()
+            .filter(|f| applicability(f).as_deref() == which)
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap().to_string(),
+                    f["message"].as_str().unwrap().to_lowercase(),
+                    f["pointer"].as_str().unwrap_or("").to_lowercase(),
+                )
+            })
+            .collect();
+        said.sort();
+        said
+    };
+    (
+        listed(None),
+        listed(Some("safe")).len(),
+        listed(Some("unsafe")),
+    )
 }
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
-    /// Applying every fix yields a document that parses, with no fixable finding left, no
-    /// finding that was not there before, and on which a second `--fix` changes nothing. In
-    /// JSON too (the same document, converted). One exception, by design: a lower-case range
-    /// (`4xx`), once written `4XX`, is a response range at last: what the rules ask of an error
-    /// response is asked of it, and it counts towards the operation's coverage.
+    /// `--fix` applies the safe fixes and leaves every finding with an unsafe fix as it was.
+    /// Applying every fix, the unsafe ones too (asked for here with `--unsafe-fixes`, on
+    /// purpose), yields a document that parses, with no fixable finding left, no finding that
+    /// was not there before, and on which a second `--fix` changes nothing. In JSON too (the
+    /// same document, converted). One exception, by design: a lower-case range (`4xx`), once
+    /// written `4XX`, is a response range at last: what the rules ask of an error response is
+    /// asked of it, and it counts towards the operation's coverage.
     #[test]
     fn fixes_are_safe_complete_and_idempotent(responses in prop::collection::vec(response(), 1..6), json in any::<bool>()) {
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fix-property");
@@ -298,12 +328,11 @@ proptest! {
             ("openapi.yaml", yaml)
         };
         std::fs::write(dir.join(document), &text).unwrap();
-        let (before, _) = said(&dir, document);
-        let fixed = errlint(&dir, &["--fix", "--format", "concise", document]);
-        prop_assert!(fixed.status.code() != Some(2), "{}", String::from_utf8_lossy(&fixed.stderr));
-        let after_text = std::fs::read_to_string(dir.join(document)).unwrap();
-        let (after, fixable) = said(&dir, document);
-        prop_assert_eq!(fixable, 0, "{}", after_text);
+        let (before, _, unsafe_before) = said(&dir, document);
+        let safe = errlint(&dir, &["--fix", "--format", "concise", document]);
+        prop_assert!(safe.status.code() != Some(2), "{}", String::from_utf8_lossy(&safe.stderr));
+        let (_, safe_left, unsafe_untouched) = said(&dir, document);
+        prop_assert_eq!(safe_left, 0);
         // (The generated documents say `4xx` or `5xx` nowhere but in a status key.)
         let fixed_a_range = ["4xx", "5xx"].iter().any(|range| text.contains(range));
         let about_the_range = |(rule, _, pointer): &(String, String, String)| {
@@ -312,10 +341,18 @@ proptest! {
                     || pointer.contains("/responses/5xx")
                     || rule == "error-status-coverage")
         };
+        let unsafe_untouched: Said = unsafe_untouched.into_iter().filter(|f| !about_the_range(f)).collect();
+        let unsafe_before: Said = unsafe_before.into_iter().filter(|f| !about_the_range(f)).collect();
+        prop_assert_eq!(&unsafe_untouched, &unsafe_before);
+        let fixed = errlint(&dir, &["--fix", "--unsafe-fixes", "--format", "concise", document]);
+        prop_assert!(fixed.status.code() != Some(2), "{}", String::from_utf8_lossy(&fixed.stderr));
+        let after_text = std::fs::read_to_string(dir.join(document)).unwrap();
+        let (after, safe_left, unsafe_left) = said(&dir, document);
+        prop_assert_eq!(safe_left + unsafe_left.len(), 0, "{}", after_text);
         for finding in after.iter().filter(|f| !about_the_range(f)) {
             prop_assert!(before.contains(finding), "new finding {:?} after fixing\n{}\nto\n{}", finding, text, after_text);
         }
-        let again = errlint(&dir, &["--fix", "--diff", document]);
+        let again = errlint(&dir, &["--fix", "--unsafe-fixes", "--diff", document]);
         prop_assert_eq!(again.status.code(), Some(0));
         prop_assert!(again.stdout.is_empty());
     }

@@ -424,8 +424,10 @@ fn a_code_action_after_a_referenced_file_changed_on_disk_uses_the_new_text() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|a| a["isPreferred"] == true)
+        .find(|a| a["title"].as_str().unwrap().starts_with("add `code`"))
         .unwrap_or_else(|| panic!("no fix offered: {actions:#}"));
+    // Making the code required changes the contract: offered, never preferred.
+    assert_eq!(fix["isPreferred"], false, "{fix:#}");
     let edits = fix["edit"]["changes"][&errors].as_array().unwrap();
     let fixed = apply(&pulled, edits);
     assert!(

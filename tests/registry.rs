@@ -71,3 +71,45 @@ fn every_rule_file_is_in_the_rule_list() {
     listed.sort();
     assert_eq!(files, listed);
 }
+
+/// A rule with a fix says whether it is safe, and why, in a "Fix safety" section of its docs
+/// (which `errlint explain` prints); a rule without one has no such section.
+#[test]
+fn every_fix_says_why_it_is_safe_or_not() {
+    for meta in errlint::rules::ALL {
+        let section = meta.docs.contains("## Fix safety");
+        assert_eq!(meta.fix.is_some(), section, "{}", meta.id);
+        if let Some(applicability) = meta.fix {
+            let word = match applicability {
+                errlint::finding::Applicability::Safe => "Safe:",
+                errlint::finding::Applicability::Unsafe => "Unsafe:",
+            };
+            let after = meta.docs.split("## Fix safety").nth(1).unwrap();
+            assert!(
+                after.trim_start().starts_with(&format!("/// {word}"))
+                    || after.trim_start().starts_with(word),
+                "{}: {after}",
+                meta.id
+            );
+        }
+    }
+}
+
+/// Every fix a finding carries has the applicability its rule declares.
+#[test]
+fn fixes_carry_their_rules_applicability() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let outcome = errlint::lint_path(
+        &dir.join("example/openapi.yaml"),
+        &errlint::Options::default(),
+    );
+    let mut seen = 0;
+    for finding in &outcome.findings {
+        if let Some(fix) = &finding.fix {
+            let meta = errlint::rules::find(finding.rule).unwrap();
+            assert_eq!(Some(fix.applicability), meta.fix, "{}", finding.rule);
+            seen += 1;
+        }
+    }
+    assert!(seen > 0, "the example has fixable findings");
+}

@@ -202,7 +202,18 @@ fn append_item(tree: &Tree, list: NodeId, written: &str) -> Option<Edit> {
     let items: Vec<NodeId> = tree.items(list).collect();
     if is_flow(tree, list) {
         return Some(match items.last() {
-            Some(&last) => Edit::insert(tree.span(last).end as usize, format!(", {written}")),
+            // A list written one item a line (as JSON is) stays so.
+            Some(&last) => {
+                let last_start = tree.span(last).start as usize;
+                let separator = match indentation_before(text, last_start) {
+                    Some(indent) => format!(",\n{indent}"),
+                    None => ", ".to_string(),
+                };
+                Edit::insert(
+                    tree.span(last).end as usize,
+                    format!("{separator}{written}"),
+                )
+            }
             None => Edit::insert(tree.span(list).start as usize + 1, written.to_string()),
         });
     }
@@ -369,6 +380,16 @@ mod tests {
         assert_eq!(
             edited(json, |t| add_to_required(t, schema(t), "code")).unwrap(),
             "{\n  \"s\": {\n    \"required\": [\"message\", \"code\"],\n    \"properties\": {\"code\": {}}\n  }\n}\n"
+        );
+    }
+
+    #[test]
+    fn a_list_written_one_item_a_line_stays_so() {
+        let json = "{\"s\": {\"type\": \"object\", \"required\": [\n    \"message\",\n    \"documentation_url\"\n  ],\n  \"properties\": {}}}";
+        let fixed = edited(json, |t| add_to_required(t, schema(t), "errors")).unwrap();
+        assert_eq!(
+            fixed,
+            "{\"s\": {\"type\": \"object\", \"required\": [\n    \"message\",\n    \"documentation_url\",\n    \"errors\"\n  ],\n  \"properties\": {}}}"
         );
     }
 

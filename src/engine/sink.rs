@@ -254,6 +254,8 @@ fn materialize(
         related_omitted: total_uses.saturating_sub(RELATED_SHOWN),
         fix: report.fix.map(|(title, edits)| crate::finding::Fix {
             title,
+            // A rule that makes fixes declares how safe they are; one that forgot is unsafe.
+            applicability: rule.fix.unwrap_or(crate::finding::Applicability::Unsafe),
             edits: edits
                 .into_iter()
                 .map(|(file, edit)| crate::finding::FileEdit {

@@ -546,7 +546,10 @@ impl Server {
                     actions.push(CodeActionOrCommand::CodeAction(CodeAction {
                         title: fix.title.clone(),
                         kind: Some(CodeActionKind::QUICKFIX),
-                        is_preferred: Some(true),
+                        // Only a fix that keeps the contract is applied without a second look.
+                        is_preferred: Some(
+                            fix.applicability == crate::finding::Applicability::Safe,
+                        ),
                         edit: Some(WorkspaceEdit {
                             changes: Some(changes),
                             ..Default::default()

@@ -44,6 +44,8 @@ struct Finding<'a> {
 #[derive(Serialize)]
 struct Fix<'a> {
     title: &'a str,
+    /// `safe` (`--fix` applies it) or `unsafe` (only `--unsafe-fixes` does).
+    applicability: &'static str,
     edits: Vec<Edit<'a>>,
 }
 
@@ -260,6 +262,7 @@ fn finding<'a>(f: &'a crate::finding::Finding, sources: &'a Sources) -> Finding<
         related_omitted: f.related_omitted,
         fix: f.fix.as_ref().map(|fix| Fix {
             title: &fix.title,
+            applicability: fix.applicability.as_str(),
             edits: fix
                 .edits
                 .iter()

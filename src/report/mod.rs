@@ -229,25 +229,36 @@ impl Rendered {
 }
 
 /// `--statistics`: one line per rule, most findings first: count, id, level, and how many
-/// `--fix` can fix.
+/// `--fix` can fix (or `--fix --unsafe-fixes`, for fixes that change the contract).
 pub fn statistics(outcome: &Outcome) -> String {
-    let mut counts: std::collections::BTreeMap<(&str, crate::finding::Severity), (usize, usize)> =
+    use crate::finding::Applicability;
+    type Counts = (usize, usize, usize);
+    let mut counts: std::collections::BTreeMap<(&str, crate::finding::Severity), Counts> =
         std::collections::BTreeMap::new();
     for finding in &outcome.findings {
-        let (all, fixable) = counts.entry((finding.rule, finding.severity)).or_default();
+        let (all, safe, unsafe_) = counts.entry((finding.rule, finding.severity)).or_default();
         *all += 1;
-        *fixable += usize::from(finding.fix.is_some());
+        match finding.fix.as_ref().map(|f| f.applicability) {
+            Some(Applicability::Safe) => *safe += 1,
+            Some(Applicability::Unsafe) => *unsafe_ += 1,
+            None => {}
+        }
     }
     let mut rows: Vec<_> = counts.into_iter().collect();
     rows.sort_by(|a, b| b.1.0.cmp(&a.1.0).then_with(|| a.0.cmp(&b.0)));
     let width = rows.iter().map(|((id, _), _)| id.len()).max().unwrap_or(0);
     rows.iter()
-        .map(|((id, severity), (count, fixable))| match fixable {
-            0 => format!("{count:>6}  {id:<width$}  {severity}\n"),
-            n => format!(
-                "{count:>6}  {id:<width$}  {:<7}  ({n} fixable)\n",
+        .map(|((id, severity), (count, safe, unsafe_))| {
+            let fixable = match (safe, unsafe_) {
+                (0, 0) => return format!("{count:>6}  {id:<width$}  {severity}\n"),
+                (n, 0) => format!("{n} fixable"),
+                (0, n) => format!("{n} fixable with --unsafe-fixes"),
+                (n, m) => format!("{n} fixable, {m} more with --unsafe-fixes"),
+            };
+            format!(
+                "{count:>6}  {id:<width$}  {:<7}  ({fixable})\n",
                 severity.as_str()
-            ),
+            )
         })
         .collect()
 }
