@@ -538,3 +538,34 @@ fn a_broken_config_is_shown_on_the_open_document() {
         "{message}"
     );
 }
+
+/// `shutdown` and `exit` that arrive together end the server at once: `exit` is not awaited
+/// again after it was read.
+#[test]
+fn shutdown_and_exit_together_end_the_server_at_once() {
+    let dir = scratch_named("lsp-exit");
+    let mut client = started(&dir);
+    let shutdown = json!({"jsonrpc": "2.0", "id": 99, "method": "shutdown"}).to_string();
+    let exit = json!({"jsonrpc": "2.0", "method": "exit"}).to_string();
+    write!(
+        client.stdin,
+        "Content-Length: {}\r\n\r\n{shutdown}Content-Length: {}\r\n\r\n{exit}",
+        shutdown.len(),
+        exit.len()
+    )
+    .unwrap();
+    client.stdin.flush().unwrap();
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = client.child.try_wait().unwrap() {
+            break status;
+        }
+        // lsp-server's own handling waited 30 s for an `exit` it had already been given.
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the server did not end"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status}");
+}

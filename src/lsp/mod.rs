@@ -71,6 +71,7 @@ pub fn serve(connection: &Connection, options: Options) -> Result<(), Error> {
         published: BTreeMap::new(),
         config_errors_shown: BTreeSet::new(),
     };
+    let mut shutting_down = false;
     while let Ok(first) = connection.receiver.recv() {
         // Everything already waiting is handled before linting once.
         let mut batch = vec![first];
@@ -79,8 +80,22 @@ pub fn serve(connection: &Connection, options: Options) -> Result<(), Error> {
         for message in batch {
             match message {
                 Message::Request(request) => {
-                    if connection.handle_shutdown(&request)? {
-                        return Ok(());
+                    // `shutdown` is answered here, not by `lsp-server`'s `handle_shutdown`: that
+                    // waits on the channel for `exit`, which may already be in this batch.
+                    if request.method == <lsp_types::request::Shutdown>::METHOD {
+                        shutting_down = true;
+                        let response = Response::new_ok(request.id, ());
+                        connection.sender.send(Message::Response(response))?;
+                        continue;
+                    }
+                    if shutting_down {
+                        let response = Response::new_err(
+                            request.id,
+                            lsp_server::ErrorCode::InvalidRequest as i32,
+                            "the server is shutting down".into(),
+                        );
+                        connection.sender.send(Message::Response(response))?;
+                        continue;
                     }
                     // Answers reflect the edits before them in the batch.
                     let pending = std::mem::take(&mut relint);
