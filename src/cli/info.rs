@@ -1,0 +1,100 @@
+//! The commands that describe errlint itself: `rules`, `explain`, `profiles`, `schema`,
+//! `completions` and `man`. They read nothing and print to standard output.
+
+use super::args::Cli;
+use super::{fail, print};
+use errlint::config::PROFILES;
+use std::process::ExitCode;
+
+/// `errlint rules`: every rule, then the change ids of `errlint diff`, with level and summary.
+pub fn rules() -> ExitCode {
+    let width = errlint::rules::ALL
+        .iter()
+        .map(|r| r.id)
+        .chain(errlint::diff::CHANGES.iter().map(|c| c.id))
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    let row =
+        |id: &str, level: &str, summary: &str| format!("{id:<width$}  {level:<7}  {summary}\n");
+    let mut table: String = errlint::rules::ALL
+        .iter()
+        .map(|r| row(r.id, r.default_severity.as_str(), r.summary))
+        .collect();
+    // The change ids of `errlint diff` take levels in `rules:` too.
+    table.push_str("\nerrlint diff:\n");
+    for change in errlint::diff::rule_infos() {
+        table.push_str(&row(change.id, change.level.as_str(), change.summary));
+    }
+    print(&table)
+}
+
+/// `errlint explain ID`: a rule's documentation, or what a problem or a change id means.
+pub fn explain(id: &str) -> ExitCode {
+    let problem = errlint::rules::PROBLEMS
+        .iter()
+        .find(|(known, _)| *known == id);
+    let change = errlint::diff::find(id);
+    match (errlint::rules::find(id), problem, change) {
+        (Some(meta), _, _) => print(&format!(
+            "# {}\n\nDefault level: {}.\n\n{}\n",
+            meta.id,
+            meta.default_severity,
+            errlint::rules::explain(meta).trim_end()
+        )),
+        (None, Some((id, text)), _) => print(&format!(
+            "# {id}\n\nA problem with the document, the config or the run, not a rule.\n\n{text}\n"
+        )),
+        (None, None, Some(meta)) => print(&format!(
+            "# {}\n\nA change that `errlint diff` reports (see the README's `errlint diff`).\n\n{}.\n",
+            meta.id, meta.summary
+        )),
+        (None, None, None) => fail(&format!("unknown rule `{id}`: `errlint rules` lists them")),
+    }
+}
+
+/// `errlint profiles`: each built-in profile with its description.
+pub fn profiles() -> ExitCode {
+    let width = PROFILES.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for (name, _) in PROFILES {
+        let description = errlint::config::contract(None, Some(name), &Default::default())
+            .map(|c| c.description)
+            .unwrap_or_default();
+        out.push_str(&format!("{name:<width$}  {description}\n"));
+    }
+    print(&out)
+}
+
+/// `errlint profiles show NAME`: a profile's YAML.
+pub fn show_profile(name: &str) -> ExitCode {
+    match errlint::config::builtin_profile(name) {
+        Some(text) => print(text),
+        None => fail(&format!(
+            "unknown profile `{name}`: `errlint profiles` lists them"
+        )),
+    }
+}
+
+/// `errlint schema`: the JSON Schema of errlint.yaml, for editors.
+pub fn schema() -> ExitCode {
+    print(&format!("{:#}\n", errlint::config::schema()))
+}
+
+/// `errlint completions SHELL`: a completion script.
+pub fn completions(shell: clap_complete::Shell) -> ExitCode {
+    use clap::CommandFactory;
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "errlint", &mut script);
+    print(&String::from_utf8_lossy(&script))
+}
+
+/// `errlint man`: the man page, in roff.
+pub fn man() -> ExitCode {
+    use clap::CommandFactory;
+    let mut page = Vec::new();
+    match clap_mangen::Man::new(Cli::command()).render(&mut page) {
+        Ok(()) => print(&String::from_utf8_lossy(&page)),
+        Err(e) => fail(&format!("cannot render the man page: {e}")),
+    }
+}
