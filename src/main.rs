@@ -433,6 +433,9 @@ fn run_command(command: &Command) -> ExitCode {
                 Err(message) => return fail(&message),
             };
             let options = contract.options();
+            if let Err(message) = errlint::diff::remove_on_signals() {
+                return fail(&message);
+            }
             let outcome = match (base, documents.as_slice()) {
                 (Some(rev), files) => {
                     let named: Vec<PathBuf> = files.iter().map(PathBuf::from).collect();

@@ -3,6 +3,7 @@
 //! `git ls-tree`, one `git cat-file --batch`), which is the only tree the document may read,
 //! and which is removed when the revision is dropped. The work tree is never touched.
 
+use super::temp_folder::TempFolder;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -35,20 +36,14 @@ impl std::fmt::Display for CheckOutError {
 /// A revision's YAML and JSON files, on disk while this lives.
 #[derive(Debug)]
 pub struct Revision {
-    root: PathBuf,
+    folder: TempFolder,
     document: PathBuf,
-}
-
-impl Drop for Revision {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.root);
-    }
 }
 
 impl Revision {
     /// The folder that holds the revision's files: the tree its document may read.
     pub fn root(&self) -> &Path {
-        &self.root
+        self.folder.path()
     }
 
     /// Where the document named on the command line is, inside [`Revision::root`].
@@ -115,13 +110,12 @@ impl Revision {
                 wanted.display()
             )));
         }
-        let root = private_folder()?;
-        let revision = Revision {
-            document: root.join(&wanted),
-            root,
-        };
-        write_blobs(&revision.root, &blobs)?;
-        Ok(revision)
+        let folder = TempFolder::new()?;
+        write_blobs(&folder, &blobs)?;
+        Ok(Revision {
+            document: folder.path().join(&wanted),
+            folder,
+        })
     }
 }
 
@@ -141,31 +135,6 @@ fn normal(path: &Path) -> Option<PathBuf> {
         }
     }
     Some(out)
-}
-
-/// A new, empty folder only this process uses.
-fn private_folder() -> Result<PathBuf, String> {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static NEXT: AtomicU32 = AtomicU32::new(0);
-    let base = std::env::temp_dir();
-    for _ in 0..16 {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let folder = base.join(format!(
-            "errlint-{}-{}-{nanos}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        match std::fs::create_dir(&folder) {
-            Ok(()) => {
-                return std::fs::canonicalize(&folder).map_err(|e| e.to_string());
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(format!("cannot create a temporary folder: {e}")),
-        }
-    }
-    Err("cannot create a temporary folder".into())
 }
 
 /// Runs git and returns its standard output, or its first line of complaint.
@@ -197,8 +166,8 @@ fn git(args: &[&str], input: Option<&[u8]>) -> Result<Vec<u8>, String> {
     Ok(output.stdout)
 }
 
-/// Streams the blobs through one `git cat-file --batch` into `root`.
-fn write_blobs(root: &Path, blobs: &[(String, PathBuf)]) -> Result<(), String> {
+/// Streams the blobs through one `git cat-file --batch` into `folder`.
+fn write_blobs(folder: &TempFolder, blobs: &[(String, PathBuf)]) -> Result<(), String> {
     let mut child = Command::new("git")
         .args(["cat-file", "--batch"])
         .stdin(Stdio::piped())
@@ -230,11 +199,7 @@ fn write_blobs(root: &Path, blobs: &[(String, PathBuf)]) -> Result<(), String> {
             .read_exact(&mut content)
             .map_err(|e| format!("cannot read from git: {e}"))?;
         content.pop();
-        let target = root.join(relative);
-        if let Some(folder) = target.parent() {
-            std::fs::create_dir_all(folder).map_err(|e| e.to_string())?;
-        }
-        std::fs::write(&target, &content).map_err(|e| e.to_string())?;
+        folder.write(relative, &content)?;
     }
     let _ = writer.join();
     let _ = child.wait();

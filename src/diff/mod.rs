@@ -3,6 +3,7 @@
 //! template; each change is shown in NEW, with the place in BASE it changed from.
 
 mod git;
+mod temp_folder;
 
 use crate::config::Contract;
 use crate::document::{DocumentSet, NodeRef};
@@ -14,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use git::Revision;
+pub use temp_folder::remove_on_signals;
 
 /// How a change stands against the contract's promise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
