@@ -570,8 +570,8 @@ pub fn unmatched_overrides(contract: &Contract, matched: &[usize]) -> Vec<Findin
             *flag = true;
         }
     }
-    // Each config file is parsed once for all its overrides: once per override made 10,000
-    // unmatched overrides quadratic in the file's length.
+    // Each config file is parsed once for all its overrides: once per override made the
+    // warnings quadratic in the number of overrides.
     let mut places_by_file: std::collections::HashMap<&str, Vec<OverridePlace>> =
         Default::default();
     let mut findings = Vec::new();
@@ -673,8 +673,8 @@ mod tests {
         assert!(parse_source("x", &text, &mut errors, Origin::Written).is_none());
     }
 
-    /// Many overrides that match nothing cost one parse of their file, not one each (10,000
-    /// of them took 23 s), and each warning still points at its own override's `paths`.
+    /// Many overrides that match nothing cost one parse of their file, not one each (that was
+    /// quadratic), and each warning still points at its own override's `paths`.
     #[test]
     fn unmatched_overrides_parse_their_file_once() {
         let mut text = String::from("overrides:\n");
