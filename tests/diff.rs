@@ -402,6 +402,65 @@ fn logging_git(folder: &Path) -> std::ffi::OsString {
     std::env::join_paths(paths).unwrap()
 }
 
+/// `--base REV` writes the revision out once for all its documents: one `git ls-tree` and one
+/// `git cat-file` for twenty documents and the unrelated JSON files beside them (once per
+/// document, the time grew with documents × files). Nothing is left in the temporary folder.
+#[cfg(unix)]
+#[test]
+fn a_revision_is_written_out_once_for_all_documents() {
+    let mut files: Vec<(String, String)> = (0..20)
+        .map(|i| {
+            (
+                format!("specs/api{i}.yaml"),
+                document_with_codes("A", "NOT_FOUND"),
+            )
+        })
+        .collect();
+    files.extend((0..50).map(|i| (format!("data/{i}.json"), format!("{{\"n\": {i}}}"))));
+    let repo = committed_repository("diff-base-once", &files);
+    std::fs::write(
+        repo.join("specs/api7.yaml"),
+        document_with_codes("A", "NOT_FOUND, GONE"),
+    )
+    .unwrap();
+    let (log, tmp) = (
+        repo.join("../diff-base-once.log"),
+        repo.join("../diff-base-once.tmp"),
+    );
+    let _ = std::fs::remove_file(&log);
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_errlint"))
+        .args([
+            "diff",
+            "--no-config",
+            "--format",
+            "concise",
+            "--base",
+            "HEAD",
+            "specs",
+        ])
+        .current_dir(&repo)
+        .env(
+            "PATH",
+            logging_git(&repo.join("..").join("diff-base-once.git")),
+        )
+        .env("GIT_WRAPPER_LOG", &log)
+        .env("TMPDIR", &tmp)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("specs/api7.yaml:") && text.contains("[error-code-added]"),
+        "{text}"
+    );
+    assert_eq!(text.matches("[error-code-added]").count(), 1, "{text}");
+    let log = std::fs::read_to_string(&log).unwrap();
+    let count = |subcommand: &str| log.lines().filter(|l| *l == subcommand).count();
+    assert_eq!((count("ls-tree"), count("cat-file")), (1, 1), "{log}");
+    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0);
+}
+
 /// An `errlint diff --base HEAD api.yaml` whose `git cat-file` is held back while the file
 /// `hold` exists. Dropped, it ends errlint and lets git go, whatever became of the test: left
 /// running, they would hold the test's output open.
