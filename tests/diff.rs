@@ -376,6 +376,23 @@ fn committed_repository(name: &str, files: &[(String, String)]) -> PathBuf {
     repo
 }
 
+/// `errlint diff --no-config --format concise --base HEAD DOCUMENTS`, run in `repo`.
+fn diff_base_head(repo: &Path, documents: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_errlint"));
+    command
+        .args([
+            "diff",
+            "--no-config",
+            "--format",
+            "concise",
+            "--base",
+            "HEAD",
+        ])
+        .args(documents)
+        .current_dir(repo);
+    command
+}
+
 /// A `PATH` whose first folder holds a `git` that logs each subcommand to `$GIT_WRAPPER_LOG`
 /// and, while the file `$GIT_WRAPPER_HOLD` exists, holds `cat-file` back before running the
 /// real git.
@@ -430,17 +447,7 @@ fn a_revision_is_written_out_once_for_all_documents() {
     let _ = std::fs::remove_file(&log);
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp).unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_errlint"))
-        .args([
-            "diff",
-            "--no-config",
-            "--format",
-            "concise",
-            "--base",
-            "HEAD",
-            "specs",
-        ])
-        .current_dir(&repo)
+    let output = diff_base_head(&repo, &["specs"])
         .env(
             "PATH",
             logging_git(&repo.join("..").join("diff-base-once.git")),
@@ -556,4 +563,52 @@ fn a_signal_removes_the_revision_folder() {
         assert!(left.is_empty(), "SIG{signal} left {left:?}");
         assert_eq!(mode & 0o777, 0o700, "{mode:o}");
     }
+}
+
+/// A document inside a git submodule at REV cannot be read there (its files are another
+/// repository's): `--base` says it skipped it rather than passing it in silence, and still
+/// compares the others.
+#[test]
+fn a_document_inside_a_submodule_is_reported_as_skipped() {
+    let inner = committed_repository(
+        "diff-base-submodule-inner",
+        &[("api.yaml".into(), document_with_codes("Inner", "NOT_FOUND"))],
+    );
+    let repo = committed_repository(
+        "diff-base-submodule",
+        &[("root.yaml".into(), document_with_codes("Root", "NOT_FOUND"))],
+    );
+    // The inner repository becomes a gitlink at `sub` (mode 160000), as a submodule is.
+    git(&repo, &["clone", "-q", inner.to_str().unwrap(), "sub"]);
+    let head = Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(repo.join("sub"))
+        .output()
+        .unwrap();
+    let gitlink = format!(
+        "160000,{},sub",
+        String::from_utf8_lossy(&head.stdout).trim()
+    );
+    git(&repo, &["update-index", "--add", "--cacheinfo", &gitlink]);
+    git(&repo, &["commit", "-q", "-m", "submodule"]);
+    std::fs::write(
+        repo.join("root.yaml"),
+        document_with_codes("Root", "NOT_FOUND, GONE"),
+    )
+    .unwrap();
+    let output = diff_base_head(&repo, &["sub/api.yaml", "root.yaml"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(
+        text.lines().any(|l| l.starts_with("HEAD:sub/api.yaml")
+            && l.contains("warning[not-compared]")
+            && l.contains("inside the git submodule `sub`")),
+        "{text}"
+    );
+    assert!(
+        text.contains("root.yaml:") && text.contains("[error-code-added]"),
+        "{text}"
+    );
 }

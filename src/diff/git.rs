@@ -18,13 +18,17 @@ const MAX_TOTAL_BYTES: u64 = 1 << 30;
 pub enum CheckOutError {
     /// The revision has no such file (a document added since).
     Absent(String),
+    /// The file lies inside a git submodule at the revision: another repository's files.
+    InSubmodule(String),
     Failed(String),
 }
 
 impl std::fmt::Display for CheckOutError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            CheckOutError::Absent(m) | CheckOutError::Failed(m) => f.write_str(m),
+            CheckOutError::Absent(m) | CheckOutError::InSubmodule(m) | CheckOutError::Failed(m) => {
+                f.write_str(m)
+            }
         }
     }
 }
@@ -39,6 +43,7 @@ pub struct Revision {
     prefix: PathBuf,
     /// Every path of the revision's tree that is a file, a link or a submodule.
     paths: HashSet<PathBuf>,
+    submodules: Vec<PathBuf>,
 }
 
 impl Revision {
@@ -59,6 +64,13 @@ impl Revision {
         let wanted = in_repository(&self.prefix, path)?;
         if self.paths.contains(&wanted) {
             return Ok(self.root().join(&wanted));
+        }
+        if let Some(submodule) = self.submodules.iter().find(|s| wanted.starts_with(s)) {
+            return Err(CheckOutError::InSubmodule(format!(
+                "`{}` is inside the git submodule `{}` at `{rev}`, whose files are another repository's: it was not compared",
+                wanted.display(),
+                submodule.display()
+            )));
         }
         Err(CheckOutError::Absent(format!(
             "`{}` does not exist at `{rev}`",
@@ -95,6 +107,12 @@ impl Revision {
             rev: rev.to_string(),
             folder,
             prefix,
+            // A submodule is a `commit` entry (mode 160000): its files are not in this tree.
+            submodules: entries
+                .iter()
+                .filter(|e| e.kind == "commit")
+                .map(|e| e.path.clone())
+                .collect(),
             paths: entries.into_iter().map(|e| e.path).collect(),
         })
     }

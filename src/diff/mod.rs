@@ -371,6 +371,7 @@ pub fn diff(base: &Input, new: &Input, options: &crate::Options) -> Outcome {
 
 /// Compares each document with itself at revision `rev` (`errlint diff --base REV FILES`, as
 /// CI runs it). A document that did not exist at `rev` is new: there is nothing to compare.
+/// One inside a git submodule at `rev` cannot be read there: a warning says it was skipped.
 pub fn diff_against(rev: &str, paths: &[PathBuf], options: &crate::Options) -> Outcome {
     use rayon::prelude::*;
     // The revision is written out once for all documents: once for each, the time grew with
@@ -397,7 +398,7 @@ pub fn diff_against(rev: &str, paths: &[PathBuf], options: &crate::Options) -> O
 }
 
 /// Loads both sides and compares them. Against a base revision (`--base`), a document absent
-/// there is new and silently skipped.
+/// there is new and silently skipped, and one it cannot read is skipped with a warning.
 fn compare_sides(
     load_base: impl FnOnce() -> Result<Side, Unloaded> + Send,
     load_new: impl FnOnce() -> Result<Side, Unloaded> + Send,
@@ -493,13 +494,20 @@ struct Unloaded {
 }
 
 impl Unloaded {
-    /// What to report: against a base revision, nothing for a new document; otherwise an
-    /// error that stops the comparison.
+    /// What to report: against a base revision, nothing for a new document and a warning for
+    /// one in a submodule; otherwise an error that stops the comparison.
     fn finding(self, against_base: bool) -> Option<Finding> {
         let file = Arc::from(self.shown.as_str());
         let message = self.error.to_string();
         match (self.error, against_base) {
             (git::CheckOutError::Absent(_), true) => None,
+            (git::CheckOutError::InSubmodule(_), true) => Some(Finding {
+                help: Some(
+                    "compare it from inside the submodule, with the submodule's own revisions"
+                        .into(),
+                ),
+                ..Finding::new("not-compared", Severity::Warning, file, message)
+            }),
             _ => Some(Finding {
                 fatal: true,
                 ..Finding::new("unreadable-file", Severity::Error, file, message)
