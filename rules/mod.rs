@@ -201,6 +201,10 @@ pub const PROBLEMS: &[(&str, &str)] = &[
         "An `overrides` entry whose globs match no operation of any linted document: a typo or a path written the old way would otherwise silently do nothing.",
     ),
     (
+        "not-compared",
+        "`errlint diff --base REV` could not read a document as it was at REV: it lies inside a git submodule there, whose files are another repository's. The document is skipped with this warning rather than passed in silence; compare it from inside the submodule.",
+    ),
+    (
         "unused-fragment",
         "A file named on the command line that is a piece of an OpenAPI document (a YAML or JSON mapping) which no document in its tree uses through `$ref`.",
     ),

@@ -541,6 +541,7 @@ fn explain_knows_every_reported_id() {
         "invalid-config",
         "unused-override",
         "unused-fragment",
+        "not-compared",
     ] {
         assert!(ids.contains(&id), "`{id}` has no explanation");
     }

@@ -352,3 +352,263 @@ fn every_format_renders_a_diff() {
         .unwrap();
     assert!(rules.iter().any(|r| r["id"] == "error-code-moved"));
 }
+
+/// A small document whose 404 documents the codes `codes`.
+fn document_with_codes(title: &str, codes: &str) -> String {
+    format!(
+        "openapi: 3.0.3\ninfo: {{title: {title}, version: 1.0.0}}\npaths:\n  /items:\n    get:\n      responses:\n        '200': {{description: ok}}\n        '404':\n          description: missing\n          content:\n            application/json:\n              schema: {{type: object, required: [code], properties: {{code: {{type: string, enum: [{codes}]}}}}}}\n"
+    )
+}
+
+/// A fresh repository in the test's own folder, with `files` committed.
+fn committed_repository(name: &str, files: &[(String, String)]) -> PathBuf {
+    let repo = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&repo);
+    std::fs::create_dir_all(&repo).unwrap();
+    git(&repo, &["init", "-q"]);
+    for (path, text) in files {
+        let path = repo.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "base"]);
+    repo
+}
+
+/// `errlint diff --no-config --format concise --base HEAD DOCUMENTS`, run in `repo`.
+fn diff_base_head(repo: &Path, documents: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_errlint"));
+    command
+        .args([
+            "diff",
+            "--no-config",
+            "--format",
+            "concise",
+            "--base",
+            "HEAD",
+        ])
+        .args(documents)
+        .current_dir(repo);
+    command
+}
+
+/// A `PATH` whose first folder holds a `git` that logs each subcommand to `$GIT_WRAPPER_LOG`
+/// and, while the file `$GIT_WRAPPER_HOLD` exists, holds `cat-file` back before running the
+/// real git.
+#[cfg(unix)]
+fn logging_git(folder: &Path) -> std::ffi::OsString {
+    use std::os::unix::fs::PermissionsExt;
+    let real = Command::new("sh")
+        .args(["-c", "command -v git"])
+        .output()
+        .unwrap();
+    let real = String::from_utf8(real.stdout).unwrap();
+    let bin = folder.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let script = format!(
+        "#!/bin/sh\necho \"$1\" >> \"$GIT_WRAPPER_LOG\"\nif [ \"$1\" = cat-file ]; then\n  while [ -n \"$GIT_WRAPPER_HOLD\" ] && [ -e \"$GIT_WRAPPER_HOLD\" ]; do sleep 0.05; done\nfi\nexec {} \"$@\"\n",
+        real.trim()
+    );
+    let wrapper = bin.join("git");
+    std::fs::write(&wrapper, script).unwrap();
+    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let mut paths = vec![bin];
+    paths.extend(std::env::split_paths(&path));
+    std::env::join_paths(paths).unwrap()
+}
+
+/// `--base REV` writes the revision out once for all its documents: one `git ls-tree` and one
+/// `git cat-file` for twenty documents and the unrelated JSON files beside them (once per
+/// document, the time grew with documents × files). Nothing is left in the temporary folder.
+#[cfg(unix)]
+#[test]
+fn a_revision_is_written_out_once_for_all_documents() {
+    let mut files: Vec<(String, String)> = (0..20)
+        .map(|i| {
+            (
+                format!("specs/api{i}.yaml"),
+                document_with_codes("A", "NOT_FOUND"),
+            )
+        })
+        .collect();
+    files.extend((0..50).map(|i| (format!("data/{i}.json"), format!("{{\"n\": {i}}}"))));
+    let repo = committed_repository("diff-base-once", &files);
+    std::fs::write(
+        repo.join("specs/api7.yaml"),
+        document_with_codes("A", "NOT_FOUND, GONE"),
+    )
+    .unwrap();
+    let (log, tmp) = (
+        repo.join("../diff-base-once.log"),
+        repo.join("../diff-base-once.tmp"),
+    );
+    let _ = std::fs::remove_file(&log);
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).unwrap();
+    let output = diff_base_head(&repo, &["specs"])
+        .env(
+            "PATH",
+            logging_git(&repo.join("..").join("diff-base-once.git")),
+        )
+        .env("GIT_WRAPPER_LOG", &log)
+        .env("TMPDIR", &tmp)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("specs/api7.yaml:") && text.contains("[error-code-added]"),
+        "{text}"
+    );
+    assert_eq!(text.matches("[error-code-added]").count(), 1, "{text}");
+    let log = std::fs::read_to_string(&log).unwrap();
+    let count = |subcommand: &str| log.lines().filter(|l| *l == subcommand).count();
+    assert_eq!((count("ls-tree"), count("cat-file")), (1, 1), "{log}");
+    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0);
+}
+
+/// An `errlint diff --base HEAD api.yaml` whose `git cat-file` is held back while the file
+/// `hold` exists. Dropped, it ends errlint and lets git go, whatever became of the test: left
+/// running, they would hold the test's output open.
+#[cfg(unix)]
+struct HeldDiff {
+    child: std::process::Child,
+    hold: PathBuf,
+}
+
+#[cfg(unix)]
+impl HeldDiff {
+    /// Starts errlint in `repo` with `path` (see [`logging_git`]), its temporary folders in
+    /// `scratch/tmp`, and returns once `git cat-file` runs: the revision's folder exists then.
+    fn start(repo: &Path, path: &std::ffi::OsStr, scratch: &Path) -> HeldDiff {
+        let _ = std::fs::remove_dir_all(scratch);
+        std::fs::create_dir_all(scratch.join("tmp")).unwrap();
+        let (log, hold) = (scratch.join("log"), scratch.join("hold"));
+        std::fs::write(&hold, "").unwrap();
+        let child = Command::new(env!("CARGO_BIN_EXE_errlint"))
+            .args(["diff", "--no-config", "--base", "HEAD", "api.yaml"])
+            .current_dir(repo)
+            .env("PATH", path)
+            .env("GIT_WRAPPER_LOG", &log)
+            .env("GIT_WRAPPER_HOLD", &hold)
+            .env("TMPDIR", scratch.join("tmp"))
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let held = HeldDiff { child, hold };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        while !std::fs::read_to_string(&log).is_ok_and(|l| l.contains("cat-file")) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "git cat-file never ran"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        held
+    }
+
+    /// Sends `signal` (`TERM`, `INT`) and waits, a minute at most, for errlint to end.
+    fn signal(&mut self, signal: &str) -> std::process::ExitStatus {
+        let sent = Command::new("kill")
+            .args([format!("-{signal}"), self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "SIG{signal} did not end errlint"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+}
+
+#[cfg(unix)]
+impl Drop for HeldDiff {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.hold);
+    }
+}
+
+/// While `--base REV` writes the revision out, its folder is private (0700); Ctrl-C or SIGTERM
+/// removes it before errlint ends as the signal says.
+#[cfg(unix)]
+#[test]
+fn a_signal_removes_the_revision_folder() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::ExitStatusExt;
+    let files = [("api.yaml".into(), document_with_codes("A", "NOT_FOUND"))];
+    let repo = committed_repository("diff-base-signal", &files);
+    let path = logging_git(&repo.join("../diff-base-signal.git"));
+    for (signal, number) in [("TERM", 15), ("INT", 2)] {
+        let scratch = repo.join(format!("../diff-base-signal.{signal}"));
+        let mut held = HeldDiff::start(&repo, &path, &scratch);
+        let folders: Vec<PathBuf> = std::fs::read_dir(scratch.join("tmp"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(folders.len(), 1, "{folders:?}");
+        let mode = std::fs::metadata(&folders[0]).unwrap().permissions().mode();
+        let status = held.signal(signal);
+        assert_eq!(status.signal(), Some(number), "SIG{signal}: {status:?}");
+        let left: Vec<_> = std::fs::read_dir(scratch.join("tmp")).unwrap().collect();
+        assert!(left.is_empty(), "SIG{signal} left {left:?}");
+        assert_eq!(mode & 0o777, 0o700, "{mode:o}");
+    }
+}
+
+/// A document inside a git submodule at REV cannot be read there (its files are another
+/// repository's): `--base` says it skipped it rather than passing it in silence, and still
+/// compares the others.
+#[test]
+fn a_document_inside_a_submodule_is_reported_as_skipped() {
+    let inner = committed_repository(
+        "diff-base-submodule-inner",
+        &[("api.yaml".into(), document_with_codes("Inner", "NOT_FOUND"))],
+    );
+    let repo = committed_repository(
+        "diff-base-submodule",
+        &[("root.yaml".into(), document_with_codes("Root", "NOT_FOUND"))],
+    );
+    // The inner repository becomes a gitlink at `sub` (mode 160000), as a submodule is.
+    git(&repo, &["clone", "-q", inner.to_str().unwrap(), "sub"]);
+    let head = Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(repo.join("sub"))
+        .output()
+        .unwrap();
+    let gitlink = format!(
+        "160000,{},sub",
+        String::from_utf8_lossy(&head.stdout).trim()
+    );
+    git(&repo, &["update-index", "--add", "--cacheinfo", &gitlink]);
+    git(&repo, &["commit", "-q", "-m", "submodule"]);
+    std::fs::write(
+        repo.join("root.yaml"),
+        document_with_codes("Root", "NOT_FOUND, GONE"),
+    )
+    .unwrap();
+    let output = diff_base_head(&repo, &["sub/api.yaml", "root.yaml"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(
+        text.lines().any(|l| l.starts_with("HEAD:sub/api.yaml")
+            && l.contains("warning[not-compared]")
+            && l.contains("inside the git submodule `sub`")),
+        "{text}"
+    );
+    assert!(
+        text.contains("root.yaml:") && text.contains("[error-code-added]"),
+        "{text}"
+    );
+}

@@ -24,6 +24,10 @@ pub fn diff(request: DiffRequest<'_>) -> ExitCode {
         Err(message) => return fail(&message),
     };
     let options = &request.options;
+    // A revision's files are written to a temporary folder: a signal must not leave it behind.
+    if let Err(message) = errlint::diff::remove_on_signals() {
+        return fail(&message);
+    }
     let outcome = match (request.base, request.documents) {
         (Some(rev), files) => {
             let named: Vec<PathBuf> = files.iter().map(PathBuf::from).collect();

@@ -325,7 +325,7 @@ impl Contract {
         }
     }
 
-    /// The overrides (by index) that match an operation.
+    /// The overrides (by index) that match an operation, in the order they were written.
     pub fn matching_overrides(&self, method: Method, path: &str) -> Vec<usize> {
         if self.overrides.is_empty() {
             return Vec::new();
@@ -337,18 +337,14 @@ impl Contract {
 
     /// What the overrides say about one operation; later overrides win.
     pub fn operation_settings(&self, method: Method, path: &str) -> OperationSettings {
+        self.settings_of(&self.matching_overrides(method, path))
+    }
+
+    /// What the overrides `matching` (from [`Contract::matching_overrides`]) say about an
+    /// operation; later overrides win.
+    pub fn settings_of(&self, matching: &[usize]) -> OperationSettings {
         let mut settings = OperationSettings::default();
-        if self.overrides.is_empty() {
-            return settings;
-        }
-        let index = self
-            .override_index
-            .get_or_init(|| OverrideIndex::new(&self.overrides));
-        for o in index
-            .matching(method, path)
-            .into_iter()
-            .map(|i| &self.overrides[i])
-        {
+        for o in matching.iter().map(|&i| &self.overrides[i]) {
             settings
                 .severities
                 .extend(o.severities.iter().map(|(k, v)| (k.clone(), *v)));
@@ -527,5 +523,32 @@ mod tests {
                 .rate_limited,
             Some(false)
         );
+    }
+
+    /// Order is the order written, whichever kind of glob matched: a literal path, a `**`
+    /// glob and a suffix glob each answer from another part of the glob set.
+    #[test]
+    fn the_last_written_override_wins_whatever_its_glob() {
+        let mut contract = Contract::blank();
+        for (glob, limited) in [("/v1/**", false), ("GET /v1/a/b", true), ("**/b", false)] {
+            contract.overrides.push(Override {
+                origin: None,
+                paths: vec![parse_path_pattern(glob).unwrap()],
+                severities: HashMap::new(),
+                rate_limited: Some(limited),
+                forbid_statuses: Vec::new(),
+            });
+        }
+        let limited =
+            |contract: &Contract, path| contract.operation_settings(Method::Get, path).rate_limited;
+        assert_eq!(
+            contract.matching_overrides(Method::Get, "/v1/a/b"),
+            [0, 1, 2]
+        );
+        assert_eq!(limited(&contract, "/v1/a/b"), Some(false));
+        contract.overrides.pop();
+        contract.override_index = std::sync::OnceLock::new();
+        assert_eq!(limited(&contract, "/v1/a/b"), Some(true));
+        assert_eq!(limited(&contract, "/v1/a/c"), Some(false));
     }
 }

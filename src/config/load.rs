@@ -564,26 +564,28 @@ fn json_type_name(value: &serde_json::Value) -> &'static str {
 /// (`matched` holds the indices that did): written as an OpenAPI path with `{id}`, or with a
 /// typo, it would otherwise silently do nothing.
 pub fn unmatched_overrides(contract: &Contract, matched: &[usize]) -> Vec<Finding> {
+    let mut was_matched = vec![false; contract.overrides.len()];
+    for &index in matched {
+        if let Some(flag) = was_matched.get_mut(index) {
+            *flag = true;
+        }
+    }
+    // Each config file is parsed once for all its overrides: once per override made the
+    // warnings quadratic in the number of overrides.
+    let mut places_by_file: std::collections::HashMap<&str, Vec<OverridePlace>> =
+        Default::default();
     let mut findings = Vec::new();
     for (index, o) in contract.overrides.iter().enumerate() {
         let Some((name, text, position)) = &o.origin else {
             continue;
         };
-        if matched.contains(&index) {
+        if was_matched[index] {
             continue;
         }
-        let tree = document::parse(
-            Arc::new(text.to_string()),
-            bom_length(text),
-            &Limits::default(),
-        )
-        .ok()
-        .map(|(t, _)| t);
-        let at = tree.as_ref().and_then(|t| {
-            let item = t.items(t.get(NodeId::ROOT, "overrides")?).nth(*position)?;
-            let paths = t.get(item, "paths").unwrap_or(item);
-            Some((t.span(t.report_node(paths)), t.pointer(paths)))
-        });
+        let places = places_by_file
+            .entry(name)
+            .or_insert_with(|| override_places(text));
+        let at = places.get(*position).cloned();
         let file: Arc<str> = name.clone();
         findings.push(Finding {
             help: Some("check the globs against the document's path templates; `{id}` stands for any parameter name".into()),
@@ -597,6 +599,34 @@ pub fn unmatched_overrides(contract: &Contract, matched: &[usize]) -> Vec<Findin
         });
     }
     findings
+}
+
+/// Where an override's `paths` (or the override itself) is written: its span and pointer.
+type OverridePlace = (Span, String);
+
+#[cfg(test)]
+thread_local! {
+    /// How many times [`override_places`] parsed a config text, for the test that it is once
+    /// per file.
+    static CONFIG_PARSES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// The place of each item of a config text's `overrides` list, in order.
+fn override_places(text: &Arc<String>) -> Vec<OverridePlace> {
+    #[cfg(test)]
+    CONFIG_PARSES.with(|count| count.set(count.get() + 1));
+    let Ok((tree, _)) = document::parse(text.clone(), bom_length(text), &Limits::default()) else {
+        return Vec::new();
+    };
+    let Some(list) = tree.get(NodeId::ROOT, "overrides") else {
+        return Vec::new();
+    };
+    tree.items(list)
+        .map(|item| {
+            let paths = tree.get(item, "paths").unwrap_or(item);
+            (tree.span(tree.report_node(paths)), tree.pointer(paths))
+        })
+        .collect()
 }
 
 /// A config's bytes as text; a file that is not UTF-8 is refused without being quoted.
@@ -641,6 +671,36 @@ mod tests {
         let mut errors = ConfigErrors::default();
         let text = format!("{}\nnot_a_key: 1\n", PROFILES[0].1);
         assert!(parse_source("x", &text, &mut errors, Origin::Written).is_none());
+    }
+
+    /// Many overrides that match nothing cost one parse of their file, not one each (that was
+    /// quadratic), and each warning still points at its own override's `paths`.
+    #[test]
+    fn unmatched_overrides_parse_their_file_once() {
+        let mut text = String::from("overrides:\n");
+        for i in 0..300 {
+            text.push_str(&format!("  - paths: ['/v{i}/**/items']\n"));
+        }
+        let contract = contract_from_text("errlint.yaml", &text).unwrap();
+        let parses = || CONFIG_PARSES.with(std::cell::Cell::get);
+        let before = parses();
+        let findings = unmatched_overrides(&contract, &[1, 7]);
+        assert_eq!(parses() - before, 1);
+        assert_eq!(findings.len(), 298);
+        let pointers: Vec<&str> = findings
+            .iter()
+            .filter_map(|f| f.location.as_ref())
+            .map(|l| l.pointer.as_str())
+            .take(3)
+            .collect();
+        assert_eq!(
+            pointers,
+            [
+                "/overrides/0/paths",
+                "/overrides/2/paths",
+                "/overrides/3/paths"
+            ]
+        );
     }
 
     #[test]

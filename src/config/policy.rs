@@ -83,8 +83,11 @@ impl Policy {
             operations
                 .enumerate()
                 .map(|(i, (method, path))| {
-                    matched_overrides.extend(contract.matching_overrides(method, path));
-                    (i as u32, contract.operation_settings(method, path))
+                    // Matched once: a glob set's answer costs time in its number of globs.
+                    let matching = contract.matching_overrides(method, path);
+                    let settings = contract.settings_of(&matching);
+                    matched_overrides.extend(matching);
+                    (i as u32, settings)
                 })
                 .filter(|(_, s)| !s.is_default())
                 .collect()

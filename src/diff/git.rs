@@ -1,8 +1,11 @@
-//! `REV:PATH`: a document as it was at a git revision, with every file its `$ref`s may reach.
-//! The revision's YAML and JSON files are written to a private temporary folder (one
-//! `git ls-tree`, one `git cat-file --batch`), which is the only tree the document may read,
-//! and which is removed when the revision is dropped. The work tree is never touched.
+//! `REV:PATH` and `--base REV`: documents as they were at a git revision, with every file their
+//! `$ref`s may reach. The revision's YAML and JSON files are written once to a private
+//! temporary folder (one `git ls-tree`, one `git cat-file --batch`), which is the only tree
+//! the documents may read, and which is removed when the revision is dropped. The work tree
+//! is never touched.
 
+use super::temp_folder::TempFolder;
+use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -10,119 +13,181 @@ use std::process::{Command, Stdio};
 /// At most this many bytes of a revision are written out, whatever its files' sizes.
 const MAX_TOTAL_BYTES: u64 = 1 << 30;
 
-/// Why a revision's document could not be written out.
-#[derive(Debug)]
+/// Why a document cannot be read at a revision.
+#[derive(Debug, Clone)]
 pub enum CheckOutError {
     /// The revision has no such file (a document added since).
     Absent(String),
+    /// The file lies inside a git submodule at the revision: another repository's files.
+    InSubmodule(String),
     Failed(String),
-}
-
-impl From<String> for CheckOutError {
-    fn from(message: String) -> Self {
-        CheckOutError::Failed(message)
-    }
 }
 
 impl std::fmt::Display for CheckOutError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            CheckOutError::Absent(m) | CheckOutError::Failed(m) => f.write_str(m),
+            CheckOutError::Absent(m) | CheckOutError::InSubmodule(m) | CheckOutError::Failed(m) => {
+                f.write_str(m)
+            }
         }
     }
 }
 
-/// A revision's YAML and JSON files, on disk while this lives.
+/// A revision's YAML and JSON files, on disk while this lives: written out once, and read by
+/// every document compared with it.
 #[derive(Debug)]
 pub struct Revision {
-    root: PathBuf,
-    document: PathBuf,
-}
-
-impl Drop for Revision {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.root);
-    }
+    rev: String,
+    folder: TempFolder,
+    /// Where the current folder is inside the repository.
+    prefix: PathBuf,
+    /// Every path of the revision's tree that is a file, a link or a submodule.
+    paths: HashSet<PathBuf>,
+    submodules: Vec<PathBuf>,
 }
 
 impl Revision {
-    /// The folder that holds the revision's files: the tree its document may read.
+    /// The revision as written on the command line.
+    pub fn rev(&self) -> &str {
+        &self.rev
+    }
+
+    /// The folder that holds the revision's files: the tree its documents may read.
     pub fn root(&self) -> &Path {
-        &self.root
+        self.folder.path()
     }
 
-    /// Where the document named on the command line is, inside [`Revision::root`].
-    pub fn document(&self) -> PathBuf {
-        self.document.clone()
+    /// Where `path` (relative to the current folder, as a path in the work tree would be) is
+    /// inside [`Revision::root`], or why it cannot be read there.
+    pub fn document(&self, path: &Path) -> Result<PathBuf, CheckOutError> {
+        let rev = &self.rev;
+        let wanted = in_repository(&self.prefix, path)?;
+        if self.paths.contains(&wanted) {
+            return Ok(self.root().join(&wanted));
+        }
+        if let Some(submodule) = self.submodules.iter().find(|s| wanted.starts_with(s)) {
+            return Err(CheckOutError::InSubmodule(format!(
+                "`{}` is inside the git submodule `{}` at `{rev}`, whose files are another repository's: it was not compared",
+                wanted.display(),
+                submodule.display()
+            )));
+        }
+        Err(CheckOutError::Absent(format!(
+            "`{}` does not exist at `{rev}`",
+            wanted.display()
+        )))
     }
 
-    /// Writes out the YAML and JSON files of `rev`, and finds `path` (relative to the current
-    /// folder, as a path in the work tree would be) among them. Files over `max_file_bytes`
-    /// are left out: reading them would be refused anyway.
+    /// Writes out the YAML and JSON files of `rev` once, with `documents` (relative to the
+    /// current folder) whatever their names. Files over `max_file_bytes` are left out: reading
+    /// them would be refused anyway.
     pub fn check_out(
         rev: &str,
-        path: &Path,
+        documents: &[PathBuf],
         max_file_bytes: u64,
-    ) -> Result<Revision, CheckOutError> {
+    ) -> Result<Revision, String> {
         if rev.starts_with('-') {
-            return Err(CheckOutError::Failed(format!("`{rev}` is not a revision")));
+            return Err(format!("`{rev}` is not a revision"));
         }
         let prefix = git(&["rev-parse", "--show-prefix"], None)?;
-        let prefix = String::from_utf8_lossy(&prefix).trim().to_string();
-        let wanted = normal(&Path::new(&prefix).join(path))
-            .ok_or_else(|| format!("`{}` leaves the repository", path.display()))?;
+        let prefix = PathBuf::from(String::from_utf8_lossy(&prefix).trim());
+        let wanted: HashSet<PathBuf> = documents
+            .iter()
+            .filter_map(|d| in_repository(&prefix, d).ok())
+            .collect();
         let listing = git(
             &["ls-tree", "--full-tree", "-r", "-l", "-z", rev, "--"],
             None,
         )?;
-        let mut blobs: Vec<(String, PathBuf)> = Vec::new();
-        let mut total: u64 = 0;
-        let mut found = false;
-        for entry in listing.split(|b| *b == 0).filter(|e| !e.is_empty()) {
-            let entry = String::from_utf8_lossy(entry);
-            let Some((meta, name)) = entry.split_once('\t') else {
-                continue;
-            };
-            let fields: Vec<&str> = meta.split_whitespace().collect();
-            let [mode, kind, object, size] = fields[..] else {
-                continue;
-            };
-            let Some(relative) = normal(Path::new(name)) else {
-                continue;
-            };
-            let wanted_here = relative == wanted;
-            found |= wanted_here;
-            let readable = kind == "blob" && (mode == "100644" || mode == "100755");
-            let extension = relative
-                .extension()
-                .map(|e| e.to_string_lossy().to_ascii_lowercase());
-            let source = matches!(extension.as_deref(), Some("yaml" | "yml" | "json"));
-            let size: u64 = size.parse().unwrap_or(u64::MAX);
-            if !readable || !(source || wanted_here) || size > max_file_bytes {
-                continue;
-            }
-            total = total.saturating_add(size);
-            if total > MAX_TOTAL_BYTES {
-                return Err(CheckOutError::Failed(format!(
-                    "the YAML and JSON files of `{rev}` are over {MAX_TOTAL_BYTES} bytes together"
-                )));
-            }
-            blobs.push((object.to_string(), relative));
-        }
-        if !found {
-            return Err(CheckOutError::Absent(format!(
-                "`{}` does not exist at `{rev}`",
-                wanted.display()
-            )));
-        }
-        let root = private_folder()?;
-        let revision = Revision {
-            document: root.join(&wanted),
-            root,
-        };
-        write_blobs(&revision.root, &blobs)?;
-        Ok(revision)
+        let entries = tree_entries(&listing);
+        let blobs = blobs_to_write(rev, &entries, &wanted, max_file_bytes)?;
+        let folder = TempFolder::new()?;
+        write_blobs(&folder, &blobs)?;
+        Ok(Revision {
+            rev: rev.to_string(),
+            folder,
+            prefix,
+            // A submodule is a `commit` entry (mode 160000): its files are not in this tree.
+            submodules: entries
+                .iter()
+                .filter(|e| e.kind == "commit")
+                .map(|e| e.path.clone())
+                .collect(),
+            paths: entries.into_iter().map(|e| e.path).collect(),
+        })
     }
+}
+
+/// `path`, written relative to the current folder, as a path from the repository's top.
+fn in_repository(prefix: &Path, path: &Path) -> Result<PathBuf, CheckOutError> {
+    normal(&prefix.join(path))
+        .ok_or_else(|| CheckOutError::Failed(format!("`{}` leaves the repository", path.display())))
+}
+
+/// One line of `git ls-tree -r -l`: a file, a link or a submodule.
+struct TreeEntry {
+    mode: String,
+    kind: String,
+    object: String,
+    size: Option<u64>,
+    path: PathBuf,
+}
+
+fn tree_entries(listing: &[u8]) -> Vec<TreeEntry> {
+    let mut entries = Vec::new();
+    for entry in listing.split(|b| *b == 0).filter(|e| !e.is_empty()) {
+        let entry = String::from_utf8_lossy(entry);
+        let Some((meta, name)) = entry.split_once('\t') else {
+            continue;
+        };
+        let fields: Vec<&str> = meta.split_whitespace().collect();
+        let [mode, kind, object, size] = fields[..] else {
+            continue;
+        };
+        let Some(path) = normal(Path::new(name)) else {
+            continue;
+        };
+        entries.push(TreeEntry {
+            mode: mode.to_string(),
+            kind: kind.to_string(),
+            object: object.to_string(),
+            size: size.parse().ok(),
+            path,
+        });
+    }
+    entries
+}
+
+/// The objects to write out and where: the YAML and JSON files, and the wanted documents,
+/// that are regular files within the size limits.
+fn blobs_to_write(
+    rev: &str,
+    entries: &[TreeEntry],
+    wanted: &HashSet<PathBuf>,
+    max_file_bytes: u64,
+) -> Result<Vec<(String, PathBuf)>, String> {
+    let mut blobs = Vec::new();
+    let mut total: u64 = 0;
+    for entry in entries {
+        let readable = entry.kind == "blob" && (entry.mode == "100644" || entry.mode == "100755");
+        let extension = entry
+            .path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        let source = matches!(extension.as_deref(), Some("yaml" | "yml" | "json"));
+        let size = entry.size.unwrap_or(u64::MAX);
+        if !readable || !(source || wanted.contains(&entry.path)) || size > max_file_bytes {
+            continue;
+        }
+        total = total.saturating_add(size);
+        if total > MAX_TOTAL_BYTES {
+            return Err(format!(
+                "the YAML and JSON files of `{rev}` are over {MAX_TOTAL_BYTES} bytes together"
+            ));
+        }
+        blobs.push((entry.object.clone(), entry.path.clone()));
+    }
+    Ok(blobs)
 }
 
 /// A path with `.` removed and `..` folded; `None` when it is absolute or climbs out.
@@ -141,31 +206,6 @@ fn normal(path: &Path) -> Option<PathBuf> {
         }
     }
     Some(out)
-}
-
-/// A new, empty folder only this process uses.
-fn private_folder() -> Result<PathBuf, String> {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static NEXT: AtomicU32 = AtomicU32::new(0);
-    let base = std::env::temp_dir();
-    for _ in 0..16 {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let folder = base.join(format!(
-            "errlint-{}-{}-{nanos}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        match std::fs::create_dir(&folder) {
-            Ok(()) => {
-                return std::fs::canonicalize(&folder).map_err(|e| e.to_string());
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(format!("cannot create a temporary folder: {e}")),
-        }
-    }
-    Err("cannot create a temporary folder".into())
 }
 
 /// Runs git and returns its standard output, or its first line of complaint.
@@ -197,8 +237,8 @@ fn git(args: &[&str], input: Option<&[u8]>) -> Result<Vec<u8>, String> {
     Ok(output.stdout)
 }
 
-/// Streams the blobs through one `git cat-file --batch` into `root`.
-fn write_blobs(root: &Path, blobs: &[(String, PathBuf)]) -> Result<(), String> {
+/// Streams the blobs through one `git cat-file --batch` into `folder`.
+fn write_blobs(folder: &TempFolder, blobs: &[(String, PathBuf)]) -> Result<(), String> {
     let mut child = Command::new("git")
         .args(["cat-file", "--batch"])
         .stdin(Stdio::piped())
@@ -230,11 +270,7 @@ fn write_blobs(root: &Path, blobs: &[(String, PathBuf)]) -> Result<(), String> {
             .read_exact(&mut content)
             .map_err(|e| format!("cannot read from git: {e}"))?;
         content.pop();
-        let target = root.join(relative);
-        if let Some(folder) = target.parent() {
-            std::fs::create_dir_all(folder).map_err(|e| e.to_string())?;
-        }
-        std::fs::write(&target, &content).map_err(|e| e.to_string())?;
+        folder.write(relative, &content)?;
     }
     let _ = writer.join();
     let _ = child.wait();

@@ -3,6 +3,7 @@
 //! template; each change is shown in NEW, with the place in BASE it changed from.
 
 mod git;
+mod temp_folder;
 
 use crate::config::Contract;
 use crate::document::{DocumentSet, NodeRef};
@@ -14,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use git::Revision;
+pub use temp_folder::remove_on_signals;
 
 /// How a change stands against the contract's promise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -353,28 +355,41 @@ fn compatibility_line(version: &str) -> Option<(u64, u64)> {
 struct Side {
     docs: DocumentSet,
     /// Keeps a revision's files on disk while they are read.
-    _revision: Option<Revision>,
+    _revision: Option<Arc<Revision>>,
 }
 
 /// Compares BASE with NEW: every change in the error contract, at its place in NEW, with its
 /// level after the version gate and the contract's `rules:` levels.
 pub fn diff(base: &Input, new: &Input, options: &crate::Options) -> Outcome {
-    compare_inputs(base, new, options, false)
+    compare_sides(
+        || load(base, options),
+        || load(new, options),
+        options,
+        false,
+    )
 }
 
 /// Compares each document with itself at revision `rev` (`errlint diff --base REV FILES`, as
 /// CI runs it). A document that did not exist at `rev` is new: there is nothing to compare.
+/// One inside a git submodule at `rev` cannot be read there: a warning says it was skipped.
 pub fn diff_against(rev: &str, paths: &[PathBuf], options: &crate::Options) -> Outcome {
     use rayon::prelude::*;
+    // The revision is written out once for all documents: once for each, the time grew with
+    // documents × files of the revision, and most of a repository's JSON is no document.
+    let revision = Revision::check_out(rev, paths, options.limits.max_file_bytes).map(Arc::new);
     // Each document is compared on its own, on all threads, and the findings sorted once.
     let compared: Vec<Outcome> = paths
         .par_iter()
         .map(|path| {
-            let base = Input::Revision {
-                rev: rev.to_string(),
-                path: path.clone(),
+            let base = || match &revision {
+                Ok(revision) => load_from_revision(revision, path, options),
+                Err(message) => Err(Unloaded {
+                    shown: shown_at(rev, path),
+                    error: git::CheckOutError::Failed(message.clone()),
+                }),
             };
-            compare_inputs(&base, &Input::Path(path.clone()), options, true)
+            let new = || load(&Input::Path(path.clone()), options);
+            compare_sides(base, new, options, true)
         })
         .collect();
     let mut all = Outcome::default();
@@ -382,11 +397,13 @@ pub fn diff_against(rev: &str, paths: &[PathBuf], options: &crate::Options) -> O
     all
 }
 
-fn compare_inputs(
-    base: &Input,
-    new: &Input,
+/// Loads both sides and compares them. Against a base revision (`--base`), a document absent
+/// there is new and silently skipped, and one it cannot read is skipped with a warning.
+fn compare_sides(
+    load_base: impl FnOnce() -> Result<Side, Unloaded> + Send,
+    load_new: impl FnOnce() -> Result<Side, Unloaded> + Send,
     options: &crate::Options,
-    absent_base_is_new: bool,
+    against_base: bool,
 ) -> Outcome {
     let mut outcome = Outcome {
         files: 1,
@@ -395,12 +412,11 @@ fn compare_inputs(
     // The two sides are independent until they are compared: each is read on a thread of
     // its own (a lint reads a large file on all threads; two sides one after the other took
     // 2.6 times one lint of GitHub's description).
-    let (base, new) = match rayon::join(|| load(base, options), || load(new, options)) {
+    let (base, new) = match rayon::join(load_base, load_new) {
         (Ok(base), Ok(new)) => (base, new),
-        (Err(Unloaded::Absent(_)), Ok(_)) if absent_base_is_new => return outcome,
         (base, new) => {
             for failed in [base.err(), new.err()].into_iter().flatten() {
-                outcome.findings.push(*failed.finding());
+                outcome.findings.extend(failed.finding(against_base));
             }
             outcome.sort();
             return outcome;
@@ -471,18 +487,37 @@ fn finish(outcome: &mut Outcome, sides: [&Side; 2]) {
         .dedup_by(|a, b| a.sort_key() == b.sort_key());
 }
 
-/// Why a side could not be loaded: its revision has no such document, or another reason.
-enum Unloaded {
-    Absent(Box<Finding>),
-    Failed(Box<Finding>),
+/// Why a side could not be loaded: its name (`REV:PATH`) and what git said.
+struct Unloaded {
+    shown: String,
+    error: git::CheckOutError,
 }
 
 impl Unloaded {
-    fn finding(self) -> Box<Finding> {
-        match self {
-            Unloaded::Absent(f) | Unloaded::Failed(f) => f,
+    /// What to report: against a base revision, nothing for a new document and a warning for
+    /// one in a submodule; otherwise an error that stops the comparison.
+    fn finding(self, against_base: bool) -> Option<Finding> {
+        let file = Arc::from(self.shown.as_str());
+        let message = self.error.to_string();
+        match (self.error, against_base) {
+            (git::CheckOutError::Absent(_), true) => None,
+            (git::CheckOutError::InSubmodule(_), true) => Some(Finding {
+                help: Some(
+                    "compare it from inside the submodule, with the submodule's own revisions"
+                        .into(),
+                ),
+                ..Finding::new("not-compared", Severity::Warning, file, message)
+            }),
+            _ => Some(Finding {
+                fatal: true,
+                ..Finding::new("unreadable-file", Severity::Error, file, message)
+            }),
         }
     }
+}
+
+fn shown_at(rev: &str, path: &Path) -> String {
+    format!("{rev}:{}", path.to_string_lossy())
 }
 
 fn load(input: &Input, options: &crate::Options) -> Result<Side, Unloaded> {
@@ -496,41 +531,43 @@ fn load(input: &Input, options: &crate::Options) -> Result<Side, Unloaded> {
             })
         }
         Input::Revision { rev, path } => {
-            let shown = format!("{rev}:{}", path.to_string_lossy());
-            let revision =
-                Revision::check_out(rev, path, options.limits.max_file_bytes).map_err(|error| {
-                    let finding = Box::new(Finding {
-                        fatal: true,
-                        ..Finding::new(
-                            "unreadable-file",
-                            Severity::Error,
-                            Arc::from(shown.as_str()),
-                            error.to_string(),
-                        )
-                    });
-                    match error {
-                        git::CheckOutError::Absent(_) => Unloaded::Absent(finding),
-                        git::CheckOutError::Failed(_) => Unloaded::Failed(finding),
-                    }
+            let documents = std::slice::from_ref(path);
+            let revision = Revision::check_out(rev, documents, options.limits.max_file_bytes)
+                .map_err(|message| Unloaded {
+                    shown: shown_at(rev, path),
+                    error: git::CheckOutError::Failed(message),
                 })?;
-            let name = path.to_string_lossy().replace('\\', "/");
-            let mut docs = DocumentSet::load_path_within(
-                &revision.document(),
-                name,
-                revision.root(),
-                crate::load_options(options),
-            );
-            // Every file of the revision is named by it, so that no name is taken for the
-            // work tree's file of the same path.
-            for file in &mut docs.files {
-                file.name = Arc::from(format!("{rev}:{}", file.name));
-            }
-            Ok(Side {
-                docs,
-                _revision: Some(revision),
-            })
+            load_from_revision(&Arc::new(revision), path, options)
         }
     }
+}
+
+/// The document at `path` (relative to the current folder) as it was in `revision`.
+fn load_from_revision(
+    revision: &Arc<Revision>,
+    path: &Path,
+    options: &crate::Options,
+) -> Result<Side, Unloaded> {
+    let document = revision.document(path).map_err(|error| Unloaded {
+        shown: shown_at(revision.rev(), path),
+        error,
+    })?;
+    let name = path.to_string_lossy().replace('\\', "/");
+    let mut docs = DocumentSet::load_path_within(
+        &document,
+        name,
+        revision.root(),
+        crate::load_options(options),
+    );
+    // Every file of the revision is named by it, so that no name is taken for the work tree's
+    // file of the same path.
+    for file in &mut docs.files {
+        file.name = Arc::from(format!("{}:{}", revision.rev(), file.name));
+    }
+    Ok(Side {
+        docs,
+        _revision: Some(revision.clone()),
+    })
 }
 
 /// Levels, the version gate and grouping: changes become findings.
