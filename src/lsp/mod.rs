@@ -496,14 +496,7 @@ impl Server {
         let at = &params.text_document_position_params;
         let path = real(&at.text_document.uri.to_file_path().ok()?);
         let text = self.text_of(&path)?;
-        let offset = offset_of(&text, at.position);
-        let is_id = |c: char| c.is_ascii_alphanumeric() || c == '-';
-        let start = text[..offset]
-            .rfind(|c: char| !is_id(c))
-            .map_or(0, |i| i + 1);
-        let end = text[offset..]
-            .find(|c: char| !is_id(c))
-            .map_or(text.len(), |i| offset + i);
+        let (start, end) = id_around(&text, offset_of(&text, at.position));
         let word = &text[start..end];
         let meta = crate::rules::find(word)?;
         if !is_config(&path) && !in_ignore_list(&text, start) {
@@ -752,6 +745,20 @@ fn position(text: &str, lines: &LineIndex, offset: usize) -> Position {
     Position::new((line - 1) as u32, column as u32)
 }
 
+/// The span of the rule id (letters, digits, `-`) around `offset`, a character boundary.
+fn id_around(text: &str, offset: usize) -> (usize, usize) {
+    let is_id = |c: char| c.is_ascii_alphanumeric() || c == '-';
+    let start = text[..offset]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !is_id(c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let end = text[offset..]
+        .find(|c: char| !is_id(c))
+        .map_or(text.len(), |i| offset + i);
+    (start, end)
+}
+
 /// The byte offset of an LSP position (a line past the end is the end; a column past the line
 /// is its end).
 fn offset_of(text: &str, position: Position) -> usize {
@@ -889,6 +896,16 @@ mod tests {
         let error = response.error.unwrap();
         assert_eq!(error.code, lsp_server::ErrorCode::InternalError as i32);
         assert!(guarded("didChange", || panic!("a bug")).is_ok());
+    }
+
+    #[test]
+    fn the_id_around_a_position_ends_at_characters_of_any_width() {
+        // Found by the fuzz target: a multi-byte character before the id.
+        let text = "x: é retry-after-scope😀";
+        let inside = text.find("after").unwrap();
+        let (start, end) = id_around(text, inside);
+        assert_eq!(&text[start..end], "retry-after-scope");
+        assert_eq!(id_around(text, text.find('é').unwrap()), (3, 3));
     }
 
     #[test]
