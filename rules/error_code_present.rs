@@ -1,8 +1,8 @@
 //! `error-code-present`: the error body exposes a stable, required, string error code.
 
-use super::error_body::{Code, ErrorBody, code_locations};
+use crate::error_body::{Code, ErrorBody, code_locations};
 use super::Rule;
-use crate::config::CodeType;
+use crate::contract::CodeType;
 use crate::document::NodeRef;
 use crate::engine::{Context, Report};
 use crate::openapi::Api;

@@ -1,8 +1,8 @@
 //! `error-code-status`: the codes a response can return belong to its status.
 
-use super::error_body::{Code, ErrorBody};
+use crate::error_body::{Code, ErrorBody};
 use super::Rule;
-use crate::config::Catalog;
+use crate::contract::Catalog;
 use crate::document::{Kind, NodeRef};
 use crate::engine::{Context, Report};
 use crate::openapi::{Api, StatusKey};
@@ -122,7 +122,7 @@ impl Rule for ErrorCodeStatus {
 /// What is wrong with one documented code value, if anything: (message, help).
 fn judge(
     api: &Api<'_>,
-    contract: &crate::config::Contract,
+    contract: &crate::contract::Contract,
     value: NodeRef,
     status: Option<u16>,
 ) -> Option<(String, String)> {

@@ -1,8 +1,8 @@
 //! `error-envelope-fields`: error bodies require the fields the contract names, typed as it says.
 
-use super::error_body::ErrorBody;
+use crate::error_body::ErrorBody;
 use super::Rule;
-use crate::config::Contract;
+use crate::contract::Contract;
 use crate::document::NodeRef;
 use crate::engine::{Context, Report};
 use crate::openapi::schema::{Lookup, Types};

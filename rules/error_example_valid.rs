@@ -1,7 +1,7 @@
 //! `error-example-valid`: every example of an error response validates against its schema.
 
 use super::Rule;
-use super::error_body::ErrorBody;
+use crate::error_body::ErrorBody;
 use crate::document::{Kind, NodeRef};
 use crate::engine::{Context, Report};
 use crate::openapi::{Api, Method, Operation, Response};

@@ -1,6 +1,6 @@
 //! `error-shape-consistent`: all error bodies put their code in the same place.
 
-use super::error_body::ErrorBody;
+use crate::error_body::ErrorBody;
 use super::Rule;
 use crate::document::NodeRef;
 use crate::engine::{Context, Report};

@@ -1,7 +1,7 @@
 //! `error-status-coverage`: an operation documents the error statuses its traits imply.
 
 use super::Rule;
-use crate::config::{DefaultCovers, Requirement};
+use crate::contract::{DefaultCovers, Requirement};
 use crate::engine::{Context, Report};
 use crate::openapi::{Auth, Operation, StatusKey};
 

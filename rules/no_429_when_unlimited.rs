@@ -1,6 +1,6 @@
 //! `no-429-when-unlimited`: operations declared not rate-limited document no 429 or retry hints.
 
-use super::error_body::example_retry_key;
+use crate::error_body::example_retry_key;
 use super::Rule;
 use crate::document::NodeRef;
 use crate::engine::{Context, Report};

@@ -1,6 +1,6 @@
 //! `retry-after-scope`: `Retry-After` and `retry_after` appear only where retrying helps.
 
-use super::error_body::{ErrorBody, example_retry_key};
+use crate::error_body::{ErrorBody, example_retry_key};
 use super::Rule;
 use crate::document::NodeRef;
 use crate::document::edit;
@@ -176,7 +176,7 @@ impl Rule for RetryAfterScope {
 }
 
 /// A status where a retry hint does not belong.
-fn out_of_scope(contract: &crate::config::Contract, status: StatusKey) -> bool {
+fn out_of_scope(contract: &crate::contract::Contract, status: StatusKey) -> bool {
     !contract.retry_is_meaningful(status) && status != StatusKey::Invalid
 }
 

@@ -1,7 +1,7 @@
 //! `unused-ignore`: an `x-errlint-ignore` entry that suppresses nothing.
 
 use super::Rule;
-use crate::config::IGNORE_EXTENSION;
+use crate::contract::IGNORE_EXTENSION;
 use crate::engine::{Context, Report};
 
 declare_rule! {

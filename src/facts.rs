@@ -3,11 +3,11 @@
 //! rate limiting, and the traits that call for statuses. `errlint diff` compares two of these;
 //! `errlint contract` sums one up.
 
-use crate::config::Contract;
+use crate::contract::Contract;
 use crate::document::NodeRef;
+use crate::error_body::BodyFacts;
 use crate::openapi::schema::FieldPath;
 use crate::openapi::{Api, Model, Operation, Response, StatusKey};
-use crate::rules::error_body::BodyFacts;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 

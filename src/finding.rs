@@ -7,29 +7,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Warning,
-    Error,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-}
-
-impl std::fmt::Display for Severity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use crate::ids::Severity;
 
 /// A place in a source file. The span is for rendering; the pointer is its identity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -262,7 +240,7 @@ pub struct Outcome {
     /// Each document's contract and the overrides its operations matched, to find overrides
     /// that match nothing anywhere once every document is linted.
     #[serde(skip)]
-    pub(crate) overrides_matched: Vec<(Arc<crate::config::Contract>, Vec<usize>)>,
+    pub(crate) overrides_matched: Vec<(Arc<crate::contract::Contract>, Vec<usize>)>,
     /// How many findings a baseline hid (they are not in `findings`).
     #[serde(skip)]
     pub baseline_hidden: usize,

@@ -41,15 +41,19 @@
 //! ```
 
 pub mod baseline;
+pub mod catalog;
 pub mod config;
+pub mod contract;
 pub mod diff;
 pub mod docs;
 pub mod document;
 mod engine;
+mod error_body;
 pub mod facts;
 pub mod finding;
 pub mod fix;
 mod glob;
+pub mod ids;
 pub mod infer;
 pub mod inputs;
 pub mod lsp;
@@ -441,6 +445,7 @@ fn lint_documents(
                     || {
                         engine::run(
                             &api,
+                            rules::instantiate(),
                             contract,
                             &options.severities,
                             options.only_rules.as_deref(),

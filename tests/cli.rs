@@ -525,7 +525,7 @@ fn everyday_flags_as_ruff_spells_them() {
 #[test]
 fn explain_knows_every_reported_id() {
     let mut ids: Vec<&str> = errlint::rules::ALL.iter().map(|r| r.id).collect();
-    ids.extend(errlint::rules::PROBLEMS.iter().map(|(id, _)| *id));
+    ids.extend(errlint::catalog::PROBLEMS.iter().map(|(id, _)| *id));
     ids.extend(errlint::diff::CHANGES.iter().map(|c| c.id));
     for id in [
         "invalid-syntax",

@@ -17,6 +17,7 @@ mod fix;
 mod fixtures;
 mod formats;
 mod hostile;
+mod house;
 mod library;
 mod lsp;
 mod packaging;

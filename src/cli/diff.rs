@@ -52,7 +52,7 @@ pub fn diff(request: DiffRequest<'_>) -> ExitCode {
     if let Err(message) = errlint::output::check_targets(&targets, inputs) {
         return fail(&message);
     }
-    let rules = errlint::diff::rule_infos();
+    let rules = errlint::catalog::change_infos();
     let reports = Reports {
         color: request.color,
         rules: &rules,

@@ -8,10 +8,7 @@ use std::process::ExitCode;
 
 /// `errlint rules`: every rule, then the change ids of `errlint diff`, with level and summary.
 pub fn rules() -> ExitCode {
-    let width = errlint::rules::ALL
-        .iter()
-        .map(|r| r.id)
-        .chain(errlint::diff::CHANGES.iter().map(|c| c.id))
+    let width = errlint::catalog::configurable_ids()
         .map(str::len)
         .max()
         .unwrap_or(0);
@@ -23,7 +20,7 @@ pub fn rules() -> ExitCode {
         .collect();
     // The change ids of `errlint diff` take levels in `rules:` too.
     table.push_str("\nerrlint diff:\n");
-    for change in errlint::diff::rule_infos() {
+    for change in errlint::catalog::change_infos() {
         table.push_str(&row(change.id, change.level.as_str(), change.summary));
     }
     print(&table)
@@ -31,25 +28,22 @@ pub fn rules() -> ExitCode {
 
 /// `errlint explain ID`: a rule's documentation, or what a problem or a change id means.
 pub fn explain(id: &str) -> ExitCode {
-    let problem = errlint::rules::PROBLEMS
-        .iter()
-        .find(|(known, _)| *known == id);
-    let change = errlint::diff::find(id);
-    match (errlint::rules::find(id), problem, change) {
-        (Some(meta), _, _) => print(&format!(
+    use errlint::catalog::Entry;
+    match errlint::catalog::find(id) {
+        Some(Entry::Rule(meta)) => print(&format!(
             "# {}\n\nDefault level: {}.\n\n{}\n",
             meta.id,
             meta.default_severity,
             errlint::rules::explain(meta).trim_end()
         )),
-        (None, Some((id, text)), _) => print(&format!(
+        Some(Entry::Problem(id, text)) => print(&format!(
             "# {id}\n\nA problem with the document, the config or the run, not a rule.\n\n{text}\n"
         )),
-        (None, None, Some(meta)) => print(&format!(
+        Some(Entry::Change(meta)) => print(&format!(
             "# {}\n\nA change that `errlint diff` reports (see the README's `errlint diff`).\n\n{}.\n",
             meta.id, meta.summary
         )),
-        (None, None, None) => fail(&format!("unknown rule `{id}`: `errlint rules` lists them")),
+        None => fail(&format!("unknown rule `{id}`: `errlint rules` lists them")),
     }
 }
 

@@ -1,8 +1,8 @@
 //! Reading configuration: built-in profiles, `errlint.yaml` discovery, validation against the
 //! JSON Schema in `rules/errlint.schema.json` with every error at its span, and layering.
 
-use super::contract::{Contract, parse_path_pattern};
-use super::raw::RawConfig;
+use crate::contract::raw::RawConfig;
+use crate::contract::{Contract, parse_path_pattern};
 use crate::document::source::{Access, Refusal};
 use crate::document::{self, Limits, NodeId, Span, Tree, pointer};
 use crate::finding::{Finding, Location, Severity, Sources};
@@ -45,11 +45,12 @@ const SCHEMA_TEMPLATE: &str = include_str!("../../rules/errlint.schema.json");
 pub fn schema() -> serde_json::Value {
     let mut schema: serde_json::Value =
         serde_json::from_str(SCHEMA_TEMPLATE).expect("the embedded schema is JSON");
-    let ids: Vec<serde_json::Value> = crate::rules::ALL
-        .iter()
-        .map(|m| m.id)
-        .chain(crate::rules::REDIRECTS.iter().map(|(old, _)| *old))
-        .chain(crate::diff::CHANGES.iter().map(|c| c.id))
+    let rules = crate::rules::ALL.iter().map(|m| m.id);
+    let renamed = crate::ids::REDIRECTS.iter().map(|(old, _)| *old);
+    let changes = crate::catalog::CHANGES.iter().map(|c| c.id);
+    let ids: Vec<serde_json::Value> = rules
+        .chain(renamed)
+        .chain(changes)
         .map(Into::into)
         .collect();
     schema["$defs"]["ruleId"] = serde_json::json!({
@@ -480,11 +481,13 @@ fn check_semantics(name: &str, tree: &Tree, errors: &mut ConfigErrors) {
     for map in rule_maps {
         for (key, _) in tree.entries(map) {
             let id = tree.scalar(key).unwrap_or_default();
-            if crate::rules::find(id).is_none() && crate::diff::find(id).is_none() {
-                let known = crate::rules::ALL
-                    .iter()
-                    .map(|r| r.id)
-                    .chain(crate::diff::CHANGES.iter().map(|c| c.id));
+            use crate::catalog::Entry;
+            let configurable = matches!(
+                crate::catalog::find(id),
+                Some(Entry::Rule(_) | Entry::Change(_))
+            );
+            if !configurable {
+                let known = crate::catalog::configurable_ids();
                 let message = match crate::suggest::closest(id, known) {
                     Some(near) => format!("unknown rule `{id}`: did you mean `{near}`?"),
                     None => format!("unknown rule `{id}`: `errlint rules` lists them"),

@@ -2,20 +2,17 @@
 //! and per-path overrides. Precedence, lowest first: built-in default, profile, config file,
 //! path overrides, `x-errlint-ignore` in the document, command line.
 
-mod contract;
 mod load;
-mod policy;
-mod raw;
 
-pub use contract::{
+pub use crate::contract::{
     Catalog, CodeType, Contract, DefaultCovers, OperationSettings, Override, Requirement,
     Requirements,
 };
+pub use crate::contract::{CommandLine, IGNORE_EXTENSION, IgnoreList, Policy};
 pub use load::{
     CONFIG_NAMES, ConfigChoice, ConfigErrors, PROFILES, builtin_profile, contract,
     contract_from_text, discover, schema, unmatched_overrides,
 };
-pub use policy::{CommandLine, IGNORE_EXTENSION, IgnoreList, Policy};
 
 /// The text `errlint init` writes: a commented config that extends `profile`.
 pub fn init_text(profile: &str) -> String {
@@ -180,14 +177,9 @@ pub fn show(
     }
     line(format!("  overrides: {}", contract.overrides.len()));
     line("levels:".into());
-    let ids = crate::rules::ALL
-        .iter()
-        .map(|r| (r.id, r.default_severity))
-        .chain(
-            crate::diff::rule_infos()
-                .into_iter()
-                .map(|c| (c.id, c.level)),
-        );
+    let rules = crate::rules::ALL.iter().map(|r| (r.id, r.default_severity));
+    let changes = crate::catalog::CHANGES.iter();
+    let ids = rules.chain(changes.map(|c| (c.id, crate::catalog::change_level(c))));
     for (id, default) in ids {
         let level = command_line
             .get(id)

@@ -14,107 +14,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub use crate::catalog::change_infos as rule_infos;
+pub use crate::catalog::changes::{CHANGES, ChangeMeta, Class, find};
 pub use git::Revision;
 pub use temp_folder::remove_on_signals;
-
-/// How a change stands against the contract's promise.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Class {
-    /// Clients written against BASE can break: allowed only with a major version bump.
-    Breaking,
-    Warning,
-    Info,
-}
-
-/// One kind of change, as `errlint diff` reports it.
-#[derive(Debug)]
-pub struct ChangeMeta {
-    pub id: &'static str,
-    pub class: Class,
-    pub summary: &'static str,
-}
-
-/// Every change id, and the version gate's own findings. Config `rules:` levels apply to them.
-pub const CHANGES: &[ChangeMeta] = &[
-    ChangeMeta {
-        id: "error-code-removed",
-        class: Class::Breaking,
-        summary: "a code documented for an operation is no longer documented for it",
-    },
-    ChangeMeta {
-        id: "error-code-moved",
-        class: Class::Breaking,
-        summary: "a code moved to another status of the same operation",
-    },
-    ChangeMeta {
-        id: "error-code-field-changed",
-        class: Class::Breaking,
-        summary: "the code's location or type changed in an operation's error bodies",
-    },
-    ChangeMeta {
-        id: "error-field-removed",
-        class: Class::Breaking,
-        summary: "a field required in error bodies is gone, optional, or retyped",
-    },
-    ChangeMeta {
-        id: "rate-limit-added",
-        class: Class::Breaking,
-        summary: "an operation that was not rate-limited now documents 429 or is declared rate-limited",
-    },
-    ChangeMeta {
-        id: "retry-hint-removed",
-        class: Class::Breaking,
-        summary: "a 429 or 503 lost its `Retry-After` header or retry field",
-    },
-    ChangeMeta {
-        id: "error-status-added",
-        class: Class::Warning,
-        summary: "an operation documents an error status no range or `default` covered before",
-    },
-    ChangeMeta {
-        id: "error-code-added",
-        class: Class::Info,
-        summary: "a new code on an existing status",
-    },
-    ChangeMeta {
-        id: "error-status-removed",
-        class: Class::Info,
-        summary: "an operation no longer documents an error status",
-    },
-    ChangeMeta {
-        id: "version-not-bumped",
-        class: Class::Breaking,
-        summary: "breaking changes without a major version bump of `info.version`",
-    },
-    ChangeMeta {
-        id: "version-gate-unavailable",
-        class: Class::Warning,
-        summary: "`info.version` is not semver, so breaking changes cannot be gated on it",
-    },
-];
-
-/// What reports say about each change id (SARIF's rules, JUnit's test cases).
-pub fn rule_infos() -> Vec<crate::report::RuleInfo> {
-    CHANGES
-        .iter()
-        .map(|c| crate::report::RuleInfo {
-            id: c.id,
-            level: match c.class {
-                Class::Breaking => Severity::Error,
-                Class::Warning => Severity::Warning,
-                Class::Info => Severity::Info,
-            },
-            summary: c.summary,
-            docs: c.summary.to_string(),
-            url: format!("{}/blob/main/README.md#errlint-diff", crate::REPOSITORY_URL),
-        })
-        .collect()
-}
-
-/// The change `id`, if errlint diff reports it.
-pub fn find(id: &str) -> Option<&'static ChangeMeta> {
-    CHANGES.iter().find(|c| c.id == id)
-}
 
 /// One side of a diff, as written on the command line: a path, or `REV:PATH` read from git.
 #[derive(Debug, Clone)]
@@ -580,11 +483,7 @@ fn judge(
 ) -> Vec<Finding> {
     let level = |id: &str| -> Option<Severity> {
         let meta = find(id).expect("every change id is declared");
-        let default = match meta.class {
-            Class::Breaking => Severity::Error,
-            Class::Warning => Severity::Warning,
-            Class::Info => Severity::Info,
-        };
+        let default = crate::catalog::change_level(meta);
         contract
             .severities
             .get(id)

@@ -1,15 +1,17 @@
 //! The one traversal: builds the model, calls each rule's hooks once per operation, response
 //! and distinct body, and settles every report against the policy, use by use.
 
+mod rule;
 mod sink;
 
-use crate::config::{CommandLine, Contract, OperationSettings, Policy};
+pub use rule::{Rule, RuleMeta};
+
+use crate::contract::{CommandLine, Contract, OperationSettings, Policy};
 use crate::document::edit::Edit;
 use crate::document::{DocumentSet, FileId, NodeRef};
+use crate::error_body::{BodyFacts, ErrorBody, error_uses};
 use crate::finding::{Finding, Location, Severity};
 use crate::openapi::{Api, BodyId, Model, Operation, StructureError, Use};
-use crate::rules::error_body::{BodyFacts, ErrorBody, error_uses};
-use crate::rules::{Rule, RuleMeta};
 use rayon::prelude::*;
 use sink::Sink;
 use std::borrow::Cow;
@@ -119,16 +121,25 @@ impl<'a, 'd> Context<'a, 'd> {
 /// contract's overrides that some operation matched.
 pub fn run(
     api: &Api<'_>,
+    rules: Vec<Box<dyn Rule>>,
     contract: &Contract,
     command_line: &CommandLine,
     only: Option<&[String]>,
 ) -> (Vec<Finding>, Vec<usize>) {
-    run_in_parts(api, contract, command_line, only, OPERATIONS_PER_PART)
+    run_in_parts(
+        api,
+        rules,
+        contract,
+        command_line,
+        only,
+        OPERATIONS_PER_PART,
+    )
 }
 
 /// [`run`], walking the operations in parts of `per_part`.
 fn run_in_parts(
     api: &Api<'_>,
+    mut rules: Vec<Box<dyn Rule>>,
     contract: &Contract,
     command_line: &CommandLine,
     only: Option<&[String]>,
@@ -164,7 +175,6 @@ fn run_in_parts(
         },
     );
     let (error_uses, facts): (Vec<Vec<Use>>, Vec<BodyFacts>) = facts.into_iter().unzip();
-    let mut rules = crate::rules::instantiate();
     rules.retain(|r| policy.may_run(r.meta().id, r.meta().default_severity));
     let policy = std::sync::Arc::new(policy);
     let walk = Walk {
@@ -302,8 +312,14 @@ mod tests {
         let docs =
             DocumentSet::load_text("t.yaml".into(), text, None, crate::load_options(&options));
         let api = Api::new(&docs).expect("an OpenAPI document");
-        let (findings, matched) =
-            run_in_parts(&api, &contract, &options.severities, None, per_part);
+        let (findings, matched) = run_in_parts(
+            &api,
+            crate::rules::instantiate(),
+            &contract,
+            &options.severities,
+            None,
+            per_part,
+        );
         format!("{findings:#?}\n{matched:?}")
     }
 

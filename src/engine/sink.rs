@@ -2,12 +2,12 @@
 //! becomes a finding at once; a report about a shared definition waits, merged with the others
 //! of the same rule, node and message, and is settled use by use against the policy.
 
+use super::RuleMeta;
 use super::{RELATED_SHOWN, Report};
-use crate::config::Policy;
+use crate::contract::Policy;
 use crate::document::{DocumentSet, FileId, NodeRef};
 use crate::finding::{Finding, Location, Related, Severity};
 use crate::openapi::{Api, Model, Use};
-use crate::rules::RuleMeta;
 use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
 use std::collections::hash_map::Entry;

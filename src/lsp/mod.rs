@@ -724,7 +724,7 @@ fn diagnostic(finding: &Finding, root: &Path, files: &FileTexts<'_>) -> Diagnost
             Severity::Info => DiagnosticSeverity::INFORMATION,
         }),
         code: Some(NumberOrString::String(finding.rule.to_string())),
-        code_description: Url::parse(&crate::report::rule_url(finding.rule))
+        code_description: Url::parse(&crate::catalog::rule_url(finding.rule))
             .ok()
             .filter(|_| crate::rules::find(finding.rule).is_some())
             .map(|href| lsp_types::CodeDescription { href }),

@@ -49,16 +49,7 @@ impl Format {
     }
 }
 
-/// What a report says about a rule (SARIF's `tool.driver.rules`, JUnit's test cases).
-#[derive(Debug, Clone)]
-pub struct RuleInfo {
-    pub id: &'static str,
-    pub level: crate::finding::Severity,
-    pub summary: &'static str,
-    pub docs: String,
-    /// Where its documentation lives.
-    pub url: String,
-}
+pub use crate::catalog::{RuleInfo, rule_url};
 
 /// How to render.
 #[derive(Debug, Clone)]
@@ -77,21 +68,11 @@ pub struct RenderOptions {
 impl RenderOptions {
     /// No colour, fixed width: byte-identical everywhere, for files, pipes and snapshots.
     pub fn plain(format: Format) -> Self {
-        let rules = crate::rules::ALL
-            .iter()
-            .map(|r| RuleInfo {
-                id: r.id,
-                level: r.default_severity,
-                summary: r.summary,
-                docs: crate::rules::explain(r),
-                url: rule_url(r.id),
-            })
-            .collect();
         RenderOptions {
             format,
             color: false,
             width: 100,
-            rules,
+            rules: crate::catalog::rule_infos(),
             quiet: false,
         }
     }
@@ -161,15 +142,6 @@ pub(crate) fn visible_in_place(text: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     std::borrow::Cow::Owned(out)
-}
-
-/// Where a rule's documentation lives (its file in the repository, doc comment first).
-pub fn rule_url(id: &str) -> String {
-    format!(
-        "{}/blob/main/rules/{}.rs",
-        crate::REPOSITORY_URL,
-        id.replace('-', "_")
-    )
 }
 
 /// A finding's identity that survives unrelated edits: rule, file, pointer and message, not

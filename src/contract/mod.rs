@@ -1,10 +1,18 @@
 //! The error contract in force: what every rule reads instead of hard-coded policy. Built by
 //! layering raw settings (built-in default → profile → config file) onto one another.
+//!
+//! It sits below the rules, the engine and the findings, which read it; finding and loading
+//! config files, and checking the ids they name, is `config`'s job, above the rules.
 
-use super::raw::{RawCodes, RawConfig, RawOverride};
-use crate::finding::Severity;
+mod policy;
+pub(crate) mod raw;
+
+pub use policy::{CommandLine, IGNORE_EXTENSION, IgnoreList, Policy};
+
+use crate::ids::Severity;
 use crate::openapi::schema::FieldPath;
 use crate::openapi::{Header, Method, Response, StatusKey};
+use raw::{RawCodes, RawConfig, RawOverride};
 use std::collections::{BTreeMap, HashMap};
 
 /// The type a stable code must have.
@@ -299,9 +307,9 @@ impl Contract {
         match &raw.codes {
             Some(RawCodes::Echo(_)) => self.catalog = Catalog::EchoStatus,
             Some(RawCodes::Map(map)) => {
-                let statuses = |s: &super::raw::OneOrManyStatuses| match s {
-                    super::raw::OneOrManyStatuses::One(status) => vec![*status],
-                    super::raw::OneOrManyStatuses::Many(list) => list.clone(),
+                let statuses = |s: &raw::OneOrManyStatuses| match s {
+                    raw::OneOrManyStatuses::One(status) => vec![*status],
+                    raw::OneOrManyStatuses::Many(list) => list.clone(),
                 };
                 self.catalog = Catalog::Codes(
                     map.iter()
@@ -445,7 +453,7 @@ fn with_templates(glob: &str) -> String {
 
 /// A rule id as the rules know it now (a renamed rule's old id leads to the new one).
 fn canonical(id: &str) -> String {
-    crate::rules::canonical_id(id).to_string()
+    crate::ids::canonical_id(id).to_string()
 }
 
 fn compile_override(raw: &RawOverride) -> Override {

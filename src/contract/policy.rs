@@ -4,7 +4,7 @@
 
 use super::{Contract, OperationSettings};
 use crate::document::{DocumentSet, FileId, Hop, Kind, NodeId, NodeRef, Tree};
-use crate::finding::Severity;
+use crate::ids::Severity;
 use crate::openapi::{Api, Method, Operation, Route};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
@@ -358,7 +358,7 @@ fn rule_index(docs: &DocumentSet, list: &IgnoreList) -> HashMap<String, NodeRef>
     for entry in &list.entries {
         if let Some(name) = tree.str(entry.node) {
             index
-                .entry(crate::rules::canonical_id(name).to_string())
+                .entry(crate::ids::canonical_id(name).to_string())
                 .or_insert(*entry);
         }
     }

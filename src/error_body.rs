@@ -2,7 +2,7 @@
 //! (however many responses use it) and shared by every rule. Where to look comes from the
 //! contract (`envelope.code`, `retry.fields`).
 
-use crate::config::{CodeType, Contract};
+use crate::contract::{CodeType, Contract};
 use crate::document::NodeRef;
 use crate::openapi::schema::{Facts, Field, FieldPath, Lookup, Segment};
 use crate::openapi::{Api, Model, StatusKey, Use, fold_name};
