@@ -402,8 +402,10 @@ fn run_command(command: &Command) -> ExitCode {
                     "# {id}\n\nA problem with the document, the config or the run, not a rule.\n\n{text}\n"
                 )),
                 (None, None, Some(meta)) => print(&format!(
-                    "# {}\n\nA change that `errlint diff` reports (see the README's `errlint diff`).\n\n{}.\n",
-                    meta.id, meta.summary
+                    "# {}\n\nA change that `errlint diff` reports (see {}).\n\n{}.\n",
+                    meta.id,
+                    errlint::report::docs_url(errlint::diff::DOCS_PAGE),
+                    meta.summary
                 )),
                 (None, None, None) => fail(&format!(
                     "unknown rule `{rule}`: `errlint rules` lists them"

@@ -32,6 +32,9 @@ pub struct ChangeMeta {
     pub summary: &'static str,
 }
 
+/// The page that documents every change id, relative to the repository.
+pub const DOCS_PAGE: &str = "docs/diff.md";
+
 /// Every change id, and the version gate's own findings. Config `rules:` levels apply to them.
 pub const CHANGES: &[ChangeMeta] = &[
     ChangeMeta {
@@ -104,7 +107,7 @@ pub fn rule_infos() -> Vec<crate::report::RuleInfo> {
             },
             summary: c.summary,
             docs: c.summary.to_string(),
-            url: format!("{}/blob/main/README.md#errlint-diff", crate::REPOSITORY_URL),
+            url: crate::report::docs_url(DOCS_PAGE),
         })
         .collect()
 }

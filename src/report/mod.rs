@@ -172,6 +172,11 @@ pub fn rule_url(id: &str) -> String {
     )
 }
 
+/// The address of a file of errlint's own documentation, `path` relative to the repository.
+pub fn docs_url(path: &str) -> String {
+    format!("{}/blob/main/{path}", crate::REPOSITORY_URL)
+}
+
 /// A finding's identity that survives unrelated edits: rule, file, pointer and message, not
 /// the line (FNV-1a, stable across versions and platforms).
 pub fn fingerprint(finding: &crate::finding::Finding) -> String {
