@@ -23,6 +23,7 @@ mod packaging;
 mod precedence;
 mod properties;
 mod registry;
+mod rule_pages;
 mod shared_uses;
 mod spans;
 mod surface;

@@ -163,13 +163,10 @@ pub(crate) fn visible_in_place(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// Where a rule's documentation lives (its file in the repository, doc comment first).
+/// Where a rule's documentation lives: its page in `docs/rules/`, generated from the rule's doc
+/// comment (SARIF's `helpUri` and the editor's link on a diagnostic's code lead there).
 pub fn rule_url(id: &str) -> String {
-    format!(
-        "{}/blob/main/rules/{}.rs",
-        crate::REPOSITORY_URL,
-        id.replace('-', "_")
-    )
+    docs_url(&format!("docs/rules/{id}.md"))
 }
 
 /// The address of a file of errlint's own documentation, `path` relative to the repository.
