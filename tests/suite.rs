@@ -18,6 +18,7 @@ mod fixtures;
 mod formats;
 mod hostile;
 mod library;
+mod links;
 mod lsp;
 mod packaging;
 mod precedence;
