@@ -1,6 +1,6 @@
 //! `errlint docs`: the generated error reference page, reviewed as snapshots — a Botect-like
-//! document (it should read like seed 001: the envelope, four statuses with one code each, a
-//! canonical 402) and, when the corpus is there, a `default`-only description.
+//! document (it should read like Botect's error page: the envelope, four statuses with one code
+//! each, a canonical 402) and, when the corpus is there, a `default`-only description.
 
 use errlint::Options;
 use errlint::config::ConfigChoice;

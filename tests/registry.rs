@@ -1,5 +1,6 @@
 //! The rule list is the one source of rule ids: the registry's instances, the config schema's
-//! `ruleId` enum, the README table and the files in `rules/` must all agree with it.
+//! `ruleId` enum, the README table and the files in `rules/` must all agree with it (the pages
+//! in `docs/rules/` are checked by `rule_pages`).
 
 use errlint::rules;
 use std::path::Path;
@@ -47,9 +48,17 @@ fn the_readme_table_is_the_rule_list() {
         .skip(2)
         .take_while(|l| l.starts_with('|'))
         .collect();
+    // Each id links to the rule's page, at the address SARIF and the editor use (a full one:
+    // the README is also the PyPI page).
     let expected: Vec<String> = rules::ALL
         .iter()
-        .map(|m| format!("| `{}` | {} | {} |", m.id, m.default_severity, m.summary))
+        .map(|m| {
+            let page = errlint::report::rule_url(m.id);
+            format!(
+                "| [`{}`]({page}) | {} | {} |",
+                m.id, m.default_severity, m.summary
+            )
+        })
         .collect();
     assert_eq!(rows, expected);
 }

@@ -19,6 +19,9 @@ pub struct ChangeMeta {
     pub summary: &'static str,
 }
 
+/// The page that documents every change id, relative to the repository.
+pub const DOCS_PAGE: &str = "docs/diff.md";
+
 /// Every change id, and the version gate's own findings. Config `rules:` levels apply to them.
 pub const CHANGES: &[ChangeMeta] = &[
     ChangeMeta {

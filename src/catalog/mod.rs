@@ -23,13 +23,15 @@ pub struct RuleInfo {
     pub url: String,
 }
 
-/// Where a rule's documentation lives (its file in the repository, doc comment first).
+/// Where a rule's documentation lives: its page in `docs/rules/`, generated from the rule's doc
+/// comment (SARIF's `helpUri` and the editor's link on a diagnostic's code lead there).
 pub fn rule_url(id: &str) -> String {
-    format!(
-        "{}/blob/main/rules/{}.rs",
-        crate::REPOSITORY_URL,
-        id.replace('-', "_")
-    )
+    docs_url(&format!("docs/rules/{id}.md"))
+}
+
+/// The address of a file of errlint's own documentation, `path` relative to the repository.
+pub fn docs_url(path: &str) -> String {
+    format!("{}/blob/main/{path}", crate::REPOSITORY_URL)
 }
 
 /// What an id is, with what is known about it.
@@ -93,7 +95,7 @@ pub fn change_infos() -> Vec<RuleInfo> {
             level: change_level(c),
             summary: c.summary,
             docs: c.summary.to_string(),
-            url: format!("{}/blob/main/README.md#errlint-diff", crate::REPOSITORY_URL),
+            url: docs_url(changes::DOCS_PAGE),
         })
         .collect()
 }

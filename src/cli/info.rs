@@ -40,8 +40,10 @@ pub fn explain(id: &str) -> ExitCode {
             "# {id}\n\nA problem with the document, the config or the run, not a rule.\n\n{text}\n"
         )),
         Some(Entry::Change(meta)) => print(&format!(
-            "# {}\n\nA change that `errlint diff` reports (see the README's `errlint diff`).\n\n{}.\n",
-            meta.id, meta.summary
+            "# {}\n\nA change that `errlint diff` reports (see {}).\n\n{}.\n",
+            meta.id,
+            errlint::catalog::docs_url(errlint::catalog::changes::DOCS_PAGE),
+            meta.summary
         )),
         None => fail(&format!("unknown rule `{id}`: `errlint rules` lists them")),
     }

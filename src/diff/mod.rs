@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use crate::catalog::change_infos as rule_infos;
-pub use crate::catalog::changes::{CHANGES, ChangeMeta, Class, find};
+pub use crate::catalog::changes::{CHANGES, ChangeMeta, Class, DOCS_PAGE, find};
 pub use git::Revision;
 pub use temp_folder::remove_on_signals;
 

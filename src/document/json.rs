@@ -1,6 +1,6 @@
 //! The JSON front-end: an iterative RFC 8259 parser that writes the span tape directly.
 //! Hand-written because no maintained crate gives byte spans for every node at the speed the
-//! performance budget needs (see README, "Design").
+//! performance budget needs (see docs/design.md).
 
 use super::tree::{Kind, MAX_NODES, Span, TapeBuilder, Tree};
 use super::{Limits, LoadError, Text};

@@ -29,7 +29,7 @@ use std::sync::Arc;
 /// than an `Arc<str>`: a file read into a `String` moves in without a second copy.
 pub type Text = Arc<String>;
 
-/// Budgets that keep hostile input bounded. See README, "Limits and safety".
+/// Budgets that keep hostile input bounded. See docs/security.md, "Limits and safety".
 #[derive(Debug, Clone)]
 pub struct Limits {
     /// Deepest nesting of mappings and sequences accepted.

@@ -49,7 +49,7 @@ impl Format {
     }
 }
 
-pub use crate::catalog::{RuleInfo, rule_url};
+pub use crate::catalog::{RuleInfo, docs_url, rule_url};
 
 /// How to render.
 #[derive(Debug, Clone)]
