@@ -10,7 +10,7 @@ for target in $targets; do
   mkdir -p "$corpus"
   case "$target" in
     json_load) find fixtures -name '*.json' -exec cp {} "$corpus/" \; ;;
-    config) find fixtures rules/profiles -name '*.yaml' \( -name 'errlint.yaml' -o -path '*config-errors*' -o -path '*profiles*' \) -exec sh -c 'cp "$1" "$2/$(echo "$1" | tr / _)"' _ {} "$corpus" \; ;;
+    config) find fixtures assets/profiles -name '*.yaml' \( -name 'errlint.yaml' -o -path '*config-errors*' -o -path '*profiles*' \) -exec sh -c 'cp "$1" "$2/$(echo "$1" | tr / _)"' _ {} "$corpus" \; ;;
     baseline) printf '{"version": 1, "entries": [{"rule": "error-response-schema", "file": "openapi.yaml", "pointer": "/paths/~1a~1{id}/get/responses/404", "message": "x"}]}' > "$corpus/seed.json" ;;
     lsp) printf '\001\000\000\060\060\002\005\005\003\020Error: {type: x}\n\201\000\000\060\060\000\001\001\003\203' > "$corpus/seed" ;;
     yaml_load) find fixtures -name '*.yaml' -exec cp {} "$corpus/" \; ;;

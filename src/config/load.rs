@@ -1,5 +1,5 @@
 //! Reading configuration: built-in profiles, `errlint.yaml` discovery, validation against the
-//! JSON Schema in `rules/errlint.schema.json` with every error at its span, and layering.
+//! JSON Schema in `assets/errlint.schema.json` with every error at its span, and layering.
 
 use crate::contract::raw::RawConfig;
 use crate::contract::{Contract, parse_path_pattern};
@@ -11,33 +11,33 @@ use std::sync::{Arc, LazyLock};
 
 /// The built-in profiles, embedded: `(name, YAML)`.
 pub const PROFILES: &[(&str, &str)] = &[
-    ("default", include_str!("../../rules/profiles/default.yaml")),
-    ("rfc9457", include_str!("../../rules/profiles/rfc9457.yaml")),
+    ("default", include_str!("../../assets/profiles/default.yaml")),
+    ("rfc9457", include_str!("../../assets/profiles/rfc9457.yaml")),
     (
         "google-aip193",
-        include_str!("../../rules/profiles/google-aip193.yaml"),
+        include_str!("../../assets/profiles/google-aip193.yaml"),
     ),
-    ("azure", include_str!("../../rules/profiles/azure.yaml")),
-    ("jsonapi", include_str!("../../rules/profiles/jsonapi.yaml")),
-    ("botsi", include_str!("../../rules/profiles/botsi.yaml")),
-    ("botect", include_str!("../../rules/profiles/botect.yaml")),
+    ("azure", include_str!("../../assets/profiles/azure.yaml")),
+    ("jsonapi", include_str!("../../assets/profiles/jsonapi.yaml")),
+    ("botsi", include_str!("../../assets/profiles/botsi.yaml")),
+    ("botect", include_str!("../../assets/profiles/botect.yaml")),
     (
         "status-object",
-        include_str!("../../rules/profiles/status-object.yaml"),
+        include_str!("../../assets/profiles/status-object.yaml"),
     ),
     (
         "typed-error",
-        include_str!("../../rules/profiles/typed-error.yaml"),
+        include_str!("../../assets/profiles/typed-error.yaml"),
     ),
     (
         "chatness",
-        include_str!("../../rules/profiles/chatness.yaml"),
+        include_str!("../../assets/profiles/chatness.yaml"),
     ),
 ];
 
 /// The JSON Schema of configuration files and profiles, but for the rule ids, which come
 /// from the rule list (see [`schema`]).
-const SCHEMA_TEMPLATE: &str = include_str!("../../rules/errlint.schema.json");
+const SCHEMA_TEMPLATE: &str = include_str!("../../assets/errlint.schema.json");
 
 /// The JSON Schema of configuration files and profiles: the template with `$defs.ruleId`
 /// listing every rule id, the old ids of renamed rules, which still work, and the change ids

@@ -1,4 +1,4 @@
-//! Configuration: error-contract profiles (data, in `rules/profiles/`), config files, layering
+//! Configuration: error-contract profiles (data, in `assets/profiles/`), config files, layering
 //! and per-path overrides. Precedence, lowest first: built-in default, profile, config file,
 //! path overrides, `x-errlint-ignore` in the document, command line.
 

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawConfig {
-    /// For editors (`$schema: ./rules/errlint.schema.json`); errlint itself ignores it.
+    /// For editors (`$schema: ./assets/errlint.schema.json`); errlint itself ignores it.
     #[serde(rename = "$schema")]
     #[allow(dead_code)]
     pub schema: Option<String>,
