@@ -237,10 +237,6 @@ pub struct Outcome {
     /// never written over one of them.
     #[serde(skip)]
     pub read: Vec<std::path::PathBuf>,
-    /// Each document's contract and the overrides its operations matched, to find overrides
-    /// that match nothing anywhere once every document is linted.
-    #[serde(skip)]
-    pub(crate) overrides_matched: Vec<(Arc<crate::contract::Contract>, Vec<usize>)>,
     /// How many findings a baseline hid (they are not in `findings`).
     #[serde(skip)]
     pub baseline_hidden: usize,
@@ -310,7 +306,6 @@ impl Outcome {
         self.findings.extend(other.findings);
         self.documents.extend(other.documents);
         self.read.extend(other.read);
-        self.overrides_matched.extend(other.overrides_matched);
         self.sources.extend(other.sources);
         self.files += other.files;
     }

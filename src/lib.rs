@@ -102,10 +102,47 @@ pub fn lint_path(path: &Path, options: &Options) -> Outcome {
     )
 }
 
+/// Documents linted, before what is judged only once every document is in: the outcome, and
+/// the overrides of each contract that some operation matched. (The outcome itself holds no
+/// contract: it is findings and texts, for reports.)
+#[derive(Default)]
+struct Linted {
+    outcome: Outcome,
+    overrides_matched: Vec<(Arc<config::Contract>, Vec<usize>)>,
+}
+
+impl Linted {
+    /// Linted documents taken together, in the order given.
+    fn merge(all: impl IntoIterator<Item = Linted>) -> Linted {
+        let mut matched = Vec::new();
+        let mut outcome = Outcome::default();
+        outcome.absorb_all(all.into_iter().map(|linted| {
+            matched.extend(linted.overrides_matched);
+            linted.outcome
+        }));
+        Linted {
+            outcome,
+            overrides_matched: matched,
+        }
+    }
+}
+
+impl From<Outcome> for Linted {
+    fn from(outcome: Outcome) -> Self {
+        Linted {
+            outcome,
+            overrides_matched: Vec::new(),
+        }
+    }
+}
+
 /// What is judged only once every document is linted: overrides that matched nothing (not in
 /// runs of a few rules, such as a rule's own tests).
-fn finish(mut outcome: Outcome, options: &Options) -> Outcome {
-    let matched = std::mem::take(&mut outcome.overrides_matched);
+fn finish(linted: Linted, options: &Options) -> Outcome {
+    let Linted {
+        mut outcome,
+        overrides_matched: matched,
+    } = linted;
     if options.only_rules.is_some() {
         return outcome;
     }
@@ -188,7 +225,7 @@ fn config_file_for(path: Option<&Path>, options: &Options) -> Option<PathBuf> {
     }
 }
 
-fn lint_path_with(path: &Path, options: &Options, cache: &ContractCache) -> Outcome {
+fn lint_path_with(path: &Path, options: &Options, cache: &ContractCache) -> Linted {
     let name = path.to_string_lossy().replace('\\', "/");
     // The contract (its config read, its schemas compiled) is built while the document is
     // read: neither needs the other until the rules run.
@@ -196,15 +233,15 @@ fn lint_path_with(path: &Path, options: &Options, cache: &ContractCache) -> Outc
         || cache.get(config_file_for(Some(path), options), options),
         || DocumentSet::load_path(path, name.clone(), load_options(options)),
     );
-    let outcome = match contract {
+    let linted = match contract {
         Ok(contract) => lint_documents(&docs, options, &contract),
-        Err(errors) => config_outcome(errors, &name),
+        Err(errors) => config_outcome(errors, &name).into(),
     };
     // Freeing the trees is a free for each of their vectors (thousands for DigitalOcean's
     // 2,907 files, on the thread that goes on to report): a pool thread does it meanwhile.
     // The outcome shares the texts it needs.
     rayon::spawn(move || drop(docs));
-    outcome
+    linted
 }
 
 /// The outcome of a document that was not linted because its configuration is broken.
@@ -228,7 +265,7 @@ pub fn lint_paths(paths: &[PathBuf], options: &Options) -> Outcome {
     let cache = ContractCache::default();
     // One queue taken in order. (A parallel iterator splits the list in halves instead, and
     // the second thread began with the small half: a 19 ms document was left for the end.)
-    let outcomes: Vec<std::sync::OnceLock<Outcome>> =
+    let outcomes: Vec<std::sync::OnceLock<Linted>> =
         paths.iter().map(|_| std::sync::OnceLock::new()).collect();
     rayon::scope_fifo(|scope| {
         for (path, outcome) in paths.iter().zip(&outcomes) {
@@ -238,9 +275,8 @@ pub fn lint_paths(paths: &[PathBuf], options: &Options) -> Outcome {
             });
         }
     });
-    let mut all = Outcome::default();
     // A job that panicked has made the scope panic: every outcome is set here.
-    all.absorb_all(
+    let all = Linted::merge(
         outcomes
             .into_iter()
             .filter_map(std::sync::OnceLock::into_inner),
@@ -425,7 +461,7 @@ fn lint_documents(
     docs: &DocumentSet,
     options: &Options,
     contract: &Arc<config::Contract>,
-) -> Outcome {
+) -> Linted {
     let mut overrides_matched = Vec::new();
     let mut findings: Vec<Finding> = docs
         .problems
@@ -466,7 +502,6 @@ fn lint_documents(
         files: 1,
         documents: vec![docs.file(docs.root()).name.clone()],
         read: docs.files.iter().filter_map(|f| f.path.clone()).collect(),
-        overrides_matched,
         baseline_hidden: 0,
     };
     outcome.sort();
@@ -474,7 +509,10 @@ fn lint_documents(
     outcome
         .findings
         .dedup_by(|a, b| a.sort_key() == b.sort_key());
-    outcome
+    Linted {
+        outcome,
+        overrides_matched,
+    }
 }
 
 pub(crate) fn version_finding(docs: &DocumentSet, error: openapi::VersionError) -> Finding {

@@ -386,13 +386,12 @@ fn show_config(document: &Path, options: &Options) -> ExitCode {
             shown.as_deref(),
             &options.severities,
         )),
-        Err(errors) => {
-            let mut outcome = Outcome::default();
-            outcome.findings = errors.findings;
-            outcome.sources = errors.sources;
-            outcome.files = 1;
-            unreadable(&outcome)
-        }
+        Err(errors) => unreadable(&Outcome {
+            findings: errors.findings,
+            sources: errors.sources,
+            files: 1,
+            ..Outcome::default()
+        }),
     }
 }
 

@@ -11,14 +11,23 @@ use std::sync::{Arc, LazyLock};
 
 /// The built-in profiles, embedded: `(name, YAML)`.
 pub const PROFILES: &[(&str, &str)] = &[
-    ("default", include_str!("../../assets/profiles/default.yaml")),
-    ("rfc9457", include_str!("../../assets/profiles/rfc9457.yaml")),
+    (
+        "default",
+        include_str!("../../assets/profiles/default.yaml"),
+    ),
+    (
+        "rfc9457",
+        include_str!("../../assets/profiles/rfc9457.yaml"),
+    ),
     (
         "google-aip193",
         include_str!("../../assets/profiles/google-aip193.yaml"),
     ),
     ("azure", include_str!("../../assets/profiles/azure.yaml")),
-    ("jsonapi", include_str!("../../assets/profiles/jsonapi.yaml")),
+    (
+        "jsonapi",
+        include_str!("../../assets/profiles/jsonapi.yaml"),
+    ),
     ("botsi", include_str!("../../assets/profiles/botsi.yaml")),
     ("botect", include_str!("../../assets/profiles/botect.yaml")),
     (
