@@ -240,6 +240,9 @@ pub struct Outcome {
     /// How many findings a baseline hid (they are not in `findings`).
     #[serde(skip)]
     pub baseline_hidden: usize,
+    /// How many findings below error `--errors-only` left out of `findings`.
+    #[serde(skip)]
+    pub level_hidden: usize,
 }
 
 impl Outcome {

@@ -503,6 +503,7 @@ fn lint_documents(
         documents: vec![docs.file(docs.root()).name.clone()],
         read: docs.files.iter().filter_map(|f| f.path.clone()).collect(),
         baseline_hidden: 0,
+        level_hidden: 0,
     };
     outcome.sort();
     // One node reached twice through a shared path item gives the same finding twice.

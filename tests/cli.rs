@@ -124,7 +124,10 @@ fn pretty_output_has_no_colour_in_a_pipe_and_ends_with_a_summary() {
     let output = errlint(&["fixtures/error-status-known/fail.yaml"]);
     let text = stdout(&output);
     assert!(!text.contains('\u{1b}'), "escape codes in piped output");
-    assert!(text.ends_with("7 errors, 1 warning in 1 file\n"), "{text}");
+    assert!(
+        text.ends_with("7 errors, 1 warning in 1 file; 1 fixable with `--fix`\n"),
+        "{text}"
+    );
     let forced = stdout(&errlint(&[
         "--color",
         "always",
@@ -494,7 +497,9 @@ fn everyday_flags_as_ruff_spells_them() {
     assert!(first.trim_start().starts_with('3'), "{table}");
     assert!(table.contains("error-code-present     error"), "{table}");
     assert!(
-        table.ends_with("9 errors, 4 warnings in 1 file\n"),
+        table.ends_with(
+            "9 errors, 4 warnings in 1 file; 1 fixable with `--fix` (1 more with `--fix --unsafe-fixes`)\n"
+        ),
         "{table}"
     );
     assert_eq!(statistics.status.code(), Some(1));
@@ -780,5 +785,60 @@ fn self_is_the_base_uri_and_nothing_is_fetched() {
     assert!(
         report.contains("remote-ref") && report.contains("https://api.example.com/v1/errors.yaml"),
         "{report}"
+    );
+}
+
+/// A long report ends with how to see it by rule or only its errors; `--errors-only` shows the
+/// errors alone, counts what it hid, and leaves the exit code to every finding.
+#[test]
+fn errors_only_hides_the_rest_but_not_from_the_exit_code() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("errors-only");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    // Sixty operations without a 5XX: sixty warnings, and one error.
+    let mut doc = String::from("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n");
+    for i in 0..60 {
+        doc.push_str(&format!(
+            "  /a{i}:\n    get:\n      responses:\n        '200': {{description: ok}}\n"
+        ));
+    }
+    doc.push_str("  /bad:\n    get:\n      responses:\n        '200': {description: ok}\n        4xx: {description: x}\n");
+    std::fs::write(dir.join("openapi.yaml"), &doc).unwrap();
+    let path = dir.join("openapi.yaml");
+    let file = path.to_str().unwrap();
+    let all = stdout(&errlint(&["--no-config", file]));
+    assert!(all.contains("warning["), "{all}");
+    assert!(
+        all.ends_with(
+            "`--statistics` counts the findings by rule; `--errors-only` shows only the errors\n"
+        ),
+        "{all}"
+    );
+    let only = errlint(&["--no-config", "--errors-only", file]);
+    let shown = stdout(&only);
+    assert!(!shown.contains("warning["), "{shown}");
+    assert!(shown.contains("error["), "{shown}");
+    assert!(shown.contains("not shown (--errors-only)"), "{shown}");
+    assert_eq!(only.status.code(), Some(1));
+    // Warnings alone, all hidden, still fail a run that fails on warnings.
+    let warnings_only = dir.join("warnings.yaml");
+    std::fs::write(&warnings_only, doc.split("  /bad:").next().unwrap()).unwrap();
+    let warnings_only = warnings_only.to_str().unwrap();
+    let quiet = errlint(&["--no-config", "--errors-only", warnings_only]);
+    assert_eq!(quiet.status.code(), Some(0));
+    let strict = errlint(&[
+        "--no-config",
+        "--errors-only",
+        "--fail-level",
+        "warning",
+        warnings_only,
+    ]);
+    assert_eq!(strict.status.code(), Some(1), "{}", stdout(&strict));
+    assert!(!stdout(&strict).contains("warning["));
+    let concise = errlint(&["--no-config", "--errors-only", "--format", "concise", file]);
+    assert!(
+        stdout(&concise).lines().all(|l| l.contains("error[")),
+        "{}",
+        stdout(&concise)
     );
 }

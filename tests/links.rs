@@ -217,3 +217,24 @@ fn the_readme_opens_with_the_two_set_up_commands() {
         ["cargo run -- fixtures/example/openapi.yaml", "cargo test"]
     );
 }
+
+/// The README's sample output is what its first command prints first: the first finding, whole,
+/// as a pipe or a CI log gets it.
+#[test]
+fn the_readme_sample_is_the_first_finding_the_example_prints() {
+    let readme = read(Path::new("README.md"));
+    let sample = readme
+        .split("```text\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the README has a sample block");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_errlint"))
+        .arg("fixtures/example/openapi.yaml")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let printed = String::from_utf8(output.stdout).unwrap();
+    let first_end = printed.find("\n  see: ").expect("a finding");
+    let first_end = printed[first_end + 1..].find('\n').unwrap() + first_end + 2;
+    assert_eq!(sample, &printed[..first_end]);
+}

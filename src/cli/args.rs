@@ -52,6 +52,11 @@ pub struct Cli {
     #[arg(long, value_name = "LEVEL")]
     pub fail_level: Option<FailLevel>,
 
+    /// Show only the errors: warnings and infos are counted in the summary, not shown. The
+    /// exit code still judges every finding (`--fail-level warning` still fails on warnings).
+    #[arg(long)]
+    pub errors_only: bool,
+
     /// Findings only: no summary line.
     #[arg(short, long)]
     pub quiet: bool,

@@ -68,8 +68,15 @@ fn run(cli: &Cli) -> Step<ExitCode> {
     let concise_to_stdout = formats
         .iter()
         .any(|(format, target)| *format == Format::Concise && *target == Target::Stdout);
+    // The exit code judges every finding, shown or not.
+    let verdict = Verdict::of(cli, &outcome, fixes_left_alone);
+    if cli.errors_only {
+        let before = outcome.findings.len();
+        outcome.findings.retain(|f| f.severity == Severity::Error);
+        outcome.level_hidden = before - outcome.findings.len();
+    }
     report(cli, &outcome, formats)?;
-    let code = exit_code(cli, &outcome, fixes_left_alone, concise_to_stdout);
+    let code = verdict.say(cli, &outcome, concise_to_stdout);
     // The process ends here: freeing every file's text and tape one by one would only cost
     // time (3% of a folder's run).
     std::mem::forget(outcome);
@@ -328,40 +335,56 @@ fn report(cli: &Cli, outcome: &Outcome, formats: Vec<(Format, Target)>) -> Step<
     reports.write(outcome, formats)
 }
 
-/// 2 when a fix was left alone, else the outcome's code at the fail level; says why a run
-/// without errors failed, and the count after a concise report on standard output.
-fn exit_code(
-    cli: &Cli,
-    outcome: &Outcome,
-    fixes_left_alone: bool,
-    concise_to_stdout: bool,
-) -> ExitCode {
-    let fail_level = match (cli.fail_level, cli.deny_warnings) {
-        (Some(FailLevel::Info), _) => Severity::Info,
-        (Some(FailLevel::Warning), _) | (None, true) => Severity::Warning,
-        _ => Severity::Error,
-    };
-    let code = if fixes_left_alone {
-        2
-    } else {
-        outcome.exit_code_at(fail_level)
-    };
-    if !cli.quiet && !cli.statistics && concise_to_stdout {
-        // As ruff does: the count after one-line findings, on standard error so that the
-        // report stays one finding a line.
-        eprintln!("{}", report::summary_line(outcome));
-    }
-    if code == 1 && outcome.summary().errors == 0 && !cli.quiet {
-        let level = if fail_level == Severity::Info {
-            "info"
-        } else {
-            "warning"
+/// How the run ends: 2 when a fix was left alone, else the outcome's code at the fail level,
+/// judged on every finding before any is hidden from the report.
+struct Verdict {
+    code: u8,
+    fail_level: Severity,
+    errors: usize,
+}
+
+impl Verdict {
+    fn of(cli: &Cli, outcome: &Outcome, fixes_left_alone: bool) -> Verdict {
+        let fail_level = match (cli.fail_level, cli.deny_warnings) {
+            (Some(FailLevel::Info), _) => Severity::Info,
+            (Some(FailLevel::Warning), _) | (None, true) => Severity::Warning,
+            _ => Severity::Error,
         };
-        eprintln!(
-            "failed: there are no errors, but the fail level is {level} (--fail-level / --deny-warnings)"
-        );
+        let code = if fixes_left_alone {
+            2
+        } else {
+            outcome.exit_code_at(fail_level)
+        };
+        Verdict {
+            code: code as u8,
+            fail_level,
+            errors: outcome.summary().errors,
+        }
     }
-    ExitCode::from(code as u8)
+
+    /// Says, after the report, the count a concise report on standard output is followed by,
+    /// and why a run without errors failed; gives the exit code.
+    fn say(self, cli: &Cli, outcome: &Outcome, concise_to_stdout: bool) -> ExitCode {
+        if !cli.quiet && !cli.statistics && concise_to_stdout {
+            // As ruff does: the count after one-line findings, on standard error so that the
+            // report stays one finding a line.
+            eprintln!("{}", report::summary_line(outcome));
+            if let Some(hint) = report::summary_hint(outcome) {
+                eprintln!("{hint}");
+            }
+        }
+        if self.code == 1 && self.errors == 0 && !cli.quiet {
+            let level = if self.fail_level == Severity::Info {
+                "info"
+            } else {
+                "warning"
+            };
+            eprintln!(
+                "failed: there are no errors, but the fail level is {level} (--fail-level / --deny-warnings)"
+            );
+        }
+        ExitCode::from(self.code)
+    }
 }
 
 /// `--show-config PATH`: the layers, the effective contract and every level, for the document.

@@ -235,8 +235,10 @@ pub fn statistics(outcome: &Outcome) -> String {
         .collect()
 }
 
-/// `N errors, M warnings in K files`.
+/// `N errors, M warnings in K files`, then what is hidden and what `--fix` would fix:
+/// `; 2 fixable with `--fix` (1 more with `--fix --unsafe-fixes`)`.
 pub fn summary_line(outcome: &Outcome) -> String {
+    use crate::finding::Applicability;
     let s = outcome.summary();
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let mut line = format!(
@@ -248,13 +250,50 @@ pub fn summary_line(outcome: &Outcome) -> String {
         line.push_str(&format!(", {}", plural(s.infos, "info")));
     }
     line.push_str(&format!(" in {}", plural(s.files, "file")));
+    if outcome.level_hidden > 0 {
+        line.push_str(&format!(
+            "; {} below error not shown (--errors-only)",
+            plural(outcome.level_hidden, "finding")
+        ));
+    }
     if outcome.baseline_hidden > 0 {
         line.push_str(&format!(
             "; {} hidden by the baseline",
             plural(outcome.baseline_hidden, "finding")
         ));
     }
+    let fixable = |applicability| {
+        let with = |f: &&crate::finding::Finding| {
+            f.fix
+                .as_ref()
+                .is_some_and(|fix| fix.applicability == applicability)
+        };
+        outcome.findings.iter().filter(with).count()
+    };
+    match (fixable(Applicability::Safe), fixable(Applicability::Unsafe)) {
+        (0, 0) => {}
+        (safe, 0) => line.push_str(&format!("; {safe} fixable with `--fix`")),
+        (0, more) => line.push_str(&format!("; {more} fixable with `--fix --unsafe-fixes`")),
+        (safe, more) => line.push_str(&format!(
+            "; {safe} fixable with `--fix` ({more} more with `--fix --unsafe-fixes`)"
+        )),
+    }
     line
+}
+
+/// Above this many findings, the summary says how to see fewer.
+const MANY_FINDINGS: usize = 50;
+
+/// For a long report, how to see it by rule or only its errors.
+pub fn summary_hint(outcome: &Outcome) -> Option<String> {
+    (outcome.findings.len() > MANY_FINDINGS).then(|| {
+        let only_errors = if outcome.level_hidden == 0 && outcome.summary().errors > 0 {
+            "; `--errors-only` shows only the errors"
+        } else {
+            ""
+        };
+        format!("`--statistics` counts the findings by rule{only_errors}")
+    })
 }
 
 #[cfg(test)]

@@ -49,6 +49,10 @@ pub fn render(outcome: &Outcome, options: &RenderOptions) -> String {
     if !options.quiet {
         out.push_str(&super::summary_line(outcome));
         out.push('\n');
+        if let Some(hint) = super::summary_hint(outcome) {
+            out.push_str(&hint);
+            out.push('\n');
+        }
     }
     out
 }
