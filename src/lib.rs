@@ -25,19 +25,18 @@
 //! ## Snapshot your own API's findings
 //!
 //! In another project's tests, lint the spec by a path relative to the crate (cargo runs tests
-//! there), with no config search, and snapshot the concise report: it holds no absolute paths,
-//! no colours and no timestamps, so it is the same on every machine (`tests/library.rs` does
-//! this for errlint's own fixtures).
+//! there), with no config search, and snapshot [`report::snapshot`]: one line per finding
+//! (`file:line: level[rule] message`), with no byte offsets, columns, colours or absolute
+//! paths, so it is the same on every machine and an edit that moves nothing to another line
+//! leaves it as it was. Review a changed snapshot with `cargo insta review`.
 //!
 //! ```no_run
 //! use errlint::config::ConfigChoice;
-//! use errlint::report::{render, Format, RenderOptions};
-//! use errlint::{lint_path, Options};
+//! use errlint::{lint_path, report, Options};
 //!
 //! let options = Options { config: ConfigChoice { no_discovery: true, ..Default::default() }, ..Options::default() };
 //! let outcome = lint_path("fixtures/example/openapi.yaml".as_ref(), &options);
-//! let report = render(&outcome, &RenderOptions::plain(Format::Concise));
-//! insta::assert_snapshot!("my-api-errors", report);
+//! insta::assert_snapshot!("my-api-errors", report::snapshot(&outcome));
 //! ```
 
 pub mod baseline;

@@ -235,6 +235,33 @@ pub fn statistics(outcome: &Outcome) -> String {
         .collect()
 }
 
+/// A compact, stable form of an outcome for snapshot tests (insta's `assert_snapshot!`): one
+/// line per finding, `file:line: level[rule] message`, in report order. It holds no byte
+/// offsets, columns, colours or absolute paths beyond the names given, so an edit that moves
+/// nothing to another line leaves it unchanged, and it reads as a review.
+pub fn snapshot(outcome: &Outcome) -> String {
+    let mut out = String::new();
+    for finding in &outcome.findings {
+        let (file, line) = match &finding.location {
+            Some(location) => {
+                let (line, _) = outcome
+                    .sources
+                    .line_col(&location.file, location.span.start);
+                (&*location.file, line)
+            }
+            None => (&*finding.file, 0),
+        };
+        out.push_str(&format!(
+            "{}:{line}: {}[{}] {}\n",
+            visible(file),
+            finding.severity,
+            finding.rule,
+            visible(&finding.message)
+        ));
+    }
+    out
+}
+
 /// `N errors, M warnings in K files`, then what is hidden and what `--fix` would fix:
 /// `; 2 fixable with `--fix` (1 more with `--fix --unsafe-fixes`)`.
 pub fn summary_line(outcome: &Outcome) -> String {
