@@ -842,3 +842,38 @@ fn errors_only_hides_the_rest_but_not_from_the_exit_code() {
         stdout(&concise)
     );
 }
+
+/// A bundled, single-line JSON document deep in a folder: every line of the pretty report,
+/// frames of related uses and their headers included, fits the 100 columns of a pipe.
+#[test]
+fn pretty_frames_and_their_headers_fit_the_width() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("wide")
+        .join("a/very/long/folder/name/that/goes/on/and/on/for/quite/a/while/before/it/ends");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let error = r##"{"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}"##;
+    let paths: Vec<String> = (0..3)
+        .map(|i| {
+            format!(
+                r#""/v1/some/rather/long/resource/path/number/{i}/{{id}}": {{"get": {{"responses": {{"200": {{"description": "ok"}}, "404": {{"description": "none", "content": {error}}}, "500": {{"description": "bad", "content": {error}}}}}}}}}"#
+            )
+        })
+        .collect();
+    let doc = format!(
+        r#"{{"openapi": "3.0.3", "info": {{"title": "t", "version": "1"}}, "paths": {{{}}}, "components": {{"schemas": {{"Error": {{"type": "object", "properties": {{"code": {{"type": "string"}}, "message": {{"type": "string"}}}}}}}}}}}}"#,
+        paths.join(", ")
+    );
+    let path = dir.join("openapi-with-a-long-name.json");
+    std::fs::write(&path, doc).unwrap();
+    let output = errlint(&["--no-config", path.to_str().unwrap()]);
+    let text = stdout(&output);
+    assert!(text.contains("☞ used by"), "{text}");
+    for line in text.lines() {
+        assert!(
+            line.chars().count() <= 100,
+            "{} columns: {line}",
+            line.chars().count()
+        );
+    }
+}

@@ -116,12 +116,32 @@ fn excerpt(sources: &Sources, location: &Location, window: usize) -> Option<(Exc
     let offset = prefix.len() + start.saturating_sub(from).min(body.len());
     let length = span_end.min(to).saturating_sub(start);
     let excerpt = Excerpt {
-        name: super::visible(&location.file).into_owned(),
+        name: fit_name(&super::visible(&location.file), window),
         text: super::visible_in_place(&excerpt_text).into_owned(),
         line: line - 1,
         column: column - 1,
     };
     Some((excerpt, SourceSpan::new(offset.into(), length)))
+}
+
+/// A file's name as a frame's header shows it (`╭─[NAME:line:column]`): whole when it fits
+/// the width beside the header's marks and position, else its end (the folders nearest the
+/// file, and the file), after `…`.
+fn fit_name(name: &str, window: usize) -> String {
+    /// The header's marks, the position after the name, and a nested frame's indent.
+    const BESIDE_NAME: usize = 24;
+    let room = window.saturating_sub(BESIDE_NAME).max(16);
+    let length = name.chars().count();
+    if length <= room {
+        return name.to_string();
+    }
+    let tail = &name[forward_chars(name, 0, length - (room - 1))..];
+    // Cut at a folder where one is near, so the name starts with a whole folder.
+    let tail = match tail.find('/') {
+        Some(slash) if slash < room / 3 => &tail[slash..],
+        _ => tail,
+    };
+    format!("…{tail}")
 }
 
 /// The byte offset `count` characters before `at` (or the text's start).
@@ -277,5 +297,21 @@ impl Diagnostic for FindingDiagnostic {
             Box::new(self.related.iter().map(|r| r as &dyn Diagnostic))
                 as Box<dyn Iterator<Item = &dyn Diagnostic>>
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_long_file_name_keeps_its_end_and_fits() {
+        let long = "a/very/long/folder/name/that/goes/on/and/on/for/quite/a/while/before/it/ends/openapi-with-a-long-name.json";
+        let fitted = super::fit_name(long, 90);
+        assert!(fitted.starts_with("…/"), "{fitted}");
+        assert!(
+            fitted.ends_with("/it/ends/openapi-with-a-long-name.json"),
+            "{fitted}"
+        );
+        assert!(fitted.chars().count() <= 90 - 24, "{fitted}");
+        assert_eq!(super::fit_name("api/openapi.yaml", 90), "api/openapi.yaml");
     }
 }
