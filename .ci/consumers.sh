@@ -65,7 +65,7 @@ fi
 
 echo "== the PyPI wheel: built by maturin, installed into a fresh virtual environment, run"
 cd "$repo"
-maturin build --release --locked --quiet --out "$work/wheels"
+maturin build --profile dist --locked --quiet --out "$work/wheels"
 python3 -m venv "$work/venv"
 "$work/venv/bin/pip" install --quiet --disable-pip-version-check --no-index "$work"/wheels/errlint-*.whl
 "$work/venv/bin/errlint" --version
