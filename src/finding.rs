@@ -230,7 +230,7 @@ pub struct Outcome {
     #[serde(skip)]
     pub sources: Sources,
     /// How many root documents were linted.
-    pub files: usize,
+    pub file_count: usize,
     /// The report names of the root documents, sorted.
     pub documents: Vec<Arc<str>>,
     /// Every file read from disk: documents and the files their `$ref`s reach. A report is
@@ -247,7 +247,7 @@ pub struct Outcome {
 
 impl Outcome {
     pub fn summary(&self) -> Summary {
-        Summary::of(&self.findings, self.files)
+        Summary::of(&self.findings, self.file_count)
     }
 
     /// 2 when something could not be linted, 1 when an error (or, with `deny_warnings`, a
@@ -301,7 +301,7 @@ impl Outcome {
     }
 
     pub(crate) fn merge(&mut self, other: Outcome) {
-        if self.files == 0 {
+        if self.file_count == 0 {
             // The first outcome moves in whole: no copy of a large document's findings.
             *self = other;
             return;
@@ -310,7 +310,7 @@ impl Outcome {
         self.documents.extend(other.documents);
         self.read.extend(other.read);
         self.sources.extend(other.sources);
-        self.files += other.files;
+        self.file_count += other.file_count;
     }
 
     pub(crate) fn sort(&mut self) {
@@ -406,17 +406,17 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
-    pub files: usize,
+    pub file_count: usize,
 }
 
 impl Summary {
-    pub fn of(findings: &[Finding], files: usize) -> Self {
+    pub fn of(findings: &[Finding], file_count: usize) -> Self {
         let count = |s| findings.iter().filter(|f| f.severity == s).count();
         Summary {
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),
             infos: count(Severity::Info),
-            files,
+            file_count,
         }
     }
 }

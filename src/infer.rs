@@ -287,7 +287,7 @@ fn problem_outcome(
     let mut outcome = crate::Outcome {
         findings,
         sources: crate::finding::Sources::of(docs),
-        files: 1,
+        file_count: 1,
         ..crate::Outcome::default()
     };
     outcome.sort();

@@ -248,7 +248,7 @@ fn config_outcome(errors: config::ConfigErrors, document: &str) -> Outcome {
     let mut outcome = Outcome {
         findings: errors.findings,
         sources: errors.sources,
-        files: 1,
+        file_count: 1,
         documents: vec![Arc::from(document)],
         ..Outcome::default()
     };
@@ -409,7 +409,7 @@ pub fn unused_fragment(fragment: &Path) -> Outcome {
     };
     Outcome {
         findings: vec![finding],
-        files: 1,
+        file_count: 1,
         documents: vec![name],
         ..Outcome::default()
     }
@@ -498,7 +498,7 @@ fn lint_documents(
     let mut outcome = Outcome {
         findings,
         sources,
-        files: 1,
+        file_count: 1,
         documents: vec![docs.file(docs.root()).name.clone()],
         read: docs.files.iter().filter_map(|f| f.path.clone()).collect(),
         baseline_hidden: 0,

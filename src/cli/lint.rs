@@ -412,7 +412,7 @@ fn show_config(document: &Path, options: &Options) -> ExitCode {
         Err(errors) => unreadable(&Outcome {
             findings: errors.findings,
             sources: errors.sources,
-            files: 1,
+            file_count: 1,
             ..Outcome::default()
         }),
     }

@@ -309,7 +309,7 @@ fn compare_sides(
     against_base: bool,
 ) -> Outcome {
     let mut outcome = Outcome {
-        files: 1,
+        file_count: 1,
         ..Outcome::default()
     };
     // The two sides are independent until they are compared: each is read on a thread of

@@ -112,7 +112,7 @@ pub fn render(outcome: &Outcome) -> Vec<String> {
         summary: Summary {
             errors: s.errors,
             warnings: s.warnings,
-            files: s.files,
+            files: s.file_count,
         },
     };
     let frame = serde_json::to_string_pretty(&report).unwrap_or_default();

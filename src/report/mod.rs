@@ -276,7 +276,7 @@ pub fn summary_line(outcome: &Outcome) -> String {
     if s.infos > 0 {
         line.push_str(&format!(", {}", plural(s.infos, "info")));
     }
-    line.push_str(&format!(" in {}", plural(s.files, "file")));
+    line.push_str(&format!(" in {}", plural(s.file_count, "file")));
     if outcome.level_hidden > 0 {
         line.push_str(&format!(
             "; {} below error not shown (--errors-only)",
