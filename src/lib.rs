@@ -44,7 +44,7 @@ pub mod catalog;
 pub mod config;
 pub mod contract;
 pub mod diff;
-pub mod docs;
+pub mod reference_page;
 pub mod document;
 mod engine;
 mod error_body;

@@ -15,7 +15,7 @@ fn page(path: &Path, profile: Option<&str>) -> String {
         },
         ..Options::default()
     };
-    errlint::docs::page_of(path, &options)
+    errlint::reference_page::page_of(path, &options)
         .expect("the document loads")
         .to_markdown()
 }
@@ -57,7 +57,7 @@ fn a_default_only_description_from_the_corpus() {
         },
         ..Options::default()
     };
-    let markdown = errlint::docs::page_of(&path, &options)
+    let markdown = errlint::reference_page::page_of(&path, &options)
         .unwrap()
         .to_markdown();
     insta::assert_snapshot!("azure-billing", markdown);

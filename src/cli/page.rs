@@ -29,7 +29,7 @@ pub fn docs(
     output: Option<&Path>,
     options: &Options,
 ) -> ExitCode {
-    let page = match errlint::docs::page_of(document, options) {
+    let page = match errlint::reference_page::page_of(document, options) {
         Ok(page) => page,
         Err(outcome) => return unreadable(&outcome),
     };
