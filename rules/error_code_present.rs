@@ -207,7 +207,7 @@ fn branch_name(api: &Api<'_>, branch: NodeRef) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::tester::{Tester, lint_one};
+    use crate::engine::tester::{Tester, lint_one};
 
     #[test]
     fn distinct_messages_for_missing_optional_and_numeric() {

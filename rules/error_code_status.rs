@@ -172,7 +172,7 @@ fn judge(
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::tester::Tester;
+    use crate::engine::tester::Tester;
 
     const RULE: &str = "error-code-status";
 

@@ -167,7 +167,7 @@ fn judge(api: &Api<'_>, contract: &Contract, schema: NodeRef) -> Vec<Problem> {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::tester::Tester;
+    use crate::engine::tester::Tester;
 
     #[test]
     fn botect_envelope() {

@@ -391,7 +391,7 @@ fn keyword_node(api: &Api<'_>, schema: NodeRef, path: &str) -> NodeRef {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::tester::{Tester, lint_one};
+    use crate::engine::tester::{Tester, lint_one};
 
     const RULE: &str = "error-example-valid";
 

@@ -130,7 +130,7 @@ impl Rule for ErrorResponseSchema {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::tester::{Tester, lint_one};
+    use crate::engine::tester::{Tester, lint_one};
 
     const RULE: &str = "error-response-schema";
 

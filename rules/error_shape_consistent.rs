@@ -162,7 +162,7 @@ impl Rule for ErrorShapeConsistent {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::tester::{Tester, lint_one};
+    use crate::engine::tester::{Tester, lint_one};
 
     const RULE: &str = "error-shape-consistent";
 

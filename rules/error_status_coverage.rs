@@ -170,7 +170,7 @@ fn display(requirement: &Requirement) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::tester::{Tester, lint_one};
+    use crate::engine::tester::{Tester, lint_one};
 
     const RULE: &str = "error-status-coverage";
 

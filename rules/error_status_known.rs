@@ -131,7 +131,7 @@ fn is_lower_case_range(key: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::tester::Tester;
+    use crate::engine::tester::Tester;
 
     #[test]
     fn flags_unregistered_codes_and_malformed_ranges() {

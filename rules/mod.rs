@@ -103,11 +103,8 @@ pub fn find(id: &str) -> Option<&'static RuleMeta> {
 }
 
 #[cfg(test)]
-pub(crate) mod tester;
-
-#[cfg(test)]
 mod tests {
-    use super::tester::{Tester, code_blocks};
+    use crate::engine::tester::{Tester, code_blocks};
 
     /// Every rule's `## Bad` example yields the rule and its `## Good` example yields nothing.
     #[test]

@@ -165,7 +165,7 @@ impl Rule for No429WhenUnlimited {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::tester::{Tester, lint_one};
+    use crate::engine::tester::{Tester, lint_one};
 
     const RULE: &str = "no-429-when-unlimited";
 

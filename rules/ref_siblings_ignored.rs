@@ -67,7 +67,7 @@ impl Rule for RefSiblingsIgnored {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::tester::Tester;
+    use crate::engine::tester::Tester;
 
     #[test]
     fn flags_siblings_before_3_1_only() {

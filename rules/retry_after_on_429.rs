@@ -81,7 +81,7 @@ impl Rule for RetryAfterOn429 {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::tester::Tester;
+    use crate::engine::tester::Tester;
 
     #[test]
     fn flags_a_bare_429_only() {

@@ -182,7 +182,7 @@ fn out_of_scope(contract: &crate::contract::Contract, status: StatusKey) -> bool
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::tester::{Tester, lint_one};
+    use crate::engine::tester::{Tester, lint_one};
 
     #[test]
     fn removes_an_off_scope_header_and_an_emptied_headers_map() {

@@ -90,7 +90,7 @@ impl Rule for StatusKeyQuoted {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::tester::Tester;
+    use crate::engine::tester::Tester;
 
     #[test]
     fn flags_integer_keys_in_openapi_3_only() {

@@ -97,7 +97,7 @@ impl Rule for UnusedIgnore {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::tester::Tester;
+    use crate::engine::tester::Tester;
 
     #[test]
     fn an_ignore_that_is_not_a_rule_id_says_so() {

@@ -44,7 +44,6 @@ pub mod catalog;
 pub mod config;
 pub mod contract;
 pub mod diff;
-pub mod reference_page;
 pub mod document;
 mod engine;
 mod error_body;
@@ -58,6 +57,7 @@ pub mod inputs;
 pub mod lsp;
 pub mod openapi;
 pub mod output;
+pub mod reference_page;
 pub mod report;
 #[path = "../rules/mod.rs"]
 pub mod rules;

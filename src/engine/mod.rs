@@ -3,6 +3,9 @@
 
 mod rule;
 mod sink;
+/// Runs one rule on documents written beside it: the rules' unit tests.
+#[cfg(test)]
+pub(crate) mod tester;
 
 pub use rule::{Rule, RuleMeta};
 
