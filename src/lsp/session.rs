@@ -398,12 +398,7 @@ impl Server {
                 diagnostics,
                 version: None,
             };
-            connection
-                .sender
-                .send(Message::Notification(Notification::new(
-                    lsp_types::notification::PublishDiagnostics::METHOD.to_string(),
-                    params,
-                )))?;
+            notify::<lsp_types::notification::PublishDiagnostics>(connection, params)?;
         }
         Ok(())
     }
@@ -460,12 +455,18 @@ fn show_message(connection: &Connection, message: &str) -> Result<(), Error> {
         typ: lsp_types::MessageType::ERROR,
         message: message.to_string(),
     };
+    notify::<lsp_types::notification::ShowMessage>(connection, params)
+}
+
+/// Sends the client a notification of kind `N`.
+fn notify<N: lsp_types::notification::Notification>(
+    connection: &Connection,
+    params: N::Params,
+) -> Result<(), Error> {
+    let notification = Notification::new(N::METHOD.to_string(), params);
     connection
         .sender
-        .send(Message::Notification(Notification::new(
-            lsp_types::notification::ShowMessage::METHOD.to_string(),
-            params,
-        )))?;
+        .send(Message::Notification(notification))?;
     Ok(())
 }
 
