@@ -7,9 +7,9 @@
 //! certain. Edits that touch one another wait for the next round.
 
 use crate::document::edit::{self, Edit};
-use crate::finding::Outcome;
+use crate::finding::{Applicability, Finding, Fix, Outcome};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Rounds before giving up on fixes that keep producing more (none of errlint's do).
@@ -29,7 +29,7 @@ pub struct FixedFile {
 }
 
 /// A file's name and the edits the findings ask of it, each with its finding.
-type FileEdits<'a> = (Arc<str>, Vec<(&'a crate::finding::Finding, Edit)>);
+type FileEdits<'a> = (Arc<str>, Vec<(&'a Finding, Edit)>);
 
 /// What the fixes would change.
 #[derive(Debug, Default)]
@@ -53,84 +53,20 @@ pub fn plan(allow_unsafe: bool, mut lint: impl FnMut(crate::document::Overlay) -
     for _ in 0..MAX_ROUNDS {
         let outcome = lint((!overlay.is_empty()).then(|| Arc::new(overlay.clone())));
         read.extend(outcome.read.iter().cloned());
-        let broken: BTreeSet<&str> = outcome
-            .findings
-            .iter()
-            .filter(|f| f.fatal)
-            .map(|f| &*f.file)
-            .collect();
-        // The edits of each file, and the fixes they come from.
-        let mut by_file: BTreeMap<PathBuf, FileEdits<'_>> = BTreeMap::new();
-        let allowed = |fix: &crate::finding::Fix| {
-            allow_unsafe || fix.applicability == crate::finding::Applicability::Safe
-        };
+        let allowed = |fix: &Fix| allow_unsafe || fix.applicability == Applicability::Safe;
         unsafe_left = outcome
             .findings
             .iter()
             .filter(|f| f.fix.as_ref().is_some_and(|fix| !allowed(fix)))
             .count();
-        for finding in &outcome.findings {
-            let Some(fix) = finding.fix.as_ref().filter(|fix| allowed(fix)) else {
-                continue;
-            };
-            for e in &fix.edits {
-                let Some(path) = e.path.as_ref().and_then(|p| std::fs::canonicalize(p).ok()) else {
-                    continue;
-                };
-                if broken.contains(&*e.file) {
-                    continue;
-                }
-                let entry = by_file
-                    .entry(path)
-                    .or_insert_with(|| (e.file.clone(), Vec::new()));
-                entry.1.push((
-                    finding,
-                    Edit {
-                        span: e.span,
-                        text: e.text.clone(),
-                    },
-                ));
-            }
-        }
         let mut changed = false;
-        for (path, (name, edits)) in by_file {
+        for (path, (name, edits)) in edits_by_file(&outcome, allowed) {
             let Some(text) = outcome.sources.text(&name) else {
                 continue;
             };
-            // A fix inserts lines with `\n`; a CRLF file keeps its line endings.
-            let line_end = edit::LineEnd::of(text);
-            let edits: Vec<_> = edits
-                .into_iter()
-                .map(|(finding, e)| {
-                    let text = line_end.apply(&e.text);
-                    (finding, Edit { text, ..e })
-                })
-                .collect();
-            let only_edits: Vec<Edit> = edits.iter().map(|(_, e)| e.clone()).collect();
-            let (after, left) = edit::apply(text, &only_edits);
-            if after == text || crate::document::parse_text(&after).is_none() {
+            let Some(after) = apply_to_file(&mut files, &path, &name, text, edits) else {
                 continue;
-            }
-            let file = files.entry(path.clone()).or_insert_with(|| FixedFile {
-                name: name.clone(),
-                path: path.clone(),
-                before: text.to_string(),
-                after: String::new(),
-                applied: Vec::new(),
-            });
-            let mut seen = BTreeSet::new();
-            for (finding, e) in &edits {
-                if left.contains(e) || !seen.insert((finding.rule, &finding.message, e.span)) {
-                    continue;
-                }
-                let title = finding
-                    .fix
-                    .as_ref()
-                    .map_or(String::new(), |f| f.title.clone());
-                let line = text[..e.span.start as usize].matches('\n').count() + 1;
-                file.applied.push((line, finding.rule, title));
-            }
-            file.after = after.clone();
+            };
             overlay.insert(path, Arc::from(after));
             changed = true;
         }
@@ -146,6 +82,93 @@ pub fn plan(allow_unsafe: bool, mut lint: impl FnMut(crate::document::Overlay) -
         read: read.into_iter().collect(),
         unsafe_left,
     }
+}
+
+/// The edits of each file, and the fixes they come from: those of the `allowed` fixes, in
+/// files without a fatal finding.
+fn edits_by_file<'o>(
+    outcome: &'o Outcome,
+    allowed: impl Fn(&Fix) -> bool,
+) -> BTreeMap<PathBuf, FileEdits<'o>> {
+    let broken: BTreeSet<&str> = outcome
+        .findings
+        .iter()
+        .filter(|f| f.fatal)
+        .map(|f| &*f.file)
+        .collect();
+    let mut by_file: BTreeMap<PathBuf, FileEdits<'o>> = BTreeMap::new();
+    for finding in &outcome.findings {
+        let Some(fix) = finding.fix.as_ref().filter(|fix| allowed(fix)) else {
+            continue;
+        };
+        for e in &fix.edits {
+            let Some(path) = e.path.as_ref().and_then(|p| std::fs::canonicalize(p).ok()) else {
+                continue;
+            };
+            if broken.contains(&*e.file) {
+                continue;
+            }
+            let entry = by_file
+                .entry(path)
+                .or_insert_with(|| (e.file.clone(), Vec::new()));
+            entry.1.push((
+                finding,
+                Edit {
+                    span: e.span,
+                    text: e.text.clone(),
+                },
+            ));
+        }
+    }
+    by_file
+}
+
+/// Applies a round's edits to the text of the file at `path` and records each fix applied in
+/// `files`: the fixed text, or `None` when it changes nothing or no longer parses.
+fn apply_to_file(
+    files: &mut BTreeMap<PathBuf, FixedFile>,
+    path: &Path,
+    name: &Arc<str>,
+    text: &str,
+    edits: Vec<(&Finding, Edit)>,
+) -> Option<String> {
+    // A fix inserts lines with `\n`; a CRLF file keeps its line endings.
+    let line_end = edit::LineEnd::of(text);
+    let edits: Vec<_> = edits
+        .into_iter()
+        .map(|(finding, e)| {
+            let text = line_end.apply(&e.text);
+            (finding, Edit { text, ..e })
+        })
+        .collect();
+    let only_edits: Vec<Edit> = edits.iter().map(|(_, e)| e.clone()).collect();
+    let (after, left) = edit::apply(text, &only_edits);
+    if after == text || crate::document::parse_text(&after).is_none() {
+        return None;
+    }
+    let file = files
+        .entry(path.to_path_buf())
+        .or_insert_with(|| FixedFile {
+            name: name.clone(),
+            path: path.to_path_buf(),
+            before: text.to_string(),
+            after: String::new(),
+            applied: Vec::new(),
+        });
+    let mut seen = BTreeSet::new();
+    for (finding, e) in &edits {
+        if left.contains(e) || !seen.insert((finding.rule, &finding.message, e.span)) {
+            continue;
+        }
+        let title = finding
+            .fix
+            .as_ref()
+            .map_or(String::new(), |f| f.title.clone());
+        let line = text[..e.span.start as usize].matches('\n').count() + 1;
+        file.applied.push((line, finding.rule, title));
+    }
+    file.after = after.clone();
+    Some(after)
 }
 
 /// A unified diff of a fixed file, as `diff -u` prints it.

@@ -148,9 +148,37 @@ pub fn infer(document: &str, facts: &ErrorFacts, contract: &Contract) -> Inferre
             }
         }
     }
+    let (locations, types) = code_support(&bodies);
+    let fields = field_support(&bodies);
+    let operations: Vec<&OperationFacts> = facts.operations.values().collect();
+    let requirements = requirement_support(contract, &operations);
+    Inferred {
+        document: document.to_string(),
+        error_bodies: bodies.len(),
+        code_locations: ranked(locations),
+        code_types: ranked(types),
+        fields,
+        statuses: statuses.into_iter().filter(|s| *s >= 400).collect(),
+        requirements,
+        codes,
+        retry_headers: ranked(retry_headers),
+        retry_fields: ranked(retry_fields),
+        retry_statuses: retry_statuses.into_iter().collect(),
+        operations: operations.len(),
+        rate_limited_operations: operations
+            .iter()
+            .filter(|o| o.rate_limited.is_some())
+            .count(),
+    }
+}
+
+/// Where the error bodies put their code (`none` for those without one), and the code's
+/// type in those that have one, each with how many bodies do so.
+fn code_support(
+    bodies: &BTreeMap<NodeRef, &BodyShape>,
+) -> (BTreeMap<String, usize>, BTreeMap<String, usize>) {
     let mut locations: BTreeMap<String, usize> = BTreeMap::new();
     let mut types: BTreeMap<String, usize> = BTreeMap::new();
-    let mut fields: BTreeMap<String, (BTreeSet<String>, usize)> = BTreeMap::new();
     for shape in bodies.values() {
         let location = shape
             .code
@@ -160,6 +188,15 @@ pub fn infer(document: &str, facts: &ErrorFacts, contract: &Contract) -> Inferre
         if let Some((_, t, _)) = &shape.code {
             *types.entry(type_name(t).to_string()).or_default() += 1;
         }
+    }
+    (locations, types)
+}
+
+/// Every field some error body requires, most required first, with its type (`any` when
+/// the bodies disagree).
+fn field_support(bodies: &BTreeMap<NodeRef, &BodyShape>) -> Vec<FieldSupport> {
+    let mut fields: BTreeMap<String, (BTreeSet<String>, usize)> = BTreeMap::new();
+    for shape in bodies.values() {
         for field in shape.fields.iter().filter(|f| f.required) {
             let entry = fields.entry(field.name.clone()).or_default();
             entry.0.insert(type_name(&field.types).to_string());
@@ -183,8 +220,15 @@ pub fn infer(document: &str, facts: &ErrorFacts, contract: &Contract) -> Inferre
             .cmp(&a.required_in)
             .then_with(|| a.name.cmp(&b.name))
     });
-    let operations: Vec<&OperationFacts> = facts.operations.values().collect();
-    let requirements = candidates(contract)
+    fields
+}
+
+/// Each candidate requirement, with how many of the operations that have its trait satisfy it.
+fn requirement_support(
+    contract: &Contract,
+    operations: &[&OperationFacts],
+) -> Vec<RequirementSupport> {
+    candidates(contract)
         .into_iter()
         .map(|(name, requirement)| {
             let with_trait: Vec<&&OperationFacts> = operations
@@ -206,25 +250,7 @@ pub fn infer(document: &str, facts: &ErrorFacts, contract: &Contract) -> Inferre
                 operations: with_trait.len(),
             }
         })
-        .collect();
-    Inferred {
-        document: document.to_string(),
-        error_bodies: bodies.len(),
-        code_locations: ranked(locations),
-        code_types: ranked(types),
-        fields,
-        statuses: statuses.into_iter().filter(|s| *s >= 400).collect(),
-        requirements,
-        codes,
-        retry_headers: ranked(retry_headers),
-        retry_fields: ranked(retry_fields),
-        retry_statuses: retry_statuses.into_iter().collect(),
-        operations: operations.len(),
-        rate_limited_operations: operations
-            .iter()
-            .filter(|o| o.rate_limited.is_some())
-            .count(),
-    }
+        .collect()
 }
 
 /// Reads the document at `path` and infers its contract; a document that cannot be read gives

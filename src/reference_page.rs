@@ -6,7 +6,7 @@
 mod markdown;
 
 use crate::document::{Kind, NodeRef};
-use crate::facts::{BodyShape, ErrorFacts};
+use crate::facts::{BodyShape, ErrorFacts, RetryHint, StatusFacts};
 use crate::openapi::json_schema::Validators;
 use crate::openapi::{Api, Model, StatusKey};
 use markdown::{Table, code, json_block, text};
@@ -163,7 +163,29 @@ pub fn page(
             .unwrap_or("")
             .to_string()
     };
-    // The envelope: the body most error responses use.
+    let mut tables = Tables::across(api, facts);
+    tables.add_examples(api, model);
+    tables.add_catalog_codes(contract);
+    let (statuses, codes, retry_hints) = tables.sorted();
+    Page {
+        read: api
+            .docs
+            .files
+            .iter()
+            .filter_map(|f| f.path.clone())
+            .collect(),
+        title: info_field("title"),
+        version: info_field("version"),
+        envelope: envelope(api, facts),
+        statuses,
+        codes,
+        retry_hints,
+        never_rate_limited: never_rate_limited(api, model, contract),
+    }
+}
+
+/// The envelope: the body most error responses use.
+fn envelope(api: &Api<'_>, facts: &ErrorFacts) -> Option<Envelope> {
     let mut uses: BTreeMap<NodeRef, (usize, Arc<BodyShape>)> = BTreeMap::new();
     let mut with_body = 0;
     for op in facts.operations.values() {
@@ -174,8 +196,7 @@ pub fn page(
             }
         }
     }
-    let envelope = uses
-        .values()
+    uses.values()
         .max_by_key(|(count, shape)| (*count, std::cmp::Reverse(shape.schema)))
         .map(|(count, shape)| Envelope {
             code: shape
@@ -200,92 +221,16 @@ pub fn page(
                 .collect(),
             used_by: *count,
             of: with_body,
-        });
-    // Statuses, codes and retry hints, across operations.
-    let mut rows: BTreeMap<(u8, String), StatusRow> = BTreeMap::new();
-    let mut codes: BTreeMap<String, CodeRow> = BTreeMap::new();
-    let mut hints: BTreeMap<(String, bool), RetryRow> = BTreeMap::new();
-    for op in facts.operations.values() {
-        let name = op.name.to_string();
-        for status in &op.statuses {
-            let row = rows
-                .entry(status_order(&status.text))
-                .or_insert_with(|| StatusRow {
-                    status: status.text.clone(),
-                    meaning: description(api, value_of(api, status.key)),
-                    codes: Vec::new(),
-                    operations: Vec::new(),
-                    example: None,
-                });
-            if row.meaning.is_empty() {
-                row.meaning = description(api, value_of(api, status.key));
-            }
-            row.operations.push(name.clone());
-            for (code, at) in &status.codes {
-                if !row.codes.contains(code) {
-                    row.codes.push(code.clone());
-                }
-                let code_row = codes.entry(code.clone()).or_insert_with(|| CodeRow {
-                    code: code.clone(),
-                    statuses: Vec::new(),
-                    meaning: String::new(),
-                    operations: Vec::new(),
-                });
-                if !code_row.statuses.contains(&status.text) {
-                    code_row.statuses.push(status.text.clone());
-                }
-                if code_row.meaning.is_empty() {
-                    code_row.meaning = code_meaning(api, *at);
-                }
-                if !code_row.operations.contains(&name) {
-                    code_row.operations.push(name.clone());
-                }
-            }
-            if let Some(hint) = &status.retry {
-                let row = hints
-                    .entry((hint.name.clone(), hint.header))
-                    .or_insert_with(|| RetryRow {
-                        hint: hint.name.clone(),
-                        header: hint.header,
-                        required: true,
-                        statuses: Vec::new(),
-                        operations: 0,
-                    });
-                row.required &= hint.required;
-                if !row.statuses.contains(&status.text) {
-                    row.statuses.push(status.text.clone());
-                }
-                row.operations += 1;
-            }
-        }
-    }
-    // One canonical example per status: the first in the document that validates.
-    let validators = Validators::default();
-    for op in &model.operations {
-        for response in op.responses.iter().filter(|r| r.status.is_error()) {
-            let Some(row) = rows.get_mut(&status_order(response.status_text)) else {
-                continue;
-            };
-            if row.example.is_some() {
-                continue;
-            }
-            for media in &response.media {
-                let Some(body) = media.body else { continue };
-                let schema = model.bodies[body.0 as usize].schema;
-                let valid = media
-                    .examples
-                    .iter()
-                    .copied()
-                    .chain(api.own_examples(schema))
-                    .find(|e| validators.accepts(api, schema, *e));
-                if let Some(example) = valid {
-                    row.example = Some(api.json_value(example));
-                    break;
-                }
-            }
-        }
-    }
-    let never_rate_limited = model
+        })
+}
+
+/// The operations declared never rate-limited.
+fn never_rate_limited(
+    api: &Api<'_>,
+    model: &Model<'_>,
+    contract: &crate::config::Contract,
+) -> Vec<String> {
+    model
         .operations
         .iter()
         .filter(|op| {
@@ -293,40 +238,162 @@ pub fn page(
                 .is_some_and(|(limited, _)| !limited)
         })
         .map(|op| op.name().to_string())
-        .collect();
-    // The contract's catalog names codes the document may not document anywhere.
-    if let crate::config::Catalog::Codes(catalog) = &contract.catalog {
-        for (code, statuses) in catalog {
-            codes.entry(code.clone()).or_insert_with(|| CodeRow {
-                code: code.clone(),
-                statuses: statuses.iter().map(u16::to_string).collect(),
-                meaning: "in the contract's catalog; the document does not show it".into(),
+        .collect()
+}
+
+/// The status, code and retry-hint tables while they are gathered, each keyed in the order
+/// the page lists it.
+#[derive(Default)]
+struct Tables {
+    statuses: BTreeMap<(u8, String), StatusRow>,
+    codes: BTreeMap<String, CodeRow>,
+    hints: BTreeMap<(String, bool), RetryRow>,
+}
+
+impl Tables {
+    /// Statuses, codes and retry hints, across operations.
+    fn across(api: &Api<'_>, facts: &ErrorFacts) -> Tables {
+        let mut tables = Tables::default();
+        for op in facts.operations.values() {
+            let name = op.name.to_string();
+            for status in &op.statuses {
+                tables.add_status(api, &name, status);
+                for (code, at) in &status.codes {
+                    tables.add_code(api, &name, status, code, *at);
+                }
+                if let Some(hint) = &status.retry {
+                    tables.add_retry_hint(hint, status);
+                }
+            }
+        }
+        tables
+    }
+
+    /// One operation's use of a status: its row, with the codes it shows.
+    fn add_status(&mut self, api: &Api<'_>, operation: &str, status: &StatusFacts) {
+        let row = self
+            .statuses
+            .entry(status_order(&status.text))
+            .or_insert_with(|| StatusRow {
+                status: status.text.clone(),
+                meaning: description(api, value_of(api, status.key)),
+                codes: Vec::new(),
                 operations: Vec::new(),
+                example: None,
             });
+        if row.meaning.is_empty() {
+            row.meaning = description(api, value_of(api, status.key));
+        }
+        row.operations.push(operation.to_string());
+        for (code, _) in &status.codes {
+            if !row.codes.contains(code) {
+                row.codes.push(code.clone());
+            }
         }
     }
-    let mut codes: Vec<CodeRow> = codes.into_values().collect();
-    for row in &mut codes {
-        row.statuses.sort_by_key(|s| status_order(s));
+
+    /// A code an operation shows with a status, written at `at`.
+    fn add_code(
+        &mut self,
+        api: &Api<'_>,
+        operation: &str,
+        status: &StatusFacts,
+        code: &str,
+        at: NodeRef,
+    ) {
+        let code_row = self
+            .codes
+            .entry(code.to_string())
+            .or_insert_with(|| CodeRow {
+                code: code.to_string(),
+                statuses: Vec::new(),
+                meaning: String::new(),
+                operations: Vec::new(),
+            });
+        if !code_row.statuses.contains(&status.text) {
+            code_row.statuses.push(status.text.clone());
+        }
+        if code_row.meaning.is_empty() {
+            code_row.meaning = code_meaning(api, at);
+        }
+        if !code_row.operations.iter().any(|o| o == operation) {
+            code_row.operations.push(operation.to_string());
+        }
     }
-    let mut retry_hints: Vec<RetryRow> = hints.into_values().collect();
-    for row in &mut retry_hints {
-        row.statuses.sort_by_key(|s| status_order(s));
+
+    /// A retry hint that a status of one operation gives.
+    fn add_retry_hint(&mut self, hint: &RetryHint, status: &StatusFacts) {
+        let row = self
+            .hints
+            .entry((hint.name.clone(), hint.header))
+            .or_insert_with(|| RetryRow {
+                hint: hint.name.clone(),
+                header: hint.header,
+                required: true,
+                statuses: Vec::new(),
+                operations: 0,
+            });
+        row.required &= hint.required;
+        if !row.statuses.contains(&status.text) {
+            row.statuses.push(status.text.clone());
+        }
+        row.operations += 1;
     }
-    Page {
-        read: api
-            .docs
-            .files
-            .iter()
-            .filter_map(|f| f.path.clone())
-            .collect(),
-        title: info_field("title"),
-        version: info_field("version"),
-        envelope,
-        statuses: rows.into_values().collect(),
-        codes,
-        retry_hints,
-        never_rate_limited,
+
+    /// One canonical example per status: the first in the document that validates.
+    fn add_examples(&mut self, api: &Api<'_>, model: &Model<'_>) {
+        let validators = Validators::default();
+        for op in &model.operations {
+            for response in op.responses.iter().filter(|r| r.status.is_error()) {
+                let Some(row) = self.statuses.get_mut(&status_order(response.status_text)) else {
+                    continue;
+                };
+                if row.example.is_some() {
+                    continue;
+                }
+                for media in &response.media {
+                    let Some(body) = media.body else { continue };
+                    let schema = model.bodies[body.0 as usize].schema;
+                    let valid = media
+                        .examples
+                        .iter()
+                        .copied()
+                        .chain(api.own_examples(schema))
+                        .find(|e| validators.accepts(api, schema, *e));
+                    if let Some(example) = valid {
+                        row.example = Some(api.json_value(example));
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /// The contract's catalog names codes the document may not document anywhere.
+    fn add_catalog_codes(&mut self, contract: &crate::config::Contract) {
+        if let crate::config::Catalog::Codes(catalog) = &contract.catalog {
+            for (code, statuses) in catalog {
+                self.codes.entry(code.clone()).or_insert_with(|| CodeRow {
+                    code: code.clone(),
+                    statuses: statuses.iter().map(u16::to_string).collect(),
+                    meaning: "in the contract's catalog; the document does not show it".into(),
+                    operations: Vec::new(),
+                });
+            }
+        }
+    }
+
+    /// The tables as the page lists them, each row's statuses in status order.
+    fn sorted(self) -> (Vec<StatusRow>, Vec<CodeRow>, Vec<RetryRow>) {
+        let mut codes: Vec<CodeRow> = self.codes.into_values().collect();
+        for row in &mut codes {
+            row.statuses.sort_by_key(|s| status_order(s));
+        }
+        let mut retry_hints: Vec<RetryRow> = self.hints.into_values().collect();
+        for row in &mut retry_hints {
+            row.statuses.sort_by_key(|s| status_order(s));
+        }
+        (self.statuses.into_values().collect(), codes, retry_hints)
     }
 }
 

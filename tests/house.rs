@@ -185,3 +185,130 @@ fn main_rs_is_a_dispatcher() {
         "src/main.rs has {lines} lines: a command's code belongs in src/cli/"
     );
 }
+
+/// The longest file the house keeps: past this, a file holds more than one job.
+const MAX_FILE_LINES: usize = 900;
+/// The longest function body the house keeps: past this, a function is several steps that
+/// want names.
+const MAX_FN_LINES: usize = 100;
+
+/// The name of the function a line declares (`pub(crate) const fn name(`), if it declares one.
+fn declared_fn(line: &str) -> Option<&str> {
+    let mut words = line.split_whitespace();
+    let mut word = words.next()?;
+    while word == "pub"
+        || word.starts_with("pub(")
+        || matches!(word, "const" | "async" | "unsafe" | "extern" | "\"C\"")
+    {
+        word = words.next()?;
+    }
+    let name = words.next().filter(|_| word == "fn")?;
+    let end = name
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(name.len());
+    Some(&name[..end])
+}
+
+/// The index of the line that closes the item opened at `start`: the first later line that is
+/// the opening line's indentation and a `}`.
+fn closing_line(lines: &[&str], start: usize) -> Option<usize> {
+    let indent = &lines[start][..lines[start].len() - lines[start].trim_start().len()];
+    let closing = format!("{indent}}}");
+    (start + 1..lines.len()).find(|&i| lines[i] == closing)
+}
+
+/// Whether the attributes above line `at` mark a test (`#[test]`, `#[cfg(test)]`).
+fn is_test_item(lines: &[&str], at: usize) -> bool {
+    lines[..at]
+        .iter()
+        .rev()
+        .map(|line| line.trim())
+        .take_while(|line| line.starts_with("#[") || line.starts_with("///"))
+        .any(|line| line == "#[test]" || line == "#[cfg(test)]")
+}
+
+/// The non-test functions of a file longer than [`MAX_FN_LINES`]: `(line, name, lines)`,
+/// counted from the `fn` line to its closing brace. A `#[cfg(test)]` module is skipped whole;
+/// a declaration without a body, or a body on the signature's line, is no long function.
+fn long_functions(text: &str) -> Vec<(usize, String, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut long = Vec::new();
+    let mut at = 0;
+    while at < lines.len() {
+        let trimmed = lines[at].trim();
+        let test_module = trimmed.starts_with("mod ") || trimmed.starts_with("pub(crate) mod ");
+        if test_module && trimmed.ends_with('{') && is_test_item(&lines, at) {
+            at = closing_line(&lines, at).map_or(lines.len(), |end| end + 1);
+            continue;
+        }
+        if let Some(name) = declared_fn(lines[at]).filter(|_| !is_test_item(&lines, at)) {
+            let opens_body = lines[at..]
+                .iter()
+                .map(|line| line.trim_end())
+                .find(|line| line.ends_with('{') || line.ends_with('}') || line.ends_with(';'))
+                .is_some_and(|line| line.ends_with('{'));
+            if let Some(end) = closing_line(&lines, at).filter(|_| opens_body) {
+                if end + 1 - at > MAX_FN_LINES {
+                    long.push((at + 1, name.to_string(), end + 1 - at));
+                }
+            }
+        }
+        at += 1;
+    }
+    long
+}
+
+/// Issue 29's "a house that stays easy to live in": no file of `src/` or `rules/` over 900
+/// lines, and no function (tests aside) over 100.
+#[test]
+fn no_file_over_900_lines_and_no_function_over_100() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    rust_files(&root.join("rules"), &mut files);
+    let test_only = test_only_files(&files);
+    let mut too_long = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        let shown = file.strip_prefix(root).unwrap().display();
+        let lines = text.lines().count();
+        if lines > MAX_FILE_LINES {
+            too_long.push(format!("{shown}: {lines} lines (split it by job)"));
+        }
+        if test_only.contains(file) {
+            continue;
+        }
+        for (line, name, length) in long_functions(&text) {
+            too_long.push(format!(
+                "{shown}:{line}: fn {name} is {length} lines (split it into named steps)"
+            ));
+        }
+    }
+    assert!(too_long.is_empty(), "too long:\n{}", too_long.join("\n"));
+}
+
+/// The length checker counts from `fn` to its brace, and leaves tests, declarations and
+/// one-line bodies alone.
+#[test]
+fn the_length_checker_counts_a_body_from_fn_to_its_brace() {
+    let body = |indent: &str, name: &str, lines: usize| {
+        let inner = format!("{indent}    let x = 1;\n").repeat(lines - 3);
+        format!("{indent}pub(crate) fn {name}(\n{indent}) {{\n{inner}{indent}}}\n")
+    };
+    let text = format!(
+        "{}{}trait T {{\n    fn declared(&self);\n    fn short(&self) {{}}\n}}\n#[cfg(test)]\nmod tests {{\n{}}}\n#[test]\n{}",
+        body("", "long", MAX_FN_LINES + 1),
+        body("", "fits", MAX_FN_LINES),
+        body("    ", "in_tests", MAX_FN_LINES + 5),
+        body("", "a_test", MAX_FN_LINES + 5),
+    );
+    assert_eq!(
+        long_functions(&text),
+        [(1, "long".to_string(), MAX_FN_LINES + 1)]
+    );
+    assert_eq!(
+        declared_fn("    pub(super) const fn id<'a>(x: u8) {"),
+        Some("id")
+    );
+    assert_eq!(declared_fn("    let f = fn_name;"), None);
+}

@@ -369,78 +369,7 @@ fn parse_source(
         ) {
             continue; // reported more precisely, per key, below
         }
-        let at = node_at(&tree, error.instance_path().as_str());
-        let (node, message) = match error.kind() {
-            jsonschema::error::ValidationErrorKind::AdditionalProperties { unexpected } => {
-                let key = unexpected
-                    .first()
-                    .and_then(|k| tree.get_entry(at, k))
-                    .map(|(k, _)| k);
-                // The keys this object takes: the `properties` beside the failing keyword.
-                let schema_path = error.schema_path().as_str();
-                let object = schema_path
-                    .rsplit_once('/')
-                    .map_or("", |(parent, _)| parent);
-                let full = schema();
-                let allowed: Vec<&str> = full
-                    .pointer(object)
-                    .and_then(|o| o.get("properties"))
-                    .and_then(|p| p.as_object())
-                    .map(|p| p.keys().map(String::as_str).collect())
-                    .unwrap_or_default();
-                let first = unexpected.first().map_or("", String::as_str);
-                let known = match crate::suggest::closest(first, allowed.iter().copied()) {
-                    Some(near) => format!("did you mean `{near}`?"),
-                    None if !allowed.is_empty() => {
-                        format!("this object takes `{}`", allowed.join("`, `"))
-                    }
-                    None => "`errlint schema` prints the keys each object takes".to_string(),
-                };
-                (
-                    key.unwrap_or(at),
-                    format!("unknown key `{}`: {known}", unexpected.join("`, `")),
-                )
-            }
-            jsonschema::error::ValidationErrorKind::Enum { options } => {
-                let allowed: Vec<String> = options
-                    .as_array()
-                    .map(|a| {
-                        a.iter()
-                            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                (
-                    at,
-                    format!("{} is not one of: {}", error.instance(), allowed.join(", ")),
-                )
-            }
-            // The value itself is never quoted: it may be anything the file holds.
-            jsonschema::error::ValidationErrorKind::Type { kind } => {
-                let expected: Vec<&str> = match kind {
-                    jsonschema::error::TypeKind::Single(t) => vec![t.as_str()],
-                    jsonschema::error::TypeKind::Multiple(set) => {
-                        set.iter().map(|t| t.as_str()).collect()
-                    }
-                };
-                (
-                    at,
-                    format!(
-                        "expected {}, found {}",
-                        expected.join(" or "),
-                        json_type_name(error.instance())
-                    ),
-                )
-            }
-            _ => (
-                at,
-                format!(
-                    "this {} does not fit the config schema: {}",
-                    json_type_name(error.instance()),
-                    error.kind().keyword()
-                ),
-            ),
-        };
+        let (node, message) = schema_error_at(&tree, &error);
         let span = tree.span(tree.report_node(node));
         errors.findings.push(config_error(
             name,
@@ -463,6 +392,92 @@ fn parse_source(
             None
         }
     }
+}
+
+/// The node a schema error is about (a key, or the value at fault) and what to say of it.
+fn schema_error_at(tree: &Tree, error: &jsonschema::ValidationError<'_>) -> (NodeId, String) {
+    let at = node_at(tree, error.instance_path().as_str());
+    match error.kind() {
+        jsonschema::error::ValidationErrorKind::AdditionalProperties { unexpected } => {
+            unknown_keys(tree, at, unexpected, error.schema_path().as_str())
+        }
+        jsonschema::error::ValidationErrorKind::Enum { options } => {
+            let allowed: Vec<String> = options
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default();
+            (
+                at,
+                format!("{} is not one of: {}", error.instance(), allowed.join(", ")),
+            )
+        }
+        // The value itself is never quoted: it may be anything the file holds.
+        jsonschema::error::ValidationErrorKind::Type { kind } => {
+            let expected: Vec<&str> = match kind {
+                jsonschema::error::TypeKind::Single(t) => vec![t.as_str()],
+                jsonschema::error::TypeKind::Multiple(set) => {
+                    set.iter().map(|t| t.as_str()).collect()
+                }
+            };
+            (
+                at,
+                format!(
+                    "expected {}, found {}",
+                    expected.join(" or "),
+                    json_type_name(error.instance())
+                ),
+            )
+        }
+        _ => (
+            at,
+            format!(
+                "this {} does not fit the config schema: {}",
+                json_type_name(error.instance()),
+                error.kind().keyword()
+            ),
+        ),
+    }
+}
+
+/// Keys the object at `at` does not take (`schema_path` is the failing keyword's place in the
+/// schema): the first key, and the key meant or the keys the object takes.
+fn unknown_keys(
+    tree: &Tree,
+    at: NodeId,
+    unexpected: &[String],
+    schema_path: &str,
+) -> (NodeId, String) {
+    let key = unexpected
+        .first()
+        .and_then(|k| tree.get_entry(at, k))
+        .map(|(k, _)| k);
+    // The keys this object takes: the `properties` beside the failing keyword.
+    let object = schema_path
+        .rsplit_once('/')
+        .map_or("", |(parent, _)| parent);
+    let full = schema();
+    let allowed: Vec<&str> = full
+        .pointer(object)
+        .and_then(|o| o.get("properties"))
+        .and_then(|p| p.as_object())
+        .map(|p| p.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    let first = unexpected.first().map_or("", String::as_str);
+    let known = match crate::suggest::closest(first, allowed.iter().copied()) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None if !allowed.is_empty() => {
+            format!("this object takes `{}`", allowed.join("`, `"))
+        }
+        None => "`errlint schema` prints the keys each object takes".to_string(),
+    };
+    (
+        key.unwrap_or(at),
+        format!("unknown key `{}`: {known}", unexpected.join("`, `")),
+    )
 }
 
 /// What the schema cannot say: rule ids exist, patterns compile as regular expressions, globs

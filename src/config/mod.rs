@@ -69,34 +69,48 @@ pub fn show(
     config_file: Option<&std::path::Path>,
     command_line: &std::collections::HashMap<String, Option<crate::finding::Severity>>,
 ) -> String {
-    let mut out = String::new();
-    let mut line = |text: String| {
-        out.push_str(&text);
-        out.push('\n');
-    };
-    line(format!(
+    let mut lines = layer_lines(contract, config_file, command_line);
+    lines.extend(contract_lines(contract));
+    lines.extend(level_lines(contract, command_line));
+    lines.iter().map(|line| format!("{line}\n")).collect()
+}
+
+/// The config file and the layers, lowest first.
+fn layer_lines(
+    contract: &Contract,
+    config_file: Option<&std::path::Path>,
+    command_line: &std::collections::HashMap<String, Option<crate::finding::Severity>>,
+) -> Vec<String> {
+    let mut lines = Vec::new();
+    lines.push(format!(
         "config file: {}",
         config_file.map_or("none".to_string(), |p| p.display().to_string())
     ));
-    line("layers, lowest first:".into());
+    lines.push("layers, lowest first:".into());
     for (i, layer) in contract.layers.iter().enumerate() {
-        line(format!("  {}. {layer}", i + 1));
+        lines.push(format!("  {}. {layer}", i + 1));
     }
     if !command_line.is_empty() {
-        line(format!(
+        lines.push(format!(
             "  {}. --rule on the command line",
             contract.layers.len() + 1
         ));
     }
+    lines
+}
+
+/// The effective contract.
+fn contract_lines(contract: &Contract) -> Vec<String> {
+    let mut lines = Vec::new();
     let paths = |list: &[crate::openapi::schema::FieldPath]| {
         list.iter()
             .map(|p| format!("`{}`", p.text))
             .collect::<Vec<_>>()
             .join(", ")
     };
-    line("contract:".into());
-    line(format!("  description: {}", contract.description));
-    line(format!(
+    lines.push("contract:".into());
+    lines.push(format!("  description: {}", contract.description));
+    lines.push(format!(
         "  code: {} ({}){}{}",
         paths(&contract.code_paths),
         match contract.code_type {
@@ -114,7 +128,7 @@ pub fn show(
         .iter()
         .map(|(p, t)| format!("`{}` {t}", p.text))
         .collect();
-    line(format!(
+    lines.push(format!(
         "  required fields: {}",
         if fields.is_empty() {
             "none".into()
@@ -122,7 +136,7 @@ pub fn show(
             fields.join(", ")
         }
     ));
-    line(format!(
+    lines.push(format!(
         "  other fields: {}",
         if contract.forbid_additional {
             "forbidden"
@@ -132,7 +146,7 @@ pub fn show(
     ));
     if let Some(documented) = &contract.documented {
         let statuses: Vec<String> = documented.iter().map(u16::to_string).collect();
-        line(format!("  documented statuses: {}", statuses.join(", ")));
+        lines.push(format!("  documented statuses: {}", statuses.join(", ")));
     }
     let r = &contract.require;
     for (name, list) in [
@@ -148,20 +162,20 @@ pub fn show(
         } else {
             texts.join(", ")
         };
-        line(format!("  requires for {name}: {texts}"));
+        lines.push(format!("  requires for {name}: {texts}"));
     }
     let statuses: Vec<String> = contract
         .retry_statuses
         .iter()
         .map(|s| s.to_string())
         .collect();
-    line(format!(
+    lines.push(format!(
         "  retry hints: headers {}, fields {}, on {}",
         contract.retry_headers.join(", "),
         paths(&contract.retry_fields),
         statuses.join(", ")
     ));
-    line(format!(
+    lines.push(format!(
         "  rate limit: {} by default (extension `{}`)",
         if contract.limited_by_default {
             "limited"
@@ -170,13 +184,22 @@ pub fn show(
         },
         contract.rate_limit_extension
     ));
-    match &contract.catalog {
-        Catalog::None => line("  code catalog: none".into()),
-        Catalog::EchoStatus => line("  code catalog: the code echoes the HTTP status".into()),
-        Catalog::Codes(codes) => line(format!("  code catalog: {} codes", codes.len())),
-    }
-    line(format!("  overrides: {}", contract.overrides.len()));
-    line("levels:".into());
+    lines.push(match &contract.catalog {
+        Catalog::None => "  code catalog: none".into(),
+        Catalog::EchoStatus => "  code catalog: the code echoes the HTTP status".into(),
+        Catalog::Codes(codes) => format!("  code catalog: {} codes", codes.len()),
+    });
+    lines.push(format!("  overrides: {}", contract.overrides.len()));
+    lines
+}
+
+/// The level of every rule and change id, the command line's `--rule` last.
+fn level_lines(
+    contract: &Contract,
+    command_line: &std::collections::HashMap<String, Option<crate::finding::Severity>>,
+) -> Vec<String> {
+    let mut lines = Vec::new();
+    lines.push("levels:".into());
     let rules = crate::rules::ALL.iter().map(|r| (r.id, r.default_severity));
     let changes = crate::catalog::CHANGES.iter();
     let ids = rules.chain(changes.map(|c| (c.id, crate::catalog::change_level(c))));
@@ -186,10 +209,10 @@ pub fn show(
             .or_else(|| contract.severities.get(id))
             .copied()
             .unwrap_or(Some(default));
-        line(format!(
+        lines.push(format!(
             "  {id:<26} {}",
             level.map_or("off", crate::finding::Severity::as_str)
         ));
     }
-    out
+    lines
 }

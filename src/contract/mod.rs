@@ -171,6 +171,24 @@ impl OverrideIndex {
     }
 }
 
+/// The code catalog a config's `codes` declares: the HTTP status echoed, or codes by status.
+fn catalog_of(codes: &RawCodes) -> Catalog {
+    match codes {
+        RawCodes::Echo(_) => Catalog::EchoStatus,
+        RawCodes::Map(map) => {
+            let statuses = |s: &raw::OneOrManyStatuses| match s {
+                raw::OneOrManyStatuses::One(status) => vec![*status],
+                raw::OneOrManyStatuses::Many(list) => list.clone(),
+            };
+            Catalog::Codes(
+                map.iter()
+                    .map(|(code, s)| (code.clone(), statuses(s)))
+                    .collect(),
+            )
+        }
+    }
+}
+
 impl Contract {
     /// An empty contract; [`Contract::apply`] fills it from the built-in default profile.
     pub(crate) fn blank() -> Self {
@@ -203,8 +221,6 @@ impl Contract {
         }
     }
 
-    /// Lays validated raw settings over this contract: every field they set wins.
-    /// Patterns and globs were checked during validation, so they compile here.
     /// [`Contract::apply`] for a file whose overrides should remember where they were written.
     pub(crate) fn apply_from(&mut self, raw: &RawConfig, name: &str, text: &str) {
         let first = self.overrides.len();
@@ -216,6 +232,8 @@ impl Contract {
         }
     }
 
+    /// Lays validated raw settings over this contract: every field they set wins.
+    /// Patterns and globs were checked during validation, so they compile here.
     pub(crate) fn apply(&mut self, raw: &RawConfig) {
         if let Some(d) = &raw.description {
             self.description = d.clone();
@@ -224,77 +242,13 @@ impl Contract {
             self.media_types = m.clone();
         }
         if let Some(envelope) = &raw.envelope {
-            if let Some(code) = &envelope.code {
-                if let Some(path) = &code.path {
-                    self.code_paths = path.iter().map(|p| FieldPath::parse(p)).collect();
-                }
-                if let Some(p) = &code.problem_path {
-                    self.problem_code_path = FieldPath::parse(p);
-                }
-                if let Some(t) = &code.r#type {
-                    self.code_type = if t == "integer" {
-                        CodeType::Integer
-                    } else {
-                        CodeType::String
-                    };
-                }
-                if let Some(p) = &code.pattern {
-                    self.code_pattern = regex::Regex::new(p).ok();
-                }
-                if let Some(c) = code.closed {
-                    self.code_closed = c;
-                }
-            }
-            if let Some(fields) = &envelope.fields {
-                self.fields = fields
-                    .iter()
-                    .map(|(p, t)| (FieldPath::parse(p), t.clone()))
-                    .collect();
-            }
-            if let Some(optional) = &envelope.optional {
-                self.optional = optional.iter().map(|p| FieldPath::parse(p)).collect();
-            }
-            if let Some(a) = &envelope.additional {
-                self.forbid_additional = a == "forbid";
-            }
+            self.apply_envelope(envelope);
         }
         if let Some(statuses) = &raw.statuses {
-            if let Some(d) = &statuses.documented {
-                self.documented = Some(d.clone());
-            }
-            if let Some(r) = &statuses.require {
-                let parse = |list: &Option<Vec<String>>, into: &mut Vec<Requirement>| {
-                    if let Some(list) = list {
-                        *into = list.iter().map(|t| Requirement::parse(t)).collect();
-                    }
-                };
-                parse(&r.authenticated, &mut self.require.authenticated);
-                parse(&r.path_parameter, &mut self.require.path_parameter);
-                parse(&r.input, &mut self.require.input);
-                parse(&r.every_operation, &mut self.require.every_operation);
-                parse(&r.rate_limited, &mut self.require.rate_limited);
-            }
-            if let Some(r) = statuses.ranges_satisfy {
-                self.ranges_satisfy = r;
-            }
-            if let Some(d) = &statuses.default_satisfies {
-                self.default_covers = match d.as_str() {
-                    "none" => DefaultCovers::Nothing,
-                    "all" => DefaultCovers::Everything,
-                    _ => DefaultCovers::ServerError,
-                };
-            }
+            self.apply_statuses(statuses);
         }
         if let Some(retry) = &raw.retry {
-            if let Some(f) = &retry.fields {
-                self.retry_fields = f.iter().map(|p| FieldPath::parse(p)).collect();
-            }
-            if let Some(h) = &retry.headers {
-                self.retry_headers = h.clone();
-            }
-            if let Some(s) = &retry.statuses {
-                self.retry_statuses = s.iter().map(|s| StatusKey::parse(s)).collect();
-            }
+            self.apply_retry(retry);
         }
         if let Some(limit) = &raw.rate_limit {
             if let Some(d) = &limit.default {
@@ -304,20 +258,8 @@ impl Contract {
                 self.rate_limit_extension = e.clone();
             }
         }
-        match &raw.codes {
-            Some(RawCodes::Echo(_)) => self.catalog = Catalog::EchoStatus,
-            Some(RawCodes::Map(map)) => {
-                let statuses = |s: &raw::OneOrManyStatuses| match s {
-                    raw::OneOrManyStatuses::One(status) => vec![*status],
-                    raw::OneOrManyStatuses::Many(list) => list.clone(),
-                };
-                self.catalog = Catalog::Codes(
-                    map.iter()
-                        .map(|(code, s)| (code.clone(), statuses(s)))
-                        .collect(),
-                )
-            }
-            None => {}
+        if let Some(codes) = &raw.codes {
+            self.catalog = catalog_of(codes);
         }
         if let Some(rules) = &raw.rules {
             self.severities.extend(
@@ -330,6 +272,85 @@ impl Contract {
             self.overrides
                 .extend(overrides.iter().map(compile_override));
             self.override_index = std::sync::OnceLock::new();
+        }
+    }
+
+    /// The error body's settings: where its code is and what it looks like, its fields.
+    fn apply_envelope(&mut self, envelope: &raw::RawEnvelope) {
+        if let Some(code) = &envelope.code {
+            if let Some(path) = &code.path {
+                self.code_paths = path.iter().map(|p| FieldPath::parse(p)).collect();
+            }
+            if let Some(p) = &code.problem_path {
+                self.problem_code_path = FieldPath::parse(p);
+            }
+            if let Some(t) = &code.r#type {
+                self.code_type = if t == "integer" {
+                    CodeType::Integer
+                } else {
+                    CodeType::String
+                };
+            }
+            if let Some(p) = &code.pattern {
+                self.code_pattern = regex::Regex::new(p).ok();
+            }
+            if let Some(c) = code.closed {
+                self.code_closed = c;
+            }
+        }
+        if let Some(fields) = &envelope.fields {
+            self.fields = fields
+                .iter()
+                .map(|(p, t)| (FieldPath::parse(p), t.clone()))
+                .collect();
+        }
+        if let Some(optional) = &envelope.optional {
+            self.optional = optional.iter().map(|p| FieldPath::parse(p)).collect();
+        }
+        if let Some(a) = &envelope.additional {
+            self.forbid_additional = a == "forbid";
+        }
+    }
+
+    /// Which statuses are documented and required, and what satisfies a requirement.
+    fn apply_statuses(&mut self, statuses: &raw::RawStatuses) {
+        if let Some(d) = &statuses.documented {
+            self.documented = Some(d.clone());
+        }
+        if let Some(r) = &statuses.require {
+            let parse = |list: &Option<Vec<String>>, into: &mut Vec<Requirement>| {
+                if let Some(list) = list {
+                    *into = list.iter().map(|t| Requirement::parse(t)).collect();
+                }
+            };
+            parse(&r.authenticated, &mut self.require.authenticated);
+            parse(&r.path_parameter, &mut self.require.path_parameter);
+            parse(&r.input, &mut self.require.input);
+            parse(&r.every_operation, &mut self.require.every_operation);
+            parse(&r.rate_limited, &mut self.require.rate_limited);
+        }
+        if let Some(r) = statuses.ranges_satisfy {
+            self.ranges_satisfy = r;
+        }
+        if let Some(d) = &statuses.default_satisfies {
+            self.default_covers = match d.as_str() {
+                "none" => DefaultCovers::Nothing,
+                "all" => DefaultCovers::Everything,
+                _ => DefaultCovers::ServerError,
+            };
+        }
+    }
+
+    /// Where retry hints are looked for, and on which statuses.
+    fn apply_retry(&mut self, retry: &raw::RawRetry) {
+        if let Some(f) = &retry.fields {
+            self.retry_fields = f.iter().map(|p| FieldPath::parse(p)).collect();
+        }
+        if let Some(h) = &retry.headers {
+            self.retry_headers = h.clone();
+        }
+        if let Some(s) = &retry.statuses {
+            self.retry_statuses = s.iter().map(|s| StatusKey::parse(s)).collect();
         }
     }
 

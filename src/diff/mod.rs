@@ -494,17 +494,48 @@ fn judge(
     let lines = (
         base.version
             .as_ref()
-            .map(|(v, _)| (v, compatibility_line(v))),
+            .map(|(v, _)| (v.as_str(), compatibility_line(v))),
         new.version
             .as_ref()
-            .map(|(v, _)| (v, compatibility_line(v))),
+            .map(|(v, _)| (v.as_str(), compatibility_line(v))),
     );
     let bumped = match lines {
         (Some((_, Some(was))), Some((_, Some(now)))) => Some(now > was),
         _ => None,
     };
-    // Changes with the same id, place and message (a shared schema used by many operations)
-    // are one finding.
+    let mut findings = Vec::new();
+    let mut breaking_count = 0;
+    for (_, (change, operations)) in grouped(changes) {
+        let Some(mut severity) = level(change.id) else {
+            continue;
+        };
+        if breaking(change.id) {
+            breaking_count += 1;
+            if bumped == Some(true) {
+                severity = Severity::Info;
+            }
+        }
+        let docs = (base_docs, new_docs);
+        findings.push(change_finding(change, operations, severity, bumped, docs));
+    }
+    if let Some((id, message)) = version_gate(bumped, lines, breaking_count) {
+        let version_at = new.version.as_ref().map(|(_, at)| *at);
+        findings.extend(level(id).map(|severity| {
+            let location = version_at.map(|at| Location::of(new_docs, at));
+            let file = new_docs.file(new_docs.root()).name.clone();
+            Finding {
+                location,
+                help: Some(help_for(id, bumped).into()),
+                ..Finding::new(id, severity, file, message)
+            }
+        }));
+    }
+    findings
+}
+
+/// Changes with the same id, place and message (a shared schema used by many operations)
+/// are one finding: each group with the operations it is found in.
+fn grouped(changes: Vec<Change>) -> BTreeMap<ChangeKey, (Change, Vec<Arc<str>>)> {
     let mut grouped: BTreeMap<ChangeKey, (Change, Vec<Arc<str>>)> = BTreeMap::new();
     for change in changes {
         let key = (change.id, change.at, change.message.clone());
@@ -515,60 +546,61 @@ fn judge(
             .1
             .push(operation);
     }
-    let mut findings = Vec::new();
-    let mut breaking_count = 0;
-    for (_, (change, mut operations)) in grouped {
-        let Some(mut severity) = level(change.id) else {
-            continue;
-        };
-        if breaking(change.id) {
-            breaking_count += 1;
-            if bumped == Some(true) {
-                severity = Severity::Info;
-            }
-        }
-        operations.sort();
-        operations.dedup();
-        let related = change
-            .related
-            .iter()
-            .map(|(at, message)| Related {
-                location: Location::of(base_docs, *at),
-                message: message.clone(),
-            })
-            .collect();
-        let location = Location::of(new_docs, change.at);
-        let help = help_for(change.id, bumped);
-        findings.push(Finding {
-            location: Some(location.clone()),
-            help: Some(help.into()),
-            note: (operations.len() > 1).then(|| format!("in {} operations", operations.len())),
-            operation: (operations.len() == 1).then(|| operations[0].clone()),
-            related,
-            ..Finding::new(change.id, severity, location.file.clone(), change.message)
-        });
-    }
-    let version_at = new.version.as_ref().map(|(_, at)| *at);
-    let gate_finding = |id: &'static str, message: String| -> Option<Finding> {
-        let severity = level(id)?;
-        let location = version_at.map(|at| Location::of(new_docs, at));
-        let file = new_docs.file(new_docs.root()).name.clone();
-        Some(Finding {
-            location,
-            help: Some(help_for(id, bumped).into()),
-            ..Finding::new(id, severity, file, message)
+    grouped
+}
+
+/// The finding of one group of changes, at its place in the new document, with the base's
+/// places it relates to.
+fn change_finding(
+    change: Change,
+    mut operations: Vec<Arc<str>>,
+    severity: Severity,
+    bumped: Option<bool>,
+    (base_docs, new_docs): (&DocumentSet, &DocumentSet),
+) -> Finding {
+    operations.sort();
+    operations.dedup();
+    let related = change
+        .related
+        .iter()
+        .map(|(at, message)| Related {
+            location: Location::of(base_docs, *at),
+            message: message.clone(),
         })
-    };
+        .collect();
+    let location = Location::of(new_docs, change.at);
+    let help = help_for(change.id, bumped);
+    Finding {
+        location: Some(location.clone()),
+        help: Some(help.into()),
+        note: (operations.len() > 1).then(|| format!("in {} operations", operations.len())),
+        operation: (operations.len() == 1).then(|| operations[0].clone()),
+        related,
+        ..Finding::new(change.id, severity, location.file.clone(), change.message)
+    }
+}
+
+/// Each side's `info.version`, and its compatibility line when it is semver.
+type VersionLines<'v> = (
+    Option<(&'v str, Option<(u64, u64)>)>,
+    Option<(&'v str, Option<(u64, u64)>)>,
+);
+
+/// The version gate's finding, if breaking changes call for one: the major version did not
+/// increase, or a side's version is not semver so the gate cannot apply.
+fn version_gate(
+    bumped: Option<bool>,
+    lines: VersionLines<'_>,
+    breaking_count: usize,
+) -> Option<(&'static str, String)> {
     match (bumped, lines) {
-        (Some(false), (Some((was, _)), Some((now, _)))) if breaking_count > 0 => {
-            findings.extend(gate_finding(
-                "version-not-bumped",
-                format!(
-                    "{breaking_count} breaking change{} to the error contract, but `info.version` went from {was} to {now}: the major version did not increase",
-                    if breaking_count == 1 { "" } else { "s" }
-                ),
-            ));
-        }
+        (Some(false), (Some((was, _)), Some((now, _)))) if breaking_count > 0 => Some((
+            "version-not-bumped",
+            format!(
+                "{breaking_count} breaking change{} to the error contract, but `info.version` went from {was} to {now}: the major version did not increase",
+                if breaking_count == 1 { "" } else { "s" }
+            ),
+        )),
         (None, (was, now)) if breaking_count > 0 => {
             let not_semver: Vec<String> = [("BASE", was), ("NEW", now)]
                 .into_iter()
@@ -578,18 +610,17 @@ fn judge(
                     None => Some(format!("{side}'s missing `info.version`")),
                 })
                 .collect();
-            findings.extend(gate_finding(
+            Some((
                 "version-gate-unavailable",
                 format!(
                     "the version gate cannot apply: {} {} not semver (MAJOR.MINOR.PATCH), so breaking changes stay errors",
                     not_semver.join(" and "),
                     if not_semver.len() == 1 { "is" } else { "are" }
                 ),
-            ));
+            ))
         }
-        _ => {}
+        _ => None,
     }
-    findings
 }
 
 fn help_for(id: &str, bumped: Option<bool>) -> &'static str {

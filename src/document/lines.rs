@@ -187,6 +187,37 @@ impl LineIndex {
         }
         start..end.max(start)
     }
+
+    /// The 0-based line and UTF-16 column of a byte offset: a position as the Language Server
+    /// Protocol counts it.
+    pub fn utf16_position(&self, text: &str, offset: usize) -> (u32, u32) {
+        let offset = offset.min(text.len());
+        let (line, _) = self.line_col(text, offset);
+        let start = self.line_range(text, line).start.min(offset);
+        let column: usize = text[start..offset].chars().map(char::len_utf16).sum();
+        ((line - 1) as u32, column as u32)
+    }
+}
+
+/// The byte offset of a 0-based line and UTF-16 column, the Language Server Protocol's
+/// position: a line past the end is the text's end, a column past its line is the line's end.
+/// It scans from the text's start, so it needs no index.
+pub fn utf16_offset(text: &str, line: u32, character: u32) -> usize {
+    let mut start = 0usize;
+    for _ in 0..line {
+        match memchr::memchr(b'\n', &text.as_bytes()[start..]) {
+            Some(i) => start += i + 1,
+            None => return text.len(),
+        }
+    }
+    let mut units = 0u32;
+    for (i, c) in text[start..].char_indices() {
+        if units >= character || c == '\n' {
+            return start + i;
+        }
+        units += c.len_utf16() as u32;
+    }
+    text.len()
 }
 
 /// Characters that start in `bytes` (UTF-8: every byte that is not a continuation byte).
@@ -290,6 +321,18 @@ mod tests {
                     last_start..text.len()
                 );
             }
+        }
+    }
+
+    /// A character outside the Basic Multilingual Plane is two UTF-16 units; the way back from
+    /// a position lands on the same byte.
+    #[test]
+    fn utf16_positions_and_offsets_agree() {
+        let text = "a: 😀é\r\nb: x";
+        let index = LineIndex::new(text);
+        for (offset, position) in [(0, (0, 0)), (7, (0, 5)), (9, (0, 6)), (14, (1, 3))] {
+            assert_eq!(index.utf16_position(text, offset), position);
+            assert_eq!(utf16_offset(text, position.0, position.1), offset);
         }
     }
 

@@ -3,7 +3,7 @@
 
 use super::{RuleInfo, fingerprint};
 use crate::Outcome;
-use crate::finding::{Location, Severity, Sources};
+use crate::finding::{Finding, Location, Severity, Sources};
 use serde_sarif::sarif;
 
 fn level(severity: Severity) -> sarif::ResultLevel {
@@ -69,88 +69,13 @@ fn encode(path: &str) -> String {
     out
 }
 
+/// The SARIF log of an outcome, with every rule errlint has described in the driver.
 pub fn render(outcome: &Outcome, rules: &[RuleInfo]) -> String {
-    let descriptors: Vec<sarif::ReportingDescriptor> = rules
-        .iter()
-        .map(|r| {
-            let configuration = sarif::ReportingConfiguration::builder()
-                .level(serde_json::to_value(level(r.level)).unwrap_or_default())
-                .build();
-            sarif::ReportingDescriptor::builder()
-                .id(r.id)
-                .short_description(
-                    sarif::MultiformatMessageString::builder()
-                        .text(r.summary)
-                        .build(),
-                )
-                .full_description(
-                    sarif::MultiformatMessageString::builder()
-                        .text(r.docs.clone())
-                        .build(),
-                )
-                .help(
-                    sarif::MultiformatMessageString::builder()
-                        .text(r.docs.clone())
-                        .markdown(r.docs.clone())
-                        .build(),
-                )
-                .default_configuration(configuration)
-                .help_uri(r.url.clone())
-                .build()
-        })
-        .collect();
+    let descriptors: Vec<sarif::ReportingDescriptor> = rules.iter().map(descriptor).collect();
     let results: Vec<sarif::Result> = outcome
         .findings
         .iter()
-        .map(|f| {
-            let mut text = f.message.clone();
-            if let Some(help) = &f.help {
-                text.push_str(&format!(" ({help})"));
-            }
-            let locations: Vec<sarif::Location> = match &f.location {
-                Some(l) => vec![
-                    sarif::Location::builder()
-                        .physical_location(physical(&outcome.sources, l))
-                        .build(),
-                ],
-                None => vec![
-                    sarif::Location::builder()
-                        .physical_location(
-                            sarif::PhysicalLocation::builder()
-                                .artifact_location(artifact(&f.file))
-                                .build(),
-                        )
-                        .build(),
-                ],
-            };
-            let related: Vec<sarif::Location> = f
-                .related
-                .iter()
-                .enumerate()
-                .map(|(i, r)| {
-                    sarif::Location::builder()
-                        .id(i as i64)
-                        .physical_location(physical(&outcome.sources, &r.location))
-                        .message(message(&r.message))
-                        .build()
-                })
-                .collect();
-            let fingerprints: std::collections::BTreeMap<String, String> =
-                [("errlint/v1".to_string(), fingerprint(f))]
-                    .into_iter()
-                    .collect();
-            let builder = sarif::Result::builder()
-                .rule_id(f.rule)
-                .level(level(f.severity))
-                .message(message(&text))
-                .locations(locations)
-                .partial_fingerprints(fingerprints);
-            if related.is_empty() {
-                builder.build()
-            } else {
-                builder.related_locations(related).build()
-            }
-        })
+        .map(|f| result(outcome, f))
         .collect();
     let driver = sarif::ToolComponent::builder()
         .name("errlint")
@@ -183,6 +108,86 @@ pub fn render(outcome: &Outcome, rules: &[RuleInfo]) -> String {
     let mut out = serde_json::to_string_pretty(&log).unwrap_or_default();
     out.push('\n');
     out
+}
+
+/// A rule as SARIF describes it: its summary, its documentation and its default level.
+fn descriptor(r: &RuleInfo) -> sarif::ReportingDescriptor {
+    let configuration = sarif::ReportingConfiguration::builder()
+        .level(serde_json::to_value(level(r.level)).unwrap_or_default())
+        .build();
+    sarif::ReportingDescriptor::builder()
+        .id(r.id)
+        .short_description(
+            sarif::MultiformatMessageString::builder()
+                .text(r.summary)
+                .build(),
+        )
+        .full_description(
+            sarif::MultiformatMessageString::builder()
+                .text(r.docs.clone())
+                .build(),
+        )
+        .help(
+            sarif::MultiformatMessageString::builder()
+                .text(r.docs.clone())
+                .markdown(r.docs.clone())
+                .build(),
+        )
+        .default_configuration(configuration)
+        .help_uri(r.url.clone())
+        .build()
+}
+
+/// A finding as a SARIF result: its message with the help, where it is, its related places
+/// and the fingerprint that follows it across edits.
+fn result(outcome: &Outcome, f: &Finding) -> sarif::Result {
+    let mut text = f.message.clone();
+    if let Some(help) = &f.help {
+        text.push_str(&format!(" ({help})"));
+    }
+    let locations: Vec<sarif::Location> = match &f.location {
+        Some(l) => vec![
+            sarif::Location::builder()
+                .physical_location(physical(&outcome.sources, l))
+                .build(),
+        ],
+        None => vec![
+            sarif::Location::builder()
+                .physical_location(
+                    sarif::PhysicalLocation::builder()
+                        .artifact_location(artifact(&f.file))
+                        .build(),
+                )
+                .build(),
+        ],
+    };
+    let related: Vec<sarif::Location> = f
+        .related
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            sarif::Location::builder()
+                .id(i as i64)
+                .physical_location(physical(&outcome.sources, &r.location))
+                .message(message(&r.message))
+                .build()
+        })
+        .collect();
+    let fingerprints: std::collections::BTreeMap<String, String> =
+        [("errlint/v1".to_string(), fingerprint(f))]
+            .into_iter()
+            .collect();
+    let builder = sarif::Result::builder()
+        .rule_id(f.rule)
+        .level(level(f.severity))
+        .message(message(&text))
+        .locations(locations)
+        .partial_fingerprints(fingerprints);
+    if related.is_empty() {
+        builder.build()
+    } else {
+        builder.related_locations(related).build()
+    }
 }
 
 #[cfg(test)]
