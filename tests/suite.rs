@@ -22,6 +22,7 @@ mod library;
 mod links;
 mod lsp;
 mod packaging;
+mod pre_commit;
 mod precedence;
 mod properties;
 mod registry;
