@@ -21,6 +21,7 @@ mod house;
 mod library;
 mod links;
 mod lsp;
+mod npm;
 mod packaging;
 mod pre_commit;
 mod precedence;
