@@ -63,6 +63,19 @@ pub fn program(test: &str, name: &str) -> Option<PathBuf> {
     found
 }
 
+/// Runs a tool's command, which must succeed; a failure shows what it printed.
+pub fn succeed(command: &mut std::process::Command, what: &str) -> std::process::Output {
+    let output = command.output().unwrap_or_else(|e| panic!("{what}: {e}"));
+    assert!(
+        output.status.success(),
+        "{what} failed: {}\n{}{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
 /// Where the corpus is looked for: `$ERRLINT_CORPUS`, else `../shared/corpus` beside the clone.
 pub fn corpus_dir() -> PathBuf {
     match std::env::var_os(CORPUS_VARIABLE) {

@@ -5,8 +5,9 @@
 //! npm never reaches a registry here: it runs offline, with a throwaway cache and user config,
 //! and its registry is a closed local port, so that a try would fail rather than go out.
 
+use crate::external::succeed;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 const TEST: &str = "npm::npx_errlint_runs_from_packed_tarballs";
 
@@ -38,22 +39,10 @@ fn npm_command(program: &str, scratch: &Path) -> Command {
     command
 }
 
-fn run(command: &mut Command, what: &str) -> Output {
-    let output = command.output().unwrap_or_else(|e| panic!("{what}: {e}"));
-    assert!(
-        output.status.success(),
-        "{what} failed: {}\n{}{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
-}
-
 /// Packs one package with pack.sh and returns its tarball.
 fn pack(scratch: &Path, args: &[&str]) -> PathBuf {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("packaging/npm/pack.sh");
-    let output = run(
+    let output = succeed(
         npm_command("bash", scratch).arg(script).args(args),
         &format!("pack.sh {}", args.join(" ")),
     );
@@ -88,7 +77,7 @@ fn npx_errlint_runs_from_packed_tarballs() {
     // A fresh project, as `npm init -y` makes it, with the bundled example to lint.
     let project = scratch.join("project");
     std::fs::create_dir_all(&project).unwrap();
-    run(
+    succeed(
         npm_command("npm", &scratch)
             .args(["init", "-y"])
             .current_dir(&project),
@@ -101,7 +90,7 @@ fn npx_errlint_runs_from_packed_tarballs() {
     // The platform tarball is named explicitly: with no registry, it is what satisfies the
     // launcher's optional dependency on it (the other platforms' are skipped, as on any
     // machine whose `os` and `cpu` they do not match).
-    run(
+    succeed(
         npm_command("npm", &scratch)
             .args(["install", "--offline", "--no-audit", "--no-fund"])
             .arg(&platform)

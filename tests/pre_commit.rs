@@ -6,8 +6,9 @@
 //! The hook repository is a commit of this working tree's files (tracked and new, as they are
 //! now), so that the test checks the hooks being edited rather than the last commit's.
 
+use crate::external::succeed;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 const TEST: &str = "pre_commit::the_documented_hook_blocks_a_bad_commit_with_concise_output";
 
@@ -33,18 +34,6 @@ fn command(program: &str, scratch: &Path, dir: &Path) -> Command {
         .env_remove("GIT_INDEX_FILE")
         .env_remove("PRE_COMMIT_ALLOW_NO_CONFIG");
     command
-}
-
-fn succeed(command: &mut Command, what: &str) -> Output {
-    let output = command.output().unwrap_or_else(|e| panic!("{what}: {e}"));
-    assert!(
-        output.status.success(),
-        "{what} failed: {}\n{}{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
 }
 
 /// A git repository holding this working tree's files in one commit; returns its hash.
