@@ -6,13 +6,7 @@ set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
 
-pip_install() {
-  for attempt in 1 2 3; do
-    if python3 -m pip install --quiet --disable-pip-version-check "$@"; then return 0; fi
-    echo "pip install failed (attempt $attempt), retrying"; sleep 5
-  done
-  return 1
-}
+. .ci/lib.sh
 pip_install sarif-tools pre-commit junitparser maturin
 
 errlint="$repo/target/debug/errlint"

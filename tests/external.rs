@@ -4,6 +4,10 @@
 //! tens of megabytes). A fresh clone has no such folder, and its tests must still pass: every
 //! test that reads the corpus asks [`corpus`] for it and skips, visibly, when it is not there.
 //!
+//! The tests of errlint's packages run the real tools their users run (npm, pre-commit). A
+//! machine without one skips those tests, visibly, through [`program`]; CI names the tools in
+//! `ERRLINT_REQUIRE_TOOLS`, which turns such a skip into a failure, so that there they run.
+//!
 //! cargo captures what a test prints with `eprintln!`, so a skip would show as a bare `ok`. A
 //! skip is written to the process's standard error directly, which the capture does not take,
 //! and the number of skipped tests is said once more when the test binary exits.
@@ -16,6 +20,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// The environment variable that points the tests at a corpus elsewhere (or, set to a folder
 /// that does not exist, hides it).
 const CORPUS_VARIABLE: &str = "ERRLINT_CORPUS";
+
+/// The environment variable listing (comma-separated) the programs whose absence fails a test
+/// instead of skipping it: `.ci/run` sets it to the tools it installs.
+const REQUIRE_VARIABLE: &str = "ERRLINT_REQUIRE_TOOLS";
 
 static SKIPPED: AtomicUsize = AtomicUsize::new(0);
 static SAY_COUNT_AT_EXIT: Once = Once::new();
@@ -35,6 +43,37 @@ pub fn corpus(test: &str) -> Option<PathBuf> {
         );
         None
     }
+}
+
+/// The path of `name` on `PATH`, or `None` after saying that `test` is skipped without it
+/// (a panic instead when `ERRLINT_REQUIRE_TOOLS` names it).
+pub fn program(test: &str, name: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|path| {
+        std::env::split_paths(&path)
+            .map(|dir| dir.join(name))
+            .find(|candidate| candidate.is_file())
+    });
+    if found.is_none() {
+        let required = std::env::var(REQUIRE_VARIABLE).unwrap_or_default();
+        if required.split(',').any(|tool| tool.trim() == name) {
+            panic!("{test}: `{name}` is not on PATH, and {REQUIRE_VARIABLE} requires it");
+        }
+        skip(test, &format!("`{name}` is not on PATH"));
+    }
+    found
+}
+
+/// Runs a tool's command, which must succeed; a failure shows what it printed.
+pub fn succeed(command: &mut std::process::Command, what: &str) -> std::process::Output {
+    let output = command.output().unwrap_or_else(|e| panic!("{what}: {e}"));
+    assert!(
+        output.status.success(),
+        "{what} failed: {}\n{}{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
 }
 
 /// Where the corpus is looked for: `$ERRLINT_CORPUS`, else `../shared/corpus` beside the clone.
@@ -68,4 +107,30 @@ extern "C" fn say_skipped_count() {
         "{count} test{} skipped in part or whole: see the `skipped:` lines above",
         if count == 1 { " was" } else { "s were" }
     );
+}
+
+/// A fresh folder under the system's temporary folder, removed when dropped, whatever became of
+/// the test: the tests of the tools leave a cargo build or npm packages there (hundreds of MB).
+pub struct Scratch(PathBuf);
+
+impl Scratch {
+    pub fn new(name: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("errlint-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        Scratch(dir)
+    }
+}
+
+impl std::ops::Deref for Scratch {
+    type Target = std::path::Path;
+    fn deref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }

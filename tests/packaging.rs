@@ -98,3 +98,46 @@ fn the_wheel_ships_the_binary() {
     assert!(pyproject.contains("bindings = \"bin\""));
     assert!(pyproject.contains("name = \"errlint\""));
 }
+
+/// The npm package of each release binary, as `packaging/npm/pack.sh` names it: `os` and `cpu`
+/// are Node's `process.platform` and `process.arch`, which the launcher puts together.
+fn npm_package(target: &str) -> &'static str {
+    match target {
+        "x86_64-unknown-linux-musl" => "@errlint/cli-linux-x64",
+        "aarch64-unknown-linux-musl" => "@errlint/cli-linux-arm64",
+        "x86_64-apple-darwin" => "@errlint/cli-darwin-x64",
+        "aarch64-apple-darwin" => "@errlint/cli-darwin-arm64",
+        "x86_64-pc-windows-msvc" => "@errlint/cli-win32-x64",
+        _ => panic!("no npm package for {target}"),
+    }
+}
+
+#[test]
+fn the_npm_launcher_depends_on_a_package_for_every_binary_target() {
+    let package: serde_json::Value =
+        serde_json::from_str(&read("packaging/npm/errlint/package.json")).unwrap();
+    let version = env!("CARGO_PKG_VERSION");
+    assert_eq!(package["version"], version);
+    let optional = package["optionalDependencies"].as_object().unwrap();
+    let names: BTreeSet<&str> = optional.keys().map(String::as_str).collect();
+    let expected: BTreeSet<&str> = workflow_targets("binaries")
+        .iter()
+        .map(|t| npm_package(t))
+        .collect();
+    assert_eq!(names, expected);
+    assert!(optional.values().all(|v| v == version), "{optional:?}");
+    assert_eq!(package["bin"]["errlint"], "bin/errlint.js");
+    // pack.sh maps each target to the same package, and the release workflow packs them all.
+    let script = read("packaging/npm/pack.sh");
+    let workflow = read(".github/workflows/release.yml");
+    for target in workflow_targets("binaries") {
+        let name = npm_package(&target).trim_start_matches("@errlint/cli-");
+        let (os, cpu) = name.split_once('-').unwrap();
+        assert!(
+            script.contains(&format!("echo \"{os} {cpu}\"")),
+            "pack.sh: {target}"
+        );
+    }
+    assert!(workflow.contains("packaging/npm/pack.sh ${{ matrix.target }}"));
+    assert!(workflow.contains("packaging/npm/pack.sh main"));
+}
