@@ -403,6 +403,40 @@ mod tests {
     }
 
     #[test]
+    fn a_fix_is_not_written_over_an_edit_made_meanwhile_nor_through_a_new_link() {
+        let dir = scratch("replace-fixed");
+        let trees = [dir.clone()];
+        let file = dir.join("openapi.yaml");
+        std::fs::write(&file, "edited meanwhile").unwrap();
+        assert_eq!(
+            replace_fixed(&file, b"as linted", b"fixed", &trees),
+            Err(FixRefusal::ChangedMeanwhile)
+        );
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "edited meanwhile");
+        // Nothing is left behind beside it.
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+        assert_eq!(
+            replace_fixed(&file, b"edited meanwhile", b"fixed", &trees),
+            Ok(())
+        );
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "fixed");
+        // Swapped for a link after the lint: the path read is no longer the file.
+        #[cfg(unix)]
+        {
+            let elsewhere = dir.join("elsewhere.yaml");
+            std::fs::write(&elsewhere, "fixed").unwrap();
+            std::fs::remove_file(&file).unwrap();
+            std::os::unix::fs::symlink(&elsewhere, &file).unwrap();
+            assert_eq!(
+                replace_fixed(&file, b"fixed", b"fixed again", &trees),
+                Err(FixRefusal::NowALink)
+            );
+            assert_eq!(std::fs::read_to_string(&elsewhere).unwrap(), "fixed");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn dash_is_standard_output() {
         assert_eq!(Target::of(Path::new("-")), Target::Stdout);
     }
