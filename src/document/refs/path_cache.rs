@@ -127,7 +127,7 @@ impl DocumentSet {
     /// Locates, on all threads, what the files' reference locations name that their folders
     /// have not asked before, into the cache [`DocumentSet::locate`] answers from: each is
     /// a dozen path operations and a system call or two (12% of DigitalOcean's instructions,
-    /// all on one thread before). The answers do not depend on the order they are found in.
+    /// were they all on one thread). The answers do not depend on the order they are found in.
     pub(super) fn locate_ahead(&mut self, files: &[FileId], plans: &[FileRefs]) {
         use rayon::prelude::*;
         let mut asked: rustc_hash::FxHashSet<(u32, &str)> = Default::default();

@@ -15,8 +15,8 @@ pub(super) const SPLIT_FROM_BYTES: usize = 1 << 20;
 /// really ends there, inside mappings only, is checked when it gets there.
 pub(crate) fn split_line(text: &str, from: usize) -> Option<Split> {
     let bytes = text.as_bytes();
-    // Two levels only were once allowed, and GitHub's description (whose second half is one
-    // long `components/schemas`) was split at 88% instead of 50%.
+    // Three levels, not two: with two, GitHub's description (whose second half is one long
+    // `components/schemas`) splits at 88% instead of near 50%.
     let step = indent_step(bytes);
     let mut at = from + memchr::memchr(b'\n', bytes.get(from..)?)? + 1;
     while at < bytes.len() {
