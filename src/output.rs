@@ -33,19 +33,22 @@ impl Target {
             return Target::Stdout;
         }
         let Ok(meta) = std::fs::metadata(path) else {
-            // New (or unreadable, which the write will say): written where it is named.
+            // New (or unreadable, which the write will say): written where it is named, its
+            // folder resolved, so that `r.txt` and `./r.txt` are seen to be one place.
             return Target::File {
                 named: path.to_path_buf(),
-                real: path.to_path_buf(),
+                real: resolved_folder(path),
             };
         };
         if let Some(stream) = standard_stream(&meta) {
             return stream;
         }
-        let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-        let system = |p: &Path| p.starts_with("/dev") || p.starts_with("/proc");
-        if meta.is_dir() || (meta.is_file() && !system(path) && !system(&real)) {
+        // Only what is no regular file is written in place. A regular file reached through
+        // `/proc` or `/dev` (`/proc/self/cwd/openapi.yaml`, `/dev/fd/0`) is that file, resolved,
+        // and checked like any other: it may be an input.
+        if meta.is_file() || meta.is_dir() {
             // A folder stays a `File`: the rename fails and says why.
+            let real = std::fs::canonicalize(path).unwrap_or_else(|_| resolved_folder(path));
             Target::File {
                 named: path.to_path_buf(),
                 real,
@@ -89,9 +92,9 @@ impl Target {
                 stderr.flush()
             }
             Target::InPlace(path) => {
-                // Appending is what a device or a FIFO does anyway, and it cannot overwrite
-                // the start of a file a shell opened with `>>`.
-                let mut file = std::fs::OpenOptions::new().append(true).open(path)?;
+                // Appending is what a device or a FIFO does anyway. A FIFO nobody reads is
+                // an error at once, not a wait without end.
+                let mut file = open_in_place(path)?;
                 write(&mut file)?;
                 file.flush()
             }
@@ -105,6 +108,19 @@ impl Target {
     /// Writes `bytes`, as [`Target::write_with`].
     pub fn write(&self, bytes: &[u8]) -> std::io::Result<()> {
         self.write_with(|out| out.write_all(bytes))
+    }
+}
+
+/// A new file's path with its folder resolved (links, `.`, `..`), or as given when the folder
+/// does not exist (the write will say so).
+fn resolved_folder(path: &Path) -> PathBuf {
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    match (std::fs::canonicalize(folder), path.file_name()) {
+        (Ok(folder), Some(name)) => folder.join(name),
+        _ => path.to_path_buf(),
     }
 }
 
@@ -324,13 +340,14 @@ fn write_temporary_then(
         std::process::id()
     ));
     let result = (|| {
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temporary)?;
+        // Replacing a file, the copy is private until it has that file's owner and mode: a
+        // document only its owner may read is never readable by others on the way. A new
+        // file gets the mode any new file gets.
+        let mut file = new_file(&temporary, permissions.is_some())?;
         write(&mut file)?;
         file.sync_all()?;
         if let Some(permissions) = permissions {
+            keep_owner(&file, path);
             std::fs::set_permissions(&temporary, permissions)?;
         }
         finish(&temporary)
@@ -339,6 +356,81 @@ fn write_temporary_then(
         let _ = std::fs::remove_file(&temporary);
     }
     result
+}
+
+/// Creates a new file (no file may be there already); `private`: only its owner may read or
+/// write it.
+fn new_file(path: &Path, private: bool) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    if private {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    #[cfg(not(unix))]
+    let _ = private;
+    options.open(path)
+}
+
+/// Gives the new file the owner and group of the one it replaces, where the user may (root
+/// fixing a file of another user's must not take it from them).
+fn keep_owner(new: &std::fs::File, replaced: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let Ok(old) = std::fs::metadata(replaced) {
+            let _ = std::os::unix::fs::fchown(new, Some(old.uid()), Some(old.gid()));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (new, replaced);
+}
+
+/// Opens a device, FIFO or socket to append to it, without waiting for a FIFO's reader.
+fn open_in_place(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        /// `O_NONBLOCK` on Linux and the BSDs alike.
+        const O_NONBLOCK: i32 = if cfg!(target_os = "linux") {
+            0o4000
+        } else {
+            0x0004
+        };
+        options.custom_flags(O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    // Blocking again once open: a slow reader is waited for, write by write.
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        unsafe extern "C" {
+            fn fcntl(fd: i32, cmd: i32, ...) -> i32;
+        }
+        const F_GETFL: i32 = 3;
+        const F_SETFL: i32 = 4;
+        let fd = file.as_raw_fd();
+        // SAFETY: fcntl on a file descriptor this function owns, with valid commands.
+        unsafe {
+            let flags = fcntl(fd, F_GETFL);
+            if flags >= 0 {
+                fcntl(
+                    fd,
+                    F_SETFL,
+                    flags
+                        & !(if cfg!(target_os = "linux") {
+                            0o4000
+                        } else {
+                            0x0004
+                        }),
+                );
+            }
+        }
+    }
+    Ok(file)
 }
 
 #[cfg(test)]
