@@ -41,6 +41,9 @@ pub struct Plan {
     pub read: Vec<PathBuf>,
     /// Findings whose unsafe fixes were left out (none when unsafe fixes were asked for).
     pub unsafe_left: usize,
+    /// Whether something could not be linted (a file that did not parse, a broken `$ref`):
+    /// such a run ends with exit code 2, previewed or not.
+    pub unlinted: bool,
 }
 
 /// Lints with `lint` (given the overlay of fixed texts so far) and applies fixes until a round
@@ -50,9 +53,11 @@ pub fn plan(allow_unsafe: bool, mut lint: impl FnMut(crate::document::Overlay) -
     let mut overlay: HashMap<PathBuf, Arc<str>> = HashMap::new();
     let mut read = BTreeSet::new();
     let mut unsafe_left = 0;
+    let mut unlinted = false;
     for _ in 0..MAX_ROUNDS {
         let outcome = lint((!overlay.is_empty()).then(|| Arc::new(overlay.clone())));
         read.extend(outcome.read.iter().cloned());
+        unlinted |= outcome.findings.iter().any(|f| f.fatal);
         let allowed = |fix: &Fix| allow_unsafe || fix.applicability == Applicability::Safe;
         unsafe_left = outcome
             .findings
@@ -81,6 +86,7 @@ pub fn plan(allow_unsafe: bool, mut lint: impl FnMut(crate::document::Overlay) -
             .collect(),
         read: read.into_iter().collect(),
         unsafe_left,
+        unlinted,
     }
 }
 

@@ -60,7 +60,13 @@ fn run(cli: &Cli) -> Step<ExitCode> {
     let mut outcome = inputs.lint(cli, &options);
     check_targets(&targets, &outcome.read)?;
     if let Some(path) = &cli.write_baseline {
-        return write_baseline(&outcome, path);
+        // A fix left alone is a failure whatever else the run did.
+        let written = write_baseline(&outcome, path)?;
+        return Ok(if fixes_left_alone {
+            ExitCode::from(2)
+        } else {
+            written
+        });
     }
     if let Some(path) = &cli.baseline {
         apply_baseline(&mut outcome, path, &options)?;
@@ -222,9 +228,14 @@ fn fix(cli: &Cli, inputs: &Inputs, options: &Options, targets: &[&Target]) -> St
         let diffs: String = plan.files.iter().map(errlint::fix::unified_diff).collect();
         let _ = write_stdout(&diffs);
         say_unsafe_left(plan.unsafe_left);
-        return Ok(FixOutcome::Previewed(ExitCode::from(u8::from(
-            !plan.files.is_empty(),
-        ))));
+        // 2 when something could not be linted, as a lint says; else 1 when there is
+        // something to fix.
+        let code = if plan.unlinted {
+            2
+        } else {
+            u8::from(!plan.files.is_empty())
+        };
+        return Ok(FixOutcome::Previewed(ExitCode::from(code)));
     }
     // The files `$ref`s reached are known now: no report may go over one of them, and that is
     // said before any fix is written.
