@@ -263,23 +263,64 @@ pub fn text_looks_like_openapi(text: &[u8]) -> bool {
 
 fn has_root_key(text: &[u8]) -> bool {
     let text = text.strip_prefix("\u{feff}".as_bytes()).unwrap_or(text);
-    ["openapi:", "swagger:"]
-        .iter()
-        .any(|key| text.starts_with(key.as_bytes()))
-        || has_key_within(text)
+    let at_start = |key: &str| text.starts_with(key.as_bytes()) && key_ends(&text[key.len()..]);
+    ROOT_KEYS.iter().any(|key| at_start(key)) || has_key_within(text)
+}
+
+/// The ways a root key is written: plain, quoted (YAML), and JSON's quoted key.
+const ROOT_KEYS: [&str; 6] = [
+    "openapi",
+    "swagger",
+    "'openapi'",
+    "'swagger'",
+    "\"openapi\"",
+    "\"swagger\"",
+];
+
+/// Whether what follows a key makes it a mapping key: spaces, then `:`. (`openapi : 3.0.3`
+/// is a root key as much as `openapi: 3.0.3`; a document must not pass for a fragment, and
+/// escape its lint, by the way it spaces or quotes its key.)
+fn key_ends(rest: &[u8]) -> bool {
+    let spaces = rest.iter().take_while(|b| **b == b' ').count();
+    rest.get(spaces) == Some(&b':')
 }
 
 /// A root key after a text's first byte. A YAML root key starts a line; in JSON the key is
 /// quoted, at whatever indentation.
 fn has_key_within(text: &[u8]) -> bool {
-    ["\nopenapi:", "\nswagger:", "\"openapi\"", "\"swagger\""]
+    let json = ["\"openapi\"", "\"swagger\""];
+    if json
         .iter()
         .any(|key| memchr::memmem::find(text, key.as_bytes()).is_some())
+    {
+        return true;
+    }
+    memchr::memchr_iter(b'\n', text).any(|at| {
+        let line = &text[at + 1..];
+        ROOT_KEYS
+            .iter()
+            .any(|key| line.starts_with(key.as_bytes()) && key_ends(&line[key.len()..]))
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_root_key_is_found_however_it_is_spaced_or_quoted() {
+        for text in [
+            "openapi : 3.0.3\npaths: {}\n",
+            "'openapi': 3.0.3\n",
+            "info: {}\n\"swagger\" :  '2.0'\n",
+            "# c\nopenapi  : 3.1.0\n",
+        ] {
+            assert!(has_root_key(text.as_bytes()), "{text:?}");
+        }
+        for text in ["openapis: x\n", "x: {openapi: 3}\n", "  openapi: 3\n"] {
+            assert!(!has_root_key(text.as_bytes()), "{text:?}");
+        }
+    }
 
     #[test]
     fn a_root_key_after_a_long_beginning_is_found() {

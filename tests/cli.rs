@@ -877,3 +877,38 @@ fn pretty_frames_and_their_headers_fit_the_width() {
         );
     }
 }
+
+/// A document is linted however its root key is spaced or quoted: `openapi : 3.0.3` and
+/// `'openapi': 3.0.3` are OpenAPI roots, not fragments whose findings go unreported.
+#[test]
+fn a_spaced_or_quoted_root_key_is_still_a_document() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("spaced-root-key");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let fail = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/profiles/default/fail.yaml"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("spaced.yaml"),
+        fail.replacen("openapi: ", "openapi : ", 1),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("quoted.yaml"),
+        fail.replacen("openapi: ", "'openapi': ", 1),
+    )
+    .unwrap();
+    for name in ["spaced.yaml", "quoted.yaml"] {
+        let path = dir.join(name);
+        let named = errlint(&["--no-config", "--format", "concise", path.to_str().unwrap()]);
+        assert_eq!(named.status.code(), Some(1), "{name}: {}", stdout(&named));
+        assert!(
+            !stdout(&named).contains("unused-fragment"),
+            "{}",
+            stdout(&named)
+        );
+    }
+    let folder = errlint(&["--no-config", "--format", "concise", dir.to_str().unwrap()]);
+    assert_eq!(folder.status.code(), Some(1), "{}", stdout(&folder));
+}
