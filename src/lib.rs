@@ -91,6 +91,10 @@ pub struct Options {
     /// Texts read in place of files on disk, by canonical path: an editor's open buffers,
     /// the fixed text of a `--fix --diff` round.
     pub overlay: document::Overlay,
+    /// The linted tree, when the caller names it (the editor's workspace folders, canonical):
+    /// `$ref`s and the discovered config are read inside it only. `None`: each document's
+    /// own tree.
+    pub tree: Option<Vec<PathBuf>>,
 }
 
 /// Lints one document on disk (and the files its `$ref`s reach).
@@ -219,7 +223,13 @@ pub(crate) fn contract_for(
 fn config_file_for(path: Option<&Path>, options: &Options) -> Option<PathBuf> {
     match (&options.config.file, path) {
         (Some(file), _) => Some(file.clone()),
-        (None, Some(path)) if !options.config.no_discovery => config::discover(path),
+        (None, Some(path)) if !options.config.no_discovery => {
+            config::discover(path).filter(|found| match &options.tree {
+                Some(folders) => std::fs::canonicalize(found)
+                    .is_ok_and(|found| folders.iter().any(|folder| found.starts_with(folder))),
+                None => true,
+            })
+        }
         _ => None,
     }
 }
@@ -446,6 +456,7 @@ pub(crate) fn load_options(options: &Options) -> LoadOptions {
     LoadOptions {
         limits: options.limits.clone(),
         external_roots: options.external_roots.clone(),
+        tree: options.tree.clone(),
         opaque_key: Some(openapi::is_opaque_key),
         base_uri_key: Some("$self"),
         hints: document::LoadHints {

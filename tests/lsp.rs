@@ -569,3 +569,30 @@ fn shutdown_and_exit_together_end_the_server_at_once() {
     };
     assert!(status.success(), "{status}");
 }
+
+/// The workspace is a folder inside a repository: a `$ref` out of the workspace, still inside
+/// the repository, is not read, and nothing is published for the file it names.
+#[test]
+fn a_ref_out_of_the_workspace_is_not_read() {
+    let base = scratch_named("lsp-ref-out");
+    std::fs::create_dir_all(base.join(".git")).unwrap();
+    let workspace = base.join("sub");
+    std::fs::create_dir_all(&workspace).unwrap();
+    std::fs::write(base.join("outside.yaml"), ERRORS).unwrap();
+    let document = uri(&workspace.join("openapi.yaml"));
+    let mut client = started(&workspace);
+    client.open(
+        &document,
+        &DOCUMENT.replace("./errors.yaml", "../outside.yaml"),
+    );
+    let shown = client.diagnostics(&document);
+    assert!(
+        codes(&shown).contains(&"unresolved-ref".to_string()),
+        "{shown:#?}"
+    );
+    assert_eq!(client.request("shutdown", Value::Null), Value::Null);
+    assert!(
+        client.shown(&uri(&base.join("outside.yaml"))).is_empty(),
+        "diagnostics were published for a file outside the workspace"
+    );
+}

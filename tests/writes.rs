@@ -340,3 +340,126 @@ fn fix_never_writes_outside_the_linted_tree() {
         shared
     );
 }
+
+/// A path through `/proc` or `/dev` to a regular file is that file: a report may not be
+/// appended to the document through `/proc/self/cwd`, and two names of one new file are one
+/// place.
+#[test]
+fn a_report_cannot_reach_an_input_through_proc_nor_share_a_file_under_two_names() {
+    let repo = repository("through-proc");
+    let output = errlint(
+        &repo,
+        &["--output", "/proc/self/cwd/openapi.yaml", "openapi.yaml"],
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert_eq!(
+        std::fs::read_to_string(repo.join("openapi.yaml")).unwrap(),
+        FIXABLE
+    );
+    let two = errlint(
+        &repo,
+        &[
+            "--format",
+            "json=r.txt",
+            "--format",
+            "sarif=./r.txt",
+            "openapi.yaml",
+        ],
+    );
+    assert_eq!(two.status.code(), Some(2), "{}", stderr(&two));
+    assert!(stderr(&two).contains("two outputs"), "{}", stderr(&two));
+    assert!(!repo.join("r.txt").exists());
+}
+
+/// A FIFO nobody reads is an error at once, not a wait without end.
+#[test]
+fn a_fifo_without_a_reader_fails_at_once() {
+    let repo = repository("fifo-alone");
+    let fifo = repo.join("nobody.fifo");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_errlint"))
+        .args(["--no-config", "--output", "nobody.fifo", "openapi.yaml"])
+        .current_dir(&repo)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("errlint waited for a reader");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(2));
+}
+
+/// A fix by root keeps the file's owner and mode, and the copy is never readable by others
+/// on the way (it is created private).
+#[test]
+fn a_fix_keeps_the_owner_and_mode_of_the_file() {
+    let repo = repository("owner");
+    let document = repo.join("openapi.yaml");
+    let chowned = Command::new("chown")
+        .args(["65534:65534"])
+        .arg(&document)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !chowned {
+        crate::external::skip(
+            "writes::a_fix_keeps_the_owner_and_mode_of_the_file",
+            "not root: cannot give a file to another user",
+        );
+        return;
+    }
+    std::fs::set_permissions(&document, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let output = errlint(&repo, &["--fix", "openapi.yaml"]);
+    assert_ne!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert_ne!(
+        std::fs::read_to_string(&document).unwrap(),
+        FIXABLE,
+        "not fixed"
+    );
+    let meta = std::fs::metadata(&document).unwrap();
+    assert_eq!((meta.uid(), meta.gid()), (65534, 65534));
+    assert_eq!(meta.mode() & 0o777, 0o640);
+}
+
+/// A fix left alone fails the run even when a baseline is written; a preview of fixes for
+/// something that could not be linted says so with exit 2.
+#[test]
+fn fixes_left_alone_or_unlinted_end_with_exit_2() {
+    let repo = repository("fix-exit");
+    let document = repo.join("openapi.yaml");
+    std::fs::set_permissions(&document, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let baseline = errlint(
+        &repo,
+        &["--fix", "--write-baseline", "b.json", "openapi.yaml"],
+    );
+    assert_eq!(baseline.status.code(), Some(2), "{}", stderr(&baseline));
+    std::fs::write(
+        repo.join("broken.yaml"),
+        "openapi: 3.0.3\npaths: [unclosed\n",
+    )
+    .unwrap();
+    for file in ["broken.yaml", "missing.yaml"] {
+        let preview = errlint(&repo, &["--fix", "--diff", file]);
+        assert_eq!(
+            preview.status.code(),
+            Some(2),
+            "{file}: {}",
+            stderr(&preview)
+        );
+    }
+}

@@ -298,8 +298,10 @@ impl Server {
             .iter()
             .map(|(path, buffer)| (path.clone(), Arc::from(buffer.text.as_str())))
             .collect();
+        // With workspace folders, the lint reads `$ref`s and configs inside them only.
         let options = Options {
             overlay: Some(Arc::new(overlay)),
+            tree: (!self.workspace.is_empty()).then(|| self.workspace.clone()),
             ..self.options.clone()
         };
         let due: Vec<PathBuf> = self

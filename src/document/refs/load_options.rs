@@ -12,6 +12,9 @@ pub struct LoadOptions {
     pub limits: Limits,
     /// Folders outside the linted tree that `$ref`s may read.
     pub external_roots: Vec<PathBuf>,
+    /// The linted tree, when the caller names it (an editor's workspace folders, canonical);
+    /// `None`: the tree of the document's own file (`source::tree_of`).
+    pub tree: Option<Vec<PathBuf>>,
     /// Keys whose values are data rather than structure: references under them are not
     /// followed. The caller knows its format (OpenAPI's extensions and examples).
     pub opaque_key: Option<fn(&Tree, NodeId) -> bool>,

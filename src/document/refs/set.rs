@@ -110,11 +110,20 @@ pub struct DocumentSet {
     pub(super) roots: Vec<PathBuf>,
 }
 
+/// The folders a document at `path` may read without being told otherwise: those the caller
+/// named, or the document's own tree.
+fn linted_tree(options: &LoadOptions, path: &Path) -> Vec<PathBuf> {
+    match &options.tree {
+        Some(folders) => folders.clone(),
+        None => crate::document::source::tree_of(path).into_iter().collect(),
+    }
+}
+
 impl DocumentSet {
     /// Loads a document from disk, then every file its `$ref`s reach.
     pub fn load_path(path: &Path, name: String, options: LoadOptions) -> Self {
         let mut set = DocumentSet::empty(options);
-        set.roots.extend(crate::document::source::tree_of(path));
+        set.roots.extend(linted_tree(&set.options, path));
         let id = set.read_file(path, canonical(path), name);
         set.resolve_all(id);
         set
@@ -134,7 +143,7 @@ impl DocumentSet {
     /// file at `path`: relative references resolve from its folder, within its tree.
     pub fn load_text_at(name: String, text: &str, path: &Path, options: LoadOptions) -> Self {
         let mut set = DocumentSet::empty(options);
-        set.roots.extend(crate::document::source::tree_of(path));
+        set.roots.extend(linted_tree(&set.options, path));
         let loaded = Loaded::from_bytes(text.as_bytes().to_vec(), &set.options.limits);
         let id = set.push_loaded(name, Some(path.to_path_buf()), canonical(path), loaded);
         set.resolve_all(id);
