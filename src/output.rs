@@ -24,6 +24,9 @@ pub enum Target {
     /// A regular file, new or replaced atomically. `real` is where a link leads: the link is
     /// kept and the file it names is replaced.
     File { named: PathBuf, real: PathBuf },
+    /// A place errlint will not write to, and why: a link that leads out of the current
+    /// folder's tree (a pull request may have put it there), or a device that is not a sink.
+    Refused { named: PathBuf, why: &'static str },
 }
 
 impl Target {
@@ -46,15 +49,20 @@ impl Target {
         // Only what is no regular file is written in place. A regular file reached through
         // `/proc` or `/dev` (`/proc/self/cwd/openapi.yaml`, `/dev/fd/0`) is that file, resolved,
         // and checked like any other: it may be an input.
+        let named = path.to_path_buf();
         if meta.is_file() || meta.is_dir() {
             // A folder stays a `File`: the rename fails and says why.
             let real = std::fs::canonicalize(path).unwrap_or_else(|_| resolved_folder(path));
-            Target::File {
-                named: path.to_path_buf(),
-                real,
+            if real != resolved_folder(path) && !inside_current_tree(&real) {
+                let why = "it is a link that leads out of the current folder's tree";
+                return Target::Refused { named, why };
             }
+            Target::File { named, real }
+        } else if is_sink(&meta) {
+            Target::InPlace(named)
         } else {
-            Target::InPlace(path.to_path_buf())
+            let why = "it is a device other than /dev/null (or a link to one)";
+            Target::Refused { named, why }
         }
     }
 
@@ -62,7 +70,9 @@ impl Target {
     pub fn name(&self) -> String {
         match self {
             Target::Stdout | Target::Stderr => "-".into(),
-            Target::InPlace(path) | Target::File { named: path, .. } => path.display().to_string(),
+            Target::InPlace(path)
+            | Target::File { named: path, .. }
+            | Target::Refused { named: path, .. } => path.display().to_string(),
         }
     }
 
@@ -102,12 +112,42 @@ impl Target {
                 let permissions = std::fs::metadata(real).ok().map(|m| m.permissions());
                 write_beside(real, |file| write(file), permissions)
             }
+            Target::Refused { why, .. } => Err(std::io::Error::other(*why)),
         }
     }
 
     /// Writes `bytes`, as [`Target::write_with`].
     pub fn write(&self, bytes: &[u8]) -> std::io::Result<()> {
         self.write_with(|out| out.write_all(bytes))
+    }
+}
+
+/// Whether `real` (canonical) lies in the tree of the current folder: its repository, or the
+/// folder itself outside any.
+fn inside_current_tree(real: &Path) -> bool {
+    crate::document::source::tree_of(Path::new("output")).is_some_and(|tree| real.starts_with(tree))
+}
+
+/// Whether a file that is not a regular one may take a report: a FIFO, a socket, or the null
+/// device. Other devices (a disk, `/dev/mem`) are never written, wherever a link leads.
+fn is_sink(meta: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{FileTypeExt, MetadataExt};
+        let kind = meta.file_type();
+        if kind.is_fifo() || kind.is_socket() {
+            return true;
+        }
+        // Linux's encoding of a device number; /dev/null is character device 1:3.
+        let rdev = meta.rdev();
+        let major = ((rdev >> 8) & 0xfff) | ((rdev >> 32) & !0xfff);
+        let minor = (rdev & 0xff) | ((rdev >> 12) & !0xff);
+        kind.is_char_device() && (major, minor) == (1, 3)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        true
     }
 }
 
@@ -157,6 +197,14 @@ pub fn check_targets<'a>(
     targets: &[&Target],
     inputs: impl IntoIterator<Item = &'a Path>,
 ) -> Result<(), String> {
+    for target in targets {
+        if let Target::Refused { named, why } = target {
+            return Err(format!(
+                "refusing to write to `{}`: {why} (nothing was written)",
+                named.display()
+            ));
+        }
+    }
     for (i, target) in targets.iter().enumerate() {
         let clash = targets[..i].iter().any(|earlier| match (earlier, target) {
             (Target::File { real: a, .. }, Target::File { real: b, .. }) => a == b,
@@ -477,7 +525,12 @@ mod tests {
 
     #[test]
     fn a_link_to_a_report_is_kept_and_its_file_replaced() {
-        let dir = scratch("output-link");
+        // Inside the current folder's tree (the crate's, where cargo runs tests): a link
+        // there is followed.
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/output-link-test");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let dir = std::fs::canonicalize(dir).unwrap();
         std::fs::write(dir.join("real.txt"), "old").unwrap();
         #[cfg(unix)]
         std::os::unix::fs::symlink("real.txt", dir.join("link.txt")).unwrap();
@@ -526,6 +579,44 @@ mod tests {
             assert_eq!(std::fs::read_to_string(&elsewhere).unwrap(), "fixed");
         }
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_link_out_of_the_tree_and_a_device_that_is_no_sink_are_refused() {
+        // The scratch folder is outside the crate's tree, where cargo runs tests.
+        let outside = scratch("output-out-of-tree");
+        std::fs::write(outside.join("precious.txt"), "keep").unwrap();
+        let inside = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/output-link-out");
+        let _ = std::fs::remove_dir_all(&inside);
+        std::fs::create_dir_all(&inside).unwrap();
+        #[cfg(unix)]
+        {
+            let planted = inside.join("report.sarif");
+            std::os::unix::fs::symlink(outside.join("precious.txt"), &planted).unwrap();
+            let target = Target::of(&planted);
+            assert!(matches!(target, Target::Refused { .. }), "{target:?}");
+            assert!(
+                check_targets(&[&target], [])
+                    .unwrap_err()
+                    .contains("leads out of")
+            );
+            assert!(write_atomically(&planted, b"report").is_err());
+            assert_eq!(
+                std::fs::read_to_string(outside.join("precious.txt")).unwrap(),
+                "keep"
+            );
+            // /dev/zero is a character device, but no sink for a report.
+            let zero = Target::of(Path::new("/dev/zero"));
+            assert!(matches!(zero, Target::Refused { .. }), "{zero:?}");
+            // (Standard output when a run sends it there.)
+            let null = Target::of(Path::new("/dev/null"));
+            assert!(
+                matches!(null, Target::InPlace(_) | Target::Stdout),
+                "{null:?}"
+            );
+        }
+        std::fs::remove_dir_all(&outside).unwrap();
+        std::fs::remove_dir_all(&inside).unwrap();
     }
 
     #[test]
