@@ -80,7 +80,7 @@ impl Server {
                 // Offsets are the linted text's: a finding whose file has changed since (and
                 // could not be linted again) offers nothing rather than edit the wrong place.
                 if path_of_name(root, &finding.file) != path
-                    || linted.outcome.sources.text(&finding.file) != Some(text.as_str())
+                    || linted.outcome.sources.text(&finding.file) != Some(&*text)
                 {
                     continue;
                 }

@@ -407,9 +407,9 @@ impl Server {
 
     /// The text of a file: its open buffer, else the file on disk if it is a regular file
     /// inside the workspace (or an open document's tree), within the CLI's size cap.
-    pub(super) fn text_of(&self, path: &Path) -> Option<String> {
+    pub(super) fn text_of(&self, path: &Path) -> Option<std::borrow::Cow<'_, str>> {
         if let Some(buffer) = self.buffers.get(path) {
-            return Some(buffer.text.clone());
+            return Some(std::borrow::Cow::Borrowed(&buffer.text));
         }
         let roots: Vec<PathBuf> = if self.workspace.is_empty() {
             self.buffers
@@ -421,7 +421,7 @@ impl Server {
         };
         let limit = self.options.limits.max_file_bytes;
         let bytes = crate::document::source::read_contained(path, &roots, limit).ok()?;
-        String::from_utf8(bytes).ok()
+        String::from_utf8(bytes).ok().map(std::borrow::Cow::Owned)
     }
 
     /// Before a request is answered from the last lint: the documents whose files changed on
@@ -431,9 +431,19 @@ impl Server {
         if request.method != <lsp_types::request::CodeActionRequest>::METHOD {
             return Ok(());
         }
+        // Only the documents that read the file asked about can answer for it.
+        let asked = request.params["textDocument"]["uri"]
+            .as_str()
+            .and_then(|uri| Url::parse(uri).ok()?.to_file_path().ok())
+            .map(|path| real(&path));
         let stale: BTreeSet<PathBuf> = self
             .linted
             .iter()
+            .filter(|(root, linted)| {
+                asked
+                    .as_ref()
+                    .is_some_and(|p| linted.reads.contains(p) || *root == p)
+            })
             .filter(|(root, linted)| {
                 linted.outcome.sources.texts().any(|(name, text)| {
                     self.text_of(&path_of_name(root, name)).as_deref() != Some(text)
