@@ -435,50 +435,14 @@ fn keep_owner(new: &std::fs::File, replaced: &Path) {
     let _ = (new, replaced);
 }
 
-/// Opens a device, FIFO or socket to append to it, without waiting for a FIFO's reader.
+/// Opens a device, FIFO or socket to append to it, without waiting for a FIFO's reader: a
+/// first open that may not wait says whether a reader is there, then the file is opened as
+/// usual, so that a slow reader is waited for write by write.
 fn open_in_place(path: &Path) -> std::io::Result<std::fs::File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.append(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        /// `O_NONBLOCK` on Linux and the BSDs alike.
-        const O_NONBLOCK: i32 = if cfg!(target_os = "linux") {
-            0o4000
-        } else {
-            0x0004
-        };
-        options.custom_flags(O_NONBLOCK);
-    }
-    let file = options.open(path)?;
-    // Blocking again once open: a slow reader is waited for, write by write.
-    #[cfg(unix)]
-    {
-        use std::os::fd::AsRawFd;
-        unsafe extern "C" {
-            fn fcntl(fd: i32, cmd: i32, ...) -> i32;
-        }
-        const F_GETFL: i32 = 3;
-        const F_SETFL: i32 = 4;
-        let fd = file.as_raw_fd();
-        // SAFETY: fcntl on a file descriptor this function owns, with valid commands.
-        unsafe {
-            let flags = fcntl(fd, F_GETFL);
-            if flags >= 0 {
-                fcntl(
-                    fd,
-                    F_SETFL,
-                    flags
-                        & !(if cfg!(target_os = "linux") {
-                            0o4000
-                        } else {
-                            0x0004
-                        }),
-                );
-            }
-        }
-    }
-    Ok(file)
+    let mut probe = std::fs::OpenOptions::new();
+    probe.append(true);
+    drop(crate::document::source::without_blocking(&mut probe).open(path)?);
+    std::fs::OpenOptions::new().append(true).open(path)
 }
 
 #[cfg(test)]

@@ -96,12 +96,9 @@ pub fn read_contained(path: &Path, roots: &[PathBuf], limit: u64) -> Result<Vec<
     read_regular(&real, limit)
 }
 
-/// Reads a regular file of at most `limit` bytes. The file is opened without blocking (a FIFO
-/// would wait for a writer forever) and its type is checked on the open handle, so it cannot
-/// be swapped between the check and the read.
-pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, Refusal> {
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
+/// Opens without waiting: a FIFO opened for reading does not wait for a writer, and one opened
+/// for writing is an error at once when nobody reads it.
+pub(crate) fn without_blocking(options: &mut std::fs::OpenOptions) -> &mut std::fs::OpenOptions {
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
@@ -113,7 +110,18 @@ pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, Refusal> {
         };
         options.custom_flags(O_NONBLOCK);
     }
-    let file = options.open(path).map_err(|e| Refusal::Io(e.to_string()))?;
+    options
+}
+
+/// Reads a regular file of at most `limit` bytes. The file is opened without blocking (a FIFO
+/// would wait for a writer forever) and its type is checked on the open handle, so it cannot
+/// be swapped between the check and the read.
+pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, Refusal> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    let file = without_blocking(&mut options)
+        .open(path)
+        .map_err(|e| Refusal::Io(e.to_string()))?;
     let meta = file.metadata().map_err(|e| Refusal::Io(e.to_string()))?;
     if !meta.is_file() {
         return Err(Refusal::NotAFile(kind_of(&meta)));
