@@ -28,6 +28,15 @@ fn repository(name: &str) -> PathBuf {
     std::fs::canonicalize(repo).unwrap()
 }
 
+/// Asserts that `name` in `repo` holds `text`, as written or as left alone.
+fn assert_holds(repo: &Path, name: &str, text: &str) {
+    assert_eq!(
+        std::fs::read_to_string(repo.join(name)).unwrap(),
+        text,
+        "{name}"
+    );
+}
+
 fn errlint(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_errlint"))
         .arg("--no-config")
@@ -224,14 +233,8 @@ fn no_command_writes_over_an_openapi_document_or_an_input() {
             stderr(&output)
         );
     }
-    assert_eq!(
-        std::fs::read_to_string(repo.join("other.yaml")).unwrap(),
-        FIXABLE
-    );
-    assert_eq!(
-        std::fs::read_to_string(repo.join("errors.yaml")).unwrap(),
-        ERRORS
-    );
+    assert_holds(&repo, "other.yaml", FIXABLE);
+    assert_holds(&repo, "errors.yaml", ERRORS);
 }
 
 #[test]
@@ -244,14 +247,8 @@ fn fix_with_a_report_over_a_referenced_file_writes_nothing() {
         "{}",
         stderr(&output)
     );
-    assert_eq!(
-        std::fs::read_to_string(repo.join("openapi.yaml")).unwrap(),
-        FIXABLE
-    );
-    assert_eq!(
-        std::fs::read_to_string(repo.join("errors.yaml")).unwrap(),
-        ERRORS
-    );
+    assert_holds(&repo, "openapi.yaml", FIXABLE);
+    assert_holds(&repo, "errors.yaml", ERRORS);
 }
 
 #[test]
@@ -268,14 +265,8 @@ fn fix_keeps_crlf_line_endings() {
     // The case's fix makes `code` required, which changes the contract: asked for on purpose.
     let output = errlint(&repo, &["--fix", "--unsafe-fixes", "openapi.yaml"]);
     assert_ne!(output.status.code(), Some(2), "{}", stderr(&output));
-    assert_eq!(
-        std::fs::read_to_string(repo.join("errors.yaml")).unwrap(),
-        crlf("errors.fixed.yaml")
-    );
-    assert_eq!(
-        std::fs::read_to_string(repo.join("openapi.yaml")).unwrap(),
-        crlf("openapi.fixed.yaml")
-    );
+    assert_holds(&repo, "errors.yaml", &crlf("errors.fixed.yaml"));
+    assert_holds(&repo, "openapi.yaml", &crlf("openapi.fixed.yaml"));
 }
 
 /// Runs `--fix` on the scratch repository and checks that `openapi.yaml` was left alone with a
@@ -288,10 +279,7 @@ fn assert_left_alone(repo: &Path, args: &[&str], reason: &str) {
         "{}",
         stderr(&output)
     );
-    assert_eq!(
-        std::fs::read_to_string(repo.join("openapi.yaml")).unwrap(),
-        FIXABLE
-    );
+    assert_holds(&repo, "openapi.yaml", FIXABLE);
 }
 
 #[test]
@@ -352,10 +340,7 @@ fn a_report_cannot_reach_an_input_through_proc_nor_share_a_file_under_two_names(
         &["--output", "/proc/self/cwd/openapi.yaml", "openapi.yaml"],
     );
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
-    assert_eq!(
-        std::fs::read_to_string(repo.join("openapi.yaml")).unwrap(),
-        FIXABLE
-    );
+    assert_holds(&repo, "openapi.yaml", FIXABLE);
     let two = errlint(
         &repo,
         &[
