@@ -279,7 +279,7 @@ fn assert_left_alone(repo: &Path, args: &[&str], reason: &str) {
         "{}",
         stderr(&output)
     );
-    assert_holds(&repo, "openapi.yaml", FIXABLE);
+    assert_holds(repo, "openapi.yaml", FIXABLE);
 }
 
 #[test]
