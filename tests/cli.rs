@@ -30,13 +30,13 @@ fn stdout(output: &Output) -> String {
 #[test]
 fn exit_codes_follow_the_worst_finding() {
     assert_eq!(
-        errlint(&["fixtures/error-code-present/pass.yaml"])
+        errlint(&["fixtures/rules/error-code-present/pass.yaml"])
             .status
             .code(),
         Some(0)
     );
     assert_eq!(
-        errlint(&["fixtures/error-code-present/fail.yaml"])
+        errlint(&["fixtures/rules/error-code-present/fail.yaml"])
             .status
             .code(),
         Some(1)
@@ -49,7 +49,9 @@ fn exit_codes_follow_the_worst_finding() {
         Some(1)
     );
     assert_eq!(
-        errlint(&["fixtures/invalid/syntax.yaml"]).status.code(),
+        errlint(&["fixtures/documents/invalid/syntax.yaml"])
+            .status
+            .code(),
         Some(2)
     );
 }
@@ -59,18 +61,18 @@ fn a_broken_file_does_not_stop_the_others() {
     let output = errlint(&[
         "--format",
         "concise",
-        "fixtures/invalid/syntax.json",
-        "fixtures/error-status-known/fail.yaml",
+        "fixtures/documents/invalid/syntax.json",
+        "fixtures/rules/error-status-known/fail.yaml",
         "fixtures/does-not-exist.yaml",
     ]);
     assert_eq!(output.status.code(), Some(2));
     let text = stdout(&output);
     assert!(
-        text.contains("fixtures/invalid/syntax.json:1:89: error[invalid-syntax]"),
+        text.contains("fixtures/documents/invalid/syntax.json:1:89: error[invalid-syntax]"),
         "{text}"
     );
     assert!(
-        text.contains("fixtures/error-status-known/fail.yaml:8:9: error[error-status-known]"),
+        text.contains("fixtures/rules/error-status-known/fail.yaml:8:9: error[error-status-known]"),
         "{text}"
     );
     assert!(
@@ -121,7 +123,7 @@ fn rule_levels_from_the_command_line() {
 
 #[test]
 fn pretty_output_has_no_colour_in_a_pipe_and_ends_with_a_summary() {
-    let output = errlint(&["fixtures/error-status-known/fail.yaml"]);
+    let output = errlint(&["fixtures/rules/error-status-known/fail.yaml"]);
     let text = stdout(&output);
     assert!(!text.contains('\u{1b}'), "escape codes in piped output");
     assert!(
@@ -131,7 +133,7 @@ fn pretty_output_has_no_colour_in_a_pipe_and_ends_with_a_summary() {
     let forced = stdout(&errlint(&[
         "--color",
         "always",
-        "fixtures/error-status-known/fail.yaml",
+        "fixtures/rules/error-status-known/fail.yaml",
     ]));
     assert!(forced.contains('\u{1b}'));
 }
@@ -142,14 +144,14 @@ fn output_is_byte_identical_across_runs() {
         "--format",
         "json",
         "fixtures/example/openapi.yaml",
-        "fixtures/refs/multi-file/openapi.yaml",
+        "fixtures/documents/refs/multi-file/openapi.yaml",
     ];
     assert_eq!(errlint(&args).stdout, errlint(&args).stdout);
     // The order of the arguments does not change the order of the findings.
     let reversed = [
         "--format",
         "json",
-        "fixtures/refs/multi-file/openapi.yaml",
+        "fixtures/documents/refs/multi-file/openapi.yaml",
         "fixtures/example/openapi.yaml",
     ];
     assert_eq!(errlint(&args).stdout, errlint(&reversed).stdout);
@@ -465,7 +467,7 @@ fn everyday_flags_as_ruff_spells_them() {
         "-q",
         "--format",
         "pretty",
-        "fixtures/error-code-present/fail.yaml",
+        "fixtures/rules/error-code-present/fail.yaml",
     ]);
     assert!(!stdout(&quiet).contains(" in 1 file"), "{}", stdout(&quiet));
     assert!(stdout(&quiet).contains("error-code-present"));
@@ -508,12 +510,12 @@ fn everyday_flags_as_ruff_spells_them() {
         "check",
         "--format",
         "concise",
-        "fixtures/error-code-present/fail.yaml",
+        "fixtures/rules/error-code-present/fail.yaml",
     ]);
     let direct = errlint(&[
         "--format",
         "concise",
-        "fixtures/error-code-present/fail.yaml",
+        "fixtures/rules/error-code-present/fail.yaml",
     ]);
     assert_eq!(stdout(&checked), stdout(&direct));
     assert_eq!(checked.status.code(), direct.status.code());
@@ -574,7 +576,7 @@ fn config_errors_suggest_the_near_miss() {
         &config,
         "--format",
         "concise",
-        "fixtures/error-code-present/pass.yaml",
+        "fixtures/rules/error-code-present/pass.yaml",
     ]);
     let text = stdout(&output);
     assert_eq!(output.status.code(), Some(2), "{text}");
@@ -592,7 +594,7 @@ fn config_errors_suggest_the_near_miss() {
         &profile,
         "--format",
         "concise",
-        "fixtures/error-code-present/pass.yaml",
+        "fixtures/rules/error-code-present/pass.yaml",
     ]);
     assert!(
         stdout(&output).contains("unknown profile `botcet`: did you mean `botect`?"),
@@ -609,7 +611,7 @@ fn the_summary_says_what_was_hidden_and_why_the_run_failed() {
     let concise = errlint(&[
         "--format",
         "concise",
-        "fixtures/error-code-present/fail.yaml",
+        "fixtures/rules/error-code-present/fail.yaml",
     ]);
     assert!(
         stderr(&concise).contains(" in 1 file"),
@@ -621,7 +623,7 @@ fn the_summary_says_what_was_hidden_and_why_the_run_failed() {
         "-q",
         "--format",
         "concise",
-        "fixtures/error-code-present/fail.yaml",
+        "fixtures/rules/error-code-present/fail.yaml",
     ]);
     assert!(!stderr(&quiet).contains(" in 1 file"));
 
@@ -675,21 +677,21 @@ fn init_writes_no_reference_to_a_missing_schema_file() {
 fn show_config_prints_the_layers_and_the_effective_levels() {
     let output = errlint(&[
         "--show-config",
-        "fixtures/error-code-status/fail.yaml",
+        "fixtures/rules/error-code-status/fail.yaml",
         "--rule",
         "error-status-coverage=off",
     ]);
     let text = stdout(&output);
     assert_eq!(output.status.code(), Some(0), "{text}");
     assert!(
-        text.starts_with("config file: fixtures/error-code-status/errlint.yaml\n"),
+        text.starts_with("config file: fixtures/rules/error-code-status/errlint.yaml\n"),
         "{text}"
     );
     let layers = [
         "  1. the built-in default contract",
         "  2. the built-in profile botect",
         "  3. the config file ",
-        "fixtures/error-code-status/errlint.yaml\n",
+        "fixtures/rules/error-code-status/errlint.yaml\n",
         "  4. --rule on the command line",
     ];
     let mut at = 0;
@@ -730,7 +732,7 @@ fn extends_takes_a_list_laid_in_order() {
     )
     .unwrap();
     std::fs::copy(
-        "fixtures/error-code-status/fail.yaml",
+        "fixtures/rules/error-code-status/fail.yaml",
         folder.join("openapi.yaml"),
     )
     .unwrap();

@@ -34,7 +34,10 @@ fn a_botect_like_document_reads_like_its_error_page() {
 
 #[test]
 fn only_examples_that_validate_are_canonical() {
-    let markdown = page(Path::new("fixtures/error-example-valid/fail.yaml"), None);
+    let markdown = page(
+        Path::new("fixtures/rules/error-example-valid/fail.yaml"),
+        None,
+    );
     // The 404's only example has an integer code: no canonical 404 is shown.
     assert!(!markdown.contains("### 404"), "{markdown}");
     assert!(
@@ -67,7 +70,7 @@ fn a_default_only_description_from_the_corpus() {
 #[test]
 fn the_contract_catalog_adds_codes_the_document_does_not_show() {
     let markdown = page(
-        Path::new("fixtures/error-example-valid/pass.yaml"),
+        Path::new("fixtures/rules/error-example-valid/pass.yaml"),
         Some("botect"),
     );
     assert!(

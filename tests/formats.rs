@@ -45,9 +45,67 @@ fn gitlab() {
     insta::assert_snapshot!("example-gitlab", example(Format::Gitlab));
 }
 
+/// A JUnit test case per rule and file: the snapshot runs a fixed set of rules, those with
+/// findings in the example and two without, so that a new rule does not change it; every rule
+/// being a case is counted below.
 #[test]
 fn junit() {
-    insta::assert_snapshot!("example-junit", example(Format::Junit));
+    let rules = [
+        "error-code-present",
+        "error-response-schema",
+        "error-status-coverage",
+        "no-429-when-unlimited",
+        "retry-after-scope",
+        "status-key-quoted",
+    ];
+    let options = Options {
+        only_rules: Some(rules.iter().map(|r| r.to_string()).collect()),
+        ..options()
+    };
+    let outcome = lint_path(Path::new("fixtures/example/openapi.yaml"), &options);
+    let mut render_options = RenderOptions::plain(Format::Junit);
+    render_options.rules.retain(|rule| rules.contains(&rule.id));
+    insta::assert_snapshot!("example-junit", render(&outcome, &render_options));
+}
+
+/// The linted document has a case for every rule, passed or failed (a file it `$ref`s has cases
+/// for the rules with findings there).
+#[test]
+fn junit_has_a_case_for_every_rule() {
+    let report = example(Format::Junit);
+    let expected = format!(
+        "<testsuite name=\"fixtures/example/openapi.yaml\" tests=\"{}\"",
+        errlint::rules::ALL.len()
+    );
+    assert!(report.contains(&expected), "{report}");
+}
+
+/// What a person reads: code frames, notes and help under each finding, then the summary.
+#[test]
+fn pretty() {
+    insta::assert_snapshot!("example-pretty", example(Format::Pretty));
+}
+
+/// The JSON report, with byte offsets, spans and related locations: on the example, a document
+/// split across files, a finding at a definition shared by several responses, and a document
+/// that does not parse.
+#[test]
+fn json() {
+    for (name, document) in [
+        ("example-json", "fixtures/example/openapi.yaml"),
+        (
+            "split-json",
+            "fixtures/documents/refs/multi-file/openapi.yaml",
+        ),
+        (
+            "shared-json",
+            "fixtures/documents/shared-uses/second-level.yaml",
+        ),
+        ("broken-json", "fixtures/documents/invalid/syntax.yaml"),
+    ] {
+        let outcome = lint_path(Path::new(document), &options());
+        insta::assert_snapshot!(name, render(&outcome, &RenderOptions::plain(Format::Json)));
+    }
 }
 
 #[test]

@@ -15,7 +15,10 @@ fn concise_and_json_renderings_are_machine_independent() {
         },
         ..Options::default()
     };
-    let outcome = lint_path(Path::new("fixtures/refs/multi-file/openapi.yaml"), &options);
+    let outcome = lint_path(
+        Path::new("fixtures/documents/refs/multi-file/openapi.yaml"),
+        &options,
+    );
     for format in [Format::Concise, Format::Json] {
         let text = render(&outcome, &RenderOptions::plain(format));
         assert!(
@@ -26,7 +29,10 @@ fn concise_and_json_renderings_are_machine_independent() {
         assert_eq!(
             text,
             render(
-                &lint_path(Path::new("fixtures/refs/multi-file/openapi.yaml"), &options),
+                &lint_path(
+                    Path::new("fixtures/documents/refs/multi-file/openapi.yaml"),
+                    &options
+                ),
                 &RenderOptions::plain(format)
             )
         );
@@ -47,7 +53,10 @@ fn findings_snapshot_as_json_data() {
         },
         ..Options::default()
     };
-    let outcome = lint_path(Path::new("fixtures/refs/multi-file/openapi.yaml"), &options);
+    let outcome = lint_path(
+        Path::new("fixtures/documents/refs/multi-file/openapi.yaml"),
+        &options,
+    );
     insta::assert_json_snapshot!("library-findings", outcome.findings);
 }
 

@@ -1,6 +1,6 @@
 //! The rule list is the one source of rule ids: the registry's instances, the config schema's
-//! `ruleId` enum, the README table and the files in `rules/` must all agree with it (the pages
-//! in `docs/rules/` are checked by `rule_pages`).
+//! `ruleId` enum, the files in `rules/` and the fixture folders must all agree with it (the
+//! pages in `docs/rules/` and the README's table are generated, and checked by `rule_pages`).
 
 use errlint::rules;
 use std::path::Path;
@@ -33,34 +33,6 @@ fn the_schema_lists_every_rule_and_change_id_and_nothing_else() {
     expected.extend(rules::REDIRECTS.iter().map(|(old, _)| *old));
     expected.extend(errlint::diff::CHANGES.iter().map(|c| c.id));
     assert_eq!(listed, expected);
-}
-
-#[test]
-fn the_readme_table_is_the_rule_list() {
-    let readme =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
-    let table = readme
-        .split("| rule | default | checks |")
-        .nth(1)
-        .expect("README has the rule table");
-    let rows: Vec<&str> = table
-        .lines()
-        .skip(2)
-        .take_while(|l| l.starts_with('|'))
-        .collect();
-    // Each id links to the rule's page, at the address SARIF and the editor use (a full one:
-    // the README is also the PyPI page).
-    let expected: Vec<String> = rules::ALL
-        .iter()
-        .map(|m| {
-            let page = errlint::report::rule_url(m.id);
-            format!(
-                "| [`{}`]({page}) | {} | {} |",
-                m.id, m.default_severity, m.summary
-            )
-        })
-        .collect();
-    assert_eq!(rows, expected);
 }
 
 #[test]
@@ -121,4 +93,36 @@ fn fixes_carry_their_rules_applicability() {
         }
     }
     assert!(seen > 0, "the example has fixable findings");
+}
+
+/// Every rule has a folder of fixtures (`tests/fixtures/main.rs` runs them) with a document it
+/// accepts and one it rejects, and its docs have every section a page needs.
+#[test]
+fn every_rule_has_passing_and_failing_fixtures_and_complete_docs() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules");
+    for meta in rules::ALL {
+        let dir = root.join(meta.id);
+        let names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|_| panic!("rule `{}` has no fixtures/rules/{}/", meta.id, meta.id))
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .filter(|n| n != "errlint.yaml")
+            .collect();
+        assert!(
+            names.iter().any(|n| n.starts_with("pass")),
+            "rule `{}` has no passing fixture",
+            meta.id
+        );
+        assert!(
+            names.iter().any(|n| !n.starts_with("pass")),
+            "rule `{}` has no failing fixture",
+            meta.id
+        );
+        for section in ["## What it checks", "## Why", "## Bad", "## Good"] {
+            assert!(
+                meta.docs.contains(section),
+                "rule `{}` docs lack `{section}`",
+                meta.id
+            );
+        }
+    }
 }

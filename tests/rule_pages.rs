@@ -111,6 +111,51 @@ fn index_page() -> String {
     page
 }
 
+/// The lines around the README's rule table, which is generated like the pages.
+const TABLE_START: &str =
+    "<!-- Generated from the rules by `cargo test write_rule_pages -- --ignored`. -->\n";
+const TABLE_END: &str = "<!-- End of the generated rule table. -->";
+
+/// The README's rule table: each id links to its page at the full address SARIF and the
+/// editor use (the README is also the PyPI page, where a relative link leads nowhere).
+fn readme_table() -> String {
+    let mut table = String::from("| rule | default | checks |\n|---|---|---|\n");
+    for meta in rules::ALL {
+        table.push_str(&format!(
+            "| [`{id}`]({page}) | {level} | {summary} |\n",
+            id = meta.id,
+            page = errlint::report::rule_url(meta.id),
+            level = meta.default_severity,
+            summary = meta.summary,
+        ));
+    }
+    table
+}
+
+/// The README as it would be with today's rule table between its markers.
+fn readme_with_current_table() -> String {
+    let path = repository_root().join("README.md");
+    let readme = std::fs::read_to_string(path).expect("a readable README.md");
+    let start = readme
+        .find(TABLE_START)
+        .expect("the README marks its rule table")
+        + TABLE_START.len();
+    let end = start
+        + readme[start..]
+            .find(TABLE_END)
+            .expect("the README ends its rule table");
+    format!("{}{}{}", &readme[..start], readme_table(), &readme[end..])
+}
+
+#[test]
+fn the_readme_rule_table_is_current() {
+    let committed = std::fs::read_to_string(repository_root().join("README.md")).unwrap();
+    assert!(
+        committed == readme_with_current_table(),
+        "the README's rule table is stale: run `{REGENERATE}`"
+    );
+}
+
 /// Every file that belongs in `docs/rules/`, by name, as the rules describe themselves today.
 fn generated_pages() -> BTreeMap<String, String> {
     let mut pages: BTreeMap<String, String> = rules::ALL
@@ -159,8 +204,8 @@ fn every_rule_page_is_current() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-/// Writes the pages `every_rule_page_is_current` expects and removes the pages of rules that
-/// are gone. Ignored so that `cargo test` never writes into the work tree.
+/// Writes the pages `every_rule_page_is_current` expects, removes the pages of rules that are
+/// gone, and writes the README's rule table. Ignored so that `cargo test` never writes into the work tree.
 #[test]
 #[ignore = "writes docs/rules/: run it after changing a rule's doc comment"]
 fn write_rule_pages() {
@@ -175,6 +220,8 @@ fn write_rule_pages() {
     for (name, text) in generated {
         std::fs::write(folder.join(name), text).expect("a page can be written");
     }
+    let readme = readme_with_current_table();
+    std::fs::write(repository_root().join("README.md"), readme).expect("README.md can be written");
 }
 
 /// SARIF's `helpUri` and the language server's code description come from the same addresses:

@@ -9,7 +9,7 @@ use std::path::Path;
 
 fn lint(name: &str) -> Vec<Finding> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/shared-uses")
+        .join("fixtures/documents/shared-uses")
         .join(name);
     let options = Options {
         config: ConfigChoice {
@@ -96,7 +96,8 @@ fn a_shared_schema_reached_first_through_an_inline_one_of_keeps_every_use() {
 
 #[test]
 fn without_the_ignore_every_use_is_named() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/shared-uses/paths-ref.yaml");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/documents/shared-uses/paths-ref.yaml");
     let text = std::fs::read_to_string(&path)
         .unwrap()
         .replace("    x-errlint-ignore: [error-code-present]\n", "");

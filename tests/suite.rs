@@ -14,7 +14,6 @@ mod diff;
 mod docs;
 mod external;
 mod fix;
-mod fixtures;
 mod formats;
 mod hostile;
 mod house;

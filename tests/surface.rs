@@ -31,9 +31,50 @@ fn diff_help() {
     insta::assert_snapshot!("diff-help", errlint(&["diff", "--help"], 0));
 }
 
+/// The catalog's configurable ids, each with its default level and summary: the rules, then
+/// `errlint diff`'s changes.
+fn catalog_rows() -> (Vec<String>, Vec<String>) {
+    let rules = errlint::rules::ALL
+        .iter()
+        .map(|r| format!("{} {} {}", r.id, r.default_severity, r.summary))
+        .collect();
+    let changes = errlint::catalog::change_infos()
+        .iter()
+        .map(|c| format!("{} {} {}", c.id, c.level, c.summary))
+        .collect();
+    (rules, changes)
+}
+
+/// `errlint rules` is the catalog in two aligned tables. Compared with the catalog rather than
+/// snapshot, so that adding an id changes no test.
 #[test]
 fn rules() {
-    insta::assert_snapshot!("rules", errlint(&["rules"], 0));
+    let listing = errlint(&["rules"], 0);
+    let (rule_section, change_section) = listing
+        .split_once("\nerrlint diff:\n")
+        .expect("a section for the diff's changes");
+    // A row is three columns, two spaces or more apart; the level starts at one column.
+    let columns = |section: &str| -> Vec<(usize, String)> {
+        section
+            .lines()
+            .map(|line| {
+                let id_end = line.find(' ').expect("an id column");
+                let level_at = id_end + line[id_end..].find(|c| c != ' ').expect("a level");
+                let words: Vec<&str> = line.split_whitespace().collect();
+                (level_at, words.join(" "))
+            })
+            .collect()
+    };
+    let rows = [columns(rule_section), columns(change_section)];
+    let level_columns: std::collections::BTreeSet<usize> =
+        rows.iter().flatten().map(|(at, _)| *at).collect();
+    assert_eq!(level_columns.len(), 1, "levels are aligned:\n{listing}");
+    let listed: Vec<Vec<String>> = rows
+        .iter()
+        .map(|section| section.iter().map(|(_, row)| row.clone()).collect())
+        .collect();
+    let (rules, changes) = catalog_rows();
+    assert_eq!(listed, vec![rules, changes]);
 }
 
 #[test]
@@ -61,17 +102,54 @@ fn statistics() {
     );
 }
 
+/// The layers and the contract are snapshot, with the levels that differ from the defaults;
+/// every other id must be listed at its default level, in the catalog's order (checked here,
+/// so that adding an id changes no snapshot).
 #[test]
 fn show_config() {
+    let shown = errlint(
+        &[
+            "--rule",
+            "retry-after-scope=warning",
+            "--show-config",
+            "fixtures/rules/error-code-status/fail-composition.yaml",
+        ],
+        0,
+    );
+    let (layers, levels) = shown.split_once("levels:\n").expect("a levels section");
+    let (rules, changes) = catalog_rows();
+    let defaults: Vec<(String, String)> = rules
+        .iter()
+        .chain(&changes)
+        .map(|row| {
+            let mut words = row.split(' ');
+            let id = words.next().unwrap().to_string();
+            (id, words.next().unwrap().to_string())
+        })
+        .collect();
+    let listed: Vec<(String, String)> = levels
+        .lines()
+        .map(|line| {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            assert_eq!(words.len(), 2, "{line}");
+            (words[0].to_string(), words[1].to_string())
+        })
+        .collect();
+    let ids = |rows: &[(String, String)]| rows.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        ids(&listed),
+        ids(&defaults),
+        "every id, in the catalog's order"
+    );
+    let changed: String = listed
+        .iter()
+        .zip(&defaults)
+        .filter(|(shown, default)| shown != default)
+        .map(|((id, level), _)| format!("  {id}  {level}\n"))
+        .collect();
     insta::assert_snapshot!(
         "show-config",
-        errlint(
-            &[
-                "--show-config",
-                "fixtures/error-code-status/fail-composition.yaml"
-            ],
-            0
-        )
+        format!("{layers}levels other than the defaults:\n{changed}")
     );
 }
 
