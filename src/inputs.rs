@@ -212,7 +212,7 @@ fn sniff_openapi(path: &Path) -> std::io::Result<Option<(u64, bool)>> {
     let fits = size <= SEARCH_LIMIT;
     // Most roots say so in their first block; the rest of the file is searched block by
     // block only when it does not, through one small buffer (Stripe's YAML has its key on
-    // line 40,015: reading it whole into memory was 5% of its lint).
+    // line 40,015, and reading it whole into memory costs 5% of its lint).
     let mut reader = std::io::Read::take(file, if fits { SEARCH_LIMIT } else { HEAD_BYTES });
     // Sized to the file when it is small: a folder of 3,000 small files must not clear
     // 64 KB for each.

@@ -272,8 +272,8 @@ fn config_outcome(errors: config::ConfigErrors, document: &str) -> Outcome {
 /// together.
 pub fn lint_paths(paths: &[PathBuf], options: &Options) -> Outcome {
     let cache = ContractCache::default();
-    // One queue taken in order. (A parallel iterator splits the list in halves instead, and
-    // the second thread began with the small half: a 19 ms document was left for the end.)
+    // One queue taken in order: a parallel iterator splits the list in halves, so a thread
+    // that finishes its half idles while a large document of the other half is still ahead.
     let outcomes: Vec<std::sync::OnceLock<Linted>> =
         paths.iter().map(|_| std::sync::OnceLock::new()).collect();
     rayon::scope_fifo(|scope| {

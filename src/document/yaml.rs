@@ -542,8 +542,9 @@ fn plain_scalar_kind(value: &str) -> Kind {
 }
 
 fn is_core_number(value: &str) -> bool {
-    // Every number starts with a digit, a sign or a point, and most plain scalars are words:
-    // looking further was 6% of reading Stripe's YAML.
+    // Every number starts with a digit, a sign or a point, and most plain scalars are words,
+    // so the first byte rules most of them out (looking further costs 6% of reading Stripe's
+    // YAML).
     if !value
         .bytes()
         .next()

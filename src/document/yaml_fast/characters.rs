@@ -7,7 +7,8 @@
 pub(super) fn first_unhandled_character(body: &[u8]) -> Option<usize> {
     // Printable ASCII and line feeds are most of every document: 64 bytes at a time are
     // checked for being only that (a loop the compiler vectorises), and only a block that is
-    // not is looked at byte by byte (byte by byte throughout, the check is 15% of a lint).
+    // not is looked at byte by byte (byte by byte throughout, the check would be 15% of a
+    // lint).
     const BLOCK: usize = 64;
     let mut from = 0;
     while from < body.len() {
