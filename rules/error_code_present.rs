@@ -6,7 +6,7 @@ use crate::contract::CodeType;
 use crate::document::NodeRef;
 use crate::engine::{Context, Report};
 use crate::openapi::Api;
-use crate::openapi::schema::require_property;
+use crate::openapi::schema::{Types, require_property};
 
 declare_rule! {
     /// ## What it checks
@@ -16,7 +16,8 @@ declare_rule! {
     /// The profile sets where (`envelope.code.path`, `problem_path`) and which type
     /// (`envelope.code.type`: `integer` for APIs whose code echoes the HTTP status).
     /// Fields are found through `$ref`, `allOf` (merged) and `oneOf`/`anyOf` (only when every
-    /// branch has them).
+    /// branch has them). A code that may be null (3.0 `nullable: true`, 3.1 `type: [string,
+    /// 'null']`) is no stable code, however required.
     ///
     /// ## Why
     /// Clients switch on the code, not on the human message, which may be reworded. An optional
@@ -150,7 +151,13 @@ impl Rule for ErrorCodePresent {
             },
             Code::WrongType { path, field } => {
                 let types = field.facts.types;
-                let help = if cx.contract.code_type == CodeType::String && types.is_numeric() {
+                let wanted_type = match cx.contract.code_type {
+                    CodeType::String => types.is_string(),
+                    CodeType::Integer => types.is_numeric(),
+                };
+                let help = if wanted_type && types.contains(Types::NULL) {
+                    "drop `nullable: true` (or `null` from its `type`): a client switches on a code that is always there".to_string()
+                } else if cx.contract.code_type == CodeType::String && types.is_numeric() {
                     "make it a string with a fixed set of values, such as `NOT_FOUND`; if this API's codes are numbers, set `envelope.code.type: integer` in errlint.yaml".to_string()
                 } else {
                     format!("declare it as `type: {wanted}`, as this contract's code is")
@@ -269,6 +276,37 @@ mod tests {
 
     /// A body is asked for its code when an error response uses it, even if success responses
     /// use it too; a body only success responses use is not.
+    #[test]
+    fn a_code_that_may_be_null_is_no_stable_code() {
+        let nullable = r#"
+                openapi: 3.0.3
+                paths:
+                  /a:
+                    get:
+                      responses:
+                        '400':
+                          description: x
+                          content:
+                            application/json:
+                              schema:
+                                required: [code]
+                                properties: {code: {type: string, nullable: true}}
+            "#;
+        Tester::new("error-code-present")
+            .fail(
+                nullable,
+                &[(12, "error code `code` is a string or null; the contract requires a string code")],
+            )
+            .fail(
+                &nullable
+                    .replace("3.0.3", "3.1.0")
+                    .replace("type: string, nullable: true", "type: [string, 'null']"),
+                &[(12, "error code `code` is a string or null; the contract requires a string code")],
+            )
+            .pass(&nullable.replace(", nullable: true", ""))
+            .run();
+    }
+
     #[test]
     fn a_body_is_an_error_body_when_any_error_response_uses_it() {
         let shared = r#"

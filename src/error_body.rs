@@ -4,7 +4,7 @@
 
 use crate::contract::{CodeType, Contract};
 use crate::document::NodeRef;
-use crate::openapi::schema::{Facts, Field, FieldPath, Lookup, Segment};
+use crate::openapi::schema::{Facts, Field, FieldPath, Lookup, Segment, Types};
 use crate::openapi::{Api, Model, StatusKey, Use, fold_name};
 
 /// What the body says about its machine-readable code.
@@ -172,13 +172,16 @@ fn code_of(
         };
         let types = field.facts.types;
         // In problem+json the `type` member is always a string, whatever the contract says.
-        let expected = if (problem_json && path == &contract.problem_code_path)
+        let of_the_type = if (problem_json && path == &contract.problem_code_path)
             || contract.code_type == CodeType::String
         {
             types.is_string()
         } else {
             types.is_numeric()
         };
+        // A code that may be null (3.0 `nullable: true`, 3.1 `[string, null]`) is one a client
+        // cannot switch on, however required it is.
+        let expected = of_the_type && !types.contains(Types::NULL);
         // A type hidden behind a `$ref` that did not resolve is not judged.
         let unknown_type = types.is_any() && field.facts.opaque;
         let name = path.text.clone();

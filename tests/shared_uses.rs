@@ -111,3 +111,16 @@ fn without_the_ignore_every_use_is_named() {
     assert_eq!(used_by(code[0]), ["GET /a", "GET /b", "GET /c"]);
     assert_eq!(code[0].note.as_deref(), Some("used by 3 responses"));
 }
+
+#[test]
+fn a_finding_at_a_definition_names_its_only_use() {
+    let findings = lint("one-use-through-allof.yaml");
+    let code: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.rule == "error-code-present")
+        .collect();
+    assert_eq!(code.len(), 1, "{findings:#?}");
+    assert_eq!(used_by(code[0]), ["GET /a"]);
+    assert_eq!(code[0].related[0].message, "used by GET /a (403 response)");
+    assert_eq!(code[0].operation.as_deref(), Some("GET /a"));
+}

@@ -173,6 +173,14 @@ impl Sink {
     }
 }
 
+/// Whether `at` is `node` or one of its descendants: a subtree is a stretch of the tape.
+fn inside(node: NodeRef, at: NodeRef, docs: &DocumentSet) -> bool {
+    node.file == at.file
+        && docs
+            .tree(node.file)
+            .is_some_and(|tree| node.node <= at.node && at.node < tree.subtree_end(node.node))
+}
+
 fn location(docs: &DocumentSet, at: NodeRef) -> Location {
     Location::of(docs, at)
 }
@@ -208,9 +216,12 @@ fn materialize(
         Some((_, _, first)) if shown.iter().all(|(_, _, op)| op == first) => Some(first.clone()),
         _ => None,
     };
-    // One use is worth showing only when it reached the definition through a `$ref` of its
-    // own; an operation moved to another file whole is not a shared definition.
-    if shown.len() == 1 && !uses.iter().any(|u| model.by_reference(*u)) {
+    // One use is worth showing when it reached the definition through a `$ref` of its own, or
+    // when the finding sits outside the operation (a schema `$ref`'d from an inline body):
+    // otherwise nothing would lead from the finding to the response. An operation moved to
+    // another file whole holds its findings itself.
+    let outside = |u: &Use| !inside(model.operation(*u).node, report.at, docs);
+    if shown.len() == 1 && !uses.iter().any(|u| model.by_reference(*u) || outside(u)) {
         shown.clear();
     }
     let because = report.because.as_ref().map(|(at, message)| Related {

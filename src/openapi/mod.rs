@@ -181,18 +181,37 @@ pub fn fold_name(name: &str) -> String {
         .collect()
 }
 
-/// Keys whose values are opaque data for OpenAPI, not structure: extensions (`x-…`) and
-/// literal `example` values. A property that happens to be named so (inside `properties`) is
-/// still a schema. References under them are not followed.
+/// Keys whose values are data for OpenAPI, not structure: extensions (`x-…`), a literal
+/// `example`, an Example Object's `value`, 3.1's list of schema `examples`, 2.0's `examples` by
+/// media type, and a schema's `enum` and `const`. A `$ref` in them is a value (SCIM's
+/// `members[].$ref` is a URL), not a reference to follow. A property that happens to have one
+/// of these names (a key inside `properties`) is still a schema.
 pub fn is_opaque_key(tree: &Tree, key: NodeId) -> bool {
     let Some(name) = tree.scalar(key) else {
         return false;
     };
-    if !(name.starts_with("x-") || name == "example") {
+    let owner = tree.parent(key);
+    let owner_key = owner.and_then(|map| tree.key_of(map));
+    let owner_name = owner_key.and_then(|k| tree.scalar(k));
+    if owner_name == Some("properties") {
         return false;
     }
-    let owner_key = tree.parent(key).and_then(|map| tree.key_of(map));
-    owner_key.and_then(|k| tree.scalar(k)) != Some("properties")
+    match name {
+        "example" | "enum" | "const" => true,
+        _ if name.starts_with("x-") => true,
+        // 3.1 schemas list example values; 3.x `examples` maps are Example Objects, each of
+        // which may be a `$ref` to follow.
+        "examples" => tree.is_sequence(tree.value_of_key(key)),
+        // `examples: {name: {value: …}}`: the owner is one Example Object of an `examples` map.
+        "value" => {
+            let examples_key = owner_key
+                .and_then(|k| tree.parent(k))
+                .and_then(|examples| tree.key_of(examples));
+            examples_key.is_some_and(|k| tree.scalar_is(k, "examples"))
+        }
+        // 2.0 `examples: {application/json: …}`: media types name the values.
+        _ => name.contains('/') && owner_name == Some("examples"),
+    }
 }
 
 pub(crate) fn kind_name(kind: Kind) -> &'static str {
@@ -240,4 +259,66 @@ fn detect_version(tree: &Tree) -> Result<Version, VersionError> {
         span: Some(tree.span(value)),
         help: "check the version field; OpenAPI 3.3 and later are not supported yet".into(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_opaque_key;
+    use crate::document::{DocumentSet, LoadOptions};
+
+    fn unresolved(text: &str) -> Vec<String> {
+        let options = LoadOptions {
+            opaque_key: Some(is_opaque_key),
+            ..LoadOptions::default()
+        };
+        let set = DocumentSet::load_text("t.yaml".into(), text, None, options);
+        set.problems.iter().map(|p| p.message.clone()).collect()
+    }
+
+    #[test]
+    fn references_in_example_values_are_data() {
+        let data = r##"
+paths:
+  /groups:
+    get:
+      responses:
+        '200':
+          content:
+            application/scim+json:
+              example: {members: [{$ref: 'https://api.example.com/scim/Users/1'}]}
+              examples:
+                one:
+                  value: {members: [{$ref: 'https://api.example.com/scim/Users/2'}]}
+              schema:
+                examples: [{$ref: 'https://api.example.com/scim/Users/3'}]
+                enum: [{$ref: '#/nowhere'}]
+                const: {$ref: '#/nowhere'}
+        '404':
+          examples:
+            application/json: {$ref: 'https://api.example.com/scim/Users/4'}
+"##;
+        assert_eq!(unresolved(data), Vec::<String>::new());
+    }
+
+    #[test]
+    fn references_that_only_look_like_examples_are_followed() {
+        // An Example Object given by reference, and properties named like example keys.
+        let structure = r##"
+components:
+  examples:
+    one: {$ref: '#/nowhere/1'}
+  schemas:
+    S:
+      properties:
+        example: {$ref: '#/nowhere/2'}
+        value: {$ref: '#/nowhere/3'}
+        enum: {$ref: '#/nowhere/4'}
+"##;
+        assert_eq!(
+            unresolved(structure).len(),
+            4,
+            "{:?}",
+            unresolved(structure)
+        );
+    }
 }
