@@ -95,6 +95,8 @@ impl Rule for ErrorEnvelopeFields {
 fn judge(api: &Api<'_>, contract: &Contract, schema: NodeRef) -> Vec<Problem> {
     let mut found: Vec<Problem> = Vec::new();
     let mut missing: Vec<&str> = Vec::new();
+    // Each optional step on the way to required fields: its key, path, name and the fields.
+    let mut optional_steps: Vec<(NodeRef, String, String, Vec<&str>)> = Vec::new();
     for (path, type_name) in &contract.fields {
         let name = &path.text;
         // The code is error-code-present's; a field under a missing one is implied.
@@ -127,18 +129,27 @@ fn judge(api: &Api<'_>, contract: &Contract, schema: NodeRef) -> Vec<Problem> {
                         format!("declare `{name}` as `type: {type_name}`"),
                     ));
                 } else if let Some(step) = &field.optional {
-                    let message = if step.path == *name {
-                        format!("`{name}` is optional, but the contract requires it")
-                    } else {
-                        format!(
-                            "`{name}` is optional: `{}` is not required, but the contract requires `{name}`",
-                            step.path
-                        )
-                    };
-                    found.push((step.key, message, format!("list `{}` in `required`", step.name)));
+                    // One optional step is one cause, however many required fields it makes
+                    // optional (`error` itself, `error.message`, `error.type`).
+                    match optional_steps.iter_mut().find(|(key, ..)| *key == step.key) {
+                        Some((.., names)) => names.push(name),
+                        None => optional_steps.push((
+                            step.key,
+                            step.path.clone(),
+                            step.name.clone(),
+                            vec![name],
+                        )),
+                    }
                 }
             }
         }
+    }
+    for (key, path, name, fields) in optional_steps {
+        found.push((
+            key,
+            optional_message(&path, &fields),
+            format!("list `{name}` in `required`"),
+        ));
     }
     if contract.forbid_additional {
         let named: Vec<&str> = contract
@@ -163,6 +174,33 @@ fn judge(api: &Api<'_>, contract: &Contract, schema: NodeRef) -> Vec<Problem> {
         }
     }
     found
+}
+
+/// What an optional step does to the required `fields` it leads to (the step itself among
+/// them or not).
+fn optional_message(step: &str, fields: &[&str]) -> String {
+    let quoted = |names: &[&str]| {
+        names
+            .iter()
+            .map(|f| format!("`{f}`"))
+            .collect::<Vec<_>>()
+            .join(" and ")
+    };
+    let below: Vec<&str> = fields.iter().copied().filter(|f| *f != step).collect();
+    match (fields.contains(&step), below.as_slice()) {
+        (true, []) => format!("`{step}` is optional, but the contract requires it"),
+        (true, below) => format!(
+            "`{step}` is optional, but the contract requires it and {}",
+            quoted(below)
+        ),
+        (false, [one]) => format!(
+            "`{one}` is optional: `{step}` is not required, but the contract requires `{one}`"
+        ),
+        (false, below) => format!(
+            "{} are optional: `{step}` is not required, but the contract requires them",
+            quoted(below)
+        ),
+    }
 }
 
 #[cfg(test)]
@@ -196,6 +234,34 @@ mod tests {
                     (14, "`message` is object, but the contract says string"),
                     (16, "`trace` is not part of the contract's error envelope"),
                 ],
+            )
+            .run();
+    }
+
+    #[test]
+    fn one_optional_parent_is_one_finding() {
+        let azure = r#"
+                openapi: 3.0.3
+                paths:
+                  /a:
+                    get:
+                      responses:
+                        '400':
+                          description: x
+                          content:
+                            application/json:
+                              schema:
+                                properties:
+                                  error:
+                                    type: object
+                                    required: [code, message]
+                                    properties: {code: {type: string}, message: {type: string}}
+            "#;
+        Tester::new("error-envelope-fields")
+            .profile("azure")
+            .fail(
+                azure,
+                &[(12, "`error` is optional, but the contract requires it and `error.message`")],
             )
             .run();
     }

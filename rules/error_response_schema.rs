@@ -2,7 +2,7 @@
 
 use super::Rule;
 use crate::engine::{Context, Report};
-use crate::openapi::{Method, Operation, Response};
+use crate::openapi::{Method, Operation, Response, StatusKey};
 
 declare_rule! {
     /// ## What it checks
@@ -80,7 +80,20 @@ impl Rule for ErrorResponseSchema {
             return;
         }
         let api = cx.api;
-        let status = response.status_text;
+        // A response defined once and used under several statuses is one cause: its message
+        // names no status, so that the engine reports it once with every use (and status).
+        let defined_as = response
+            .shared
+            .then(|| api.scalar(api.report_node(node)))
+            .flatten();
+        let the_response = match defined_as {
+            // Reached through `#/paths/…`: the definition is another operation's response.
+            Some(status) if StatusKey::parse(status) != StatusKey::Invalid => {
+                format!("the {status} response")
+            }
+            Some(name) => format!("the response `{name}`"),
+            None => format!("the {} response", response.status_text),
+        };
         let json_without_schema = response
             .media
             .iter()
@@ -93,10 +106,7 @@ impl Rule for ErrorResponseSchema {
         let (at, message) = match json_without_schema {
             Some(media) => (
                 media.key.unwrap_or(response.key),
-                format!(
-                    "the `{}` body of the {status} response has no schema",
-                    media.name
-                ),
+                format!("the `{}` body of {the_response} has no schema", media.name),
             ),
             // Bodies that are there but not in a JSON type: 3.x `content`, or 2.0 `produces`.
             None if !response.media.is_empty() => {
@@ -109,16 +119,14 @@ impl Rule for ErrorResponseSchema {
                 (
                     response.content_key.unwrap_or(response_at),
                     format!(
-                        "the {status} response has no {wanted} body (only `{}`)",
+                        "{the_response} has no {wanted} body (only `{}`)",
                         types.join("`, `")
                     ),
                 )
             }
             None => (
                 response_at,
-                format!(
-                    "the {status} response declares no body: clients get no machine-readable error"
-                ),
+                format!("{the_response} declares no body: clients get no machine-readable error"),
             ),
         };
         let report = Report::new(at, message).help(
@@ -203,13 +211,50 @@ mod tests {
         Tester::new(RULE)
             .fail(
                 yaml,
-                &[(13, "the 404 response declares no body: clients get no machine-readable error")],
+                &[(13, "the response `NotFound` declares no body: clients get no machine-readable error")],
             )
             .run();
         let findings = lint_one(RULE, yaml);
         assert_eq!(findings[0].related.len(), 2);
         assert_eq!(findings[0].operation, None);
         assert_eq!(findings[0].note.as_deref(), Some("used by 2 responses"));
+    }
+
+    #[test]
+    fn a_response_shared_by_several_statuses_is_one_finding() {
+        // Gitea's `#/responses/error` is used under 400, 403, 404, 409 and more.
+        let yaml = r#"
+            openapi: 3.0.3
+            paths:
+              /a:
+                get:
+                  responses:
+                    '400': {$ref: '#/components/responses/Error'}
+                    '403': {$ref: '#/components/responses/Error'}
+              /b:
+                get:
+                  responses:
+                    '404': {$ref: '#/components/responses/Error'}
+            components:
+              responses:
+                Error: {description: failed}
+        "#;
+        Tester::new(RULE)
+            .fail(
+                yaml,
+                &[(14, "the response `Error` declares no body: clients get no machine-readable error")],
+            )
+            .run();
+        let findings = lint_one(RULE, yaml);
+        let uses: Vec<&str> = findings[0].related.iter().map(|r| r.message.as_str()).collect();
+        assert_eq!(
+            uses,
+            [
+                "used by GET /a (400 response)",
+                "used by GET /a (403 response)",
+                "used by GET /b (404 response)"
+            ]
+        );
     }
 
     #[test]
