@@ -6,7 +6,7 @@ use crate::contract::CodeType;
 use crate::document::NodeRef;
 use crate::engine::{Context, Report};
 use crate::openapi::Api;
-use crate::openapi::schema::{Types, require_property};
+use crate::openapi::schema::{Field, OptionalStep, Types, require_property};
 
 declare_rule! {
     /// ## What it checks
@@ -111,7 +111,7 @@ impl Rule for ErrorCodePresent {
             } => (
                 api.report_node(*branch),
                 format!(
-                    "{} of this error body has no machine-readable code, while the others do",
+                    "{} of this error body has no machine-readable code, while the other branches declare one",
                     branch_name(api, *branch)
                 ),
                 format!("{add} in this branch too, so the code is there whichever branch matches"),
@@ -131,47 +131,8 @@ impl Rule for ErrorCodePresent {
                 "error body has no machine-readable code".to_string(),
                 add,
             ),
-            Code::Optional { path, field } => match &field.optional {
-                Some(step) if step.path != *path => (
-                    step.key,
-                    format!(
-                        "error code `{path}` is optional: `{}` is not required, so clients cannot rely on it",
-                        step.path
-                    ),
-                    format!("list `{}` in `required`", step.name),
-                ),
-                _ => (
-                    field.key,
-                    format!("error code `{path}` is optional, so clients cannot rely on it"),
-                    format!(
-                        "list `{}` in `required`",
-                        path.rsplit('.').next().unwrap_or(path)
-                    ),
-                ),
-            },
-            Code::WrongType { path, field } => {
-                let types = field.facts.types;
-                let wanted_type = match cx.contract.code_type {
-                    CodeType::String => types.is_string(),
-                    CodeType::Integer => types.is_numeric(),
-                };
-                let help = if wanted_type && types.contains(Types::NULL) {
-                    "drop `nullable: true` (or `null` from its `type`): a client switches on a code that is always there".to_string()
-                } else if cx.contract.code_type == CodeType::String && types.is_numeric() {
-                    "make it a string with a fixed set of values, such as `NOT_FOUND`; if this API's codes are numbers, set `envelope.code.type: integer` in errlint.yaml".to_string()
-                } else {
-                    format!("declare it as `type: {wanted}`, as this contract's code is")
-                };
-                (
-                    field.key,
-                    format!(
-                        "error code `{path}` is {}; the contract requires {} {wanted} code",
-                        with_article(&types.describe()),
-                        if wanted == "integer" { "an" } else { "a" },
-                    ),
-                    help,
-                )
-            }
+            Code::Optional { path, field } => optional(path, field),
+            Code::WrongType { path, field } => wrong_type(cx.contract.code_type, path, field),
         };
         let mut report = Report::new(at, message).help(help);
         if let Code::Optional { field, .. } = &body.facts.code {
@@ -187,6 +148,73 @@ impl Rule for ErrorCodePresent {
         }
         cx.report(report.for_uses(uses.iter().copied()));
     }
+}
+
+/// Where and how to report a code that is declared but optional, naming every step that is.
+fn optional(path: &str, field: &Field) -> (NodeRef, String, String) {
+    match &field.optional {
+        Some(step) if !field.more_optional.is_empty() => {
+            let steps: Vec<&OptionalStep> =
+                std::iter::once(step).chain(&field.more_optional).collect();
+            let quoted = |names: Vec<&str>| format!("`{}`", names.join("` and `"));
+            (
+                step.key,
+                format!(
+                    "error code `{path}` is optional: {} are not required, so clients cannot rely on it",
+                    quoted(steps.iter().map(|s| s.path.as_str()).collect())
+                ),
+                format!(
+                    "list {} in `required` at each level",
+                    quoted(steps.iter().map(|s| s.name.as_str()).collect())
+                ),
+            )
+        }
+        Some(step) if step.path != *path => (
+            step.key,
+            format!(
+                "error code `{path}` is optional: `{}` is not required, so clients cannot rely on it",
+                step.path
+            ),
+            format!("list `{}` in `required`", step.name),
+        ),
+        _ => (
+            field.key,
+            format!("error code `{path}` is optional, so clients cannot rely on it"),
+            format!(
+                "list `{}` in `required`",
+                path.rsplit('.').next().unwrap_or(path)
+            ),
+        ),
+    }
+}
+
+/// Where and how to report a code of another type than the contract's, or one that may be null.
+fn wrong_type(code_type: CodeType, path: &str, field: &Field) -> (NodeRef, String, String) {
+    let wanted = match code_type {
+        CodeType::String => "string",
+        CodeType::Integer => "integer",
+    };
+    let types = field.facts.types;
+    let wanted_type = match code_type {
+        CodeType::String => types.is_string(),
+        CodeType::Integer => types.is_numeric(),
+    };
+    let help = if wanted_type && types.contains(Types::NULL) {
+        "drop `nullable: true` (or `null` from its `type`): a client switches on a code that is always there".to_string()
+    } else if code_type == CodeType::String && types.is_numeric() {
+        "make it a string with a fixed set of values, such as `NOT_FOUND`; if this API's codes are numbers, set `envelope.code.type: integer` in errlint.yaml".to_string()
+    } else {
+        format!("declare it as `type: {wanted}`, as this contract's code is")
+    };
+    (
+        field.key,
+        format!(
+            "error code `{path}` is {}; the contract requires {} {wanted} code",
+            with_article(&types.describe()),
+            if wanted == "integer" { "an" } else { "a" },
+        ),
+        help,
+    )
 }
 
 /// `an integer`, `a string or null`; `untyped` and contradictions take no article.
@@ -591,9 +619,84 @@ mod tests {
                 &[
                     (10, "error body has no machine-readable code; did you mean `errors[].errorCode`?"),
                     (19, "error body has no machine-readable code"),
-                    (28, "`oneOf` branch 2 of this error body has no machine-readable code, while the others do"),
+                    (28, "`oneOf` branch 2 of this error body has no machine-readable code, while the other branches declare one"),
                 ],
             )
             .run();
+    }
+
+    /// The hint for each shape named in issue 30: the best-looking code wins over the
+    /// shallowest, and a top-level discriminator `type` loses to `error.type`.
+    #[test]
+    fn the_hint_names_the_field_that_looks_most_like_a_code() {
+        let hint = |schema: &str| {
+            let yaml = format!(
+                "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses:\n        '400':\n          description: x\n          content:\n            application/json:\n              schema: {schema}\n"
+            );
+            let findings = crate::engine::tester::lint_one("error-code-present", &yaml);
+            let message = findings.first().map(|f| f.message.clone()).unwrap_or_default();
+            message
+                .split_once("did you mean `")
+                .map(|(_, rest)| rest.trim_end_matches("`?").to_string())
+        };
+        // DigitalOcean's inference errors: a discriminator, and the code inside `error`.
+        assert_eq!(
+            hint("{required: [type], properties: {type: {type: string, enum: [error]}, error: {properties: {type: {type: string, example: invalid_request_error}}}}}"),
+            Some("error.type".into())
+        );
+        // Slack: `{ok: false, error: invalid_auth}`.
+        assert_eq!(
+            hint("{required: [ok, error], properties: {ok: {type: boolean}, error: {type: string, enum: [invalid_auth, not_authed]}}}"),
+            Some("error".into())
+        );
+        // A free-text `error` is no code.
+        assert_eq!(
+            hint("{properties: {error: {type: string, example: Something went wrong}}}"),
+            None
+        );
+        // just-eat: two levels down, through an object and an array.
+        assert_eq!(
+            hint("{properties: {fault: {properties: {errors: {type: array, items: {properties: {errorCode: {type: string}}}}}}}}"),
+            Some("fault.errors[].errorCode".into())
+        );
+        // DigitalOcean: an `id` holding `not_found`.
+        assert_eq!(
+            hint("{required: [id, message], properties: {id: {type: string, example: not_found}, message: {type: string}}}"),
+            Some("id".into())
+        );
+        // OpenCage: `status.code` echoes the HTTP status.
+        assert_eq!(
+            hint("{properties: {status: {properties: {code: {type: integer}, message: {type: string}}}}}"),
+            None
+        );
+    }
+
+    #[test]
+    fn two_optional_steps_are_both_named() {
+        let yaml = r#"
+                openapi: 3.0.3
+                paths:
+                  /a:
+                    get:
+                      responses:
+                        '400':
+                          description: x
+                          content:
+                            application/json:
+                              schema:
+                                properties:
+                                  error: {type: object, properties: {code: {type: string}}}
+            "#;
+        Tester::new("error-code-present")
+            .fail(
+                yaml,
+                &[(12, "error code `error.code` is optional: `error` and `error.code` are not required, so clients cannot rely on it")],
+            )
+            .run();
+        let findings = crate::engine::tester::lint_one("error-code-present", yaml);
+        assert_eq!(
+            findings[0].help.as_deref(),
+            Some("list `error` and `code` in `required` at each level")
+        );
     }
 }

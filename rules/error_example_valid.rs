@@ -192,10 +192,23 @@ fn display_path(tokens: &[String]) -> String {
     format!("`{out}`")
 }
 
-/// `402 (an integer)`, `"x" (a string)`, `null`, `an object`.
+/// `1 property`, `2 properties`.
+fn count(n: u64, noun: &str) -> String {
+    match (n, noun) {
+        (1, _) => format!("1 {noun}"),
+        (_, "property") => format!("{n} properties"),
+        _ => format!("{n} {noun}s"),
+    }
+}
+
+/// `402 (an integer)`, `"x" (a string)`, `null`, `an object`; a long text is cut at 40
+/// characters, with `…` to say so.
 fn shown(api: &Api<'_>, at: NodeRef) -> String {
     let text = api.scalar(at).unwrap_or("");
-    let short: String = text.chars().take(40).collect();
+    let mut short: String = text.chars().take(40).collect();
+    if short.len() < text.len() {
+        short.push('…');
+    }
     match api.kind(at) {
         Kind::Null => "null".into(),
         Kind::Bool => format!("{short} (a boolean)"),
@@ -308,22 +321,22 @@ fn in_words(kind: &ValidationErrorKind) -> String {
             format!("the schema says it must be less than {limit}")
         }
         ValidationErrorKind::MinLength { limit } => {
-            format!("the schema says at least {limit} characters")
+            format!("the schema says at least {}", count(*limit, "character"))
         }
         ValidationErrorKind::MaxLength { limit } => {
-            format!("the schema says at most {limit} characters")
+            format!("the schema says at most {}", count(*limit, "character"))
         }
-        ValidationErrorKind::MinItems { limit } => format!("the schema says at least {limit} items"),
-        ValidationErrorKind::MaxItems { limit } => format!("the schema says at most {limit} items"),
+        ValidationErrorKind::MinItems { limit } => format!("the schema says at least {}", count(*limit, "item")),
+        ValidationErrorKind::MaxItems { limit } => format!("the schema says at most {}", count(*limit, "item")),
         ValidationErrorKind::Pattern { pattern } => {
             format!("the schema's pattern is `{pattern}`")
         }
         ValidationErrorKind::Format { format } => format!("the schema's format is `{format}`"),
         ValidationErrorKind::MinProperties { limit } => {
-            format!("the schema says at least {limit} properties")
+            format!("the schema says at least {}", count(*limit, "property"))
         }
         ValidationErrorKind::MaxProperties { limit } => {
-            format!("the schema says at most {limit} properties")
+            format!("the schema says at most {}", count(*limit, "property"))
         }
         ValidationErrorKind::MultipleOf { multiple_of, .. } => {
             format!("the schema says a multiple of {multiple_of}")
@@ -504,5 +517,36 @@ mod tests {
         let finding = &lint_one(RULE, yaml)[0];
         assert!(finding.help.as_deref().unwrap().contains("unevaluatedProperties"));
         assert_eq!(finding.related[0].message, "the schema says so here");
+    }
+
+    #[test]
+    fn counts_agree_with_their_nouns_and_cut_text_says_so() {
+        Tester::new("error-example-valid")
+            .fail(
+                r#"
+                openapi: 3.0.3
+                paths:
+                  /a:
+                    get:
+                      responses:
+                        '400':
+                          description: x
+                          content:
+                            application/json:
+                              schema: {type: object, maxProperties: 1}
+                              example: {code: A, message: B}
+                        '404':
+                          description: x
+                          content:
+                            application/json:
+                              schema: {type: object, properties: {code: {type: string, maxLength: 5}}}
+                              example: {code: THIS_CODE_IS_MUCH_LONGER_THAN_FORTY_CHARACTERS}
+            "#,
+                &[
+                    (11, "the example is an object; the schema says at most 1 property"),
+                    (17, "`code` is \"THIS_CODE_IS_MUCH_LONGER_THAN_FORTY_CHAR…\" (a string); the schema says at most 5 characters"),
+                ],
+            )
+            .run();
     }
 }

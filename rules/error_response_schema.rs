@@ -129,9 +129,14 @@ impl Rule for ErrorResponseSchema {
                 format!("{the_response} declares no body: clients get no machine-readable error"),
             ),
         };
-        let report = Report::new(at, message).help(
-            "add an `application/json` (or `application/problem+json`) body with the error schema",
-        );
+        let help = match json_without_schema {
+            Some(media) => format!(
+                "give the `{}` body a `schema`: the error schema clients parse",
+                media.name
+            ),
+            None => "add an `application/json` (or `application/problem+json`) body with the error schema".into(),
+        };
+        let report = Report::new(at, message).help(help);
         cx.report(report);
     }
 }
@@ -284,5 +289,26 @@ mod tests {
                 &[(7, "the 404 response has no JSON body (only `application/xml`)")],
             )
             .run();
+    }
+
+    #[test]
+    fn a_body_without_a_schema_is_asked_for_a_schema() {
+        let yaml = r#"
+            openapi: 3.0.3
+            paths:
+              /a:
+                get:
+                  responses:
+                    '400': {description: x, content: {application/json: {}}}
+        "#;
+        let findings = lint_one(RULE, yaml);
+        assert_eq!(
+            findings[0].message,
+            "the `application/json` body of the 400 response has no schema"
+        );
+        assert_eq!(
+            findings[0].help.as_deref(),
+            Some("give the `application/json` body a `schema`: the error schema clients parse")
+        );
     }
 }

@@ -47,6 +47,19 @@ declare_rule! {
     ///         '404': {description: No such user}
     ///         '5XX': {description: Server error}
     /// ```
+    ///
+    /// ## Configuration
+    /// Each requirement is a list of statuses, any one of which satisfies it. An empty list
+    /// turns one requirement off and leaves the others as the profile has them; this
+    /// `errlint.yaml` asks no 404 of operations with a path parameter:
+    /// ```yaml
+    /// extends: default
+    /// statuses:
+    ///   require:
+    ///     path_parameter: []
+    /// ```
+    /// For some operations only, an override's `forbid_statuses` waives what it forbids
+    /// ([configuration](../configuration.md)).
     pub struct ErrorStatusCoverage;
     id: "error-status-coverage",
     severity: Warning,
@@ -301,5 +314,30 @@ mod tests {
         assert_eq!(findings[0].message, "GET /a/{id} lacks error responses: 404");
         let help = findings[0].help.as_deref().unwrap();
         assert!(help.contains("`default` stands in for the 5xx need only"), "{help}");
+    }
+
+    /// The configuration the docs show turns off the 404 requirement and nothing else.
+    #[test]
+    fn the_documented_configuration_turns_one_requirement_off() {
+        let docs = super::ErrorStatusCoverage::META.docs;
+        let blocks = crate::engine::tester::code_blocks(docs, "## Configuration");
+        let dir = std::env::temp_dir().join(format!("errlint-coverage-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let config = dir.join("errlint.yaml");
+        std::fs::write(&config, &blocks[0]).unwrap();
+        let document = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /users/{id}:\n    get:\n      responses:\n        '200': {description: ok}\n";
+        let options = crate::Options {
+            only_rules: Some(vec!["error-status-coverage".into()]),
+            config: crate::config::ConfigChoice {
+                file: Some(config),
+                no_discovery: true,
+                profile: None,
+            },
+            ..crate::Options::default()
+        };
+        let outcome = crate::lint_text("t.yaml", document, &options);
+        let messages: Vec<&str> = outcome.findings.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(messages, ["GET /users/{id} lacks error responses: 5xx"]);
+        std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -204,40 +204,83 @@ fn code_of(
     }
 }
 
-/// A property that looks like an error code under another name: `Code`, `errorCode`,
-/// `error_type`, or a `type` with a closed set of values; at the top level, inside `error`,
-/// or in the items of `errors`.
+/// The property that looks most like an error code under another name, by its path: one
+/// whose name ends in `code` (`Code`, `errorCode`, `Errors[].ErrorCode`), then `error_type`, a
+/// string `error` with code-like values (Slack's `invalid_auth`), a `type` inside an envelope
+/// with a closed set or code-like values (`error.type`), an `id` with code-like values (DigitalOcean's
+/// `not_found`), and last a top-level `type` with a closed set, which is often a
+/// discriminator. Looked for at the top level and two levels down, through objects and the
+/// items of arrays (`fault.errors[].errorCode`); on a tie the shallower, earlier one.
 fn near_miss(api: &Api<'_>, schema: NodeRef, whole: &Facts) -> Option<String> {
-    let scopes = [
-        ("", None),
-        ("error.", Some("error")),
-        ("errors[].", Some("errors[]")),
-    ];
-    for (prefix, path) in scopes {
-        let keys = match path {
-            None => api.declared_keys(whole),
-            Some(path) => match api.field(schema, &FieldPath::parse(path)).found() {
-                Some(field) => api.declared_keys(&field.facts),
-                None => continue,
-            },
-        };
-        for (name, _) in keys {
-            let folded = fold_name(&name);
-            let looks_like_a_code = !folded.contains("status")
-                && !folded.contains("http")
-                && (folded.ends_with("code")
-                    || folded == "errortype"
-                    || (folded == "type"
-                        && api
-                            .field(schema, &FieldPath::parse(&format!("{prefix}{name}")))
-                            .found()
-                            .is_some_and(|f| f.facts.values.is_some())));
-            if looks_like_a_code {
-                return Some(format!("{prefix}{name}"));
+    let mut best: Option<(u8, String)> = None;
+    let mut scopes: Vec<(String, Facts)> = vec![(String::new(), whole.clone())];
+    for depth in 0..3 {
+        let mut deeper = Vec::new();
+        for (prefix, facts) in &scopes {
+            for (name, _) in api.declared_keys(facts) {
+                if name.contains(['.', '[', ']']) {
+                    continue;
+                }
+                let path = format!("{prefix}{name}");
+                let Some(field) = api.field(schema, &FieldPath::parse(&path)).found() else {
+                    continue;
+                };
+                let score = code_likeness(api, &name, &field.facts, depth > 0);
+                if score > best.as_ref().map_or(0, |(b, _)| *b) {
+                    best = Some((score, path.clone()));
+                }
+                // `status.code` is the HTTP status again, not an error code.
+                let folded = fold_name(&name);
+                if folded.contains("status") || folded.contains("http") {
+                    continue;
+                }
+                if field.facts.types.contains(Types::OBJECT) {
+                    deeper.push((format!("{path}."), field.facts));
+                } else if field.facts.types.contains(Types::ARRAY) {
+                    let items = FieldPath::parse(&format!("{path}[]"));
+                    if let Some(items) = api.field(schema, &items).found() {
+                        deeper.push((format!("{path}[]."), items.facts));
+                    }
+                }
             }
         }
+        scopes = deeper;
     }
-    None
+    best.map(|(_, path)| path)
+}
+
+/// How much a property looks like an error code, 0 for not at all (see [`near_miss`]).
+fn code_likeness(api: &Api<'_>, name: &str, facts: &Facts, nested: bool) -> u8 {
+    let folded = fold_name(name);
+    if folded.contains("status") || folded.contains("http") {
+        return 0;
+    }
+    let code_like_values = || {
+        let values = facts.values.iter().flatten().chain(&facts.examples);
+        let mut texts = values.filter_map(|v| api.scalar(*v)).peekable();
+        texts.peek().is_some() && texts.all(looks_like_a_code_value)
+    };
+    match folded.as_str() {
+        _ if folded.ends_with("code") => 6,
+        "errortype" => 5,
+        "error" if facts.types.is_string() && code_like_values() => 4,
+        "type" if nested && (facts.values.is_some() || code_like_values()) => 3,
+        "id" if facts.types.is_string() && code_like_values() => 2,
+        "type" if facts.values.is_some() => 1,
+        _ => 0,
+    }
+}
+
+/// `invalid_auth`, `not_found`, `RATE_LIMITED`: one word or several joined by `_`, all lower or
+/// all upper case; not a sentence, a number or a URL.
+fn looks_like_a_code_value(text: &str) -> bool {
+    let lower = text
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    let upper = text
+        .bytes()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+    text.bytes().next().is_some_and(|b| b.is_ascii_alphabetic()) && (lower || upper)
 }
 
 /// A property name that means "retry after", whatever its case and separators, with or

@@ -4,7 +4,7 @@
 use crate::contract::raw::RawConfig;
 use crate::contract::{Contract, parse_path_pattern};
 use crate::document::source::{Access, Refusal};
-use crate::document::{self, Limits, NodeId, Span, Tree, pointer};
+use crate::document::{self, Kind, Limits, NodeId, Span, Tree, pointer};
 use crate::finding::{Finding, Location, Severity, Sources};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock};
@@ -370,7 +370,15 @@ fn parse_source(
             continue; // reported more precisely, per key, below
         }
         let (node, message) = schema_error_at(&tree, &error);
-        let span = tree.span(tree.report_node(node));
+        // A wrong scalar (`warn` for a level) is underlined itself; a mapping or a list is
+        // shown at its key, which says what it is for.
+        let container = matches!(tree.kind(node), Kind::Mapping | Kind::Sequence);
+        let shown = if container {
+            tree.report_node(node)
+        } else {
+            node
+        };
+        let span = tree.span(shown);
         errors.findings.push(config_error(
             name,
             Some((span, tree.pointer(node))),

@@ -36,6 +36,9 @@ pub struct Field {
     pub key: NodeRef,
     /// The first step of the path that is not required, if any.
     pub optional: Option<OptionalStep>,
+    /// The steps after it that are not required either (`code` in `error.code` when neither
+    /// is), outermost first.
+    pub more_optional: Vec<OptionalStep>,
     /// What all declarations of the field say about its value.
     pub facts: Facts,
 }
@@ -116,7 +119,7 @@ impl<'d> Api<'d> {
                 opaque: walked.opaque,
             };
         };
-        let optional = named.iter().find_map(|&(step, segment)| {
+        let mut optional_steps = named.iter().filter_map(|&(step, segment)| {
             let facts = walked.steps[step];
             (!facts.required).then(|| OptionalStep {
                 path: path.prefix(segment),
@@ -124,9 +127,12 @@ impl<'d> Api<'d> {
                 key: facts.key.unwrap_or(key),
             })
         });
+        let optional = optional_steps.next();
+        let more_optional = optional_steps.collect();
         Lookup::Found(Field {
             key,
             optional,
+            more_optional,
             facts,
         })
     }
