@@ -612,3 +612,81 @@ fn a_document_inside_a_submodule_is_reported_as_skipped() {
         "{text}"
     );
 }
+
+/// `errlint diff` takes the lint's report flags: `--rule` sets a change's level above every
+/// config, `--fail-level` and `--deny-warnings` set what fails the run, `--baseline` hides the
+/// changes it lists, `-q` drops the summary; `--base REV .` names each file as the work tree
+/// and the revision name it, without `./`.
+#[test]
+fn diff_takes_the_lints_report_flags_and_names_files_cleanly() {
+    let files = [("api.yaml".into(), document_with_codes("A", "NOT_FOUND"))];
+    let repo = committed_repository("diff-report-flags", &files);
+    // A new code is an info change: exit 0 unless the fail level says otherwise.
+    std::fs::write(
+        repo.join("api.yaml"),
+        document_with_codes("A", "NOT_FOUND, GONE"),
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        let output = diff_base_head(&repo, &["."]).args(extra).output().unwrap();
+        let text = String::from_utf8_lossy(&output.stdout).to_string();
+        (output.status.code(), text)
+    };
+    let (code, text) = run(&[]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("api.yaml:") && l.contains("info[error-code-added]")),
+        "{text}"
+    );
+    assert!(!text.contains("./"), "{text}");
+    assert_eq!(run(&["--fail-level", "info"]).0, Some(1));
+    let (code, text) = run(&["--rule", "error-code-added=warning"]);
+    assert!(text.contains("warning[error-code-added]"), "{text}");
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        run(&["--rule", "error-code-added=warning", "--deny-warnings"]).0,
+        Some(1)
+    );
+    let (code, text) = run(&["--rule", "error-code-added=off"]);
+    assert_eq!(code, Some(0));
+    assert!(!text.contains("error-code-added"), "{text}");
+    let (code, _) = run(&["--rule", "no-such-change=error"]);
+    assert_eq!(code, Some(2));
+    // A baseline written by the lint's own format hides the change it lists.
+    let json = Command::new(env!("CARGO_BIN_EXE_errlint"))
+        .args(["diff", "--no-config", "--format", "json", "--base", "HEAD", "."])
+        .current_dir(&repo)
+        .output()
+        .unwrap();
+    let reported: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let finding = &reported["findings"][0];
+    let baseline = serde_json::json!({
+        "version": 1,
+        "entries": [{
+            // Relative to the baseline's folder, beside the repository.
+            "file": format!("diff-report-flags/{}", finding["file"].as_str().unwrap()),
+            "rule": finding["rule"],
+            "pointer": finding["pointer"],
+            // Baselines keep messages with each number as `#`.
+            "message": finding["message"].as_str().unwrap().replace("404", "#"),
+        }]
+    });
+    std::fs::write(repo.join("../diff-report-flags.baseline.json"), baseline.to_string()).unwrap();
+    let (code, text) = run(&["--baseline", "../diff-report-flags.baseline.json", "--fail-level", "info"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(!text.contains("error-code-added"), "{text}");
+    // The pretty report ends with a summary line; `-q` leaves it out.
+    let pretty = |extra: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_errlint"))
+            .args(["diff", "--no-config", "--color", "never", "--base", "HEAD", "."])
+            .args(extra)
+            .current_dir(&repo)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&output.stdout).to_string()
+    };
+    assert!(pretty(&[]).contains("1 info in 1 file"));
+    let quiet = pretty(&["-q"]);
+    assert!(quiet.contains("error-code-added") && !quiet.contains("1 info in 1 file"));
+}

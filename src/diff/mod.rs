@@ -10,7 +10,7 @@ use crate::document::{DocumentSet, NodeRef};
 use crate::facts::{ErrorFacts, OperationFacts, StatusFacts};
 use crate::finding::{Finding, Location, Outcome, Related, Severity, Sources};
 use crate::openapi::{Api, Model, StatusKey};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -370,7 +370,7 @@ fn compare_sides(
         changes,
         &base_facts,
         &new_facts,
-        &contract,
+        (&contract, &options.severities),
         (&base.docs, &new.docs),
     );
     outcome.findings.extend(findings);
@@ -420,14 +420,26 @@ impl Unloaded {
 }
 
 fn shown_at(rev: &str, path: &Path) -> String {
-    format!("{rev}:{}", path.to_string_lossy())
+    format!("{rev}:{}", shown(path))
+}
+
+/// A path as reports name it: `/` between folders, and no `.` steps, so that `--base REV .`
+/// reports `api.yaml` and `REV:api.yaml` as a lint of `api.yaml` would.
+fn shown(path: &Path) -> String {
+    let steps: PathBuf = path
+        .components()
+        .filter(|c| *c != std::path::Component::CurDir)
+        .collect();
+    match steps.as_os_str().is_empty() {
+        true => ".".into(),
+        false => steps.to_string_lossy().replace('\\', "/"),
+    }
 }
 
 fn load(input: &Input, options: &crate::Options) -> Result<Side, Unloaded> {
     match input {
         Input::Path(path) => {
-            let name = path.to_string_lossy().replace('\\', "/");
-            let docs = DocumentSet::load_path(path, name, crate::load_options(options));
+            let docs = DocumentSet::load_path(path, shown(path), crate::load_options(options));
             Ok(Side {
                 docs,
                 _revision: None,
@@ -455,10 +467,9 @@ fn load_from_revision(
         shown: shown_at(revision.rev(), path),
         error,
     })?;
-    let name = path.to_string_lossy().replace('\\', "/");
     let mut docs = DocumentSet::load_path_within(
         &document,
-        name,
+        shown(path),
         revision.root(),
         crate::load_options(options),
     );
@@ -478,15 +489,16 @@ fn judge(
     changes: Vec<Change>,
     base: &ErrorFacts,
     new: &ErrorFacts,
-    contract: &Contract,
+    (contract, command_line): (&Contract, &HashMap<String, Option<Severity>>),
     (base_docs, new_docs): (&DocumentSet, &DocumentSet),
 ) -> Vec<Finding> {
     let level = |id: &str| -> Option<Severity> {
         let meta = find(id).expect("every change id is declared");
         let default = crate::catalog::change_level(meta);
-        contract
-            .severities
+        // The command line's `--rule` is above every config.
+        command_line
             .get(id)
+            .or_else(|| contract.severities.get(id))
             .copied()
             .unwrap_or(Some(default))
     };
