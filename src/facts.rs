@@ -43,6 +43,9 @@ pub struct StatusFacts {
     pub key: NodeRef,
     /// Each documented code value (`enum`, `const`, examples), first place each.
     pub codes: Vec<(String, NodeRef)>,
+    /// Codes only examples send, in bodies whose schema declares no code: found at the
+    /// first of the contract's code locations an example has. Documented all the same.
+    pub example_codes: Vec<(String, NodeRef)>,
     /// Each JSON body's shape (the first is the one compared across versions).
     pub bodies: Vec<Arc<BodyShape>>,
     /// A `Retry-After` header or a retry field.
@@ -95,6 +98,11 @@ impl StatusFacts {
         self.bodies.first().map_or(&[], |b| b.fields.as_slice())
     }
 
+    /// Every code documented on the status: declared ones, then those only examples send.
+    pub fn all_codes(&self) -> impl Iterator<Item = &(String, NodeRef)> {
+        self.codes.iter().chain(&self.example_codes)
+    }
+
     pub fn field(&self, name: &str) -> Option<&FieldFacts> {
         self.fields().iter().find(|f| f.name == name)
     }
@@ -118,7 +126,7 @@ impl OperationFacts {
     pub fn codes(&self) -> BTreeMap<&str, (&StatusFacts, NodeRef)> {
         let mut out = BTreeMap::new();
         for status in &self.statuses {
-            for (code, at) in &status.codes {
+            for (code, at) in status.all_codes() {
                 out.entry(code.as_str()).or_insert((status, *at));
             }
         }
@@ -250,6 +258,7 @@ fn status_facts(
         text: response.status_text.to_string(),
         key: response.key,
         codes: Vec::new(),
+        example_codes: Vec::new(),
         bodies: Vec::new(),
         retry: contract.retry_header(response).map(|h| RetryHint {
             at: h.key,
@@ -284,6 +293,38 @@ fn status_facts(
                 }
             }
         }
+        if body_facts.code.location().is_none() {
+            let examples = media.examples.iter().chain(&body_facts.examples);
+            let problem_json = media.is_problem_json();
+            for value in codes_in_examples(api, contract, problem_json, examples) {
+                let known = facts.codes.iter().chain(&facts.example_codes);
+                if let Some(text) = api.scalar(value) {
+                    if !known.clone().any(|(c, _)| c == text) {
+                        facts.example_codes.push((text.to_string(), value));
+                    }
+                }
+            }
+        }
     }
     facts
+}
+
+/// The code values of examples, each read at the first of the contract's code locations it
+/// has: for a body whose schema declares no code.
+fn codes_in_examples<'e>(
+    api: &Api<'_>,
+    contract: &Contract,
+    problem_json: bool,
+    examples: impl Iterator<Item = &'e NodeRef>,
+) -> Vec<NodeRef> {
+    let locations = crate::error_body::code_locations(contract, problem_json);
+    examples
+        .flat_map(|example| {
+            locations
+                .iter()
+                .map(|path| crate::error_body::values_at(api, *example, &path.segments))
+                .find(|values| !values.is_empty())
+                .unwrap_or_default()
+        })
+        .collect()
 }

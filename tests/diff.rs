@@ -690,3 +690,28 @@ fn diff_takes_the_lints_report_flags_and_names_files_cleanly() {
     let quiet = pretty(&["-q"]);
     assert!(quiet.contains("error-code-added") && !quiet.contains("1 info in 1 file"));
 }
+
+/// The findings of each pair of the fixture folder `name`, by variant.
+fn fixture_findings(name: &str) -> Vec<(&'static str, Vec<errlint::Finding>)> {
+    let found = pairs(&Path::new("fixtures/diff").join(name));
+    assert!(!found.is_empty(), "{name}: no pair of documents");
+    found
+        .into_iter()
+        .map(|(variant, base, new)| {
+            let outcome = diff(&Input::Path(base), &Input::Path(new), &options());
+            (variant, outcome.findings)
+        })
+        .collect()
+}
+
+/// A code NEW's schema no longer declares but NEW's examples still send is still documented
+/// (the README counts `enum`, `const` and examples): it is not removed.
+#[test]
+fn a_code_still_sent_by_an_example_is_not_removed() {
+    for (variant, findings) in fixture_findings("code-documented-by-example") {
+        assert!(
+            !findings.iter().any(|f| f.rule == "error-code-removed"),
+            "{variant}: {findings:#?}"
+        );
+    }
+}

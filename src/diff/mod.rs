@@ -97,7 +97,7 @@ fn compare_operation(base: &OperationFacts, new: &OperationFacts, out: &mut Vec<
             Some((new_status, new_at)) => {
                 let still_there = new
                     .status(base_status.status)
-                    .is_some_and(|s| s.codes.iter().any(|(c, _)| c == code));
+                    .is_some_and(|s| s.all_codes().any(|(c, _)| c == code));
                 if !still_there {
                     moved.push(code);
                     push(
@@ -160,8 +160,8 @@ fn compare_status(
     push: &mut impl FnMut(&'static str, String, NodeRef, Option<(NodeRef, String)>),
 ) {
     let status = &new.text;
-    for (code, at) in &new.codes {
-        let known = base.codes.iter().any(|(c, _)| c == code);
+    for (code, at) in new.all_codes() {
+        let known = base.all_codes().any(|(c, _)| c == code);
         if !known && !moved.contains(&code.as_str()) {
             push(
                 "error-code-added",
@@ -175,7 +175,12 @@ fn compare_status(
     match (base.code_field(), new.code_field()) {
         (Some((path, _, was)), None) => push(
             "error-code-field-changed",
-            format!("the {status} body no longer has a code (it was at `{path}`)"),
+            match new.example_codes.is_empty() {
+                true => format!("the {status} body no longer has a code (it was at `{path}`)"),
+                false => format!(
+                    "the {status} body's schema no longer declares the code `{path}`: only its examples send one"
+                ),
+            },
             body_at,
             Some((*was, "the code was here".into())),
         ),
