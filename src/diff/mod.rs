@@ -95,8 +95,7 @@ fn compare_operation(base: &OperationFacts, new: &OperationFacts, out: &mut Vec<
                 was(),
             ),
             Some((new_status, new_at)) => {
-                let still_there = new
-                    .status(base_status.status)
+                let still_there = stand_in(base, new, base_status.status)
                     .is_some_and(|s| s.all_codes().any(|(c, _)| c == code));
                 if !still_there {
                     moved.push(code);
@@ -118,7 +117,11 @@ fn compare_operation(base: &OperationFacts, new: &OperationFacts, out: &mut Vec<
             // A new 429 on an operation that was not rate-limited is `rate-limit-added`.
             let newly_limited =
                 new_status.status == StatusKey::Code(429) && base.rate_limited.is_none();
-            if !base.covers(new_status.status) && !newly_limited {
+            // A range that took the place of a status it covers is compared with it below.
+            let replaces = base.statuses.iter().any(|b| {
+                new.status(b.status).is_none() && covers_as_range(new_status, b.status)
+            });
+            if !base.covers(new_status.status) && !newly_limited && !replaces {
                 push(
                     "error-status-added",
                     format!(
@@ -134,7 +137,13 @@ fn compare_operation(base: &OperationFacts, new: &OperationFacts, out: &mut Vec<
         compare_status(base_status, new_status, &moved, &mut push);
     }
     for base_status in &base.statuses {
-        if new.status(base_status.status).is_none() {
+        if new.status(base_status.status).is_some() {
+            continue;
+        }
+        // 404 replaced by a 4XX: clients get what the range documents, compared as the 404.
+        if let Some(range) = stand_in(base, new, base_status.status) {
+            compare_status(base_status, range, &moved, &mut push);
+        } else {
             push(
                 "error-status-removed",
                 format!("{} no longer documents {}", new.name, base_status.text),
@@ -150,6 +159,28 @@ fn compare_operation(base: &OperationFacts, new: &OperationFacts, out: &mut Vec<
             at,
             Some((base.at, "not rate-limited here".into())),
         );
+    }
+}
+
+/// What NEW documents for BASE's `status`: the status itself, or a range BASE did not have
+/// that covers it (404 replaced by 4XX).
+fn stand_in<'n>(
+    base: &OperationFacts,
+    new: &'n OperationFacts,
+    status: StatusKey,
+) -> Option<&'n StatusFacts> {
+    new.status(status).or_else(|| {
+        new.statuses.iter().find(|range| {
+            covers_as_range(range, status) && base.status(range.status).is_none()
+        })
+    })
+}
+
+/// `4XX` covers `404`.
+fn covers_as_range(range: &StatusFacts, status: StatusKey) -> bool {
+    match (range.status, status) {
+        (StatusKey::Range(r), StatusKey::Code(c)) => u16::from(r) == c / 100,
+        _ => false,
     }
 }
 
