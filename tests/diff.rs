@@ -715,3 +715,70 @@ fn a_code_still_sent_by_an_example_is_not_removed() {
         );
     }
 }
+
+/// A document whose 404 documents `codes`, at `info.version` `version`.
+fn versioned_document(version: &str, codes: &str) -> String {
+    document_with_codes("A", codes).replace("version: 1.0.0", &format!("version: '{version}'"))
+}
+
+/// The findings of a diff between two texts, under the contract `config` (none when empty).
+fn diff_texts(name: &str, (base, new): (&str, &str), config: &str) -> Vec<errlint::Finding> {
+    let folder = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("base.yaml"), base).unwrap();
+    std::fs::write(folder.join("new.yaml"), new).unwrap();
+    let mut options = options();
+    if !config.is_empty() {
+        std::fs::write(folder.join("errlint.yaml"), config).unwrap();
+        options.config.file = Some(folder.join("errlint.yaml"));
+    }
+    diff(
+        &Input::Path(folder.join("base.yaml")),
+        &Input::Path(folder.join("new.yaml")),
+        &options,
+    )
+    .findings
+}
+
+/// `versions:` says how `info.version` is compared: `date` lets a breaking change through
+/// only with a later date, `off` leaves the gate out, `semver` (the default) is as before.
+#[test]
+fn the_contract_says_how_versions_are_compared() {
+    let gate = |name: &str, (was, now): (&str, &str), config: &str| {
+        let base = versioned_document(was, "NOT_FOUND, GONE");
+        let new = versioned_document(now, "NOT_FOUND");
+        let findings = diff_texts(name, (&base, &new), config);
+        let removed = findings
+            .iter()
+            .find(|f| f.rule == "error-code-removed")
+            .map(|f| f.severity);
+        let gates: Vec<String> = findings
+            .iter()
+            .filter(|f| f.rule.starts_with("version-"))
+            .map(|f| format!("{}: {}", f.rule, f.message))
+            .collect();
+        (removed, gates)
+    };
+    use errlint::Severity::{Error, Info};
+    let date = "versions: date\n";
+    let (removed, gates) = gate("versions-date-later", ("2023-08-16", "2023-10-16"), date);
+    assert_eq!((removed, gates.len()), (Some(Info), 0), "{gates:?}");
+    let (removed, gates) = gate("versions-date-same", ("2023-08-16", "2023-08-16"), date);
+    assert_eq!(removed, Some(Error));
+    assert!(
+        gates.len() == 1 && gates[0].starts_with("version-not-bumped") && gates[0].contains("date"),
+        "{gates:?}"
+    );
+    let (removed, gates) = gate("versions-date-bad", ("2023-08-16", "1.1.4"), date);
+    assert_eq!(removed, Some(Error));
+    assert!(gates[0].starts_with("version-gate-unavailable"), "{gates:?}");
+    // `off`: no gate, breaking changes are errors and nothing is said about the version.
+    let (removed, gates) = gate("versions-off", ("1.1.4", "1.1.4"), "versions: off\n");
+    assert_eq!((removed, gates.len()), (Some(Error), 0), "{gates:?}");
+    let (removed, gates) = gate("versions-semver", ("1.1.4", "2.0.0"), "versions: semver\n");
+    assert_eq!((removed, gates.len()), (Some(Info), 0), "{gates:?}");
+    // Without the key, dates are not semver: the gate says it cannot apply.
+    let (_, gates) = gate("versions-default", ("2023-08-16", "2023-10-16"), "");
+    assert!(gates[0].starts_with("version-gate-unavailable"), "{gates:?}");
+}

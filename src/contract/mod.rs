@@ -23,6 +23,17 @@ pub enum CodeType {
     Integer,
 }
 
+/// How `errlint diff` compares the two sides' `info.version` before a breaking change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VersionScheme {
+    /// MAJOR.MINOR.PATCH: a breaking change needs a higher major (the minor in 0.x).
+    Semver,
+    /// YYYY-MM-DD (Stripe's `2023-09-12`): a breaking change needs a later date.
+    Date,
+    /// No gate: every breaking change is reported at its own level.
+    Off,
+}
+
 /// What a `default` response with an error schema satisfies in `error-status-coverage`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DefaultCovers {
@@ -119,6 +130,7 @@ pub struct Contract {
     pub retry_statuses: Vec<StatusKey>,
     pub limited_by_default: bool,
     pub rate_limit_extension: String,
+    pub versions: VersionScheme,
     pub catalog: Catalog,
     pub severities: HashMap<String, Option<Severity>>,
     pub overrides: Vec<Override>,
@@ -214,6 +226,7 @@ impl Contract {
             retry_statuses: Vec::new(),
             limited_by_default: true,
             rate_limit_extension: "x-rate-limited".into(),
+            versions: VersionScheme::Semver,
             catalog: Catalog::None,
             severities: HashMap::new(),
             overrides: Vec::new(),
@@ -261,6 +274,12 @@ impl Contract {
         if let Some(codes) = &raw.codes {
             self.catalog = catalog_of(codes);
         }
+        self.versions = match raw.versions.as_deref() {
+            Some("date") => VersionScheme::Date,
+            Some("off") => VersionScheme::Off,
+            Some(_) => VersionScheme::Semver,
+            None => self.versions,
+        };
         if let Some(rules) = &raw.rules {
             self.severities.extend(
                 rules

@@ -20,6 +20,8 @@ pub struct RawConfig {
     pub retry: Option<RawRetry>,
     pub rate_limit: Option<RawRateLimit>,
     pub codes: Option<RawCodes>,
+    /// How `errlint diff` compares `info.version`: semver, date or off.
+    pub versions: Option<String>,
     pub rules: Option<BTreeMap<String, String>>,
     pub overrides: Option<Vec<RawOverride>>,
 }

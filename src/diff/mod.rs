@@ -2,10 +2,12 @@
 //! document, and whether `info.version` allows it. Operations match by method and path
 //! template; each change is shown in NEW, with the place in BASE it changed from.
 
+mod gate;
 mod git;
 mod temp_folder;
 
 use crate::config::Contract;
+use gate::Gate;
 use crate::document::{DocumentSet, NodeRef};
 use crate::facts::{ErrorFacts, OperationFacts, StatusFacts};
 use crate::finding::{Finding, Location, Outcome, Related, Severity, Sources};
@@ -270,26 +272,6 @@ fn compare_status(
     }
 }
 
-/// `info.version` as semver: the part that must grow for a breaking change (the major, or
-/// the minor in 0.x).
-fn compatibility_line(version: &str) -> Option<(u64, u64)> {
-    let core = version.strip_prefix('v').unwrap_or(version);
-    let core = core.split(['-', '+']).next()?;
-    let mut parts = core.split('.');
-    let mut number = || -> Option<u64> {
-        let part = parts.next()?;
-        let well_formed = !part.is_empty()
-            && part.bytes().all(|b| b.is_ascii_digit())
-            && (part == "0" || !part.starts_with('0'));
-        well_formed.then(|| part.parse().ok())?
-    };
-    let (major, minor, _patch) = (number()?, number()?, number()?);
-    if parts.next().is_some() {
-        return None;
-    }
-    Some(if major == 0 { (0, minor) } else { (major, 0) })
-}
-
 /// A loaded side of the diff.
 struct Side {
     docs: DocumentSet,
@@ -521,10 +503,10 @@ fn load_from_revision(
 }
 
 /// Levels, the version gate and grouping: changes become findings.
-fn judge(
+fn judge<'f>(
     changes: Vec<Change>,
-    base: &ErrorFacts,
-    new: &ErrorFacts,
+    base: &'f ErrorFacts,
+    new: &'f ErrorFacts,
     (contract, command_line): (&Contract, &HashMap<String, Option<Severity>>),
     (base_docs, new_docs): (&DocumentSet, &DocumentSet),
 ) -> Vec<Finding> {
@@ -539,18 +521,8 @@ fn judge(
             .unwrap_or(Some(default))
     };
     let breaking = |id: &str| find(id).is_some_and(|m| m.class == Class::Breaking);
-    let lines = (
-        base.version
-            .as_ref()
-            .map(|(v, _)| (v.as_str(), compatibility_line(v))),
-        new.version
-            .as_ref()
-            .map(|(v, _)| (v.as_str(), compatibility_line(v))),
-    );
-    let bumped = match lines {
-        (Some((_, Some(was))), Some((_, Some(now)))) => Some(now > was),
-        _ => None,
-    };
+    let version = |facts: &'f ErrorFacts| facts.version.as_ref().map(|(v, _)| v.as_str());
+    let gate = Gate::of(contract.versions, version(base), version(new));
     let mut findings = Vec::new();
     let mut breaking_count = 0;
     for (_, (change, operations)) in grouped(changes) {
@@ -559,21 +531,21 @@ fn judge(
         };
         if breaking(change.id) {
             breaking_count += 1;
-            if bumped == Some(true) {
+            if gate.bumped == Some(true) {
                 severity = Severity::Info;
             }
         }
         let docs = (base_docs, new_docs);
-        findings.push(change_finding(change, operations, severity, bumped, docs));
+        findings.push(change_finding(change, operations, severity, &gate, docs));
     }
-    if let Some((id, message)) = version_gate(bumped, lines, breaking_count) {
+    if let Some((id, message)) = gate.finding(breaking_count) {
         let version_at = new.version.as_ref().map(|(_, at)| *at);
         findings.extend(level(id).map(|severity| {
             let location = version_at.map(|at| Location::of(new_docs, at));
             let file = new_docs.file(new_docs.root()).name.clone();
             Finding {
                 location,
-                help: Some(help_for(id, bumped).into()),
+                help: Some(gate.help(id).into()),
                 ..Finding::new(id, severity, file, message)
             }
         }));
@@ -603,7 +575,7 @@ fn change_finding(
     change: Change,
     mut operations: Vec<Arc<str>>,
     severity: Severity,
-    bumped: Option<bool>,
+    gate: &Gate<'_>,
     (base_docs, new_docs): (&DocumentSet, &DocumentSet),
 ) -> Finding {
     operations.sort();
@@ -617,73 +589,12 @@ fn change_finding(
         })
         .collect();
     let location = Location::of(new_docs, change.at);
-    let help = help_for(change.id, bumped);
     Finding {
         location: Some(location.clone()),
-        help: Some(help.into()),
+        help: Some(gate.help(change.id).into()),
         note: (operations.len() > 1).then(|| format!("in {} operations", operations.len())),
         operation: (operations.len() == 1).then(|| operations[0].clone()),
         related,
         ..Finding::new(change.id, severity, location.file.clone(), change.message)
-    }
-}
-
-/// Each side's `info.version`, and its compatibility line when it is semver.
-type VersionLines<'v> = (
-    Option<(&'v str, Option<(u64, u64)>)>,
-    Option<(&'v str, Option<(u64, u64)>)>,
-);
-
-/// The version gate's finding, if breaking changes call for one: the major version did not
-/// increase, or a side's version is not semver so the gate cannot apply.
-fn version_gate(
-    bumped: Option<bool>,
-    lines: VersionLines<'_>,
-    breaking_count: usize,
-) -> Option<(&'static str, String)> {
-    match (bumped, lines) {
-        (Some(false), (Some((was, _)), Some((now, _)))) if breaking_count > 0 => Some((
-            "version-not-bumped",
-            format!(
-                "{breaking_count} breaking change{} to the error contract, but `info.version` went from {was} to {now}: the major version did not increase",
-                if breaking_count == 1 { "" } else { "s" }
-            ),
-        )),
-        (None, (was, now)) if breaking_count > 0 => {
-            let not_semver: Vec<String> = [("BASE", was), ("NEW", now)]
-                .into_iter()
-                .filter_map(|(side, v)| match v {
-                    Some((_, Some(_))) => None,
-                    Some((text, None)) => Some(format!("{side}'s `{text}`")),
-                    None => Some(format!("{side}'s missing `info.version`")),
-                })
-                .collect();
-            Some((
-                "version-gate-unavailable",
-                format!(
-                    "the version gate cannot apply: {} {} not semver (MAJOR.MINOR.PATCH), so breaking changes stay errors",
-                    not_semver.join(" and "),
-                    if not_semver.len() == 1 { "is" } else { "are" }
-                ),
-            ))
-        }
-        _ => None,
-    }
-}
-
-fn help_for(id: &str, bumped: Option<bool>) -> &'static str {
-    match (id, bumped) {
-        ("version-not-bumped", _) => {
-            "increase the major version (the minor in 0.x), or undo the breaking changes"
-        }
-        ("version-gate-unavailable", _) => {
-            "use a semver `info.version` (MAJOR.MINOR.PATCH) on both sides"
-        }
-        (_, Some(true)) => "allowed: the major version increased",
-        ("error-status-added", _) => {
-            "clients written against the old version do not expect this status: document it in the changelog"
-        }
-        ("error-code-added" | "error-status-removed", _) => "compatible for clients",
-        _ => "clients switch on this: keep it, or increase the major version",
     }
 }
