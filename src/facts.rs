@@ -282,10 +282,16 @@ fn status_facts(
                 required: f.required(),
             });
         }
-        let values = body_facts
+        let values: Vec<NodeRef> = body_facts
             .documented_codes(api)
             .into_iter()
-            .chain(body_facts.codes_in(api, &media.examples));
+            .chain(body_facts.codes_in(api, &media.examples))
+            .collect();
+        // An integer `code` that only ever holds HTTP statuses, where the contract's codes
+        // are strings, repeats the status line: it is no error code.
+        if echoes_status(api, (contract, response.status), body_facts, &values) {
+            continue;
+        }
         for value in values {
             if let Some(text) = api.scalar(value) {
                 if !facts.codes.iter().any(|(c, _)| c == text) {
@@ -307,6 +313,32 @@ fn status_facts(
         }
     }
     facts
+}
+
+/// The body's code is an integer, where the contract's codes are strings, and every value
+/// documented for it on this response is the response's own status (`404` on the 404, a 4xx
+/// on `4XX`, a 4xx or 5xx on `default`).
+fn echoes_status(
+    api: &Api<'_>,
+    (contract, status): (&Contract, StatusKey),
+    body: &BodyFacts,
+    values: &[NodeRef],
+) -> bool {
+    let integer = matches!(&body.code, crate::error_body::Code::WrongType { field, .. }
+        if field.facts.types.is_integer());
+    let echoes = |value: &NodeRef| {
+        let number = api.scalar(*value).and_then(|text| text.parse::<u16>().ok());
+        number.is_some_and(|n| match status {
+            StatusKey::Code(code) => n == code,
+            StatusKey::Range(range) => n / 100 == u16::from(range),
+            StatusKey::Default => (400..=599).contains(&n),
+            StatusKey::Invalid => false,
+        })
+    };
+    contract.code_type == crate::contract::CodeType::String
+        && integer
+        && !values.is_empty()
+        && values.iter().all(echoes)
 }
 
 /// The code values of examples, each read at the first of the contract's code locations it
