@@ -782,3 +782,31 @@ fn the_contract_says_how_versions_are_compared() {
     let (_, gates) = gate("versions-default", ("2023-08-16", "2023-10-16"), "");
     assert!(gates[0].starts_with("version-gate-unavailable"), "{gates:?}");
 }
+
+/// A change in a schema several operations share names each of them: `operation` is filled,
+/// and every operation is a related location in NEW.
+#[test]
+fn a_change_to_a_shared_schema_names_its_operations() {
+    for (variant, findings) in fixture_findings("shared-schema-changed") {
+        let changed = findings
+            .iter()
+            .find(|f| f.rule == "error-field-removed")
+            .unwrap_or_else(|| panic!("{variant}: {findings:#?}"));
+        assert_eq!(changed.operation.as_deref(), Some("DELETE /rooms/{id}"), "{variant}");
+        let operations: Vec<(&str, &str)> = changed
+            .related
+            .iter()
+            .filter(|r| r.message.starts_with("in "))
+            .map(|r| (r.message.as_str(), &*r.location.file))
+            .collect();
+        let new = format!("fixtures/diff/shared-schema-changed/new.{variant}");
+        assert_eq!(
+            operations,
+            [
+                ("in DELETE /rooms/{id}", new.as_str()),
+                ("in GET /rooms", new.as_str())
+            ],
+            "{variant}"
+        );
+    }
+}

@@ -55,7 +55,12 @@ struct Change {
     at: NodeRef,
     related: Option<(NodeRef, String)>,
     operation: Arc<str>,
+    /// The operation's place in NEW (its `responses`), for a change several share.
+    operation_at: NodeRef,
 }
+
+/// An operation a change is found in: its name and its place in NEW.
+type ChangedOperation = (Arc<str>, NodeRef);
 
 /// Compares the error facts of two versions, operation by operation.
 fn compare(base: &ErrorFacts, new: &ErrorFacts) -> Vec<Change> {
@@ -70,6 +75,8 @@ fn compare(base: &ErrorFacts, new: &ErrorFacts) -> Vec<Change> {
 }
 
 fn compare_operation(base: &OperationFacts, new: &OperationFacts, out: &mut Vec<Change>) {
+    // Where the change meets the operation: its `responses`, or the status being compared.
+    let operation_at = std::cell::Cell::new(new.at);
     let mut push = |id, message: String, at, related: Option<(NodeRef, String)>| {
         out.push(Change {
             id,
@@ -77,6 +84,7 @@ fn compare_operation(base: &OperationFacts, new: &OperationFacts, out: &mut Vec<
             at,
             related,
             operation: new.name.clone(),
+            operation_at: operation_at.get(),
         })
     };
     let base_codes = base.codes();
@@ -136,7 +144,9 @@ fn compare_operation(base: &OperationFacts, new: &OperationFacts, out: &mut Vec<
             }
             continue;
         };
+        operation_at.set(new_status.key);
         compare_status(base_status, new_status, &moved, &mut push);
+        operation_at.set(new.at);
     }
     for base_status in &base.statuses {
         if new.status(base_status.status).is_some() {
@@ -144,7 +154,9 @@ fn compare_operation(base: &OperationFacts, new: &OperationFacts, out: &mut Vec<
         }
         // 404 replaced by a 4XX: clients get what the range documents, compared as the 404.
         if let Some(range) = stand_in(base, new, base_status.status) {
+            operation_at.set(range.key);
             compare_status(base_status, range, &moved, &mut push);
+            operation_at.set(new.at);
         } else {
             push(
                 "error-status-removed",
@@ -555,11 +567,11 @@ fn judge<'f>(
 
 /// Changes with the same id, place and message (a shared schema used by many operations)
 /// are one finding: each group with the operations it is found in.
-fn grouped(changes: Vec<Change>) -> BTreeMap<ChangeKey, (Change, Vec<Arc<str>>)> {
-    let mut grouped: BTreeMap<ChangeKey, (Change, Vec<Arc<str>>)> = BTreeMap::new();
+fn grouped(changes: Vec<Change>) -> BTreeMap<ChangeKey, (Change, Vec<ChangedOperation>)> {
+    let mut grouped: BTreeMap<ChangeKey, (Change, Vec<ChangedOperation>)> = BTreeMap::new();
     for change in changes {
         let key = (change.id, change.at, change.message.clone());
-        let operation = change.operation.clone();
+        let operation = (change.operation.clone(), change.operation_at);
         grouped
             .entry(key)
             .or_insert_with(|| (change, Vec::new()))
@@ -573,14 +585,14 @@ fn grouped(changes: Vec<Change>) -> BTreeMap<ChangeKey, (Change, Vec<Arc<str>>)>
 /// places it relates to.
 fn change_finding(
     change: Change,
-    mut operations: Vec<Arc<str>>,
+    mut operations: Vec<ChangedOperation>,
     severity: Severity,
     gate: &Gate<'_>,
     (base_docs, new_docs): (&DocumentSet, &DocumentSet),
 ) -> Finding {
     operations.sort();
-    operations.dedup();
-    let related = change
+    operations.dedup_by(|a, b| a.0 == b.0);
+    let mut related: Vec<Related> = change
         .related
         .iter()
         .map(|(at, message)| Related {
@@ -588,12 +600,30 @@ fn change_finding(
             message: message.clone(),
         })
         .collect();
+    // A change in a shared schema shows each operation it reaches, as the lint shows the uses
+    // of a shared definition.
+    let shared = operations.len() > 1;
+    if shared {
+        related.extend(
+            operations
+                .iter()
+                .take(crate::engine::RELATED_SHOWN)
+                .map(|(name, at)| Related {
+                    location: Location::of(new_docs, *at),
+                    message: format!("in {name}"),
+                }),
+        );
+    }
     let location = Location::of(new_docs, change.at);
     Finding {
         location: Some(location.clone()),
         help: Some(gate.help(change.id).into()),
-        note: (operations.len() > 1).then(|| format!("in {} operations", operations.len())),
-        operation: (operations.len() == 1).then(|| operations[0].clone()),
+        note: shared.then(|| format!("in {} operations", operations.len())),
+        operation: operations.first().map(|(name, _)| name.clone()),
+        related_omitted: match shared {
+            true => operations.len().saturating_sub(crate::engine::RELATED_SHOWN),
+            false => 0,
+        },
         related,
         ..Finding::new(change.id, severity, location.file.clone(), change.message)
     }
