@@ -810,3 +810,55 @@ fn a_change_to_a_shared_schema_names_its_operations() {
         );
     }
 }
+
+/// The breaking findings of a diff, by id, without the version gate's.
+fn breaking_ids(findings: &[errlint::Finding]) -> Vec<&str> {
+    findings
+        .iter()
+        .map(|f| &*f.rule)
+        .filter(|id| {
+            !id.starts_with("version-")
+                && errlint::diff::find(id).is_some_and(|c| c.class == errlint::diff::Class::Breaking)
+        })
+        .collect()
+}
+
+/// One cause is one breaking change: a 404 that lost its body loses its code, its codes and
+/// its required field with it, and the gate counts that once; a status gone with its codes
+/// is one change too, and so is a code field gone with its codes.
+#[test]
+fn one_cause_counts_once_toward_the_gate() {
+    for (variant, findings) in fixture_findings("error-body-removed") {
+        assert_eq!(breaking_ids(&findings), ["error-body-removed"], "{variant}: {findings:#?}");
+        let gate = findings.iter().find(|f| f.rule == "version-not-bumped").unwrap();
+        assert!(gate.message.starts_with("1 breaking change "), "{}", gate.message);
+        let removed = &findings.iter().find(|f| f.rule == "error-body-removed").unwrap();
+        for consequence in ["`code`", "`ROOM_NOT_FOUND`", "`ROOM_DELETED`", "`message`"] {
+            assert!(removed.message.contains(consequence), "{}", removed.message);
+        }
+    }
+    let base = document_with_codes("A", "NOT_FOUND, GONE");
+    let without_404 = base.replacen("        '200': {description: ok}\n", "", 1).replace("'404'", "'200'");
+    let findings = diff_texts("status-gone-with-codes", (&base, &without_404), "");
+    assert_eq!(breaking_ids(&findings), ["error-code-removed"], "{findings:#?}");
+    assert!(!findings.iter().any(|f| f.rule == "error-status-removed"), "{findings:#?}");
+    let without_code = base.replace("required: [code], properties: {code:", "properties: {other:");
+    let findings = diff_texts("code-field-gone-with-codes", (&base, &without_code), "");
+    assert_eq!(breaking_ids(&findings), ["error-code-field-changed"], "{findings:#?}");
+}
+
+/// An error body with no required field is still a body clients parse: removing it is
+/// breaking (GitHub 2.2.1 → 10, many 422s).
+#[test]
+fn an_error_body_without_required_fields_is_removed_too() {
+    let base = document_with_codes("A", "NOT_FOUND")
+        .replace("schema: {type: object, required: [code], properties: {code: {type: string, enum: [NOT_FOUND]}}}", "schema: {type: object, properties: {message: {type: string}}}");
+    assert!(base.contains("message"));
+    let new = base.replace(
+        "\n          content:\n            application/json:\n              schema: {type: object, properties: {message: {type: string}}}",
+        "",
+    );
+    assert!(!new.contains("message"));
+    let findings = diff_texts("optional-body-removed", (&base, &new), "");
+    assert_eq!(breaking_ids(&findings), ["error-body-removed"], "{findings:#?}");
+}

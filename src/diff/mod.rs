@@ -2,16 +2,19 @@
 //! document, and whether `info.version` allows it. Operations match by method and path
 //! template; each change is shown in NEW, with the place in BASE it changed from.
 
+mod body;
+mod compare;
 mod gate;
 mod git;
 mod temp_folder;
 
 use crate::config::Contract;
+use compare::{Change, compare};
 use gate::Gate;
 use crate::document::{DocumentSet, NodeRef};
-use crate::facts::{ErrorFacts, OperationFacts, StatusFacts};
+use crate::facts::ErrorFacts;
 use crate::finding::{Finding, Location, Outcome, Related, Severity, Sources};
-use crate::openapi::{Api, Model, StatusKey};
+use crate::openapi::{Api, Model};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -48,241 +51,8 @@ impl Input {
 /// What makes two changes one finding: id, place and message.
 type ChangeKey = (&'static str, NodeRef, String);
 
-/// A change found, before levels and grouping.
-struct Change {
-    id: &'static str,
-    message: String,
-    at: NodeRef,
-    related: Option<(NodeRef, String)>,
-    operation: Arc<str>,
-    /// The operation's place in NEW (its `responses`), for a change several share.
-    operation_at: NodeRef,
-}
-
 /// An operation a change is found in: its name and its place in NEW.
 type ChangedOperation = (Arc<str>, NodeRef);
-
-/// Compares the error facts of two versions, operation by operation.
-fn compare(base: &ErrorFacts, new: &ErrorFacts) -> Vec<Change> {
-    let mut changes = Vec::new();
-    for (key, new_op) in &new.operations {
-        let Some(base_op) = base.operations.get(key) else {
-            continue;
-        };
-        compare_operation(base_op, new_op, &mut changes);
-    }
-    changes
-}
-
-fn compare_operation(base: &OperationFacts, new: &OperationFacts, out: &mut Vec<Change>) {
-    // Where the change meets the operation: its `responses`, or the status being compared.
-    let operation_at = std::cell::Cell::new(new.at);
-    let mut push = |id, message: String, at, related: Option<(NodeRef, String)>| {
-        out.push(Change {
-            id,
-            message,
-            at,
-            related,
-            operation: new.name.clone(),
-            operation_at: operation_at.get(),
-        })
-    };
-    let base_codes = base.codes();
-    let new_codes = new.codes();
-    let mut moved: Vec<&str> = Vec::new();
-    for (code, (base_status, base_at)) in &base_codes {
-        let was = || {
-            Some((
-                *base_at,
-                format!("documented on the {} response here", base_status.text),
-            ))
-        };
-        match new_codes.get(code) {
-            None => push(
-                "error-code-removed",
-                format!("`{code}` is no longer documented for {}", new.name),
-                new.at,
-                was(),
-            ),
-            Some((new_status, new_at)) => {
-                let still_there = stand_in(base, new, base_status.status)
-                    .is_some_and(|s| s.all_codes().any(|(c, _)| c == code));
-                if !still_there {
-                    moved.push(code);
-                    push(
-                        "error-code-moved",
-                        format!(
-                            "`{code}` moved from the {} to the {} response",
-                            base_status.text, new_status.text
-                        ),
-                        *new_at,
-                        was(),
-                    );
-                }
-            }
-        }
-    }
-    for new_status in &new.statuses {
-        let Some(base_status) = base.status(new_status.status) else {
-            // A new 429 on an operation that was not rate-limited is `rate-limit-added`.
-            let newly_limited =
-                new_status.status == StatusKey::Code(429) && base.rate_limited.is_none();
-            // A range that took the place of a status it covers is compared with it below.
-            let replaces = base.statuses.iter().any(|b| {
-                new.status(b.status).is_none() && covers_as_range(new_status, b.status)
-            });
-            if !base.covers(new_status.status) && !newly_limited && !replaces {
-                push(
-                    "error-status-added",
-                    format!(
-                        "{} documents a new error status, {}",
-                        new.name, new_status.text
-                    ),
-                    new_status.key,
-                    Some((base.at, "no response or range covered it here".into())),
-                );
-            }
-            continue;
-        };
-        operation_at.set(new_status.key);
-        compare_status(base_status, new_status, &moved, &mut push);
-        operation_at.set(new.at);
-    }
-    for base_status in &base.statuses {
-        if new.status(base_status.status).is_some() {
-            continue;
-        }
-        // 404 replaced by a 4XX: clients get what the range documents, compared as the 404.
-        if let Some(range) = stand_in(base, new, base_status.status) {
-            operation_at.set(range.key);
-            compare_status(base_status, range, &moved, &mut push);
-            operation_at.set(new.at);
-        } else {
-            push(
-                "error-status-removed",
-                format!("{} no longer documents {}", new.name, base_status.text),
-                new.at,
-                Some((base_status.key, "documented here".into())),
-            );
-        }
-    }
-    if let (None, Some(at)) = (base.rate_limited, new.rate_limited) {
-        push(
-            "rate-limit-added",
-            format!("{} is now rate-limited", new.name),
-            at,
-            Some((base.at, "not rate-limited here".into())),
-        );
-    }
-}
-
-/// What NEW documents for BASE's `status`: the status itself, or a range BASE did not have
-/// that covers it (404 replaced by 4XX).
-fn stand_in<'n>(
-    base: &OperationFacts,
-    new: &'n OperationFacts,
-    status: StatusKey,
-) -> Option<&'n StatusFacts> {
-    new.status(status).or_else(|| {
-        new.statuses.iter().find(|range| {
-            covers_as_range(range, status) && base.status(range.status).is_none()
-        })
-    })
-}
-
-/// `4XX` covers `404`.
-fn covers_as_range(range: &StatusFacts, status: StatusKey) -> bool {
-    match (range.status, status) {
-        (StatusKey::Range(r), StatusKey::Code(c)) => u16::from(r) == c / 100,
-        _ => false,
-    }
-}
-
-fn compare_status(
-    base: &StatusFacts,
-    new: &StatusFacts,
-    moved: &[&str],
-    push: &mut impl FnMut(&'static str, String, NodeRef, Option<(NodeRef, String)>),
-) {
-    let status = &new.text;
-    for (code, at) in new.all_codes() {
-        let known = base.all_codes().any(|(c, _)| c == code);
-        if !known && !moved.contains(&code.as_str()) {
-            push(
-                "error-code-added",
-                format!("new code `{code}` on the {status} response"),
-                *at,
-                None,
-            );
-        }
-    }
-    let body_at = new.body().unwrap_or(new.key);
-    match (base.code_field(), new.code_field()) {
-        (Some((path, _, was)), None) => push(
-            "error-code-field-changed",
-            match new.example_codes.is_empty() {
-                true => format!("the {status} body no longer has a code (it was at `{path}`)"),
-                false => format!(
-                    "the {status} body's schema no longer declares the code `{path}`: only its examples send one"
-                ),
-            },
-            body_at,
-            Some((*was, "the code was here".into())),
-        ),
-        (Some((old_path, _, was)), Some((path, _, at))) if old_path != path => push(
-            "error-code-field-changed",
-            format!("the code moved from `{old_path}` to `{path}` in the {status} body"),
-            *at,
-            Some((*was, "the code was here".into())),
-        ),
-        (Some((path, old_types, was)), Some((_, types, at))) if old_types != types => push(
-            "error-code-field-changed",
-            format!("the code `{path}` changed from {old_types} to {types} in the {status} body"),
-            *at,
-            Some((*was, "the code was here".into())),
-        ),
-        _ => {}
-    }
-    for field in base.fields().iter().filter(|f| f.required) {
-        let name = &field.name;
-        let was = Some((field.key, "required here".into()));
-        match new.field(name) {
-            None => push(
-                "error-field-removed",
-                format!("`{name}` is no longer in the {status} body"),
-                body_at,
-                was,
-            ),
-            Some(now) if !now.required => push(
-                "error-field-removed",
-                format!("`{name}` is now optional in the {status} body"),
-                now.key,
-                was,
-            ),
-            Some(now) if now.types != field.types => push(
-                "error-field-removed",
-                format!(
-                    "`{name}` changed from {} to {} in the {status} body",
-                    field.types, now.types
-                ),
-                now.key,
-                was,
-            ),
-            Some(_) => {}
-        }
-    }
-    let retry_statuses = [StatusKey::Code(429), StatusKey::Code(503)];
-    if retry_statuses.contains(&new.status) {
-        if let (Some(was), None) = (&base.retry, &new.retry) {
-            push(
-                "retry-hint-removed",
-                format!("the {status} response no longer says when to retry"),
-                new.key,
-                Some((was.at, "the retry hint was here".into())),
-            );
-        }
-    }
-}
 
 /// A loaded side of the diff.
 struct Side {

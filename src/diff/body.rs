@@ -1,0 +1,96 @@
+//! The error body of one status in two versions: its code field, its required fields and
+//! its retry hint.
+
+use super::compare::{Found, quoted};
+use crate::facts::StatusFacts;
+use crate::openapi::StatusKey;
+
+/// The code field and the required fields of BASE's first body against NEW's. `lost` are the
+/// codes that went with a code field now gone: that change names them.
+pub(super) fn compare_bodies(
+    base: &StatusFacts,
+    new: &StatusFacts,
+    lost: &[&str],
+    found: &mut Found<'_>,
+) {
+    let status = &new.text;
+    let body_at = new.body().unwrap_or(new.key);
+    let was = |at| Some((at, "the code was here".to_string()));
+    match (base.code_field(), new.code_field()) {
+        (Some((path, _, at)), None) => {
+            let mut message = match new.example_codes.is_empty() {
+                true => format!("the {status} body no longer has a code (it was at `{path}`)"),
+                false => format!(
+                    "the {status} body's schema no longer declares the code `{path}`: only its examples send one"
+                ),
+            };
+            if !lost.is_empty() {
+                let verb = if lost.len() == 1 { "is" } else { "are" };
+                message.push_str(&format!("; {} {verb} no longer documented", quoted(lost)));
+            }
+            found.push("error-code-field-changed", message, body_at, was(*at));
+        }
+        (Some((old_path, _, old_at)), Some((path, _, at))) if old_path != path => found.push(
+            "error-code-field-changed",
+            format!("the code moved from `{old_path}` to `{path}` in the {status} body"),
+            *at,
+            was(*old_at),
+        ),
+        (Some((path, old_types, old_at)), Some((_, types, at))) if old_types != types => found
+            .push(
+                "error-code-field-changed",
+                format!(
+                    "the code `{path}` changed from {old_types} to {types} in the {status} body"
+                ),
+                *at,
+                was(*old_at),
+            ),
+        _ => {}
+    }
+    compare_required_fields(base, new, found);
+}
+
+fn compare_required_fields(base: &StatusFacts, new: &StatusFacts, found: &mut Found<'_>) {
+    let status = &new.text;
+    let body_at = new.body().unwrap_or(new.key);
+    for field in base.fields().iter().filter(|f| f.required) {
+        let name = &field.name;
+        let was = Some((field.key, "required here".into()));
+        let (message, at) = match new.field(name) {
+            None => (format!("`{name}` is no longer in the {status} body"), body_at),
+            Some(now) if !now.required => (
+                format!("`{name}` is now optional in the {status} body"),
+                now.key,
+            ),
+            Some(now) if now.types != field.types => (
+                format!(
+                    "`{name}` changed from {} to {} in the {status} body",
+                    field.types, now.types
+                ),
+                now.key,
+            ),
+            Some(_) => continue,
+        };
+        found.push("error-field-removed", message, at, was);
+    }
+}
+
+/// A 429 or 503 that said when to retry and no longer does, or that now says it only in an
+/// optional body field where it sent `Retry-After`.
+pub(super) fn compare_retry(base: &StatusFacts, new: &StatusFacts, found: &mut Found<'_>) {
+    let retry_statuses = [StatusKey::Code(429), StatusKey::Code(503)];
+    if !retry_statuses.contains(&new.status) {
+        return;
+    }
+    let status = &new.text;
+    let message = match (&base.retry, &new.retry) {
+        (Some(_), None) => format!("the {status} response no longer says when to retry"),
+        (Some(was), Some(now)) if was.header && !now.header && !now.required => format!(
+            "the {status} response no longer sends `{}`: only the optional field `{}` says when to retry",
+            was.name, now.name
+        ),
+        _ => return,
+    };
+    let was = base.retry.as_ref().map(|w| (w.at, "the retry hint was here".into()));
+    found.push("retry-hint-removed", message, new.key, was);
+}
