@@ -223,7 +223,7 @@ fn body_shape(api: &Api<'_>, schema: NodeRef, body: &BodyFacts) -> BodyShape {
         .code
         .field()
         .zip(body.code.location())
-        .map(|(field, path)| (path.to_string(), field.facts.types.describe(), field.key));
+        .map(|(field, path)| (path.to_string(), described_types(api, &field.facts), field.key));
     let code_name = body.code.location().unwrap_or("");
     let fields = api
         .property_keys(schema)
@@ -232,7 +232,7 @@ fn body_shape(api: &Api<'_>, schema: NodeRef, body: &BodyFacts) -> BodyShape {
         .filter_map(|(name, key)| {
             let field = api.field(schema, &FieldPath::parse(&name)).found()?;
             Some(FieldFacts {
-                types: field.facts.types.describe(),
+                types: described_types(api, &field.facts),
                 required: field.required(),
                 name,
                 key,
@@ -245,6 +245,21 @@ fn body_shape(api: &Api<'_>, schema: NodeRef, body: &BodyFacts) -> BodyShape {
         code,
         fields,
     }
+}
+
+/// The types a field's value may have, as reports name them. 3.0's `nullable: true` counts
+/// even beside an `enum` that does not list null: clients of such a schema are told to
+/// expect null.
+fn described_types(api: &Api<'_>, facts: &crate::openapi::schema::Facts) -> String {
+    let nullable = facts
+        .schemas
+        .iter()
+        .any(|s| api.get(*s, "nullable").and_then(|v| api.as_bool(v)) == Some(true));
+    let types = match nullable && !facts.types.is_any() {
+        true => facts.types.union(crate::openapi::schema::Types::NULL),
+        false => facts.types,
+    };
+    types.describe()
 }
 
 fn status_facts(

@@ -862,3 +862,45 @@ fn an_error_body_without_required_fields_is_removed_too() {
     let findings = diff_texts("optional-body-removed", (&base, &new), "");
     assert_eq!(breaking_ids(&findings), ["error-body-removed"], "{findings:#?}");
 }
+
+/// A 404 whose body requires `code` (with `enum: [NOT_FOUND]`) and `message`, each with the
+/// extra schema text given (`, nullable: true`).
+fn nullable_document(code: &str, message: &str) -> String {
+    format!(
+        "openapi: 3.0.3\ninfo: {{title: A, version: 1.0.0}}\npaths:\n  /items:\n    get:\n      responses:\n        '200': {{description: ok}}\n        '404':\n          description: missing\n          content:\n            application/json:\n              schema:\n                type: object\n                required: [code, message]\n                properties:\n                  code: {{type: string, enum: [NOT_FOUND]{code}}}\n                  message: {{type: string{message}}}\n"
+    )
+}
+
+/// 3.0's `nullable: true` added to a code with an `enum`, or to a required field, lets
+/// clients receive null where they read a value: breaking, as 3.1's `[string, null]` is.
+#[test]
+fn nullable_added_to_a_code_or_required_field_is_breaking() {
+    let base = nullable_document("", "");
+    let code = nullable_document(", nullable: true", "");
+    let findings = diff_texts("nullable-code", (&base, &code), "");
+    assert_eq!(breaking_ids(&findings), ["error-code-field-changed"], "{findings:#?}");
+    assert!(findings.iter().any(|f| f.message.contains("null")), "{findings:#?}");
+    let message = nullable_document("", ", nullable: true");
+    let findings = diff_texts("nullable-message", (&base, &message), "");
+    assert_eq!(breaking_ids(&findings), ["error-field-removed"], "{findings:#?}");
+    // Already nullable on both sides: nothing changed.
+    let both = diff_texts("nullable-both", (&code, &code), "");
+    assert!(both.is_empty(), "{both:#?}");
+}
+
+/// A 503 that sent `Retry-After` and now says when to retry only in an optional body field
+/// lost its guaranteed hint.
+#[test]
+fn retry_after_removed_while_an_optional_field_remains_is_breaking() {
+    let document = |header: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: A, version: 1.0.0}}\npaths:\n  /items:\n    get:\n      responses:\n        '200': {{description: ok}}\n        '503':\n          description: unavailable\n{header}          content:\n            application/json:\n              schema: {{type: object, properties: {{retry_after: {{type: integer}}}}}}\n"
+        )
+    };
+    let base = document("          headers:\n            Retry-After: {schema: {type: integer}}\n");
+    let new = document("");
+    let findings = diff_texts("retry-after-to-optional-field", (&base, &new), "");
+    assert_eq!(breaking_ids(&findings), ["retry-hint-removed"], "{findings:#?}");
+    let findings = diff_texts("retry-after-kept", (&base, &base), "");
+    assert!(findings.is_empty(), "{findings:#?}");
+}
