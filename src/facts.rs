@@ -46,6 +46,8 @@ pub struct StatusFacts {
     /// Codes only examples send, in bodies whose schema declares no code: found at the
     /// first of the contract's code locations an example has. Documented all the same.
     pub example_codes: Vec<(String, NodeRef)>,
+    /// Each media type the response documents, with its key (the status key in 2.0).
+    pub media_types: Vec<(String, NodeRef)>,
     /// Each JSON body's shape (the first is the one compared across versions).
     pub bodies: Vec<Arc<BodyShape>>,
     /// A `Retry-After` header or a retry field.
@@ -274,6 +276,11 @@ fn status_facts(
         key: response.key,
         codes: Vec::new(),
         example_codes: Vec::new(),
+        media_types: response
+            .media
+            .iter()
+            .map(|m| (m.name.to_string(), m.key.unwrap_or(response.key)))
+            .collect(),
         bodies: Vec::new(),
         retry: contract.retry_header(response).map(|h| RetryHint {
             at: h.key,

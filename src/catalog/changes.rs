@@ -50,6 +50,11 @@ pub const CHANGES: &[ChangeMeta] = &[
         summary: "an error status that documented a body no longer does",
     },
     ChangeMeta {
+        id: "error-media-type-changed",
+        class: Class::Breaking,
+        summary: "an error status's body is now of another media type",
+    },
+    ChangeMeta {
         id: "rate-limit-added",
         class: Class::Breaking,
         summary: "an operation that was not rate-limited now documents 429 or is declared rate-limited",

@@ -53,8 +53,13 @@ pub(super) fn compare_bodies(
 fn compare_required_fields(base: &StatusFacts, new: &StatusFacts, found: &mut Found<'_>) {
     let status = &new.text;
     let body_at = new.body().unwrap_or(new.key);
+    let new_code = new.code_field().map(|(path, _, _)| path.as_str());
     for field in base.fields().iter().filter(|f| f.required) {
         let name = &field.name;
+        // Still there, read as the code now (`type` once the body is problem+json).
+        if new_code == Some(name.as_str()) {
+            continue;
+        }
         let was = Some((field.key, "required here".into()));
         let (message, at) = match new.field(name) {
             None => (format!("`{name}` is no longer in the {status} body"), body_at),
@@ -93,4 +98,25 @@ pub(super) fn compare_retry(base: &StatusFacts, new: &StatusFacts, found: &mut F
     };
     let was = base.retry.as_ref().map(|w| (w.at, "the retry hint was here".into()));
     found.push("retry-hint-removed", message, new.key, was);
+}
+
+/// The body's media types: one that BASE documented is gone and another took its place
+/// (`application/json` → `application/problem+json`). Clients that check the type, or ask for
+/// it in `Accept`, no longer match.
+pub(super) fn compare_media_types(base: &StatusFacts, new: &StatusFacts, found: &mut Found<'_>) {
+    let has = |side: &StatusFacts, name: &str| {
+        side.media_types
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case(name))
+    };
+    let gone = base.media_types.iter().find(|(n, _)| !has(new, n));
+    let added = new.media_types.iter().find(|(n, _)| !has(base, n));
+    if let (Some((was, was_at)), Some((now, now_at))) = (gone, added) {
+        found.push(
+            "error-media-type-changed",
+            format!("the {} body is now `{now}`, not `{was}`", new.text),
+            *now_at,
+            Some((*was_at, "the media type was here".into())),
+        );
+    }
 }

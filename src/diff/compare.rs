@@ -256,6 +256,7 @@ fn compare_status(
     if !base.bodies.is_empty() && new.bodies.is_empty() {
         body_removed(base, new, lost, found);
     } else {
+        super::body::compare_media_types(base, new, found);
         super::body::compare_bodies(base, new, lost, found);
     }
     super::body::compare_retry(base, new, found);
