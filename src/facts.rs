@@ -6,7 +6,7 @@
 use crate::contract::Contract;
 use crate::document::NodeRef;
 use crate::error_body::BodyFacts;
-use crate::openapi::schema::FieldPath;
+use crate::openapi::schema::{FieldPath, Lookup};
 use crate::openapi::{Api, Model, Operation, Response, StatusKey};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -71,6 +71,9 @@ pub struct FieldFacts {
     pub types: String,
     pub required: bool,
     pub key: NodeRef,
+    /// When it is optional: the declaration that makes it so (in a `oneOf`, the branch
+    /// that does not require it).
+    pub optional_at: Option<NodeRef>,
 }
 
 /// What one body schema says about the code and the fields.
@@ -82,6 +85,11 @@ pub struct BodyShape {
     pub code_required: bool,
     /// The top-level fields besides the code.
     pub fields: Vec<FieldFacts>,
+    /// Fields some `oneOf`/`anyOf` branches declare, with a branch that does not.
+    pub in_some_branches: Vec<(String, NodeRef)>,
+    /// The schema is a choice (`oneOf`, `anyOf`): a field may be required in some branches
+    /// only.
+    pub branched: bool,
 }
 
 impl StatusFacts {
@@ -227,26 +235,55 @@ fn body_shape(api: &Api<'_>, schema: NodeRef, body: &BodyFacts) -> BodyShape {
         .zip(body.code.location())
         .map(|(field, path)| (path.to_string(), described_types(api, &field.facts), field.key));
     let code_name = body.code.location().unwrap_or("");
-    let fields = api
-        .property_keys(schema)
-        .into_iter()
-        .filter(|(name, _)| name != code_name)
-        .filter_map(|(name, key)| {
-            let field = api.field(schema, &FieldPath::parse(&name)).found()?;
-            Some(FieldFacts {
+    let mut fields = Vec::new();
+    let mut in_some_branches = Vec::new();
+    for (name, key) in api.property_keys(schema) {
+        if name == code_name {
+            continue;
+        }
+        match api.field(schema, &FieldPath::parse(&name)) {
+            Lookup::Found(field) => fields.push(FieldFacts {
                 types: described_types(api, &field.facts),
                 required: field.required(),
+                optional_at: field.optional.as_ref().map(|step| step.key),
                 name,
                 key,
-            })
-        })
-        .collect();
+            }),
+            Lookup::Absent {
+                lacking: Some(branch),
+                ..
+            } => in_some_branches.push((name, branch)),
+            Lookup::Absent { .. } => {}
+        }
+    }
+    let resolved = api.schema_node(schema).unwrap_or(schema);
     BodyShape {
+        branched: ["oneOf", "anyOf"]
+            .iter()
+            .any(|keyword| api.get(resolved, keyword).is_some()),
         schema,
         code_required: body.code.field().is_some_and(|f| f.required()),
         code,
         fields,
+        in_some_branches,
     }
+}
+
+/// The codes each declaration of the code lists, when together they leave it open: a
+/// `oneOf` branch still documents its codes though another branch takes any string.
+fn branch_codes(api: &Api<'_>, body: &BodyFacts) -> Vec<NodeRef> {
+    let Some(field) = body.code.field() else {
+        return Vec::new();
+    };
+    if field.facts.values.is_some() {
+        return Vec::new();
+    }
+    let listed = |schema: &NodeRef| -> Vec<NodeRef> {
+        let listed = api.get(*schema, "enum").map(|l| api.items(l).collect::<Vec<_>>());
+        let constant = api.get(*schema, "const");
+        listed.unwrap_or_default().into_iter().chain(constant).collect()
+    };
+    field.facts.schemas.iter().flat_map(listed).collect()
 }
 
 /// The types a field's value may have, as reports name them. 3.0's `nullable: true` counts
@@ -307,6 +344,7 @@ fn status_facts(
         let values: Vec<NodeRef> = body_facts
             .documented_codes(api)
             .into_iter()
+            .chain(branch_codes(api, body_facts))
             .chain(body_facts.codes_in(api, &media.examples))
             .collect();
         // An integer `code` that only ever holds HTTP statuses, where the contract's codes

@@ -904,3 +904,45 @@ fn retry_after_removed_while_an_optional_field_remains_is_breaking() {
     let findings = diff_texts("retry-after-kept", (&base, &base), "");
     assert!(findings.is_empty(), "{findings:#?}");
 }
+
+/// A `oneOf` body: a code one branch still documents is not removed, though another branch
+/// now leaves its code open; a field one branch no longer requires is "not required in every
+/// branch", shown in that branch.
+#[test]
+fn one_of_bodies_are_compared_branch_by_branch() {
+    for (variant, findings) in fixture_findings("oneof-branches") {
+        let removed: Vec<&str> = findings
+            .iter()
+            .filter(|f| f.rule == "error-code-removed")
+            .map(|f| f.message.as_str())
+            .collect();
+        assert_eq!(
+            removed,
+            ["`unprocessable` is no longer documented for POST /blobs"],
+            "{variant}"
+        );
+        let optional = findings
+            .iter()
+            .find(|f| f.rule == "error-field-removed")
+            .unwrap_or_else(|| panic!("{variant}: {findings:#?}"));
+        assert!(optional.message.contains("not every branch"), "{}", optional.message);
+        // Shown at the branch that does not require it: BasicError's `required`, not
+        // ValidationError's `message`.
+        let location = optional.location.as_ref().unwrap();
+        assert!(
+            location.pointer.starts_with("/components/schemas/BasicError"),
+            "{variant}: {}",
+            location.pointer
+        );
+    }
+    // A branch that no longer declares the field at all is the one shown.
+    let folder = "fixtures/diff/oneof-branches";
+    let base = std::fs::read_to_string(format!("{folder}/base.yaml")).unwrap();
+    let new = std::fs::read_to_string(format!("{folder}/new.yaml")).unwrap();
+    let (head, basic) = new.split_at(new.find("    BasicError:").unwrap());
+    let new = format!("{head}{}", basic.replacen("        message: {type: string}\n", "", 1));
+    let findings = diff_texts("oneof-branch-lacks-field", (&base, &new), "");
+    let gone = findings.iter().find(|f| f.rule == "error-field-removed").unwrap();
+    assert_eq!(gone.message, "`message` is no longer in every branch of the 422 body");
+    assert_eq!(gone.location.as_ref().unwrap().pointer, "/paths/~1blobs/post/responses/422/content/application~1json/schema/oneOf/1");
+}

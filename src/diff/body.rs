@@ -62,7 +62,17 @@ fn compare_required_fields(base: &StatusFacts, new: &StatusFacts, found: &mut Fo
         }
         let was = Some((field.key, "required here".into()));
         let (message, at) = match new.field(name) {
-            None => (format!("`{name}` is no longer in the {status} body"), body_at),
+            None => match lacking_branch(new, name) {
+                Some(branch) => (
+                    format!("`{name}` is no longer in every branch of the {status} body"),
+                    branch,
+                ),
+                None => (format!("`{name}` is no longer in the {status} body"), body_at),
+            },
+            Some(now) if !now.required && branched(new) => (
+                format!("`{name}` is now optional in the {status} body: not every branch requires it"),
+                now.optional_at.unwrap_or(now.key),
+            ),
             Some(now) if !now.required => (
                 format!("`{name}` is now optional in the {status} body"),
                 now.key,
@@ -119,4 +129,16 @@ pub(super) fn compare_media_types(base: &StatusFacts, new: &StatusFacts, found: 
             Some((*was_at, "the media type was here".into())),
         );
     }
+}
+
+/// NEW's first body is a choice of branches.
+fn branched(status: &StatusFacts) -> bool {
+    status.bodies.first().is_some_and(|b| b.branched)
+}
+
+/// A branch of NEW's first body that lacks `name` while others declare it.
+fn lacking_branch(status: &StatusFacts, name: &str) -> Option<crate::document::NodeRef> {
+    let body = status.bodies.first()?;
+    let (_, branch) = body.in_some_branches.iter().find(|(n, _)| n == name)?;
+    Some(*branch)
 }
