@@ -372,7 +372,36 @@ fn status_facts(
             }
         }
     }
+    for value in extension_codes(api, contract, response) {
+        if let Some(text) = api.scalar(value) {
+            if !facts.codes.iter().any(|(c, _)| c == text) {
+                facts.codes.push((text.to_string(), value));
+            }
+        }
+    }
     facts
+}
+
+/// The codes a Response Object lists in the contract's code extensions: the keys of each
+/// member (eBay's `x-response-codes: {errors: {'35020': {…}}}`), or the items of a list.
+fn extension_codes(api: &Api<'_>, contract: &Contract, response: &Response<'_>) -> Vec<NodeRef> {
+    let Some(node) = response.node else {
+        return Vec::new();
+    };
+    let mut codes = Vec::new();
+    for extension in &contract.code_extensions {
+        let Some(listed) = api.get(node, extension) else {
+            continue;
+        };
+        if api.is_mapping(listed) {
+            for (_, member) in api.entries(listed) {
+                codes.extend(api.entries(member).map(|(key, _)| key));
+            }
+        } else {
+            codes.extend(api.items(listed).filter(|item| api.scalar(*item).is_some()));
+        }
+    }
+    codes
 }
 
 /// The body's code is an integer, where the contract's codes are strings, and every value

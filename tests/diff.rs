@@ -946,3 +946,38 @@ fn one_of_bodies_are_compared_branch_by_branch() {
     assert_eq!(gone.message, "`message` is no longer in every branch of the 422 body");
     assert_eq!(gone.location.as_ref().unwrap().pointer, "/paths/~1blobs/post/responses/422/content/application~1json/schema/oneOf/1");
 }
+
+/// Code catalogs in Response Object extensions: eBay's `x-response-codes`, which the default
+/// profile names, or one a contract names.
+#[test]
+fn codes_listed_in_a_vendor_extension_are_compared() {
+    let document = |extension: &str, codes: &[&str]| {
+        let listed: String = codes
+            .iter()
+            .map(|c| format!("              '{c}': {{category: REQUEST, domain: API_MARKETING}}\n"))
+            .collect();
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: A, version: 1.0.0}}\npaths:\n  /campaigns:\n    post:\n      responses:\n        '201': {{description: created}}\n        '400':\n          description: Bad Request\n          {extension}:\n            errors:\n{listed}"
+        )
+    };
+    let removed = |findings: &[errlint::Finding]| -> Vec<String> {
+        findings
+            .iter()
+            .filter(|f| f.rule == "error-code-removed")
+            .map(|f| f.message.clone())
+            .collect()
+    };
+    let base = document("x-response-codes", &["35020", "35023"]);
+    let new = document("x-response-codes", &["35020"]);
+    let findings = diff_texts("ebay-response-codes", (&base, &new), "");
+    assert_eq!(
+        removed(&findings),
+        ["`35023` is no longer documented for POST /campaigns"]
+    );
+    let base = document("x-error-codes", &["35020", "35023"]);
+    let new = document("x-error-codes", &["35020"]);
+    let named = "envelope:\n  code:\n    extensions: [x-error-codes]\n";
+    let findings = diff_texts("named-extension-codes", (&base, &new), named);
+    assert_eq!(removed(&findings).len(), 1, "{findings:#?}");
+    assert!(removed(&diff_texts("unnamed-extension-codes", (&base, &new), "")).is_empty());
+}

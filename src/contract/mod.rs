@@ -117,6 +117,8 @@ pub struct Contract {
     pub code_type: CodeType,
     pub code_pattern: Option<regex::Regex>,
     pub code_closed: bool,
+    /// Response Object extensions that list the response's codes (`x-response-codes`).
+    pub code_extensions: Vec<String>,
     /// Required fields and their type names (`any` for no type check).
     pub fields: Vec<(FieldPath, String)>,
     pub optional: Vec<FieldPath>,
@@ -214,6 +216,7 @@ impl Contract {
             code_type: CodeType::String,
             code_pattern: None,
             code_closed: false,
+            code_extensions: Vec::new(),
             fields: Vec::new(),
             optional: Vec::new(),
             forbid_additional: false,
@@ -315,6 +318,9 @@ impl Contract {
             }
             if let Some(c) = code.closed {
                 self.code_closed = c;
+            }
+            if let Some(e) = &code.extensions {
+                self.code_extensions = e.clone();
             }
         }
         if let Some(fields) = &envelope.fields {

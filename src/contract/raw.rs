@@ -43,6 +43,7 @@ pub struct RawCode {
     pub r#type: Option<String>,
     pub pattern: Option<String>,
     pub closed: Option<bool>,
+    pub extensions: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
