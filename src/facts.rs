@@ -85,6 +85,8 @@ pub struct BodyShape {
     pub code_required: bool,
     /// The top-level fields besides the code.
     pub fields: Vec<FieldFacts>,
+    /// No code in every branch: a `oneOf`/`anyOf` branch without one while others have it.
+    pub code_lacking: Option<NodeRef>,
     /// Fields some `oneOf`/`anyOf` branches declare, with a branch that does not.
     pub in_some_branches: Vec<(String, NodeRef)>,
     /// The schema is a choice (`oneOf`, `anyOf`): a field may be required in some branches
@@ -264,6 +266,10 @@ fn body_shape(api: &Api<'_>, schema: NodeRef, body: &BodyFacts) -> BodyShape {
         schema,
         code_required: body.code.field().is_some_and(|f| f.required()),
         code,
+        code_lacking: match &body.code {
+            crate::error_body::Code::Missing { lacking, .. } => *lacking,
+            _ => None,
+        },
         fields,
         in_some_branches,
     }
@@ -284,6 +290,37 @@ fn branch_codes(api: &Api<'_>, body: &BodyFacts) -> Vec<NodeRef> {
         listed.unwrap_or_default().into_iter().chain(constant).collect()
     };
     field.facts.schemas.iter().flat_map(listed).collect()
+}
+
+/// The codes of the `oneOf`/`anyOf` branches that have a code, when another branch has none:
+/// those branches still document theirs.
+fn codes_of_branches(
+    api: &Api<'_>,
+    contract: &Contract,
+    shape: &BodyShape,
+    problem_json: bool,
+) -> Vec<NodeRef> {
+    if shape.code_lacking.is_none() {
+        return Vec::new();
+    }
+    let resolved = api.schema_node(shape.schema).unwrap_or(shape.schema);
+    let branches = ["oneOf", "anyOf"]
+        .iter()
+        .filter_map(|keyword| api.get(resolved, keyword))
+        .flat_map(|list| api.items(list));
+    let locations = crate::error_body::code_locations(contract, problem_json);
+    branches
+        .flat_map(|branch| {
+            let field = locations
+                .iter()
+                .find_map(|path| api.field(branch, path).found());
+            field.map_or_else(Vec::new, |f| {
+                let mut values = f.facts.values.clone().unwrap_or_default();
+                values.extend(&f.facts.examples);
+                values
+            })
+        })
+        .collect()
 }
 
 /// The types a field's value may have, as reports name them. 3.0's `nullable: true` counts
@@ -345,6 +382,7 @@ fn status_facts(
             .documented_codes(api)
             .into_iter()
             .chain(branch_codes(api, body_facts))
+            .chain(codes_of_branches(api, contract, &shapes[index], media.is_problem_json()))
             .chain(body_facts.codes_in(api, &media.examples))
             .collect();
         // An integer `code` that only ever holds HTTP statuses, where the contract's codes

@@ -944,7 +944,27 @@ fn one_of_bodies_are_compared_branch_by_branch() {
     let findings = diff_texts("oneof-branch-lacks-field", (&base, &new), "");
     let gone = findings.iter().find(|f| f.rule == "error-field-removed").unwrap();
     assert_eq!(gone.message, "`message` is no longer in every branch of the 422 body");
-    assert_eq!(gone.location.as_ref().unwrap().pointer, "/paths/~1blobs/post/responses/422/content/application~1json/schema/oneOf/1");
+    let branch = "/paths/~1blobs/post/responses/422/content/application~1json/schema/oneOf/1";
+    assert_eq!(gone.location.as_ref().unwrap().pointer, branch);
+    // So is a branch without the code.
+    let (head, basic) = base.split_at(base.find("    BasicError:").unwrap());
+    let new = format!(
+        "{head}{}",
+        basic
+            .replacen("required: [code, message]", "required: [message]", 1)
+            .replacen("        code: {type: string, enum: [unprocessable]}\n", "", 1)
+    );
+    let findings = diff_texts("oneof-branch-lacks-code", (&base, &new), "");
+    let code = findings
+        .iter()
+        .find(|f| f.rule == "error-code-field-changed")
+        .unwrap_or_else(|| panic!("{findings:#?}"));
+    assert_eq!(
+        code.message,
+        "the code `code` is not in every branch of the 422 body; `unprocessable` is no longer documented"
+    );
+    assert_eq!(code.location.as_ref().unwrap().pointer, branch);
+    assert_eq!(breaking_ids(&findings), ["error-code-field-changed"], "{findings:#?}");
 }
 
 /// Code catalogs in Response Object extensions: eBay's `x-response-codes`, which the default

@@ -18,12 +18,15 @@ pub(super) fn compare_bodies(
     let was = |at| Some((at, "the code was here".to_string()));
     match (base.code_field(), new.code_field()) {
         (Some((path, _, at)), None) => {
-            let mut message = match new.example_codes.is_empty() {
-                true => format!("the {status} body no longer has a code (it was at `{path}`)"),
-                false => format!(
+            let lacking = new.bodies.first().and_then(|b| b.code_lacking);
+            let mut message = match (lacking, new.example_codes.is_empty()) {
+                (Some(_), _) => format!("the code `{path}` is not in every branch of the {status} body"),
+                (None, true) => format!("the {status} body no longer has a code (it was at `{path}`)"),
+                (None, false) => format!(
                     "the {status} body's schema no longer declares the code `{path}`: only its examples send one"
                 ),
             };
+            let body_at = lacking.unwrap_or(body_at);
             if !lost.is_empty() {
                 let verb = if lost.len() == 1 { "is" } else { "are" };
                 message.push_str(&format!("; {} {verb} no longer documented", quoted(lost)));
