@@ -6,7 +6,7 @@
 use crate::contract::Contract;
 use crate::document::NodeRef;
 use crate::error_body::BodyFacts;
-use crate::openapi::schema::{FieldPath, Lookup};
+use crate::openapi::schema::{FieldPath, Lookup, Types};
 use crate::openapi::{Api, Model, Operation, Response, StatusKey};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -69,6 +69,8 @@ pub struct FieldFacts {
     pub name: String,
     /// `string`, `integer or null`, `untyped`.
     pub types: String,
+    /// The same, as a set: a change to a subset narrows, which clients read as before.
+    pub type_set: Types,
     pub required: bool,
     pub key: NodeRef,
     /// When it is optional: the declaration that makes it so (in a `oneOf`, the branch
@@ -81,6 +83,8 @@ pub struct BodyShape {
     pub schema: NodeRef,
     /// Where the code lives (`error.code`), its type, and its key.
     pub code: Option<(String, String, NodeRef)>,
+    /// The types the code may have.
+    pub code_types: Types,
     /// The code is required at every step of its path.
     pub code_required: bool,
     /// The top-level fields besides the code.
@@ -246,6 +250,7 @@ fn body_shape(api: &Api<'_>, schema: NodeRef, body: &BodyFacts) -> BodyShape {
         match api.field(schema, &FieldPath::parse(&name)) {
             Lookup::Found(field) => fields.push(FieldFacts {
                 types: described_types(api, &field.facts),
+                type_set: value_types(api, &field.facts),
                 required: field.required(),
                 optional_at: field.optional.as_ref().map(|step| step.key),
                 name,
@@ -265,6 +270,10 @@ fn body_shape(api: &Api<'_>, schema: NodeRef, body: &BodyFacts) -> BodyShape {
             .any(|keyword| api.get(resolved, keyword).is_some()),
         schema,
         code_required: body.code.field().is_some_and(|f| f.required()),
+        code_types: body
+            .code
+            .field()
+            .map_or(Types::ANY, |f| value_types(api, &f.facts)),
         code,
         code_lacking: match &body.code {
             crate::error_body::Code::Missing { lacking, .. } => *lacking,
@@ -323,19 +332,22 @@ fn codes_of_branches(
         .collect()
 }
 
-/// The types a field's value may have, as reports name them. 3.0's `nullable: true` counts
-/// even beside an `enum` that does not list null: clients of such a schema are told to
-/// expect null.
+/// The types a field's value may have, as reports name them.
 fn described_types(api: &Api<'_>, facts: &crate::openapi::schema::Facts) -> String {
+    value_types(api, facts).describe()
+}
+
+/// The types a field's value may have. 3.0's `nullable: true` counts even beside an `enum`
+/// that does not list null: clients of such a schema are told to expect null.
+fn value_types(api: &Api<'_>, facts: &crate::openapi::schema::Facts) -> Types {
     let nullable = facts
         .schemas
         .iter()
         .any(|s| api.get(*s, "nullable").and_then(|v| api.as_bool(v)) == Some(true));
-    let types = match nullable && !facts.types.is_any() {
-        true => facts.types.union(crate::openapi::schema::Types::NULL),
+    match nullable && !facts.types.is_any() {
+        true => facts.types.union(Types::NULL),
         false => facts.types,
-    };
-    types.describe()
+    }
 }
 
 fn status_facts(

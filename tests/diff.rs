@@ -1001,3 +1001,48 @@ fn codes_listed_in_a_vendor_extension_are_compared() {
     assert_eq!(removed(&findings).len(), 1, "{findings:#?}");
     assert!(removed(&diff_texts("unnamed-extension-codes", (&base, &new), "")).is_empty());
 }
+
+/// A field whose type narrows (`number` → `integer`, `string or null` → `string`) still reads
+/// as clients read it: no change. One that widens is one.
+#[test]
+fn a_narrowed_type_is_no_change_and_a_widened_one_is() {
+    let document = |code: &str, status: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: A, version: 1.0.0}}\npaths:\n  /items:\n    get:\n      responses:\n        '200': {{description: ok}}\n        '404':\n          description: missing\n          content:\n            application/json:\n              schema:\n                type: object\n                required: [code, status]\n                properties:\n                  code: {{type: {code}}}\n                  status: {{type: {status}}}\n"
+        )
+    };
+    let wide = document("number", "number");
+    let narrow = document("integer", "integer");
+    let findings = diff_texts("narrowed-types", (&wide, &narrow), "");
+    assert!(findings.is_empty(), "{findings:#?}");
+    let findings = diff_texts("widened-types", (&narrow, &wide), "");
+    assert_eq!(
+        breaking_ids(&findings),
+        ["error-code-field-changed", "error-field-removed"],
+        "{findings:#?}"
+    );
+}
+
+/// One shared schema used on several statuses: a field it no longer has is one change, not
+/// one per status, and the gate counts it once.
+#[test]
+fn a_shared_schema_change_on_several_statuses_is_one_change() {
+    let document = |required: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: A, version: 1.0.0}}\npaths:\n  /items:\n    get:\n      responses:\n        '200': {{description: ok}}\n        '400': {{description: bad, content: {{application/json: {{schema: {{$ref: '#/components/schemas/Error'}}}}}}}}\n        '404': {{description: missing, content: {{application/json: {{schema: {{$ref: '#/components/schemas/Error'}}}}}}}}\ncomponents:\n  schemas:\n    Error:\n      type: object\n      required: [{required}]\n      properties:\n        code: {{type: string}}\n        message: {{type: string}}\n"
+        )
+    };
+    let findings = diff_texts(
+        "shared-on-statuses",
+        (&document("code, message"), &document("code")),
+        "",
+    );
+    assert_eq!(breaking_ids(&findings), ["error-field-removed"], "{findings:#?}");
+    let gate = findings.iter().find(|f| f.rule == "version-not-bumped").unwrap();
+    assert!(gate.message.starts_with("1 breaking change "), "{}", gate.message);
+    let changed = findings.iter().find(|f| f.rule == "error-field-removed").unwrap();
+    assert!(
+        changed.note.as_deref().is_some_and(|n| n.contains("404")),
+        "{changed:#?}"
+    );
+}

@@ -39,7 +39,7 @@ pub(super) fn compare_bodies(
             *at,
             was(*old_at),
         ),
-        (Some((path, old_types, old_at)), Some((_, types, at))) if old_types != types => found
+        (Some((path, old_types, old_at)), Some((_, types, at))) if widened(base, new) => found
             .push(
                 "error-code-field-changed",
                 format!(
@@ -80,7 +80,7 @@ fn compare_required_fields(base: &StatusFacts, new: &StatusFacts, found: &mut Fo
                 format!("`{name}` is now optional in the {status} body"),
                 now.key,
             ),
-            Some(now) if now.types != field.types => (
+            Some(now) if !field.type_set.contains(now.type_set) => (
                 format!(
                     "`{name}` changed from {} to {} in the {status} body",
                     field.types, now.types
@@ -144,4 +144,14 @@ fn lacking_branch(status: &StatusFacts, name: &str) -> Option<crate::document::N
     let body = status.bodies.first()?;
     let (_, branch) = body.in_some_branches.iter().find(|(n, _)| n == name)?;
     Some(*branch)
+}
+
+/// NEW's code admits a value BASE's did not (`integer` → `number`, `string` → `string or
+/// null`); a narrower type reads as before.
+fn widened(base: &StatusFacts, new: &StatusFacts) -> bool {
+    let types = |side: &StatusFacts| side.bodies.first().map(|b| b.code_types);
+    match (types(base), types(new)) {
+        (Some(was), Some(now)) => !was.contains(now),
+        _ => false,
+    }
 }

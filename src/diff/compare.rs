@@ -16,6 +16,8 @@ pub(super) struct Change {
     pub operation: Arc<str>,
     /// Where the change meets the operation in NEW: the status compared, or its `responses`.
     pub operation_at: NodeRef,
+    /// The status compared, for a change inside one.
+    pub status: Option<Arc<str>>,
 }
 
 /// Compares the error facts of two versions, operation by operation.
@@ -29,6 +31,7 @@ pub(super) fn compare(base: &ErrorFacts, new: &ErrorFacts) -> Vec<Change> {
             out: &mut changes,
             operation: new_op.name.clone(),
             operation_at: new_op.at,
+            status: None,
         };
         compare_operation(base_op, new_op, &mut found);
     }
@@ -40,6 +43,7 @@ pub(super) struct Found<'a> {
     out: &'a mut Vec<Change>,
     operation: Arc<str>,
     operation_at: NodeRef,
+    status: Option<Arc<str>>,
 }
 
 impl Found<'_> {
@@ -51,6 +55,7 @@ impl Found<'_> {
             related,
             operation: self.operation.clone(),
             operation_at: self.operation_at,
+            status: self.status.clone(),
         });
     }
 }
@@ -245,6 +250,7 @@ fn compare_status(
     found: &mut Found<'_>,
 ) {
     let operation_at = std::mem::replace(&mut found.operation_at, new.key);
+    found.status = Some(new.text.as_str().into());
     for (code, at) in new.all_codes() {
         let known = base.all_codes().any(|(c, _)| c == code);
         if !known && !moved.contains(&code.as_str()) {
@@ -261,6 +267,7 @@ fn compare_status(
     }
     super::body::compare_retry(base, new, found);
     found.operation_at = operation_at;
+    found.status = None;
 }
 
 /// The status's body is gone: one change, which names the code, codes and required fields

@@ -49,7 +49,14 @@ impl Input {
 }
 
 /// What makes two changes one finding: id, place and message.
-type ChangeKey = (&'static str, NodeRef, String);
+type ChangeKey = (&'static str, NodeRef, Option<NodeRef>);
+
+/// One cause: a change, every operation it is found in, and every status.
+struct Group {
+    change: Change,
+    operations: Vec<ChangedOperation>,
+    statuses: Vec<Arc<str>>,
+}
 
 /// An operation a change is found in: its name and its place in NEW.
 type ChangedOperation = (Arc<str>, NodeRef);
@@ -307,18 +314,18 @@ fn judge<'f>(
     let gate = Gate::of(contract.versions, version(base), version(new));
     let mut findings = Vec::new();
     let mut breaking_count = 0;
-    for (_, (change, operations)) in grouped(changes) {
-        let Some(mut severity) = level(change.id) else {
+    for (_, group) in grouped(changes) {
+        let Some(mut severity) = level(group.change.id) else {
             continue;
         };
-        if breaking(change.id) {
+        if breaking(group.change.id) {
             breaking_count += 1;
             if gate.bumped == Some(true) {
                 severity = Severity::Info;
             }
         }
         let docs = (base_docs, new_docs);
-        findings.push(change_finding(change, operations, severity, &gate, docs));
+        findings.push(change_finding(group, severity, &gate, docs));
     }
     if let Some((id, message)) = gate.finding(breaking_count) {
         let version_at = new.version.as_ref().map(|(_, at)| *at);
@@ -335,18 +342,22 @@ fn judge<'f>(
     findings
 }
 
-/// Changes with the same id, place and message (a shared schema used by many operations)
-/// are one finding: each group with the operations it is found in.
-fn grouped(changes: Vec<Change>) -> BTreeMap<ChangeKey, (Change, Vec<ChangedOperation>)> {
-    let mut grouped: BTreeMap<ChangeKey, (Change, Vec<ChangedOperation>)> = BTreeMap::new();
+/// Changes with the same id, place in NEW and place in BASE are one cause (a shared schema
+/// used by many operations, on many statuses): one finding, with the operations and statuses
+/// it is found in.
+fn grouped(changes: Vec<Change>) -> BTreeMap<ChangeKey, Group> {
+    let mut grouped: BTreeMap<ChangeKey, Group> = BTreeMap::new();
     for change in changes {
-        let key = (change.id, change.at, change.message.clone());
+        let key = (change.id, change.at, change.related.as_ref().map(|(at, _)| *at));
         let operation = (change.operation.clone(), change.operation_at);
-        grouped
-            .entry(key)
-            .or_insert_with(|| (change, Vec::new()))
-            .1
-            .push(operation);
+        let status = change.status.clone();
+        let group = grouped.entry(key).or_insert_with(|| Group {
+            change,
+            operations: Vec::new(),
+            statuses: Vec::new(),
+        });
+        group.operations.push(operation);
+        group.statuses.extend(status);
     }
     grouped
 }
@@ -354,8 +365,11 @@ fn grouped(changes: Vec<Change>) -> BTreeMap<ChangeKey, (Change, Vec<ChangedOper
 /// The finding of one group of changes, at its place in the new document, with the base's
 /// places it relates to.
 fn change_finding(
-    change: Change,
-    mut operations: Vec<ChangedOperation>,
+    Group {
+        change,
+        mut operations,
+        mut statuses,
+    }: Group,
     severity: Severity,
     gate: &Gate<'_>,
     (base_docs, new_docs): (&DocumentSet, &DocumentSet),
@@ -384,11 +398,20 @@ fn change_finding(
                 }),
         );
     }
+    statuses.sort();
+    statuses.dedup();
+    let mut notes = Vec::new();
+    if statuses.len() > 1 {
+        notes.push(format!("on the {} responses", statuses.join(", ")));
+    }
+    if shared {
+        notes.push(format!("in {} operations", operations.len()));
+    }
     let location = Location::of(new_docs, change.at);
     Finding {
         location: Some(location.clone()),
         help: Some(gate.help(change.id).into()),
-        note: shared.then(|| format!("in {} operations", operations.len())),
+        note: (!notes.is_empty()).then(|| notes.join("; ")),
         operation: operations.first().map(|(name, _)| name.clone()),
         related_omitted: match shared {
             true => operations.len().saturating_sub(crate::engine::RELATED_SHOWN),
