@@ -239,7 +239,13 @@ fn body_shape(api: &Api<'_>, schema: NodeRef, body: &BodyFacts) -> BodyShape {
         .code
         .field()
         .zip(body.code.location())
-        .map(|(field, path)| (path.to_string(), described_types(api, &field.facts), field.key));
+        .map(|(field, path)| {
+            (
+                path.to_string(),
+                described_types(api, &field.facts),
+                field.key,
+            )
+        });
     let code_name = body.code.location().unwrap_or("");
     let mut fields = Vec::new();
     let mut in_some_branches = Vec::new();
@@ -294,9 +300,15 @@ fn branch_codes(api: &Api<'_>, body: &BodyFacts) -> Vec<NodeRef> {
         return Vec::new();
     }
     let listed = |schema: &NodeRef| -> Vec<NodeRef> {
-        let listed = api.get(*schema, "enum").map(|l| api.items(l).collect::<Vec<_>>());
+        let listed = api
+            .get(*schema, "enum")
+            .map(|l| api.items(l).collect::<Vec<_>>());
         let constant = api.get(*schema, "const");
-        listed.unwrap_or_default().into_iter().chain(constant).collect()
+        listed
+            .unwrap_or_default()
+            .into_iter()
+            .chain(constant)
+            .collect()
     };
     field.facts.schemas.iter().flat_map(listed).collect()
 }
@@ -394,7 +406,12 @@ fn status_facts(
             .documented_codes(api)
             .into_iter()
             .chain(branch_codes(api, body_facts))
-            .chain(codes_of_branches(api, contract, &shapes[index], media.is_problem_json()))
+            .chain(codes_of_branches(
+                api,
+                contract,
+                &shapes[index],
+                media.is_problem_json(),
+            ))
             .chain(body_facts.codes_in(api, &media.examples))
             .collect();
         // An integer `code` that only ever holds HTTP statuses, where the contract's codes

@@ -307,7 +307,6 @@ fn write_baseline(outcome: &Outcome, path: &Path) -> Step<ExitCode> {
     ))
 }
 
-
 /// Writes the reports; with `--statistics`, the table takes standard output and reports to
 /// files are still written.
 fn report(cli: &Cli, outcome: &Outcome, formats: Vec<(Format, Target)>) -> Step<()> {

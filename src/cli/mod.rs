@@ -13,8 +13,8 @@ pub mod page;
 use args::{ColorChoice, FailLevel};
 use errlint::output::Target;
 use errlint::report::{self, Format, RenderOptions};
-use std::io::IsTerminal;
 use errlint::{Options, Outcome, Severity};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -164,7 +164,9 @@ pub fn parse_level_setting<'a>(
         let hint = errlint::suggest::closest(id, ids)
             .map(|n| format!("did you mean `{n}`? "))
             .unwrap_or_default();
-        return Err(format!("unknown {kind} `{id}`: {hint}`{lister}` lists them"));
+        return Err(format!(
+            "unknown {kind} `{id}`: {hint}`{lister}` lists them"
+        ));
     };
     let level = match level {
         "off" => None,
@@ -191,7 +193,11 @@ pub fn fail_level(level: Option<FailLevel>, deny_warnings: bool) -> Severity {
 
 /// Hides the findings the baseline at `path` lists, and says how many of its entries matched
 /// nothing.
-pub fn apply_baseline(outcome: &mut Outcome, path: &Path, options: &Options) -> Result<(), ExitCode> {
+pub fn apply_baseline(
+    outcome: &mut Outcome,
+    path: &Path,
+    options: &Options,
+) -> Result<(), ExitCode> {
     let before = outcome.findings.len();
     let stale = errlint::baseline::apply(outcome, path, &options.access()).map_err(|m| fail(&m))?;
     outcome.baseline_hidden = before - outcome.findings.len();

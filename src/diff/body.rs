@@ -20,8 +20,12 @@ pub(super) fn compare_bodies(
         (Some((path, _, at)), None) => {
             let lacking = new.bodies.first().and_then(|b| b.code_lacking);
             let mut message = match (lacking, new.example_codes.is_empty()) {
-                (Some(_), _) => format!("the code `{path}` is not in every branch of the {status} body"),
-                (None, true) => format!("the {status} body no longer has a code (it was at `{path}`)"),
+                (Some(_), _) => {
+                    format!("the code `{path}` is not in every branch of the {status} body")
+                }
+                (None, true) => {
+                    format!("the {status} body no longer has a code (it was at `{path}`)")
+                }
                 (None, false) => format!(
                     "the {status} body's schema no longer declares the code `{path}`: only its examples send one"
                 ),
@@ -70,10 +74,15 @@ fn compare_required_fields(base: &StatusFacts, new: &StatusFacts, found: &mut Fo
                     format!("`{name}` is no longer in every branch of the {status} body"),
                     branch,
                 ),
-                None => (format!("`{name}` is no longer in the {status} body"), body_at),
+                None => (
+                    format!("`{name}` is no longer in the {status} body"),
+                    body_at,
+                ),
             },
             Some(now) if !now.required && branched(new) => (
-                format!("`{name}` is now optional in the {status} body: not every branch requires it"),
+                format!(
+                    "`{name}` is now optional in the {status} body: not every branch requires it"
+                ),
                 now.optional_at.unwrap_or(now.key),
             ),
             Some(now) if !now.required => (
@@ -109,7 +118,10 @@ pub(super) fn compare_retry(base: &StatusFacts, new: &StatusFacts, found: &mut F
         ),
         _ => return,
     };
-    let was = base.retry.as_ref().map(|w| (w.at, "the retry hint was here".into()));
+    let was = base
+        .retry
+        .as_ref()
+        .map(|w| (w.at, "the retry hint was here".into()));
     found.push("retry-hint-removed", message, new.key, was);
 }
 

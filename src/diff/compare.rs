@@ -63,22 +63,13 @@ impl Found<'_> {
 /// A place in BASE a change relates to, and what it was there.
 pub(super) type Related = Option<(NodeRef, String)>;
 
-/// Why a BASE status's codes are gone when one change says it for all of them.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Loss {
-    StatusGone,
-    BodyGone,
-    CodeFieldGone,
-}
-
-fn loss(base: &OperationFacts, new: &OperationFacts, status: &StatusFacts) -> Option<Loss> {
+/// BASE's status lost what held its codes: the status, its body or its code field. Then one
+/// change says so for all its codes.
+fn takes_its_codes(base: &OperationFacts, new: &OperationFacts, status: &StatusFacts) -> bool {
     match stand_in(base, new, status.status) {
-        None => Some(Loss::StatusGone),
-        Some(now) if !status.bodies.is_empty() && now.bodies.is_empty() => Some(Loss::BodyGone),
-        Some(now) if status.code_field().is_some() && now.code_field().is_none() => {
-            Some(Loss::CodeFieldGone)
-        }
-        Some(_) => None,
+        None => true,
+        Some(now) if !status.bodies.is_empty() && now.bodies.is_empty() => true,
+        Some(now) => status.code_field().is_some() && now.code_field().is_none(),
     }
 }
 
@@ -131,7 +122,7 @@ fn compare_codes<'b>(
             format!("documented on the {} response here", base_status.text),
         ));
         match new_codes.get(code) {
-            None if loss(base, new, base_status).is_some() => {
+            None if takes_its_codes(base, new, base_status) => {
                 lost.entry(base_status.key).or_default().push(code);
             }
             None => found.push(

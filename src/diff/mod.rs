@@ -9,12 +9,12 @@ mod git;
 mod temp_folder;
 
 use crate::config::Contract;
-use compare::{Change, compare};
-use gate::Gate;
 use crate::document::{DocumentSet, NodeRef};
 use crate::facts::ErrorFacts;
 use crate::finding::{Finding, Location, Outcome, Related, Severity, Sources};
 use crate::openapi::{Api, Model};
+use compare::{Change, compare};
+use gate::Gate;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -348,7 +348,11 @@ fn judge<'f>(
 fn grouped(changes: Vec<Change>) -> BTreeMap<ChangeKey, Group> {
     let mut grouped: BTreeMap<ChangeKey, Group> = BTreeMap::new();
     for change in changes {
-        let key = (change.id, change.at, change.related.as_ref().map(|(at, _)| *at));
+        let key = (
+            change.id,
+            change.at,
+            change.related.as_ref().map(|(at, _)| *at),
+        );
         let operation = (change.operation.clone(), change.operation_at);
         let status = change.status.clone();
         let group = grouped.entry(key).or_insert_with(|| Group {
@@ -414,7 +418,9 @@ fn change_finding(
         note: (!notes.is_empty()).then(|| notes.join("; ")),
         operation: operations.first().map(|(name, _)| name.clone()),
         related_omitted: match shared {
-            true => operations.len().saturating_sub(crate::engine::RELATED_SHOWN),
+            true => operations
+                .len()
+                .saturating_sub(crate::engine::RELATED_SHOWN),
             false => 0,
         },
         related,
