@@ -354,7 +354,7 @@ pub fn example_retry_key(api: &Api<'_>, contract: &Contract, example: NodeRef) -
 }
 
 /// The nodes at a field path inside a literal example (`errors[].code` visits every item).
-fn values_at(api: &Api<'_>, example: NodeRef, segments: &[Segment]) -> Vec<NodeRef> {
+pub fn values_at(api: &Api<'_>, example: NodeRef, segments: &[Segment]) -> Vec<NodeRef> {
     let Some((first, rest)) = segments.split_first() else {
         return vec![example];
     };

@@ -6,7 +6,7 @@
 use crate::contract::Contract;
 use crate::document::NodeRef;
 use crate::error_body::BodyFacts;
-use crate::openapi::schema::FieldPath;
+use crate::openapi::schema::{FieldPath, Lookup, Types};
 use crate::openapi::{Api, Model, Operation, Response, StatusKey};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -43,6 +43,11 @@ pub struct StatusFacts {
     pub key: NodeRef,
     /// Each documented code value (`enum`, `const`, examples), first place each.
     pub codes: Vec<(String, NodeRef)>,
+    /// Codes only examples send, in bodies whose schema declares no code: found at the
+    /// first of the contract's code locations an example has. Documented all the same.
+    pub example_codes: Vec<(String, NodeRef)>,
+    /// Each media type the response documents, with its key (the status key in 2.0).
+    pub media_types: Vec<(String, NodeRef)>,
     /// Each JSON body's shape (the first is the one compared across versions).
     pub bodies: Vec<Arc<BodyShape>>,
     /// A `Retry-After` header or a retry field.
@@ -64,8 +69,13 @@ pub struct FieldFacts {
     pub name: String,
     /// `string`, `integer or null`, `untyped`.
     pub types: String,
+    /// The same, as a set: a change to a subset narrows, which clients read as before.
+    pub type_set: Types,
     pub required: bool,
     pub key: NodeRef,
+    /// When it is optional: the declaration that makes it so (in a `oneOf`, the branch
+    /// that does not require it).
+    pub optional_at: Option<NodeRef>,
 }
 
 /// What one body schema says about the code and the fields.
@@ -73,10 +83,19 @@ pub struct BodyShape {
     pub schema: NodeRef,
     /// Where the code lives (`error.code`), its type, and its key.
     pub code: Option<(String, String, NodeRef)>,
+    /// The types the code may have.
+    pub code_types: Types,
     /// The code is required at every step of its path.
     pub code_required: bool,
     /// The top-level fields besides the code.
     pub fields: Vec<FieldFacts>,
+    /// No code in every branch: a `oneOf`/`anyOf` branch without one while others have it.
+    pub code_lacking: Option<NodeRef>,
+    /// Fields some `oneOf`/`anyOf` branches declare, with a branch that does not.
+    pub in_some_branches: Vec<(String, NodeRef)>,
+    /// The schema is a choice (`oneOf`, `anyOf`): a field may be required in some branches
+    /// only.
+    pub branched: bool,
 }
 
 impl StatusFacts {
@@ -93,6 +112,11 @@ impl StatusFacts {
     /// The first body's top-level fields besides the code.
     pub fn fields(&self) -> &[FieldFacts] {
         self.bodies.first().map_or(&[], |b| b.fields.as_slice())
+    }
+
+    /// Every code documented on the status: declared ones, then those only examples send.
+    pub fn all_codes(&self) -> impl Iterator<Item = &(String, NodeRef)> {
+        self.codes.iter().chain(&self.example_codes)
     }
 
     pub fn field(&self, name: &str) -> Option<&FieldFacts> {
@@ -118,7 +142,7 @@ impl OperationFacts {
     pub fn codes(&self) -> BTreeMap<&str, (&StatusFacts, NodeRef)> {
         let mut out = BTreeMap::new();
         for status in &self.statuses {
-            for (code, at) in &status.codes {
+            for (code, at) in status.all_codes() {
                 out.entry(code.as_str()).or_insert((status, *at));
             }
         }
@@ -215,27 +239,126 @@ fn body_shape(api: &Api<'_>, schema: NodeRef, body: &BodyFacts) -> BodyShape {
         .code
         .field()
         .zip(body.code.location())
-        .map(|(field, path)| (path.to_string(), field.facts.types.describe(), field.key));
+        .map(|(field, path)| {
+            (
+                path.to_string(),
+                described_types(api, &field.facts),
+                field.key,
+            )
+        });
     let code_name = body.code.location().unwrap_or("");
-    let fields = api
-        .property_keys(schema)
-        .into_iter()
-        .filter(|(name, _)| name != code_name)
-        .filter_map(|(name, key)| {
-            let field = api.field(schema, &FieldPath::parse(&name)).found()?;
-            Some(FieldFacts {
-                types: field.facts.types.describe(),
+    let mut fields = Vec::new();
+    let mut in_some_branches = Vec::new();
+    for (name, key) in api.property_keys(schema) {
+        if name == code_name {
+            continue;
+        }
+        match api.field(schema, &FieldPath::parse(&name)) {
+            Lookup::Found(field) => fields.push(FieldFacts {
+                types: described_types(api, &field.facts),
+                type_set: value_types(api, &field.facts),
                 required: field.required(),
+                optional_at: field.optional.as_ref().map(|step| step.key),
                 name,
                 key,
-            })
-        })
-        .collect();
+            }),
+            Lookup::Absent {
+                lacking: Some(branch),
+                ..
+            } => in_some_branches.push((name, branch)),
+            Lookup::Absent { .. } => {}
+        }
+    }
+    let resolved = api.schema_node(schema).unwrap_or(schema);
     BodyShape {
+        branched: ["oneOf", "anyOf"]
+            .iter()
+            .any(|keyword| api.get(resolved, keyword).is_some()),
         schema,
         code_required: body.code.field().is_some_and(|f| f.required()),
+        code_types: body
+            .code
+            .field()
+            .map_or(Types::ANY, |f| value_types(api, &f.facts)),
         code,
+        code_lacking: match &body.code {
+            crate::error_body::Code::Missing { lacking, .. } => *lacking,
+            _ => None,
+        },
         fields,
+        in_some_branches,
+    }
+}
+
+/// The codes each declaration of the code lists, when together they leave it open: a
+/// `oneOf` branch still documents its codes though another branch takes any string.
+fn branch_codes(api: &Api<'_>, body: &BodyFacts) -> Vec<NodeRef> {
+    let Some(field) = body.code.field() else {
+        return Vec::new();
+    };
+    if field.facts.values.is_some() {
+        return Vec::new();
+    }
+    let listed = |schema: &NodeRef| -> Vec<NodeRef> {
+        let listed = api
+            .get(*schema, "enum")
+            .map(|l| api.items(l).collect::<Vec<_>>());
+        let constant = api.get(*schema, "const");
+        listed
+            .unwrap_or_default()
+            .into_iter()
+            .chain(constant)
+            .collect()
+    };
+    field.facts.schemas.iter().flat_map(listed).collect()
+}
+
+/// The codes of the `oneOf`/`anyOf` branches that have a code, when another branch has none:
+/// those branches still document theirs.
+fn codes_of_branches(
+    api: &Api<'_>,
+    contract: &Contract,
+    shape: &BodyShape,
+    problem_json: bool,
+) -> Vec<NodeRef> {
+    if shape.code_lacking.is_none() {
+        return Vec::new();
+    }
+    let resolved = api.schema_node(shape.schema).unwrap_or(shape.schema);
+    let branches = ["oneOf", "anyOf"]
+        .iter()
+        .filter_map(|keyword| api.get(resolved, keyword))
+        .flat_map(|list| api.items(list));
+    let locations = crate::error_body::code_locations(contract, problem_json);
+    branches
+        .flat_map(|branch| {
+            let field = locations
+                .iter()
+                .find_map(|path| api.field(branch, path).found());
+            field.map_or_else(Vec::new, |f| {
+                let mut values = f.facts.values.clone().unwrap_or_default();
+                values.extend(&f.facts.examples);
+                values
+            })
+        })
+        .collect()
+}
+
+/// The types a field's value may have, as reports name them.
+fn described_types(api: &Api<'_>, facts: &crate::openapi::schema::Facts) -> String {
+    value_types(api, facts).describe()
+}
+
+/// The types a field's value may have. 3.0's `nullable: true` counts even beside an `enum`
+/// that does not list null: clients of such a schema are told to expect null.
+fn value_types(api: &Api<'_>, facts: &crate::openapi::schema::Facts) -> Types {
+    let nullable = facts
+        .schemas
+        .iter()
+        .any(|s| api.get(*s, "nullable").and_then(|v| api.as_bool(v)) == Some(true));
+    match nullable && !facts.types.is_any() {
+        true => facts.types.union(Types::NULL),
+        false => facts.types,
     }
 }
 
@@ -250,6 +373,12 @@ fn status_facts(
         text: response.status_text.to_string(),
         key: response.key,
         codes: Vec::new(),
+        example_codes: Vec::new(),
+        media_types: response
+            .media
+            .iter()
+            .map(|m| (m.name.to_string(), m.key.unwrap_or(response.key)))
+            .collect(),
         bodies: Vec::new(),
         retry: contract.retry_header(response).map(|h| RetryHint {
             at: h.key,
@@ -273,10 +402,23 @@ fn status_facts(
                 required: f.required(),
             });
         }
-        let values = body_facts
+        let values: Vec<NodeRef> = body_facts
             .documented_codes(api)
             .into_iter()
-            .chain(body_facts.codes_in(api, &media.examples));
+            .chain(branch_codes(api, body_facts))
+            .chain(codes_of_branches(
+                api,
+                contract,
+                &shapes[index],
+                media.is_problem_json(),
+            ))
+            .chain(body_facts.codes_in(api, &media.examples))
+            .collect();
+        // An integer `code` that only ever holds HTTP statuses, where the contract's codes
+        // are strings, repeats the status line: it is no error code.
+        if echoes_status(api, (contract, response.status), body_facts, &values) {
+            continue;
+        }
         for value in values {
             if let Some(text) = api.scalar(value) {
                 if !facts.codes.iter().any(|(c, _)| c == text) {
@@ -284,6 +426,93 @@ fn status_facts(
                 }
             }
         }
+        if body_facts.code.location().is_none() {
+            let examples = media.examples.iter().chain(&body_facts.examples);
+            let problem_json = media.is_problem_json();
+            for value in codes_in_examples(api, contract, problem_json, examples) {
+                let known = facts.codes.iter().chain(&facts.example_codes);
+                if let Some(text) = api.scalar(value) {
+                    if !known.clone().any(|(c, _)| c == text) {
+                        facts.example_codes.push((text.to_string(), value));
+                    }
+                }
+            }
+        }
+    }
+    for value in extension_codes(api, contract, response) {
+        if let Some(text) = api.scalar(value) {
+            if !facts.codes.iter().any(|(c, _)| c == text) {
+                facts.codes.push((text.to_string(), value));
+            }
+        }
     }
     facts
+}
+
+/// The codes a Response Object lists in the contract's code extensions: the keys of each
+/// member (eBay's `x-response-codes: {errors: {'35020': {…}}}`), or the items of a list.
+fn extension_codes(api: &Api<'_>, contract: &Contract, response: &Response<'_>) -> Vec<NodeRef> {
+    let Some(node) = response.node else {
+        return Vec::new();
+    };
+    let mut codes = Vec::new();
+    for extension in &contract.code_extensions {
+        let Some(listed) = api.get(node, extension) else {
+            continue;
+        };
+        if api.is_mapping(listed) {
+            for (_, member) in api.entries(listed) {
+                codes.extend(api.entries(member).map(|(key, _)| key));
+            }
+        } else {
+            codes.extend(api.items(listed).filter(|item| api.scalar(*item).is_some()));
+        }
+    }
+    codes
+}
+
+/// The body's code is an integer, where the contract's codes are strings, and every value
+/// documented for it on this response is the response's own status (`404` on the 404, a 4xx
+/// on `4XX`, a 4xx or 5xx on `default`).
+fn echoes_status(
+    api: &Api<'_>,
+    (contract, status): (&Contract, StatusKey),
+    body: &BodyFacts,
+    values: &[NodeRef],
+) -> bool {
+    let integer = matches!(&body.code, crate::error_body::Code::WrongType { field, .. }
+        if field.facts.types.is_integer());
+    let echoes = |value: &NodeRef| {
+        let number = api.scalar(*value).and_then(|text| text.parse::<u16>().ok());
+        number.is_some_and(|n| match status {
+            StatusKey::Code(code) => n == code,
+            StatusKey::Range(range) => n / 100 == u16::from(range),
+            StatusKey::Default => (400..=599).contains(&n),
+            StatusKey::Invalid => false,
+        })
+    };
+    contract.code_type == crate::contract::CodeType::String
+        && integer
+        && !values.is_empty()
+        && values.iter().all(echoes)
+}
+
+/// The code values of examples, each read at the first of the contract's code locations it
+/// has: for a body whose schema declares no code.
+fn codes_in_examples<'e>(
+    api: &Api<'_>,
+    contract: &Contract,
+    problem_json: bool,
+    examples: impl Iterator<Item = &'e NodeRef>,
+) -> Vec<NodeRef> {
+    let locations = crate::error_body::code_locations(contract, problem_json);
+    examples
+        .flat_map(|example| {
+            locations
+                .iter()
+                .map(|path| crate::error_body::values_at(api, *example, &path.segments))
+                .find(|values| !values.is_empty())
+                .unwrap_or_default()
+        })
+        .collect()
 }

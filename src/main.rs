@@ -27,21 +27,7 @@ fn run_command(command: &Command) -> ExitCode {
         Command::Completions { shell } => cli::info::completions(*shell),
         Command::Man => cli::info::man(),
         Command::Check { args } => cli::lint::check(args),
-        Command::Diff {
-            documents,
-            base,
-            format,
-            output,
-            contract,
-            color,
-        } => cli::diff::diff(cli::diff::DiffRequest {
-            documents,
-            base: base.as_deref(),
-            formats: format,
-            output: output.as_ref(),
-            options: contract.options(),
-            color: *color,
-        }),
+        Command::Diff(args) => cli::diff::diff(args),
         Command::Contract { document, format } => cli::page::contract(document, *format),
         Command::Docs {
             document,

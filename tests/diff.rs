@@ -11,7 +11,7 @@ use errlint::{Options, Outcome};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn options() -> Options {
+pub(crate) fn options() -> Options {
     Options {
         config: ConfigChoice {
             no_discovery: true,
@@ -36,7 +36,7 @@ fn rendered(outcome: &Outcome) -> String {
 }
 
 /// The pairs of a fixture folder: `(variant, base, new)`, paths relative to the repository.
-fn pairs(folder: &Path) -> Vec<(&'static str, PathBuf, PathBuf)> {
+pub(crate) fn pairs(folder: &Path) -> Vec<(&'static str, PathBuf, PathBuf)> {
     let mut out = Vec::new();
     for (variant, base, new) in [
         ("yaml", "base.yaml", "new.yaml"),
@@ -354,7 +354,7 @@ fn every_format_renders_a_diff() {
 }
 
 /// A small document whose 404 documents the codes `codes`.
-fn document_with_codes(title: &str, codes: &str) -> String {
+pub(crate) fn document_with_codes(title: &str, codes: &str) -> String {
     format!(
         "openapi: 3.0.3\ninfo: {{title: {title}, version: 1.0.0}}\npaths:\n  /items:\n    get:\n      responses:\n        '200': {{description: ok}}\n        '404':\n          description: missing\n          content:\n            application/json:\n              schema: {{type: object, required: [code], properties: {{code: {{type: string, enum: [{codes}]}}}}}}\n"
     )
@@ -611,4 +611,107 @@ fn a_document_inside_a_submodule_is_reported_as_skipped() {
         text.contains("root.yaml:") && text.contains("[error-code-added]"),
         "{text}"
     );
+}
+
+/// `errlint diff` takes the lint's report flags: `--rule` sets a change's level above every
+/// config, `--fail-level` and `--deny-warnings` set what fails the run, `--baseline` hides the
+/// changes it lists, `-q` drops the summary; `--base REV .` names each file as the work tree
+/// and the revision name it, without `./`.
+#[test]
+fn diff_takes_the_lints_report_flags_and_names_files_cleanly() {
+    let files = [("api.yaml".into(), document_with_codes("A", "NOT_FOUND"))];
+    let repo = committed_repository("diff-report-flags", &files);
+    // A new code is an info change: exit 0 unless the fail level says otherwise.
+    std::fs::write(
+        repo.join("api.yaml"),
+        document_with_codes("A", "NOT_FOUND, GONE"),
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        let output = diff_base_head(&repo, &["."]).args(extra).output().unwrap();
+        let text = String::from_utf8_lossy(&output.stdout).to_string();
+        (output.status.code(), text)
+    };
+    let (code, text) = run(&[]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("api.yaml:") && l.contains("info[error-code-added]")),
+        "{text}"
+    );
+    assert!(!text.contains("./"), "{text}");
+    assert_eq!(run(&["--fail-level", "info"]).0, Some(1));
+    let (code, text) = run(&["--rule", "error-code-added=warning"]);
+    assert!(text.contains("warning[error-code-added]"), "{text}");
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        run(&["--rule", "error-code-added=warning", "--deny-warnings"]).0,
+        Some(1)
+    );
+    let (code, text) = run(&["--rule", "error-code-added=off"]);
+    assert_eq!(code, Some(0));
+    assert!(!text.contains("error-code-added"), "{text}");
+    let (code, _) = run(&["--rule", "no-such-change=error"]);
+    assert_eq!(code, Some(2));
+    // A baseline written by the lint's own format hides the change it lists.
+    let json = Command::new(env!("CARGO_BIN_EXE_errlint"))
+        .args([
+            "diff",
+            "--no-config",
+            "--format",
+            "json",
+            "--base",
+            "HEAD",
+            ".",
+        ])
+        .current_dir(&repo)
+        .output()
+        .unwrap();
+    let reported: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let finding = &reported["findings"][0];
+    let baseline = serde_json::json!({
+        "version": 1,
+        "entries": [{
+            // Relative to the baseline's folder, beside the repository.
+            "file": format!("diff-report-flags/{}", finding["file"].as_str().unwrap()),
+            "rule": finding["rule"],
+            "pointer": finding["pointer"],
+            // Baselines keep messages with each number as `#`.
+            "message": finding["message"].as_str().unwrap().replace("404", "#"),
+        }]
+    });
+    std::fs::write(
+        repo.join("../diff-report-flags.baseline.json"),
+        baseline.to_string(),
+    )
+    .unwrap();
+    let (code, text) = run(&[
+        "--baseline",
+        "../diff-report-flags.baseline.json",
+        "--fail-level",
+        "info",
+    ]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(!text.contains("error-code-added"), "{text}");
+    // The pretty report ends with a summary line; `-q` leaves it out.
+    let pretty = |extra: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_errlint"))
+            .args([
+                "diff",
+                "--no-config",
+                "--color",
+                "never",
+                "--base",
+                "HEAD",
+                ".",
+            ])
+            .args(extra)
+            .current_dir(&repo)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&output.stdout).to_string()
+    };
+    assert!(pretty(&[]).contains("1 info in 1 file"));
+    let quiet = pretty(&["-q"]);
+    assert!(quiet.contains("error-code-added") && !quiet.contains("1 info in 1 file"));
 }

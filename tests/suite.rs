@@ -11,6 +11,7 @@ mod composition;
 mod contract;
 mod corpus;
 mod diff;
+mod diff_changes;
 mod docs;
 mod external;
 mod fix;

@@ -45,6 +45,16 @@ pub const CHANGES: &[ChangeMeta] = &[
         summary: "a field required in error bodies is gone, optional, or retyped",
     },
     ChangeMeta {
+        id: "error-body-removed",
+        class: Class::Breaking,
+        summary: "an error status that documented a body no longer does",
+    },
+    ChangeMeta {
+        id: "error-media-type-changed",
+        class: Class::Breaking,
+        summary: "an error status's body is now of another media type",
+    },
+    ChangeMeta {
         id: "rate-limit-added",
         class: Class::Breaking,
         summary: "an operation that was not rate-limited now documents 429 or is declared rate-limited",

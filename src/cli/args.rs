@@ -129,26 +129,7 @@ pub enum Command {
     /// api/openapi.yaml`); with `--base REV`, every document named (files, folders, globs) is
     /// compared with itself at REV. Breaking changes are errors unless the major of
     /// `info.version` increased.
-    Diff {
-        /// BASE and NEW; or, with `--base`, the documents.
-        #[arg(required = true, value_name = "BASE NEW | FILES")]
-        documents: Vec<String>,
-        /// Compare each document with itself at this git revision (a new document is skipped).
-        #[arg(long, value_name = "REV")]
-        base: Option<String>,
-        /// Output format, as for linting: pretty, concise, json, sarif, github, gitlab, junit;
-        /// `FORMAT=PATH` writes to a file. Repeatable.
-        #[arg(long, value_name = "FORMAT[=PATH]", default_value = "pretty")]
-        format: Vec<String>,
-        /// Write the report to FILE instead of standard output.
-        #[arg(long, value_name = "FILE")]
-        output: Option<PathBuf>,
-        #[command(flatten)]
-        contract: ContractArgs,
-        /// When to use colours in the pretty format.
-        #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-        color: ColorChoice,
-    },
+    Diff(DiffArgs),
     /// Print the error contract a document follows today, as a profile.
     ///
     /// Each fact comes with how much of the document supports it.
@@ -215,6 +196,46 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+}
+
+/// `errlint diff`'s arguments: the two sides (or `--base` and the documents), and the
+/// lint's report flags, which apply to change ids as to rules.
+#[derive(clap::Args, Debug)]
+pub struct DiffArgs {
+    /// BASE and NEW; or, with `--base`, the documents.
+    #[arg(required = true, value_name = "BASE NEW | FILES")]
+    pub documents: Vec<String>,
+    /// Compare each document with itself at this git revision (a new document is skipped).
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+    /// Output format, as for linting: pretty, concise, json, sarif, github, gitlab, junit;
+    /// `FORMAT=PATH` writes to a file. Repeatable.
+    #[arg(long, value_name = "FORMAT[=PATH]", default_value = "pretty")]
+    pub format: Vec<String>,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Report only changes that are not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Set a change's level, above every config: `--rule error-code-added=warning`.
+    /// Repeatable.
+    #[arg(long = "rule", value_name = "ID=LEVEL")]
+    pub rules: Vec<String>,
+    /// Exit with 1 when there are warnings, too (the same as `--fail-level warning`).
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// The lowest level that makes the run fail (exit 1): error, warning or info.
+    #[arg(long, value_name = "LEVEL")]
+    pub fail_level: Option<FailLevel>,
+    /// Findings only: no summary line.
+    #[arg(short, long)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub contract: ContractArgs,
+    /// When to use colours in the pretty format.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
 }
 
 /// Where a command finds the error contract (where codes live, rule and change levels).

@@ -1,65 +1,64 @@
 //! `errlint diff`: the error contract of two versions of a document, or of each document
 //! against itself at a git revision.
 
-use super::args::ColorChoice;
-use super::{Reports, fail, parse_formats};
+use super::args::DiffArgs;
+use super::{Reports, apply_baseline, fail, fail_level, parse_formats, parse_level_setting};
 use errlint::Options;
 use errlint::output::Target;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// What `errlint diff` was asked.
-pub struct DiffRequest<'a> {
-    pub documents: &'a [String],
-    pub base: Option<&'a str>,
-    pub formats: &'a [String],
-    pub output: Option<&'a PathBuf>,
-    pub options: Options,
-    pub color: ColorChoice,
+pub fn diff(args: &DiffArgs) -> ExitCode {
+    run(args).unwrap_or_else(|code| code)
 }
 
-pub fn diff(request: DiffRequest<'_>) -> ExitCode {
-    let formats = match parse_formats(request.formats, request.output) {
-        Ok(formats) => formats,
-        Err(message) => return fail(&message),
-    };
-    let options = &request.options;
+fn run(args: &DiffArgs) -> Result<ExitCode, ExitCode> {
+    let formats = parse_formats(&args.format, args.output.as_ref()).map_err(|m| fail(&m))?;
+    let options = options_of(args).map_err(|m| fail(&m))?;
     // A revision's files are written to a temporary folder: a signal must not leave it behind.
-    if let Err(message) = errlint::diff::remove_on_signals() {
-        return fail(&message);
-    }
-    let outcome = match (request.base, request.documents) {
+    errlint::diff::remove_on_signals().map_err(|m| fail(&m))?;
+    let mut outcome = match (args.base.as_deref(), args.documents.as_slice()) {
         (Some(rev), files) => {
             let named: Vec<PathBuf> = files.iter().map(PathBuf::from).collect();
-            match errlint::inputs::expand(&named) {
-                Ok(paths) => errlint::diff::diff_against(rev, &paths, options),
-                Err(message) => return fail(&message),
-            }
+            let paths = errlint::inputs::expand(&named).map_err(|m| fail(&m))?;
+            errlint::diff::diff_against(rev, &paths, &options)
         }
         (None, [before, after]) => errlint::diff::diff(
             &errlint::diff::Input::parse(before),
             &errlint::diff::Input::parse(after),
-            options,
+            &options,
         ),
         (None, _) => {
-            return fail(
+            return Err(fail(
                 "`errlint diff` compares two documents, BASE and NEW; with `--base REV`, each document named is compared with itself at REV",
-            );
+            ));
         }
     };
     let targets: Vec<&Target> = formats.iter().map(|(_, t)| t).collect();
     let inputs = outcome.read.iter().map(PathBuf::as_path);
-    if let Err(message) = errlint::output::check_targets(&targets, inputs) {
-        return fail(&message);
+    errlint::output::check_targets(&targets, inputs).map_err(|m| fail(&m))?;
+    if let Some(path) = &args.baseline {
+        apply_baseline(&mut outcome, path, &options)?;
     }
     let rules = errlint::catalog::change_infos();
     let reports = Reports {
-        color: request.color,
+        color: args.color,
         rules: &rules,
-        quiet: false,
+        quiet: args.quiet,
     };
-    if let Err(code) = reports.write(&outcome, formats) {
-        return code;
+    reports.write(&outcome, formats)?;
+    let code = outcome.exit_code_at(fail_level(args.fail_level, args.deny_warnings));
+    Ok(ExitCode::from(code as u8))
+}
+
+/// The library's options: where the contract comes from, and the change levels of `--rule`.
+fn options_of(args: &DiffArgs) -> Result<Options, String> {
+    let mut options = args.contract.options();
+    for setting in &args.rules {
+        let known = |id: &str| errlint::diff::find(id).map(|change| change.id);
+        let ids = errlint::diff::CHANGES.iter().map(|c| c.id);
+        let (id, level) = parse_level_setting(setting, ("change", "errlint rules"), known, ids)?;
+        options.severities.insert(id, level);
     }
-    ExitCode::from(outcome.exit_code(false) as u8)
+    Ok(options)
 }

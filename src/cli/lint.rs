@@ -1,8 +1,11 @@
 //! `errlint PATH…` (and `errlint check PATH…`): the lint, as steps — options, inputs, the
 //! check of every output, fixes, the lint, the baseline, the reports, the exit code.
 
-use super::args::{Cli, FailLevel};
-use super::{Reports, fail, parse_formats, print, unreadable, write_stdout};
+use super::args::Cli;
+use super::{
+    Reports, apply_baseline, fail, fail_level, parse_formats, parse_level_setting, print,
+    unreadable, write_stdout,
+};
 use errlint::baseline::Written;
 use errlint::config::PROFILES;
 use errlint::output::Target;
@@ -304,18 +307,6 @@ fn write_baseline(outcome: &Outcome, path: &Path) -> Step<ExitCode> {
     ))
 }
 
-fn apply_baseline(outcome: &mut Outcome, path: &Path, options: &Options) -> Step<()> {
-    let before = outcome.findings.len();
-    let stale = errlint::baseline::apply(outcome, path, &options.access()).map_err(|m| fail(&m))?;
-    outcome.baseline_hidden = before - outcome.findings.len();
-    if stale > 0 {
-        eprintln!(
-            "{stale} baseline entries no longer match anything: run --write-baseline again to drop them"
-        );
-    }
-    Ok(())
-}
-
 /// Writes the reports; with `--statistics`, the table takes standard output and reports to
 /// files are still written.
 fn report(cli: &Cli, outcome: &Outcome, formats: Vec<(Format, Target)>) -> Step<()> {
@@ -356,11 +347,7 @@ struct Verdict {
 
 impl Verdict {
     fn of(cli: &Cli, outcome: &Outcome, fixes_left_alone: bool) -> Verdict {
-        let fail_level = match (cli.fail_level, cli.deny_warnings) {
-            (Some(FailLevel::Info), _) => Severity::Info,
-            (Some(FailLevel::Warning), _) | (None, true) => Severity::Warning,
-            _ => Severity::Error,
-        };
+        let fail_level = fail_level(cli.fail_level, cli.deny_warnings);
         let code = if fixes_left_alone {
             2
         } else {
@@ -462,27 +449,7 @@ fn command_line_config_error(cli: &Cli) -> Option<String> {
 /// `--rule ID=LEVEL`: the rule's id (a renamed id is taken as its new one) and its level,
 /// `None` for off.
 fn parse_rule_setting(setting: &str) -> Result<(String, Option<Severity>), String> {
-    let (id, level) = setting.split_once('=').ok_or_else(|| {
-        format!("`--rule {setting}`: expected RULE=LEVEL, e.g. error-status-coverage=error")
-    })?;
-    let Some(rule) = errlint::rules::find(id) else {
-        let hint = errlint::suggest::closest(id, errlint::rules::ALL.iter().map(|m| m.id))
-            .map(|n| format!("did you mean `{n}`? "))
-            .unwrap_or_default();
-        return Err(format!(
-            "unknown rule `{id}`: {hint}`errlint rules` lists them"
-        ));
-    };
-    let level = match level {
-        "off" => None,
-        "info" => Some(Severity::Info),
-        "warning" => Some(Severity::Warning),
-        "error" => Some(Severity::Error),
-        other => {
-            return Err(format!(
-                "`{other}` is not a level: use off, info, warning or error"
-            ));
-        }
-    };
-    Ok((rule.id.to_string(), level))
+    let known = |id: &str| errlint::rules::find(id).map(|rule| rule.id);
+    let ids = errlint::rules::ALL.iter().map(|m| m.id);
+    parse_level_setting(setting, ("rule", "errlint rules"), known, ids)
 }

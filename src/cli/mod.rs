@@ -10,11 +10,12 @@ pub mod init;
 pub mod lint;
 pub mod page;
 
-use args::ColorChoice;
+use args::{ColorChoice, FailLevel};
 use errlint::output::Target;
 use errlint::report::{self, Format, RenderOptions};
+use errlint::{Options, Outcome, Severity};
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Says what went wrong on standard error; exit code 2.
@@ -145,4 +146,65 @@ fn pretty_width(to_terminal: bool) -> usize {
         return FIXED;
     }
     terminal_size::terminal_size().map_or(FIXED, |(width, _)| usize::from(width.0).max(NARROWEST))
+}
+
+/// `ID=LEVEL` from `--rule`: `known` gives the current id of a name of this kind (rule,
+/// change), `ids` are the names a typo is matched against, and `lister` is the command that
+/// lists them.
+pub fn parse_level_setting<'a>(
+    setting: &str,
+    (kind, lister): (&str, &str),
+    known: impl Fn(&str) -> Option<&'static str>,
+    ids: impl Iterator<Item = &'a str>,
+) -> Result<(String, Option<Severity>), String> {
+    let (id, level) = setting.split_once('=').ok_or_else(|| {
+        format!("`--rule {setting}`: expected RULE=LEVEL, e.g. error-status-coverage=error")
+    })?;
+    let Some(id) = known(id) else {
+        let hint = errlint::suggest::closest(id, ids)
+            .map(|n| format!("did you mean `{n}`? "))
+            .unwrap_or_default();
+        return Err(format!(
+            "unknown {kind} `{id}`: {hint}`{lister}` lists them"
+        ));
+    };
+    let level = match level {
+        "off" => None,
+        "info" => Some(Severity::Info),
+        "warning" => Some(Severity::Warning),
+        "error" => Some(Severity::Error),
+        other => {
+            return Err(format!(
+                "`{other}` is not a level: use off, info, warning or error"
+            ));
+        }
+    };
+    Ok((id.to_string(), level))
+}
+
+/// The lowest level that fails the run, from `--fail-level` and `--deny-warnings`.
+pub fn fail_level(level: Option<FailLevel>, deny_warnings: bool) -> Severity {
+    match (level, deny_warnings) {
+        (Some(FailLevel::Info), _) => Severity::Info,
+        (Some(FailLevel::Warning), _) | (None, true) => Severity::Warning,
+        _ => Severity::Error,
+    }
+}
+
+/// Hides the findings the baseline at `path` lists, and says how many of its entries matched
+/// nothing.
+pub fn apply_baseline(
+    outcome: &mut Outcome,
+    path: &Path,
+    options: &Options,
+) -> Result<(), ExitCode> {
+    let before = outcome.findings.len();
+    let stale = errlint::baseline::apply(outcome, path, &options.access()).map_err(|m| fail(&m))?;
+    outcome.baseline_hidden = before - outcome.findings.len();
+    if stale > 0 {
+        eprintln!(
+            "{stale} baseline entries no longer match anything: run --write-baseline again to drop them"
+        );
+    }
+    Ok(())
 }

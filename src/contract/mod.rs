@@ -23,6 +23,17 @@ pub enum CodeType {
     Integer,
 }
 
+/// How `errlint diff` compares the two sides' `info.version` before a breaking change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VersionScheme {
+    /// MAJOR.MINOR.PATCH: a breaking change needs a higher major (the minor in 0.x).
+    Semver,
+    /// YYYY-MM-DD (Stripe's `2023-09-12`): a breaking change needs a later date.
+    Date,
+    /// No gate: every breaking change is reported at its own level.
+    Off,
+}
+
 /// What a `default` response with an error schema satisfies in `error-status-coverage`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DefaultCovers {
@@ -106,6 +117,8 @@ pub struct Contract {
     pub code_type: CodeType,
     pub code_pattern: Option<regex::Regex>,
     pub code_closed: bool,
+    /// Response Object extensions that list the response's codes (`x-response-codes`).
+    pub code_extensions: Vec<String>,
     /// Required fields and their type names (`any` for no type check).
     pub fields: Vec<(FieldPath, String)>,
     pub optional: Vec<FieldPath>,
@@ -119,6 +132,7 @@ pub struct Contract {
     pub retry_statuses: Vec<StatusKey>,
     pub limited_by_default: bool,
     pub rate_limit_extension: String,
+    pub versions: VersionScheme,
     pub catalog: Catalog,
     pub severities: HashMap<String, Option<Severity>>,
     pub overrides: Vec<Override>,
@@ -202,6 +216,7 @@ impl Contract {
             code_type: CodeType::String,
             code_pattern: None,
             code_closed: false,
+            code_extensions: Vec::new(),
             fields: Vec::new(),
             optional: Vec::new(),
             forbid_additional: false,
@@ -214,6 +229,7 @@ impl Contract {
             retry_statuses: Vec::new(),
             limited_by_default: true,
             rate_limit_extension: "x-rate-limited".into(),
+            versions: VersionScheme::Semver,
             catalog: Catalog::None,
             severities: HashMap::new(),
             overrides: Vec::new(),
@@ -261,6 +277,12 @@ impl Contract {
         if let Some(codes) = &raw.codes {
             self.catalog = catalog_of(codes);
         }
+        self.versions = match raw.versions.as_deref() {
+            Some("date") => VersionScheme::Date,
+            Some("off") => VersionScheme::Off,
+            Some(_) => VersionScheme::Semver,
+            None => self.versions,
+        };
         if let Some(rules) = &raw.rules {
             self.severities.extend(
                 rules
@@ -296,6 +318,9 @@ impl Contract {
             }
             if let Some(c) = code.closed {
                 self.code_closed = c;
+            }
+            if let Some(e) = &code.extensions {
+                self.code_extensions = e.clone();
             }
         }
         if let Some(fields) = &envelope.fields {

@@ -20,6 +20,8 @@ pub struct RawConfig {
     pub retry: Option<RawRetry>,
     pub rate_limit: Option<RawRateLimit>,
     pub codes: Option<RawCodes>,
+    /// How `errlint diff` compares `info.version`: semver, date or off.
+    pub versions: Option<String>,
     pub rules: Option<BTreeMap<String, String>>,
     pub overrides: Option<Vec<RawOverride>>,
 }
@@ -41,6 +43,7 @@ pub struct RawCode {
     pub r#type: Option<String>,
     pub pattern: Option<String>,
     pub closed: Option<bool>,
+    pub extensions: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -2,15 +2,20 @@
 //! document, and whether `info.version` allows it. Operations match by method and path
 //! template; each change is shown in NEW, with the place in BASE it changed from.
 
+mod body;
+mod compare;
+mod gate;
 mod git;
 mod temp_folder;
 
 use crate::config::Contract;
 use crate::document::{DocumentSet, NodeRef};
-use crate::facts::{ErrorFacts, OperationFacts, StatusFacts};
+use crate::facts::ErrorFacts;
 use crate::finding::{Finding, Location, Outcome, Related, Severity, Sources};
-use crate::openapi::{Api, Model, StatusKey};
-use std::collections::BTreeMap;
+use crate::openapi::{Api, Model};
+use compare::{Change, compare};
+use gate::Gate;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -44,215 +49,17 @@ impl Input {
 }
 
 /// What makes two changes one finding: id, place and message.
-type ChangeKey = (&'static str, NodeRef, String);
+type ChangeKey = (&'static str, NodeRef, Option<NodeRef>);
 
-/// A change found, before levels and grouping.
-struct Change {
-    id: &'static str,
-    message: String,
-    at: NodeRef,
-    related: Option<(NodeRef, String)>,
-    operation: Arc<str>,
+/// One cause: a change, every operation it is found in, and every status.
+struct Group {
+    change: Change,
+    operations: Vec<ChangedOperation>,
+    statuses: Vec<Arc<str>>,
 }
 
-/// Compares the error facts of two versions, operation by operation.
-fn compare(base: &ErrorFacts, new: &ErrorFacts) -> Vec<Change> {
-    let mut changes = Vec::new();
-    for (key, new_op) in &new.operations {
-        let Some(base_op) = base.operations.get(key) else {
-            continue;
-        };
-        compare_operation(base_op, new_op, &mut changes);
-    }
-    changes
-}
-
-fn compare_operation(base: &OperationFacts, new: &OperationFacts, out: &mut Vec<Change>) {
-    let mut push = |id, message: String, at, related: Option<(NodeRef, String)>| {
-        out.push(Change {
-            id,
-            message,
-            at,
-            related,
-            operation: new.name.clone(),
-        })
-    };
-    let base_codes = base.codes();
-    let new_codes = new.codes();
-    let mut moved: Vec<&str> = Vec::new();
-    for (code, (base_status, base_at)) in &base_codes {
-        let was = || {
-            Some((
-                *base_at,
-                format!("documented on the {} response here", base_status.text),
-            ))
-        };
-        match new_codes.get(code) {
-            None => push(
-                "error-code-removed",
-                format!("`{code}` is no longer documented for {}", new.name),
-                new.at,
-                was(),
-            ),
-            Some((new_status, new_at)) => {
-                let still_there = new
-                    .status(base_status.status)
-                    .is_some_and(|s| s.codes.iter().any(|(c, _)| c == code));
-                if !still_there {
-                    moved.push(code);
-                    push(
-                        "error-code-moved",
-                        format!(
-                            "`{code}` moved from the {} to the {} response",
-                            base_status.text, new_status.text
-                        ),
-                        *new_at,
-                        was(),
-                    );
-                }
-            }
-        }
-    }
-    for new_status in &new.statuses {
-        let Some(base_status) = base.status(new_status.status) else {
-            // A new 429 on an operation that was not rate-limited is `rate-limit-added`.
-            let newly_limited =
-                new_status.status == StatusKey::Code(429) && base.rate_limited.is_none();
-            if !base.covers(new_status.status) && !newly_limited {
-                push(
-                    "error-status-added",
-                    format!(
-                        "{} documents a new error status, {}",
-                        new.name, new_status.text
-                    ),
-                    new_status.key,
-                    Some((base.at, "no response or range covered it here".into())),
-                );
-            }
-            continue;
-        };
-        compare_status(base_status, new_status, &moved, &mut push);
-    }
-    for base_status in &base.statuses {
-        if new.status(base_status.status).is_none() {
-            push(
-                "error-status-removed",
-                format!("{} no longer documents {}", new.name, base_status.text),
-                new.at,
-                Some((base_status.key, "documented here".into())),
-            );
-        }
-    }
-    if let (None, Some(at)) = (base.rate_limited, new.rate_limited) {
-        push(
-            "rate-limit-added",
-            format!("{} is now rate-limited", new.name),
-            at,
-            Some((base.at, "not rate-limited here".into())),
-        );
-    }
-}
-
-fn compare_status(
-    base: &StatusFacts,
-    new: &StatusFacts,
-    moved: &[&str],
-    push: &mut impl FnMut(&'static str, String, NodeRef, Option<(NodeRef, String)>),
-) {
-    let status = &new.text;
-    for (code, at) in &new.codes {
-        let known = base.codes.iter().any(|(c, _)| c == code);
-        if !known && !moved.contains(&code.as_str()) {
-            push(
-                "error-code-added",
-                format!("new code `{code}` on the {status} response"),
-                *at,
-                None,
-            );
-        }
-    }
-    let body_at = new.body().unwrap_or(new.key);
-    match (base.code_field(), new.code_field()) {
-        (Some((path, _, was)), None) => push(
-            "error-code-field-changed",
-            format!("the {status} body no longer has a code (it was at `{path}`)"),
-            body_at,
-            Some((*was, "the code was here".into())),
-        ),
-        (Some((old_path, _, was)), Some((path, _, at))) if old_path != path => push(
-            "error-code-field-changed",
-            format!("the code moved from `{old_path}` to `{path}` in the {status} body"),
-            *at,
-            Some((*was, "the code was here".into())),
-        ),
-        (Some((path, old_types, was)), Some((_, types, at))) if old_types != types => push(
-            "error-code-field-changed",
-            format!("the code `{path}` changed from {old_types} to {types} in the {status} body"),
-            *at,
-            Some((*was, "the code was here".into())),
-        ),
-        _ => {}
-    }
-    for field in base.fields().iter().filter(|f| f.required) {
-        let name = &field.name;
-        let was = Some((field.key, "required here".into()));
-        match new.field(name) {
-            None => push(
-                "error-field-removed",
-                format!("`{name}` is no longer in the {status} body"),
-                body_at,
-                was,
-            ),
-            Some(now) if !now.required => push(
-                "error-field-removed",
-                format!("`{name}` is now optional in the {status} body"),
-                now.key,
-                was,
-            ),
-            Some(now) if now.types != field.types => push(
-                "error-field-removed",
-                format!(
-                    "`{name}` changed from {} to {} in the {status} body",
-                    field.types, now.types
-                ),
-                now.key,
-                was,
-            ),
-            Some(_) => {}
-        }
-    }
-    let retry_statuses = [StatusKey::Code(429), StatusKey::Code(503)];
-    if retry_statuses.contains(&new.status) {
-        if let (Some(was), None) = (&base.retry, &new.retry) {
-            push(
-                "retry-hint-removed",
-                format!("the {status} response no longer says when to retry"),
-                new.key,
-                Some((was.at, "the retry hint was here".into())),
-            );
-        }
-    }
-}
-
-/// `info.version` as semver: the part that must grow for a breaking change (the major, or
-/// the minor in 0.x).
-fn compatibility_line(version: &str) -> Option<(u64, u64)> {
-    let core = version.strip_prefix('v').unwrap_or(version);
-    let core = core.split(['-', '+']).next()?;
-    let mut parts = core.split('.');
-    let mut number = || -> Option<u64> {
-        let part = parts.next()?;
-        let well_formed = !part.is_empty()
-            && part.bytes().all(|b| b.is_ascii_digit())
-            && (part == "0" || !part.starts_with('0'));
-        well_formed.then(|| part.parse().ok())?
-    };
-    let (major, minor, _patch) = (number()?, number()?, number()?);
-    if parts.next().is_some() {
-        return None;
-    }
-    Some(if major == 0 { (0, minor) } else { (major, 0) })
-}
+/// An operation a change is found in: its name and its place in NEW.
+type ChangedOperation = (Arc<str>, NodeRef);
 
 /// A loaded side of the diff.
 struct Side {
@@ -370,7 +177,7 @@ fn compare_sides(
         changes,
         &base_facts,
         &new_facts,
-        &contract,
+        (&contract, &options.severities),
         (&base.docs, &new.docs),
     );
     outcome.findings.extend(findings);
@@ -420,14 +227,26 @@ impl Unloaded {
 }
 
 fn shown_at(rev: &str, path: &Path) -> String {
-    format!("{rev}:{}", path.to_string_lossy())
+    format!("{rev}:{}", shown(path))
+}
+
+/// A path as reports name it: `/` between folders, and no `.` steps, so that `--base REV .`
+/// reports `api.yaml` and `REV:api.yaml` as a lint of `api.yaml` would.
+fn shown(path: &Path) -> String {
+    let steps: PathBuf = path
+        .components()
+        .filter(|c| *c != std::path::Component::CurDir)
+        .collect();
+    match steps.as_os_str().is_empty() {
+        true => ".".into(),
+        false => steps.to_string_lossy().replace('\\', "/"),
+    }
 }
 
 fn load(input: &Input, options: &crate::Options) -> Result<Side, Unloaded> {
     match input {
         Input::Path(path) => {
-            let name = path.to_string_lossy().replace('\\', "/");
-            let docs = DocumentSet::load_path(path, name, crate::load_options(options));
+            let docs = DocumentSet::load_path(path, shown(path), crate::load_options(options));
             Ok(Side {
                 docs,
                 _revision: None,
@@ -455,10 +274,9 @@ fn load_from_revision(
         shown: shown_at(revision.rev(), path),
         error,
     })?;
-    let name = path.to_string_lossy().replace('\\', "/");
     let mut docs = DocumentSet::load_path_within(
         &document,
-        name,
+        shown(path),
         revision.root(),
         crate::load_options(options),
     );
@@ -474,58 +292,49 @@ fn load_from_revision(
 }
 
 /// Levels, the version gate and grouping: changes become findings.
-fn judge(
+fn judge<'f>(
     changes: Vec<Change>,
-    base: &ErrorFacts,
-    new: &ErrorFacts,
-    contract: &Contract,
+    base: &'f ErrorFacts,
+    new: &'f ErrorFacts,
+    (contract, command_line): (&Contract, &HashMap<String, Option<Severity>>),
     (base_docs, new_docs): (&DocumentSet, &DocumentSet),
 ) -> Vec<Finding> {
     let level = |id: &str| -> Option<Severity> {
         let meta = find(id).expect("every change id is declared");
         let default = crate::catalog::change_level(meta);
-        contract
-            .severities
+        // The command line's `--rule` is above every config.
+        command_line
             .get(id)
+            .or_else(|| contract.severities.get(id))
             .copied()
             .unwrap_or(Some(default))
     };
     let breaking = |id: &str| find(id).is_some_and(|m| m.class == Class::Breaking);
-    let lines = (
-        base.version
-            .as_ref()
-            .map(|(v, _)| (v.as_str(), compatibility_line(v))),
-        new.version
-            .as_ref()
-            .map(|(v, _)| (v.as_str(), compatibility_line(v))),
-    );
-    let bumped = match lines {
-        (Some((_, Some(was))), Some((_, Some(now)))) => Some(now > was),
-        _ => None,
-    };
+    let version = |facts: &'f ErrorFacts| facts.version.as_ref().map(|(v, _)| v.as_str());
+    let gate = Gate::of(contract.versions, version(base), version(new));
     let mut findings = Vec::new();
     let mut breaking_count = 0;
-    for (_, (change, operations)) in grouped(changes) {
-        let Some(mut severity) = level(change.id) else {
+    for (_, group) in grouped(changes) {
+        let Some(mut severity) = level(group.change.id) else {
             continue;
         };
-        if breaking(change.id) {
+        if breaking(group.change.id) {
             breaking_count += 1;
-            if bumped == Some(true) {
+            if gate.bumped == Some(true) {
                 severity = Severity::Info;
             }
         }
         let docs = (base_docs, new_docs);
-        findings.push(change_finding(change, operations, severity, bumped, docs));
+        findings.push(change_finding(group, severity, &gate, docs));
     }
-    if let Some((id, message)) = version_gate(bumped, lines, breaking_count) {
+    if let Some((id, message)) = gate.finding(breaking_count) {
         let version_at = new.version.as_ref().map(|(_, at)| *at);
         findings.extend(level(id).map(|severity| {
             let location = version_at.map(|at| Location::of(new_docs, at));
             let file = new_docs.file(new_docs.root()).name.clone();
             Finding {
                 location,
-                help: Some(help_for(id, bumped).into()),
+                help: Some(gate.help(id).into()),
                 ..Finding::new(id, severity, file, message)
             }
         }));
@@ -533,18 +342,26 @@ fn judge(
     findings
 }
 
-/// Changes with the same id, place and message (a shared schema used by many operations)
-/// are one finding: each group with the operations it is found in.
-fn grouped(changes: Vec<Change>) -> BTreeMap<ChangeKey, (Change, Vec<Arc<str>>)> {
-    let mut grouped: BTreeMap<ChangeKey, (Change, Vec<Arc<str>>)> = BTreeMap::new();
+/// Changes with the same id, place in NEW and place in BASE are one cause (a shared schema
+/// used by many operations, on many statuses): one finding, with the operations and statuses
+/// it is found in.
+fn grouped(changes: Vec<Change>) -> BTreeMap<ChangeKey, Group> {
+    let mut grouped: BTreeMap<ChangeKey, Group> = BTreeMap::new();
     for change in changes {
-        let key = (change.id, change.at, change.message.clone());
-        let operation = change.operation.clone();
-        grouped
-            .entry(key)
-            .or_insert_with(|| (change, Vec::new()))
-            .1
-            .push(operation);
+        let key = (
+            change.id,
+            change.at,
+            change.related.as_ref().map(|(at, _)| *at),
+        );
+        let operation = (change.operation.clone(), change.operation_at);
+        let status = change.status.clone();
+        let group = grouped.entry(key).or_insert_with(|| Group {
+            change,
+            operations: Vec::new(),
+            statuses: Vec::new(),
+        });
+        group.operations.push(operation);
+        group.statuses.extend(status);
     }
     grouped
 }
@@ -552,15 +369,18 @@ fn grouped(changes: Vec<Change>) -> BTreeMap<ChangeKey, (Change, Vec<Arc<str>>)>
 /// The finding of one group of changes, at its place in the new document, with the base's
 /// places it relates to.
 fn change_finding(
-    change: Change,
-    mut operations: Vec<Arc<str>>,
+    Group {
+        change,
+        mut operations,
+        mut statuses,
+    }: Group,
     severity: Severity,
-    bumped: Option<bool>,
+    gate: &Gate<'_>,
     (base_docs, new_docs): (&DocumentSet, &DocumentSet),
 ) -> Finding {
     operations.sort();
-    operations.dedup();
-    let related = change
+    operations.dedup_by(|a, b| a.0 == b.0);
+    let mut related: Vec<Related> = change
         .related
         .iter()
         .map(|(at, message)| Related {
@@ -568,74 +388,42 @@ fn change_finding(
             message: message.clone(),
         })
         .collect();
+    // A change in a shared schema shows each operation it reaches, as the lint shows the uses
+    // of a shared definition.
+    let shared = operations.len() > 1;
+    if shared {
+        related.extend(
+            operations
+                .iter()
+                .take(crate::engine::RELATED_SHOWN)
+                .map(|(name, at)| Related {
+                    location: Location::of(new_docs, *at),
+                    message: format!("in {name}"),
+                }),
+        );
+    }
+    statuses.sort();
+    statuses.dedup();
+    let mut notes = Vec::new();
+    if statuses.len() > 1 {
+        notes.push(format!("on the {} responses", statuses.join(", ")));
+    }
+    if shared {
+        notes.push(format!("in {} operations", operations.len()));
+    }
     let location = Location::of(new_docs, change.at);
-    let help = help_for(change.id, bumped);
     Finding {
         location: Some(location.clone()),
-        help: Some(help.into()),
-        note: (operations.len() > 1).then(|| format!("in {} operations", operations.len())),
-        operation: (operations.len() == 1).then(|| operations[0].clone()),
+        help: Some(gate.help(change.id).into()),
+        note: (!notes.is_empty()).then(|| notes.join("; ")),
+        operation: operations.first().map(|(name, _)| name.clone()),
+        related_omitted: match shared {
+            true => operations
+                .len()
+                .saturating_sub(crate::engine::RELATED_SHOWN),
+            false => 0,
+        },
         related,
         ..Finding::new(change.id, severity, location.file.clone(), change.message)
-    }
-}
-
-/// Each side's `info.version`, and its compatibility line when it is semver.
-type VersionLines<'v> = (
-    Option<(&'v str, Option<(u64, u64)>)>,
-    Option<(&'v str, Option<(u64, u64)>)>,
-);
-
-/// The version gate's finding, if breaking changes call for one: the major version did not
-/// increase, or a side's version is not semver so the gate cannot apply.
-fn version_gate(
-    bumped: Option<bool>,
-    lines: VersionLines<'_>,
-    breaking_count: usize,
-) -> Option<(&'static str, String)> {
-    match (bumped, lines) {
-        (Some(false), (Some((was, _)), Some((now, _)))) if breaking_count > 0 => Some((
-            "version-not-bumped",
-            format!(
-                "{breaking_count} breaking change{} to the error contract, but `info.version` went from {was} to {now}: the major version did not increase",
-                if breaking_count == 1 { "" } else { "s" }
-            ),
-        )),
-        (None, (was, now)) if breaking_count > 0 => {
-            let not_semver: Vec<String> = [("BASE", was), ("NEW", now)]
-                .into_iter()
-                .filter_map(|(side, v)| match v {
-                    Some((_, Some(_))) => None,
-                    Some((text, None)) => Some(format!("{side}'s `{text}`")),
-                    None => Some(format!("{side}'s missing `info.version`")),
-                })
-                .collect();
-            Some((
-                "version-gate-unavailable",
-                format!(
-                    "the version gate cannot apply: {} {} not semver (MAJOR.MINOR.PATCH), so breaking changes stay errors",
-                    not_semver.join(" and "),
-                    if not_semver.len() == 1 { "is" } else { "are" }
-                ),
-            ))
-        }
-        _ => None,
-    }
-}
-
-fn help_for(id: &str, bumped: Option<bool>) -> &'static str {
-    match (id, bumped) {
-        ("version-not-bumped", _) => {
-            "increase the major version (the minor in 0.x), or undo the breaking changes"
-        }
-        ("version-gate-unavailable", _) => {
-            "use a semver `info.version` (MAJOR.MINOR.PATCH) on both sides"
-        }
-        (_, Some(true)) => "allowed: the major version increased",
-        ("error-status-added", _) => {
-            "clients written against the old version do not expect this status: document it in the changelog"
-        }
-        ("error-code-added" | "error-status-removed", _) => "compatible for clients",
-        _ => "clients switch on this: keep it, or increase the major version",
     }
 }
