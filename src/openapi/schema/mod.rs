@@ -6,11 +6,13 @@
 
 mod facts;
 mod field_path;
+mod tree;
 mod types;
 mod walk;
 
 pub use facts::Facts;
 pub use field_path::{FieldPath, Segment};
+pub use tree::TreeField;
 pub use types::Types;
 
 use super::Api;
@@ -88,6 +90,12 @@ impl<'d> Api<'d> {
 
     /// The field at a dotted path of a schema, merged across every declaration.
     pub fn field(&self, schema: NodeRef, path: &FieldPath) -> Lookup {
+        self.field_and_own_requirement(schema, path).0
+    }
+
+    /// The field at a path, and whether the object that holds its last step requires it
+    /// (`error.type` may be required inside an optional `error`).
+    fn field_and_own_requirement(&self, schema: NodeRef, path: &FieldPath) -> (Lookup, bool) {
         let mut steps: Vec<Step<'_>> = Vec::new();
         let mut named: Vec<(usize, usize)> = Vec::new();
         for (index, segment) in path.segments.iter().enumerate() {
@@ -98,24 +106,17 @@ impl<'d> Api<'d> {
             }
         }
         let walked = self.walk(schema, &steps, &mut Visited::default());
+        let absent = |lacking, opaque| (Lookup::Absent { lacking, opaque }, false);
         let Some(facts) = walked.leaf else {
-            return Lookup::Absent {
-                lacking: walked.lacking,
-                opaque: walked.opaque,
-            };
+            return absent(walked.lacking, walked.opaque);
         };
         let Some(&(leaf_step, _)) = named.last() else {
-            return Lookup::Absent {
-                lacking: None,
-                opaque: false,
-            };
+            return absent(None, false);
         };
         let Some(key) = walked.steps[leaf_step].key else {
-            return Lookup::Absent {
-                lacking: None,
-                opaque: walked.opaque,
-            };
+            return absent(None, walked.opaque);
         };
+        let own_requirement = walked.steps[leaf_step].required;
         let optional = named.iter().find_map(|&(step, segment)| {
             let facts = walked.steps[step];
             (!facts.required).then(|| OptionalStep {
@@ -124,11 +125,12 @@ impl<'d> Api<'d> {
                 key: facts.key.unwrap_or(key),
             })
         });
-        Lookup::Found(Field {
+        let field = Field {
             key,
             optional,
             facts,
-        })
+        };
+        (Lookup::Found(field), own_requirement)
     }
 
     /// What a schema, with all its composition, says about the value it describes.
