@@ -393,7 +393,9 @@ fn full_lists<'r>(
         return;
     }
     out.push(String::new());
-    out.push(format!("<details><summary>Every operation, by {by}</summary>"));
+    out.push(format!(
+        "<details><summary>Every operation, by {by}</summary>"
+    ));
     for (name, operations) in long {
         out.push(String::new());
         out.push(format!("{name} ({} operations):", operations.len()));
@@ -530,7 +532,10 @@ impl Page {
                 operations_cell(&row.operations),
             ]));
         }
-        let by_status = self.statuses.iter().map(|r| (text(&r.status), &r.operations[..]));
+        let by_status = self
+            .statuses
+            .iter()
+            .map(|r| (text(&r.status), &r.operations[..]));
         full_lists(out, "status", by_status);
         if self.codes.is_empty() {
             return;
@@ -548,7 +553,10 @@ impl Page {
                 operations_cell(&row.operations),
             ]));
         }
-        let by_code = self.codes.iter().map(|r| (code(&r.code), &r.operations[..]));
+        let by_code = self
+            .codes
+            .iter()
+            .map(|r| (code(&r.code), &r.operations[..]));
         full_lists(out, "code", by_code);
     }
 

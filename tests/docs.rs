@@ -283,7 +283,10 @@ fn a_nested_envelope_is_shown_as_a_tree_of_fields() {
         ["error.type", "string", "yes", "The type of error returned."]
     );
     for (name, description) in [
-        ("error.code", "A short string indicating the error code reported."),
+        (
+            "error.code",
+            "A short string indicating the error code reported.",
+        ),
         ("error.param", "The parameter the error relates to, if any."),
         (
             "error.doc_url",

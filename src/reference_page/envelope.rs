@@ -93,13 +93,7 @@ fn structure(api: &Api<'_>, shape: &BodyShape) -> Structure {
     let fields = api
         .field_tree(shape.schema)
         .into_iter()
-        .map(|f| {
-            (
-                f.path,
-                f.field.facts.types.describe(),
-                f.required_in_parent,
-            )
-        })
+        .map(|f| (f.path, f.field.facts.types.describe(), f.required_in_parent))
         .collect();
     (fields, shape.code.as_ref().map(|(path, _, _)| path.clone()))
 }
