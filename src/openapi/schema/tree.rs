@@ -10,6 +10,10 @@ use crate::document::NodeRef;
 const MAX_DEPTH: usize = 6;
 /// More fields than this are not listed, whatever the depth.
 const MAX_FIELDS: usize = 200;
+/// A nested object that declares more properties than this is listed but not opened: it is
+/// a resource the error embeds (Stripe's `error.payment_intent`, with its own hundreds of
+/// fields), not part of the envelope, and opening it would bury the envelope's own fields.
+const MAX_OPENED_PROPERTIES: usize = 16;
 
 /// One field of a schema's tree.
 #[derive(Debug, Clone)]
@@ -76,6 +80,9 @@ impl<'d> Api<'d> {
             let Some((inner_prefix, inner)) = inner else {
                 continue;
             };
+            if self.declared_keys(&inner).len() > MAX_OPENED_PROPERTIES {
+                continue;
+            }
             // A schema already on the way down (a recursive `cause`) is not opened again.
             if inner.schemas.iter().any(|s| on_path.contains(s)) {
                 continue;
@@ -140,6 +147,17 @@ mod tests {
         assert_eq!(rows[1].0, "error.code");
         assert!(rows[1].3, "required by its object");
         assert!(!rows[1].4, "not required all the way");
+    }
+
+    #[test]
+    fn an_embedded_resource_is_a_row_not_opened() {
+        let many: Vec<String> = (0..17).map(|i| format!("p{i}: {{type: string}}")).collect();
+        let rows = tree_of(&format!(
+            "    E: {{properties: {{error: {{properties: {{resource: {{properties: {{{}}}}}, type: {{type: string}}}}}}}}}}\n",
+            many.join(", ")
+        ));
+        let paths: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+        assert_eq!(paths, ["error", "error.resource", "error.type"]);
     }
 
     #[test]
