@@ -10,15 +10,15 @@ use crate::openapi::{Api, fold_name};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// How sure the recognition is.
+/// How sure the recognition is, from what most of the bodies that have the field show.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
 pub enum Confidence {
-    /// Optional in some body: a code a client cannot count on, or not a code at all.
+    /// Optional in most: a code a client cannot count on, or not a code at all.
     Possible,
-    /// Required everywhere, but some bodies show the values only as examples.
+    /// Required in most, but most show its values only as examples.
     Likely,
-    /// A required string with an enum of code-like values in every body.
+    /// A required string with an enum of code-like values in most.
     Sure,
 }
 
@@ -91,12 +91,13 @@ pub fn recognise(api: &Api<'_>, facts: &ErrorFacts) -> Vec<RecognisedCode> {
     let mut out: Vec<RecognisedCode> = found
         .into_values()
         .map(|mut r| {
-            r.confidence = if r.optional_with_enum + r.optional_with_examples > 0 {
-                Confidence::Possible
-            } else if r.required_with_examples > 0 {
+            let most = |count: usize| count * 2 > r.bodies;
+            r.confidence = if most(r.required_with_enum) {
+                Confidence::Sure
+            } else if most(r.required_with_enum + r.required_with_examples) {
                 Confidence::Likely
             } else {
-                Confidence::Sure
+                Confidence::Possible
             };
             r
         })

@@ -90,11 +90,13 @@ pub fn envelope(api: &Api<'_>, facts: &ErrorFacts) -> Option<Envelope> {
 }
 
 fn structure(api: &Api<'_>, shape: &BodyShape) -> Structure {
-    let fields = api
+    let mut fields: Vec<(String, String, bool)> = api
         .field_tree(shape.schema)
         .into_iter()
         .map(|f| (f.path, f.field.facts.types.describe(), f.required_in_parent))
         .collect();
+    // The order properties are written in does not make another shape.
+    fields.sort();
     (fields, shape.code.as_ref().map(|(path, _, _)| path.clone()))
 }
 
