@@ -46,10 +46,12 @@ pub struct RecognisedCode {
     pub confidence: Confidence,
 }
 
-/// What one body's candidate field shows.
+/// What one body's candidate field shows, strongest last in each member's order.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Evidence {
     enumerated: bool,
+    /// 2 for `code` or `…Code`, 1 for a name codes often have (`error`, `type`, `reason`).
+    named_like_a_code: u8,
     required: bool,
 }
 
@@ -106,7 +108,8 @@ pub fn recognise(api: &Api<'_>, facts: &ErrorFacts) -> Vec<RecognisedCode> {
     out
 }
 
-/// The body's field that most looks like its code: an enum before examples, required before
+/// The body's field that most looks like its code: an enum before examples, a code's name
+/// before others (Berlin Group's `tppMessages[].code` over its `category`), required before
 /// optional, shallower before deeper, then the first in the schema.
 fn best_candidate(api: &Api<'_>, schema: NodeRef) -> Option<(String, Evidence)> {
     // Reversed, so that of equal candidates `max_by` keeps the first in the schema.
@@ -131,14 +134,24 @@ fn evidence(api: &Api<'_>, f: &TreeField) -> Option<Evidence> {
                 .all(|v| api.str(*v).is_some_and(looks_like_a_code))
     };
     let enumerated = match &f.field.facts.values {
+        // One value is a constant (a `type: error` discriminator), not a code that tells
+        // errors apart.
+        Some(values) if values.len() < 2 => return None,
         Some(values) => all_code_like(values),
         None => false,
     };
     if !enumerated && !all_code_like(&f.field.facts.examples) {
         return None;
     }
+    let folded = fold_name(name);
+    let named_like_a_code = if folded.ends_with("code") {
+        2
+    } else {
+        u8::from(["error", "errortype", "type", "reason", "kind", "id"].contains(&folded.as_str()))
+    };
     Some(Evidence {
         enumerated,
+        named_like_a_code,
         required: f.field.required(),
     })
 }
