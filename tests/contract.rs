@@ -422,7 +422,8 @@ fn a_nested_code_field_is_recognised_by_its_examples() {
 }
 
 /// Berlin Group's `tppMessages[]` hold a `category` (ERROR, WARNING) and a `code`, both
-/// required enums: the one named like a code is the code; the constant `type: error` is not.
+/// required enums: the one named like a code is the code; the constant `type: error` is not,
+/// while a one-value `code` enum on the 404's own schema is.
 #[test]
 fn a_field_named_like_a_code_wins_over_a_category_and_a_constant() {
     let (yaml, json) = contract_of_twins("messages");
@@ -431,6 +432,7 @@ fn a_field_named_like_a_code_wins_over_a_category_and_a_constant() {
         "{yaml}"
     );
     assert!(yaml.contains("  TOKEN_EXPIRED: 401\n"), "{yaml}");
+    assert!(yaml.contains("  RESOURCE_UNKNOWN: 404\n"), "{yaml}");
     assert!(!yaml.contains("WARNING"), "{yaml}");
     assert_eq!(json["recognised_codes"].as_array().unwrap().len(), 1);
 }

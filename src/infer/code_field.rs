@@ -134,9 +134,11 @@ fn evidence(api: &Api<'_>, f: &TreeField) -> Option<Evidence> {
                 .all(|v| api.str(*v).is_some_and(looks_like_a_code))
     };
     let enumerated = match &f.field.facts.values {
-        // One value is a constant (a `type: error` discriminator), not a code that tells
-        // errors apart.
-        Some(values) if values.len() < 2 => return None,
+        // `type: [error]` only says the body is an error (a discriminator); one value that
+        // names a condition (`RESOURCE_UNKNOWN` on a 404's own schema) is a code.
+        Some(values) if values.len() == 1 && api.str(values[0]).is_some_and(says_only_error) => {
+            return None;
+        }
         Some(values) => all_code_like(values),
         None => false,
     };
@@ -184,6 +186,20 @@ fn may_name_a_code(name: &str) -> bool {
     ];
     let other_id = folded.ends_with("id") && folded != "id";
     !other_id && !NOT_A_CODE.iter().any(|word| folded.contains(word))
+}
+
+/// A value that says only that something failed: a discriminator, not a code.
+fn says_only_error(value: &str) -> bool {
+    [
+        "error",
+        "errors",
+        "failure",
+        "failed",
+        "fail",
+        "exception",
+        "problem",
+    ]
+    .contains(&value.to_ascii_lowercase().as_str())
 }
 
 /// `invalid_auth`, `CARD_DECLINED`, `ValidationFailed`, `rate-limited`, `auth.expired`: a word
