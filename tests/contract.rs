@@ -422,8 +422,8 @@ fn a_nested_code_field_is_recognised_by_its_examples() {
 }
 
 /// Berlin Group's `tppMessages[]` hold a `category` (ERROR, WARNING) and a `code`, both
-/// required enums: the one named like a code is the code; the constant `type: error` is not,
-/// while a one-value `code` enum on the 404's own schema is.
+/// required enums: the one named like a code is the code; a one-value enum is a code in a
+/// `code` field (the 404's) but a discriminator in `type`.
 #[test]
 fn a_field_named_like_a_code_wins_over_a_category_and_a_constant() {
     let (yaml, json) = contract_of_twins("messages");

@@ -133,24 +133,23 @@ fn evidence(api: &Api<'_>, f: &TreeField) -> Option<Evidence> {
                 .iter()
                 .all(|v| api.str(*v).is_some_and(looks_like_a_code))
     };
-    let enumerated = match &f.field.facts.values {
-        // `type: [error]` only says the body is an error (a discriminator); one value that
-        // names a condition (`RESOURCE_UNKNOWN` on a 404's own schema) is a code.
-        Some(values) if values.len() == 1 && api.str(values[0]).is_some_and(says_only_error) => {
-            return None;
-        }
-        Some(values) => all_code_like(values),
-        None => false,
-    };
-    if !enumerated && !all_code_like(&f.field.facts.examples) {
-        return None;
-    }
     let folded = fold_name(name);
     let named_like_a_code = if folded.ends_with("code") {
         2
     } else {
         u8::from(["error", "errortype", "type", "reason", "kind", "id"].contains(&folded.as_str()))
     };
+    let enumerated = match &f.field.facts.values {
+        // One value in a `code` names a condition (`RESOURCE_UNKNOWN` on a 404's own
+        // schema); in any other field it is a discriminator: `type: [error]`, or Box's
+        // `type: [metadata_template]` on a resource documented as an error body.
+        Some(values) if values.len() == 1 && named_like_a_code < 2 => return None,
+        Some(values) => all_code_like(values),
+        None => false,
+    };
+    if !enumerated && !all_code_like(&f.field.facts.examples) {
+        return None;
+    }
     Some(Evidence {
         enumerated,
         named_like_a_code,
@@ -186,20 +185,6 @@ fn may_name_a_code(name: &str) -> bool {
     ];
     let other_id = folded.ends_with("id") && folded != "id";
     !other_id && !NOT_A_CODE.iter().any(|word| folded.contains(word))
-}
-
-/// A value that says only that something failed: a discriminator, not a code.
-fn says_only_error(value: &str) -> bool {
-    [
-        "error",
-        "errors",
-        "failure",
-        "failed",
-        "fail",
-        "exception",
-        "problem",
-    ]
-    .contains(&value.to_ascii_lowercase().as_str())
 }
 
 /// `invalid_auth`, `CARD_DECLINED`, `ValidationFailed`, `rate-limited`, `auth.expired`: a word
