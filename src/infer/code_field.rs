@@ -140,10 +140,13 @@ fn evidence(api: &Api<'_>, f: &TreeField) -> Option<Evidence> {
         u8::from(["error", "errortype", "type", "reason", "kind", "id"].contains(&folded.as_str()))
     };
     let enumerated = match &f.field.facts.values {
-        // One value in a `code` names a condition (`RESOURCE_UNKNOWN` on a 404's own
-        // schema); in any other field it is a discriminator: `type: [error]`, or Box's
-        // `type: [metadata_template]` on a resource documented as an error body.
-        Some(values) if values.len() == 1 && named_like_a_code < 2 => return None,
+        // One value usually names a condition (`RESOURCE_UNKNOWN` on a 404's own schema,
+        // `error: [internal_server_error]` on a 500's); in a `type`, `kind` or `object`, or
+        // when it says only "error", it is a discriminator (Box's `type:
+        // [metadata_template]` on a resource documented as an error body).
+        Some(values) if values.len() == 1 && is_discriminator(&folded, api.str(values[0])) => {
+            return None;
+        }
         Some(values) => all_code_like(values),
         None => false,
     };
@@ -185,6 +188,14 @@ fn may_name_a_code(name: &str) -> bool {
     ];
     let other_id = folded.ends_with("id") && folded != "id";
     !other_id && !NOT_A_CODE.iter().any(|word| folded.contains(word))
+}
+
+/// A one-value field that tells kinds of object apart rather than errors.
+fn is_discriminator(folded_name: &str, value: Option<&str>) -> bool {
+    ["type", "kind", "object"].contains(&folded_name)
+        || value.is_some_and(|v| {
+            ["error", "errors", "failure"].contains(&v.to_ascii_lowercase().as_str())
+        })
 }
 
 /// `invalid_auth`, `CARD_DECLINED`, `ValidationFailed`, `rate-limited`, `auth.expired`: a word
