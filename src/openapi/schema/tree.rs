@@ -8,12 +8,13 @@ use crate::document::NodeRef;
 /// Deeper nesting than this is not listed: an envelope is read by people, and a recursive
 /// schema (a `cause` that is an error) must end.
 const MAX_DEPTH: usize = 6;
-/// More fields than this are not listed, whatever the depth.
-const MAX_FIELDS: usize = 200;
-/// A nested object that declares more properties than this is listed but not opened: it is
-/// a resource the error embeds (Stripe's `error.payment_intent`, with its own hundreds of
-/// fields), not part of the envelope, and opening it would bury the envelope's own fields.
-const MAX_OPENED_PROPERTIES: usize = 16;
+/// More fields than this are not looked up for one tree, whatever the depth.
+const MAX_LOOKUPS: usize = 2_000;
+/// A nested object with more fields than this below it is listed but not opened: it is a
+/// resource the error embeds (Stripe's `error.payment_intent` or, in 2020,
+/// `error.payment_method`, with their own hundreds of fields), not part of the envelope, and
+/// opening it would bury the envelope's own fields.
+const MAX_NESTED_FIELDS: usize = 24;
 
 /// One field of a schema's tree.
 #[derive(Debug, Clone)]
@@ -34,8 +35,11 @@ impl<'d> Api<'d> {
     pub fn field_tree(&self, schema: NodeRef) -> Vec<TreeField> {
         let mut out = Vec::new();
         let root = self.facts(schema);
-        let mut on_path = root.schemas.clone();
-        self.add_children(schema, "", &root, 0, &mut on_path, &mut out);
+        let mut walk = TreeWalk {
+            on_path: root.schemas.clone(),
+            lookups_left: MAX_LOOKUPS,
+        };
+        self.add_children(schema, "", &root, 0, &mut walk, &mut out);
         out
     }
 
@@ -45,16 +49,17 @@ impl<'d> Api<'d> {
         prefix: &str,
         parent: &Facts,
         depth: usize,
-        on_path: &mut Vec<NodeRef>,
+        walk: &mut TreeWalk,
         out: &mut Vec<TreeField>,
     ) {
         if depth >= MAX_DEPTH {
             return;
         }
         for (name, _) in self.declared_keys(parent) {
-            if out.len() >= MAX_FIELDS {
+            if walk.lookups_left == 0 {
                 return;
             }
+            walk.lookups_left -= 1;
             let path = format!("{prefix}{name}");
             let (Lookup::Found(field), required_in_parent) =
                 self.field_and_own_requirement(schema, &FieldPath::parse(&path))
@@ -80,19 +85,27 @@ impl<'d> Api<'d> {
             let Some((inner_prefix, inner)) = inner else {
                 continue;
             };
-            if self.declared_keys(&inner).len() > MAX_OPENED_PROPERTIES {
-                continue;
-            }
             // A schema already on the way down (a recursive `cause`) is not opened again.
-            if inner.schemas.iter().any(|s| on_path.contains(s)) {
+            if self.declared_keys(&inner).len() > MAX_NESTED_FIELDS
+                || inner.schemas.iter().any(|s| walk.on_path.contains(s))
+            {
                 continue;
             }
-            let mark = on_path.len();
-            on_path.extend(&inner.schemas);
-            self.add_children(schema, &inner_prefix, &inner, depth + 1, on_path, out);
-            on_path.truncate(mark);
+            let (mark, start) = (walk.on_path.len(), out.len());
+            walk.on_path.extend(&inner.schemas);
+            self.add_children(schema, &inner_prefix, &inner, depth + 1, walk, out);
+            walk.on_path.truncate(mark);
+            if out.len() - start > MAX_NESTED_FIELDS {
+                out.truncate(start);
+            }
         }
     }
+}
+
+/// The state of one tree's walk: the schemas on the way down, and the lookups left.
+struct TreeWalk {
+    on_path: Vec<NodeRef>,
+    lookups_left: usize,
 }
 
 #[cfg(test)]
@@ -151,7 +164,9 @@ mod tests {
 
     #[test]
     fn an_embedded_resource_is_a_row_not_opened() {
-        let many: Vec<String> = (0..17).map(|i| format!("p{i}: {{type: string}}")).collect();
+        let many: Vec<String> = (0..13)
+            .map(|i| format!("p{i}: {{type: object, properties: {{a: {{}}, b: {{}}}}}}"))
+            .collect();
         let rows = tree_of(&format!(
             "    E: {{properties: {{error: {{properties: {{resource: {{properties: {{{}}}}}, type: {{type: string}}}}}}}}}}\n",
             many.join(", ")
