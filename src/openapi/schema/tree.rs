@@ -10,10 +10,11 @@ use crate::document::NodeRef;
 const MAX_DEPTH: usize = 6;
 /// More fields than this are not looked up for one tree, whatever the depth.
 const MAX_LOOKUPS: usize = 2_000;
-/// A nested object with more fields than this below it is listed but not opened: it is a
-/// resource the error embeds (Stripe's `error.payment_intent` or, in 2020,
+/// An object below the top level with more fields than this below it is listed but not
+/// opened: it is a resource the error embeds (Stripe's `error.payment_intent` or, in 2020,
 /// `error.payment_method`, with their own hundreds of fields), not part of the envelope, and
-/// opening it would bury the envelope's own fields.
+/// opening it would bury the envelope's own fields. A top-level object (`error`, `fault`)
+/// is the envelope's own and always opens.
 const MAX_NESTED_FIELDS: usize = 24;
 
 /// One field of a schema's tree.
@@ -86,7 +87,8 @@ impl<'d> Api<'d> {
                 continue;
             };
             // A schema already on the way down (a recursive `cause`) is not opened again.
-            if self.declared_keys(&inner).len() > MAX_NESTED_FIELDS
+            let embedded = |fields: usize| depth > 0 && fields > MAX_NESTED_FIELDS;
+            if embedded(self.declared_keys(&inner).len())
                 || inner.schemas.iter().any(|s| walk.on_path.contains(s))
             {
                 continue;
@@ -95,7 +97,7 @@ impl<'d> Api<'d> {
             walk.on_path.extend(&inner.schemas);
             self.add_children(schema, &inner_prefix, &inner, depth + 1, walk, out);
             walk.on_path.truncate(mark);
-            if out.len() - start > MAX_NESTED_FIELDS {
+            if embedded(out.len() - start) {
                 out.truncate(start);
             }
         }
@@ -173,6 +175,12 @@ mod tests {
         ));
         let paths: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
         assert_eq!(paths, ["error", "error.resource", "error.type"]);
+        // The same object at the top level is the envelope's own: it opens.
+        let rows = tree_of(&format!(
+            "    E: {{properties: {{error: {{properties: {{{}}}}}}}}}\n",
+            many.join(", ")
+        ));
+        assert_eq!(rows.len(), 1 + 13 * 3, "{rows:?}");
     }
 
     #[test]
