@@ -114,19 +114,19 @@ fn field_rows(api: &Api<'_>, schema: NodeRef) -> Vec<FieldRow> {
 }
 
 /// Where the error bodies keep a code other than at `envelope_code`, each with its statuses.
+/// Only each response's first body is read, as for the envelope's support: a response's
+/// problem+json twin is not another body of the responses the envelope counts.
 fn other_codes(facts: &ErrorFacts, envelope_code: Option<&str>) -> Vec<CodeLocation> {
     let mut found: BTreeMap<&str, BTreeSet<((u8, String), &str)>> = BTreeMap::new();
     for status in facts.operations.values().flat_map(|op| &op.statuses) {
-        for shape in &status.bodies {
-            let Some((path, _, _)) = &shape.code else {
-                continue;
-            };
-            if Some(path.as_str()) != envelope_code {
-                found
-                    .entry(path)
-                    .or_default()
-                    .insert((status_order(&status.text), &status.text));
-            }
+        let Some((path, _, _)) = status.bodies.first().and_then(|b| b.code.as_ref()) else {
+            continue;
+        };
+        if Some(path.as_str()) != envelope_code {
+            found
+                .entry(path)
+                .or_default()
+                .insert((status_order(&status.text), &status.text));
         }
     }
     found
