@@ -113,11 +113,14 @@ fn field_rows(api: &Api<'_>, schema: NodeRef) -> Vec<FieldRow> {
         .collect()
 }
 
+/// A status as the page sorts it, and as written.
+type StatusInOrder<'f> = ((u8, String), &'f str);
+
 /// Where the error bodies keep a code other than at `envelope_code`, each with its statuses.
 /// Only each response's first body is read, as for the envelope's support: a response's
 /// problem+json twin is not another body of the responses the envelope counts.
 fn other_codes(facts: &ErrorFacts, envelope_code: Option<&str>) -> Vec<CodeLocation> {
-    let mut found: BTreeMap<&str, BTreeSet<((u8, String), &str)>> = BTreeMap::new();
+    let mut found: BTreeMap<&str, BTreeSet<StatusInOrder<'_>>> = BTreeMap::new();
     for status in facts.operations.values().flat_map(|op| &op.statuses) {
         let Some((path, _, _)) = status.bodies.first().and_then(|b| b.code.as_ref()) else {
             continue;
