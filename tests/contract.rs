@@ -309,6 +309,12 @@ fn generated_yaml_reads_back_as_what_was_inferred() {
     std::fs::remove_dir_all(&folder).unwrap();
 }
 
+/// Fails with the whole text when `text` does not hold `part`.
+#[track_caller]
+fn assert_has(text: &str, part: &str) {
+    assert!(text.contains(part), "{part:?} is not in:\n{text}");
+}
+
 /// The contract inferred from a fixture under `fixtures/contract/`, written in YAML and in
 /// JSON: both give the same contract, but for the document's name.
 fn contract_of_twins(name: &str) -> (String, serde_json::Value) {
@@ -331,10 +337,10 @@ fn contract_of_twins(name: &str) -> (String, serde_json::Value) {
 #[test]
 fn never_rate_limited_only_from_explicit_declarations() {
     let (yaml, _) = contract_of_twins("chat");
-    assert!(yaml.contains("  default: limited\n"), "{yaml}");
-    assert!(
-        yaml.contains("  # no operation documents a 429, and none is declared never rate-limited (x-rate-limited: false)\n"),
-        "{yaml}"
+    assert_has(&yaml, "  default: limited\n");
+    assert_has(
+        &yaml,
+        "  # no operation documents a 429, and none is declared never rate-limited (x-rate-limited: false)\n",
     );
     let folder =
         std::env::temp_dir().join(format!("errlint-declared-unlimited-{}", std::process::id()));
@@ -349,12 +355,10 @@ fn never_rate_limited_only_from_explicit_declarations() {
     let inferred = errlint::infer::infer_path(&declared, &Options::default()).unwrap();
     let yaml = inferred.to_yaml();
     std::fs::remove_dir_all(&folder).unwrap();
-    assert!(yaml.contains("  default: unlimited\n"), "{yaml}");
-    assert!(
-        yaml.contains(
-            "  # 6 of 6 operations are declared never rate-limited (x-rate-limited: false)\n"
-        ),
-        "{yaml}"
+    assert_has(&yaml, "  default: unlimited\n");
+    assert_has(
+        &yaml,
+        "  # 6 of 6 operations are declared never rate-limited (x-rate-limited: false)\n",
     );
 }
 
@@ -362,15 +366,12 @@ fn never_rate_limited_only_from_explicit_declarations() {
 #[test]
 fn a_server_error_requirement_met_by_default_says_so() {
     let (yaml, _) = contract_of_twins("chat");
-    assert!(
-        yaml.contains("    # 5XX or default: documented by 6 of 6 operations\n"),
-        "{yaml}"
+    assert_has(
+        &yaml,
+        "    # 5XX or default: documented by 6 of 6 operations\n",
     );
     let (yaml, _) = contract_of_twins("fault");
-    assert!(
-        yaml.contains("    # 5XX: documented by 1 of 1 operations\n"),
-        "{yaml}"
-    );
+    assert_has(&yaml, "    # 5XX: documented by 1 of 1 operations\n");
 }
 
 /// Slack's `{ok: false, error: "invalid_auth"}`: a required string with an `enum` is the code,
@@ -379,14 +380,14 @@ fn a_server_error_requirement_met_by_default_says_so() {
 #[test]
 fn a_slack_style_code_field_is_recognised() {
     let (yaml, json) = contract_of_twins("chat");
-    assert!(yaml.contains("    path: [\"error\"]\n"), "{yaml}");
-    assert!(
-        yaml.contains("    # of 6 distinct error bodies: error in 5 bodies; no code in 1 body\n"),
-        "{yaml}"
+    assert_has(&yaml, "    path: [\"error\"]\n");
+    assert_has(
+        &yaml,
+        "    # of 6 distinct error bodies: error in 5 bodies; no code in 1 body\n",
     );
-    assert!(
-        yaml.contains("    # error is not a usual place: recognised as the code in 5 bodies (a required string with an enum of code-like values in 4; an optional string with an enum of code-like values in 1); sure\n"),
-        "{yaml}"
+    assert_has(
+        &yaml,
+        "    # error is not a usual place: recognised as the code in 5 bodies (a required string with an enum of code-like values in 4; an optional string with an enum of code-like values in 1); sure\n",
     );
     for code in [
         "invalid_auth",
@@ -410,15 +411,12 @@ fn a_slack_style_code_field_is_recognised() {
 #[test]
 fn a_nested_code_field_is_recognised_by_its_examples() {
     let (yaml, json) = contract_of_twins("fault");
-    assert!(
-        yaml.contains("    path: [\"fault.errors[].errorCode\"]\n"),
-        "{yaml}"
+    assert_has(&yaml, "    path: [\"fault.errors[].errorCode\"]\n");
+    assert_has(
+        &yaml,
+        "    # fault.errors[].errorCode is not a usual place: recognised as the code in 1 body (a required string with code-like examples in 1); likely\n",
     );
-    assert!(
-        yaml.contains("    # fault.errors[].errorCode is not a usual place: recognised as the code in 1 body (a required string with code-like examples in 1); likely\n"),
-        "{yaml}"
-    );
-    assert!(yaml.contains("  ValidationFailed: [400, 500]\n"), "{yaml}");
+    assert_has(&yaml, "  ValidationFailed: [400, 500]\n");
     assert_eq!(json["recognised_codes"][0]["confidence"], "likely");
     assert_eq!(json["recognised_codes"].as_array().unwrap().len(), 1);
 }
@@ -429,12 +427,9 @@ fn a_nested_code_field_is_recognised_by_its_examples() {
 #[test]
 fn a_field_named_like_a_code_wins_over_a_category_and_a_constant() {
     let (yaml, json) = contract_of_twins("messages");
-    assert!(
-        yaml.contains("    path: [\"tppMessages[].code\"]\n"),
-        "{yaml}"
-    );
-    assert!(yaml.contains("  TOKEN_EXPIRED: 401\n"), "{yaml}");
-    assert!(yaml.contains("  RESOURCE_UNKNOWN: 404\n"), "{yaml}");
+    assert_has(&yaml, "    path: [\"tppMessages[].code\"]\n");
+    assert_has(&yaml, "  TOKEN_EXPIRED: 401\n");
+    assert_has(&yaml, "  RESOURCE_UNKNOWN: 404\n");
     assert!(!yaml.contains("WARNING"), "{yaml}");
     assert_eq!(json["recognised_codes"].as_array().unwrap().len(), 1);
 }

@@ -213,7 +213,13 @@ mod tests {
     use super::*;
     use crate::document::{DocumentSet, LoadOptions};
 
-    fn with_schema(version: &str, schema_yaml: &str, check: impl FnOnce(&Api<'_>, NodeRef)) {
+    /// Runs `check` on the schema `E` of a document whose `components.schemas` are
+    /// `schema_yaml` (the schema modules' tests share it).
+    pub(super) fn with_schema(
+        version: &str,
+        schema_yaml: &str,
+        check: impl FnOnce(&Api<'_>, NodeRef),
+    ) {
         let text = format!("openapi: {version}\ncomponents:\n  schemas:\n{schema_yaml}");
         let docs = DocumentSet::load_text("t.yaml".into(), &text, None, LoadOptions::default());
         assert!(docs.problems.is_empty(), "{:?}", docs.problems);

@@ -112,28 +112,22 @@ struct TreeWalk {
 
 #[cfg(test)]
 mod tests {
-    use crate::document::{DocumentSet, LoadOptions, NodeRef};
-    use crate::openapi::Api;
+    use super::super::tests::with_schema;
 
     fn tree_of(schemas_yaml: &str) -> Vec<(String, usize, String, bool, bool)> {
-        let text = format!("openapi: 3.0.3\ncomponents:\n  schemas:\n{schemas_yaml}");
-        let docs = DocumentSet::load_text("t.yaml".into(), &text, None, LoadOptions::default());
-        assert!(docs.problems.is_empty(), "{:?}", docs.problems);
-        let api = Api::new(&docs).unwrap();
-        let tree = docs.tree(docs.root()).unwrap();
-        let node = tree.lookup(["components", "schemas", "E"]).unwrap();
-        let schema = NodeRef {
-            file: docs.root(),
-            node,
-        };
-        api.field_tree(schema)
-            .into_iter()
-            .map(|f| {
-                let required = f.field.required();
-                let types = f.field.facts.types.describe();
-                (f.path, f.depth, types, f.required_in_parent, required)
-            })
-            .collect()
+        let mut rows = Vec::new();
+        with_schema("3.0.3", schemas_yaml, |api, schema| {
+            rows = api
+                .field_tree(schema)
+                .into_iter()
+                .map(|f| {
+                    let required = f.field.required();
+                    let types = f.field.facts.types.describe();
+                    (f.path, f.depth, types, f.required_in_parent, required)
+                })
+                .collect();
+        });
+        rows
     }
 
     #[test]
