@@ -5,12 +5,15 @@
 //! Linting the document with its own contract therefore gives no `error-envelope-fields` and
 //! no `error-code-status` finding, and a later drift is caught.
 
+mod code_field;
 mod yaml;
 
 use crate::config::{Contract, Requirement};
 use crate::document::NodeRef;
 use crate::facts::{BodyShape, ErrorFacts, OperationFacts};
 use crate::openapi::StatusKey;
+use crate::openapi::schema::FieldPath;
+pub use code_field::{Confidence, RecognisedCode};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use yaml::{comment, list, scalar};
@@ -40,6 +43,8 @@ pub struct RequirementSupport {
     pub statuses: String,
     pub satisfied: usize,
     pub operations: usize,
+    /// Of those satisfied, how many only through `default` (which stands for a server error).
+    pub through_default: usize,
 }
 
 /// The contract a document follows, with its support.
@@ -50,6 +55,8 @@ pub struct Inferred {
     pub error_bodies: usize,
     /// Where bodies put their code, most first (`none` for bodies without one).
     pub code_locations: Vec<Support>,
+    /// Code fields at places no profile names, recognised by their values, with how sure.
+    pub recognised_codes: Vec<RecognisedCode>,
     /// The code's type in the bodies that have one, most first.
     pub code_types: Vec<Support>,
     /// Every field some error body requires.
@@ -65,6 +72,10 @@ pub struct Inferred {
     pub retry_statuses: Vec<String>,
     pub operations: usize,
     pub rate_limited_operations: usize,
+    /// Operations the document declares never rate-limited (`x-rate-limited: false`).
+    pub declared_unlimited_operations: usize,
+    /// The extension that declares it.
+    pub rate_limit_extension: String,
 }
 
 fn ranked(counts: BTreeMap<String, usize>) -> Vec<Support> {
@@ -99,24 +110,45 @@ fn candidates(contract: &Contract) -> Vec<(&'static str, &Requirement)> {
     .collect()
 }
 
-fn satisfies(contract: &Contract, op: &OperationFacts, requirement: &Requirement) -> bool {
+/// How an operation meets a requirement, if it does.
+#[derive(PartialEq, Eq)]
+enum Met {
+    No,
+    /// By a status the requirement names (or a range that covers it).
+    ByStatus,
+    /// Only by a `default` with a body, which stands for the server errors.
+    ByDefault,
+}
+
+fn satisfies(contract: &Contract, op: &OperationFacts, requirement: &Requirement) -> Met {
+    let by_status = op.statuses.iter().any(|s| {
+        requirement
+            .alternatives
+            .iter()
+            .any(|&a| contract.satisfies(s.status, a))
+    });
     let default_with_body = op
         .statuses
         .iter()
         .any(|s| s.status == StatusKey::Default && !s.bodies.is_empty());
     let server_only = requirement.alternatives.iter().all(|a| a.is_server_error());
-    (default_with_body && server_only)
-        || op.statuses.iter().any(|s| {
-            requirement
-                .alternatives
-                .iter()
-                .any(|&a| contract.satisfies(s.status, a))
-        })
+    match (by_status, default_with_body && server_only) {
+        (true, _) => Met::ByStatus,
+        (false, true) => Met::ByDefault,
+        (false, false) => Met::No,
+    }
+}
+
+/// What inference reads besides the error facts: the code fields it recognised and how many
+/// operations are declared never rate-limited.
+struct Declared {
+    recognised_codes: Vec<RecognisedCode>,
+    unlimited_operations: usize,
 }
 
 /// Sums up a document's error facts (read with `contract`, whose code locations and retry
 /// names are the candidates).
-pub fn infer(document: &str, facts: &ErrorFacts, contract: &Contract) -> Inferred {
+fn infer(document: &str, facts: &ErrorFacts, contract: &Contract, declared: Declared) -> Inferred {
     let mut bodies: BTreeMap<NodeRef, &BodyShape> = BTreeMap::new();
     let mut statuses = BTreeSet::new();
     let mut codes: BTreeMap<String, BTreeSet<u16>> = BTreeMap::new();
@@ -156,6 +188,7 @@ pub fn infer(document: &str, facts: &ErrorFacts, contract: &Contract) -> Inferre
         document: document.to_string(),
         error_bodies: bodies.len(),
         code_locations: ranked(locations),
+        recognised_codes: declared.recognised_codes,
         code_types: ranked(types),
         fields,
         statuses: statuses.into_iter().filter(|s| *s >= 400).collect(),
@@ -169,6 +202,8 @@ pub fn infer(document: &str, facts: &ErrorFacts, contract: &Contract) -> Inferre
             .iter()
             .filter(|o| o.rate_limited.is_some())
             .count(),
+        declared_unlimited_operations: declared.unlimited_operations,
+        rate_limit_extension: contract.rate_limit_extension.clone(),
     }
 }
 
@@ -240,14 +275,16 @@ fn requirement_support(
                     _ => true,
                 })
                 .collect();
+            let met: Vec<Met> = with_trait
+                .iter()
+                .map(|op| satisfies(contract, op, requirement))
+                .collect();
             RequirementSupport {
                 r#trait: name,
                 statuses: requirement.text.clone(),
-                satisfied: with_trait
-                    .iter()
-                    .filter(|op| satisfies(contract, op, requirement))
-                    .count(),
+                satisfied: met.iter().filter(|m| **m != Met::No).count(),
                 operations: with_trait.len(),
+                through_default: met.iter().filter(|m| **m == Met::ByDefault).count(),
             }
         })
         .collect()
@@ -268,8 +305,35 @@ pub fn infer_path(
         },
         ..options.clone()
     };
-    with_document(path, &defaults, |_, _, facts, contract| {
-        infer(&name, facts, contract)
+    with_document(path, &defaults, |api, model, facts, contract| {
+        let unlimited_operations = model
+            .operations
+            .iter()
+            .filter(|op| !op.webhook)
+            .filter(|op| {
+                api.inherited_flag(op, &contract.rate_limit_extension)
+                    .is_some_and(|(limited, _)| !limited)
+            })
+            .count();
+        let recognised_codes = code_field::recognise(api, facts);
+        let declared = Declared {
+            recognised_codes,
+            unlimited_operations,
+        };
+        if declared.recognised_codes.is_empty() {
+            return infer(&name, facts, contract, declared);
+        }
+        // The recognised fields become code locations after the usual ones, and the facts
+        // are read again: their values are then the documented codes.
+        let mut widened = contract.clone();
+        widened.code_paths.extend(
+            declared
+                .recognised_codes
+                .iter()
+                .map(|r| FieldPath::parse(&r.path)),
+        );
+        let facts = ErrorFacts::of(api, model, &widened);
+        infer(&name, &facts, &widened, declared)
     })
 }
 
@@ -318,6 +382,42 @@ fn problem_outcome(
     };
     outcome.sort();
     outcome
+}
+
+/// `error is not a usual place: recognised as the code in 3 bodies (a required string with an
+/// enum of code-like values in 3); sure`.
+fn recognised_text(r: &RecognisedCode) -> String {
+    let evidence = [
+        (
+            r.required_with_enum,
+            "a required string with an enum of code-like values",
+        ),
+        (
+            r.optional_with_enum,
+            "an optional string with an enum of code-like values",
+        ),
+        (
+            r.required_with_examples,
+            "a required string with code-like examples",
+        ),
+        (
+            r.optional_with_examples,
+            "an optional string with code-like examples",
+        ),
+    ];
+    let evidence: Vec<String> = evidence
+        .iter()
+        .filter(|(count, _)| *count > 0)
+        .map(|(count, what)| format!("{what} in {count}"))
+        .collect();
+    format!(
+        "{} is not a usual place: recognised as the code in {} {} ({}); {}",
+        r.path,
+        r.bodies,
+        if r.bodies == 1 { "body" } else { "bodies" },
+        evidence.join("; "),
+        r.confidence.word()
+    )
 }
 
 /// `error.code in 212 bodies; code in 1 body`.
@@ -381,6 +481,9 @@ impl Inferred {
             "    ",
             &format!("of {bodies} distinct error bodies: {locations}"),
         ));
+        for recognised in &self.recognised_codes {
+            out.push(comment("    ", &recognised_text(recognised)));
+        }
         if located.is_empty() {
             out.push(comment(
                 "    ",
@@ -469,12 +572,17 @@ impl Inferred {
             let mut kept = Vec::new();
             for r in self.requirements.iter().filter(|r| r.r#trait == name) {
                 let all = r.satisfied == r.operations && r.operations > 0;
+                // A `default` meets a server-error requirement: the comment says so rather
+                // than claim the status itself is documented.
+                let statuses = match r.through_default {
+                    0 => r.statuses.clone(),
+                    _ => format!("{} or default", r.statuses),
+                };
                 let support = if r.operations == 0 {
-                    format!("{}: there are no {who}", r.statuses)
+                    format!("{statuses}: there are no {who}")
                 } else {
                     format!(
-                        "{}: documented by {} of {} {who}{}",
-                        r.statuses,
+                        "{statuses}: documented by {} of {} {who}{}",
                         r.satisfied,
                         r.operations,
                         if all { "" } else { " (not all: not required)" }
@@ -541,14 +649,34 @@ impl Inferred {
 
     fn rate_limit_and_codes_yaml(&self, out: &mut Vec<String>) {
         out.push("rate_limit:".into());
+        let declaration = format!("{}: false", self.rate_limit_extension);
+        let unlimited = self.declared_unlimited_operations;
         out.push(comment(
             "  ",
-            &format!(
-                "{} of {} operations document 429 or are declared rate-limited",
-                self.rate_limited_operations, self.operations
-            ),
+            &match (self.rate_limited_operations, unlimited) {
+                (0, 0) => format!(
+                    "no operation documents a 429, and none is declared never rate-limited \
+                     ({declaration})"
+                ),
+                (0, _) => "no operation documents a 429".into(),
+                (limited, _) => format!(
+                    "{limited} of {} operations document 429 or are declared rate-limited",
+                    self.operations
+                ),
+            },
         ));
-        let default = if self.rate_limited_operations == 0 && self.operations > 0 {
+        if unlimited > 0 {
+            out.push(comment(
+                "  ",
+                &format!(
+                    "{unlimited} of {} operations are declared never rate-limited ({declaration})",
+                    self.operations
+                ),
+            ));
+        }
+        // Silence is not a promise: a 429 documented later must not break the contract
+        // unless the document said its operations are never rate-limited.
+        let default = if self.operations > 0 && unlimited == self.operations {
             "unlimited"
         } else {
             "limited"

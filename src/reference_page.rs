@@ -3,16 +3,17 @@
 //! example per status (the first of the document's own examples that validates). Markdown for
 //! people, JSON for tools; the same input gives the same bytes.
 
+mod envelope;
 mod markdown;
 
 use crate::document::{Kind, NodeRef};
-use crate::facts::{BodyShape, ErrorFacts, RetryHint, StatusFacts};
+use crate::facts::{ErrorFacts, RetryHint, StatusFacts};
 use crate::openapi::json_schema::Validators;
 use crate::openapi::{Api, Model, StatusKey};
+pub use envelope::{CodeLocation, Envelope, FieldRow};
 use markdown::{Table, code, json_block, text};
 use serde::Serialize;
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Serialize)]
 pub struct Page {
@@ -33,31 +34,21 @@ pub struct Page {
 }
 
 #[derive(Debug, Serialize)]
-pub struct Envelope {
-    pub code: Option<(String, String)>,
-    pub fields: Vec<FieldRow>,
-    /// How many error responses use this body, of how many with a JSON body.
-    pub used_by: usize,
-    pub of: usize,
-}
-
-#[derive(Debug, Serialize)]
-pub struct FieldRow {
-    pub name: String,
-    pub r#type: String,
-    pub required: bool,
-    pub description: String,
-}
-
-#[derive(Debug, Serialize)]
 pub struct StatusRow {
     /// `404`, `4XX`, `default`.
     pub status: String,
-    pub meaning: String,
+    /// What the document says the status means: the description every response with it
+    /// gives (a shared response, or descriptions that agree); none when they differ.
+    pub meaning: Option<String>,
     pub codes: Vec<String>,
     pub operations: Vec<String>,
+    /// How many of those operations document a code with it.
+    pub operations_with_codes: usize,
     /// The canonical example: the first of the document's own examples that validates.
     pub example: Option<serde_json::Value>,
+    /// Every description the status's responses give, while the table is gathered.
+    #[serde(skip)]
+    descriptions: BTreeSet<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -176,52 +167,12 @@ pub fn page(
             .collect(),
         title: info_field("title"),
         version: info_field("version"),
-        envelope: envelope(api, facts),
+        envelope: envelope::envelope(api, facts),
         statuses,
         codes,
         retry_hints,
         never_rate_limited: never_rate_limited(api, model, contract),
     }
-}
-
-/// The envelope: the body most error responses use.
-fn envelope(api: &Api<'_>, facts: &ErrorFacts) -> Option<Envelope> {
-    let mut uses: BTreeMap<NodeRef, (usize, Arc<BodyShape>)> = BTreeMap::new();
-    let mut with_body = 0;
-    for op in facts.operations.values() {
-        for status in &op.statuses {
-            if let Some(shape) = status.bodies.first() {
-                with_body += 1;
-                uses.entry(shape.schema).or_insert((0, shape.clone())).0 += 1;
-            }
-        }
-    }
-    uses.values()
-        .max_by_key(|(count, shape)| (*count, std::cmp::Reverse(shape.schema)))
-        .map(|(count, shape)| Envelope {
-            code: shape
-                .code
-                .as_ref()
-                .map(|(path, types, _)| (path.clone(), types.clone())),
-            fields: shape
-                .code
-                .iter()
-                .map(|(path, types, key)| FieldRow {
-                    name: path.clone(),
-                    r#type: types.clone(),
-                    required: shape.code_required,
-                    description: description(api, value_of(api, *key)),
-                })
-                .chain(shape.fields.iter().map(|f| FieldRow {
-                    name: f.name.clone(),
-                    r#type: f.types.clone(),
-                    required: f.required,
-                    description: description(api, value_of(api, f.key)),
-                }))
-                .collect(),
-            used_by: *count,
-            of: with_body,
-        })
 }
 
 /// The operations declared never rate-limited.
@@ -276,15 +227,21 @@ impl Tables {
             .entry(status_order(&status.text))
             .or_insert_with(|| StatusRow {
                 status: status.text.clone(),
-                meaning: description(api, value_of(api, status.key)),
+                meaning: None,
                 codes: Vec::new(),
                 operations: Vec::new(),
+                operations_with_codes: 0,
                 example: None,
+                descriptions: BTreeSet::new(),
             });
-        if row.meaning.is_empty() {
-            row.meaning = description(api, value_of(api, status.key));
+        let meaning = description(api, value_of(api, status.key));
+        if !meaning.is_empty() {
+            row.descriptions.insert(meaning);
         }
         row.operations.push(operation.to_string());
+        if !status.codes.is_empty() {
+            row.operations_with_codes += 1;
+        }
         for (code, _) in &status.codes {
             if !row.codes.contains(code) {
                 row.codes.push(code.clone());
@@ -393,8 +350,60 @@ impl Tables {
         for row in &mut retry_hints {
             row.statuses.sort_by_key(|s| status_order(s));
         }
-        (self.statuses.into_values().collect(), codes, retry_hints)
+        let mut statuses: Vec<StatusRow> = self.statuses.into_values().collect();
+        for row in &mut statuses {
+            // A response without a description contradicts none; two different ones leave
+            // the status without a meaning the document gives.
+            if row.descriptions.len() == 1 {
+                row.meaning = row.descriptions.pop_first();
+            }
+        }
+        (statuses, codes, retry_hints)
     }
+}
+
+/// How many operations a table cell lists before it sends the reader to the full list.
+const OPERATIONS_IN_A_CELL: usize = 3;
+
+/// A table cell of operations: all of them when they are few, else the first few, how many
+/// there are, and that the full list follows the table.
+fn operations_cell(operations: &[String]) -> String {
+    if operations.len() <= OPERATIONS_IN_A_CELL {
+        return some_of(operations, OPERATIONS_IN_A_CELL);
+    }
+    format!(
+        "{} ({} in all, listed below)",
+        some_of(operations, OPERATIONS_IN_A_CELL),
+        operations.len()
+    )
+}
+
+/// The full lists the cells of a table cut short, each under its row's name, in a block that
+/// opens on a click. Its only HTML is errlint's own words; what the document wrote is
+/// Markdown inside it, made inert like the rest of the page.
+fn full_lists<'r>(
+    out: &mut Vec<String>,
+    by: &str,
+    rows: impl Iterator<Item = (String, &'r [String])>,
+) {
+    let long: Vec<(String, &[String])> = rows
+        .filter(|(_, operations)| operations.len() > OPERATIONS_IN_A_CELL)
+        .collect();
+    if long.is_empty() {
+        return;
+    }
+    out.push(String::new());
+    out.push(format!(
+        "<details><summary>Every operation, by {by}</summary>"
+    ));
+    for (name, operations) in long {
+        out.push(String::new());
+        out.push(format!("{name} ({} operations):", operations.len()));
+        out.push(String::new());
+        out.extend(operations.iter().map(|o| format!("- {}", code(o))));
+    }
+    out.push(String::new());
+    out.push("</details>".into());
 }
 
 /// `GET /a`, `POST /b` and 3 more.
@@ -455,10 +464,28 @@ impl Page {
         };
         let switch = match &envelope.code {
             Some((path, types)) => format!("Clients switch on {} ({}).", code(path), text(types)),
-            None => "This body has no machine-readable code.".into(),
+            None => "This body has no machine-readable code".into(),
+        };
+        let others: Vec<String> = envelope
+            .other_codes
+            .iter()
+            .map(|o| format!("{} (on {})", code(&o.path), statuses_text(&o.statuses)))
+            .collect();
+        let others = match (&envelope.code, others.is_empty()) {
+            (_, true) => String::new(),
+            (None, false) => format!("; other error bodies have one at {}.", others.join(", ")),
+            (Some(_), false) => format!(
+                " Other error bodies have their code at {}.",
+                others.join(", ")
+            ),
+        };
+        let end = if envelope.code.is_none() && others.is_empty() {
+            "."
+        } else {
+            ""
         };
         out.push(format!(
-            "{} of {} error responses with a JSON body use this shape. {switch}",
+            "{} of {} error responses with a JSON body use this shape. {switch}{end}{others}",
             envelope.used_by, envelope.of
         ));
         out.push(String::new());
@@ -472,6 +499,14 @@ impl Page {
                 text(&f.description),
             ]));
         }
+        if envelope.fields.iter().any(|f| f.depth > 0) {
+            out.push(String::new());
+            out.push(
+                "A nested field is required when its object is there: `required` is said by \
+                 the object that holds it."
+                    .into(),
+            );
+        }
     }
 
     fn status_and_code_sections(&self, out: &mut Vec<String>) {
@@ -482,13 +517,26 @@ impl Page {
         out.push(table.head());
         for row in &self.statuses {
             let codes: Vec<String> = row.codes.iter().map(|c| code(c)).collect();
+            let mut codes = codes.join(", ");
+            if !row.codes.is_empty() && row.operations_with_codes < row.operations.len() {
+                codes.push_str(&format!(
+                    " (in {} of {} operations)",
+                    row.operations_with_codes,
+                    row.operations.len()
+                ));
+            }
             out.push(table.row([
                 text(&row.status),
-                text(&row.meaning),
-                codes.join(", "),
-                some_of(&row.operations, 3),
+                text(row.meaning.as_deref().unwrap_or("")),
+                codes,
+                operations_cell(&row.operations),
             ]));
         }
+        let by_status = self
+            .statuses
+            .iter()
+            .map(|r| (text(&r.status), &r.operations[..]));
+        full_lists(out, "status", by_status);
         if self.codes.is_empty() {
             return;
         }
@@ -502,9 +550,14 @@ impl Page {
                 code(&row.code),
                 statuses_text(&row.statuses),
                 text(&row.meaning),
-                some_of(&row.operations, 3),
+                operations_cell(&row.operations),
             ]));
         }
+        let by_code = self
+            .codes
+            .iter()
+            .map(|r| (code(&r.code), &r.operations[..]));
+        full_lists(out, "code", by_code);
     }
 
     fn retry_section(&self, out: &mut Vec<String>) {

@@ -308,3 +308,128 @@ fn generated_yaml_reads_back_as_what_was_inferred() {
     assert!(!report.contains("invalid-config"), "{report}");
     std::fs::remove_dir_all(&folder).unwrap();
 }
+
+/// Fails with the whole text when `text` does not hold `part`.
+#[track_caller]
+fn assert_has(text: &str, part: &str) {
+    assert!(text.contains(part), "{part:?} is not in:\n{text}");
+}
+
+/// The contract inferred from a fixture under `fixtures/contract/`, written in YAML and in
+/// JSON: both give the same contract, but for the document's name.
+fn contract_of_twins(name: &str) -> (String, serde_json::Value) {
+    let infer = |ext: &str| {
+        let path = format!("fixtures/contract/{name}.{ext}");
+        let inferred = errlint::infer::infer_path(Path::new(&path), &Options::default()).unwrap();
+        let yaml = inferred.to_yaml().replace(&path, "DOC");
+        let mut json = serde_json::to_value(&inferred).unwrap();
+        json["document"] = "DOC".into();
+        (yaml, json)
+    };
+    let yaml = infer("yaml");
+    assert_eq!(yaml, infer("json"), "the YAML and the JSON twin agree");
+    yaml
+}
+
+/// Silence about 429 is not a declaration: without one, the default stays `limited` and a
+/// comment says that no 429 is documented; `x-rate-limited: false` on every operation makes
+/// it `unlimited`.
+#[test]
+fn never_rate_limited_only_from_explicit_declarations() {
+    let (yaml, _) = contract_of_twins("chat");
+    assert_has(&yaml, "  default: limited\n");
+    assert_has(
+        &yaml,
+        "  # no operation documents a 429, and none is declared never rate-limited (x-rate-limited: false)\n",
+    );
+    let folder =
+        std::env::temp_dir().join(format!("errlint-declared-unlimited-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).unwrap();
+    let declared = folder.join("chat.yaml");
+    let text = std::fs::read_to_string("fixtures/contract/chat.yaml").unwrap();
+    std::fs::write(
+        &declared,
+        text.replacen("paths:\n", "x-rate-limited: false\npaths:\n", 1),
+    )
+    .unwrap();
+    let inferred = errlint::infer::infer_path(&declared, &Options::default()).unwrap();
+    let yaml = inferred.to_yaml();
+    std::fs::remove_dir_all(&folder).unwrap();
+    assert_has(&yaml, "  default: unlimited\n");
+    assert_has(
+        &yaml,
+        "  # 6 of 6 operations are declared never rate-limited (x-rate-limited: false)\n",
+    );
+}
+
+/// A requirement met through `default` says so.
+#[test]
+fn a_server_error_requirement_met_by_default_says_so() {
+    let (yaml, _) = contract_of_twins("chat");
+    assert_has(
+        &yaml,
+        "    # 5XX or default: documented by 6 of 6 operations\n",
+    );
+    let (yaml, _) = contract_of_twins("fault");
+    assert_has(&yaml, "    # 5XX: documented by 1 of 1 operations\n");
+}
+
+/// Slack's `{ok: false, error: "invalid_auth"}`: a required string with an `enum` is the code,
+/// with its values (a one-value enum too), and the contract says how sure that is, from what
+/// most bodies show (one body where it is optional does not make it unsure).
+#[test]
+fn a_slack_style_code_field_is_recognised() {
+    let (yaml, json) = contract_of_twins("chat");
+    assert_has(&yaml, "    path: [\"error\"]\n");
+    assert_has(
+        &yaml,
+        "    # of 6 distinct error bodies: error in 5 bodies; no code in 1 body\n",
+    );
+    assert_has(
+        &yaml,
+        "    # error is not a usual place: recognised as the code in 5 bodies (a required string with an enum of code-like values in 4; an optional string with an enum of code-like values in 1); sure\n",
+    );
+    for code in [
+        "invalid_auth",
+        "channel_not_found",
+        "message_not_found",
+        "not_authed",
+        "edit_window_closed",
+        "time_in_past",
+    ] {
+        assert!(
+            yaml.contains(&format!("  {code}: []\n")),
+            "{code} in {yaml}"
+        );
+    }
+    assert_eq!(json["recognised_codes"][0]["path"], "error");
+    assert_eq!(json["recognised_codes"][0]["confidence"], "sure");
+}
+
+/// just-eat's `fault.errors[].errorCode`: a nested string whose examples look like codes is
+/// recognised too, less surely; an id whose example looks like a code is not.
+#[test]
+fn a_nested_code_field_is_recognised_by_its_examples() {
+    let (yaml, json) = contract_of_twins("fault");
+    assert_has(&yaml, "    path: [\"fault.errors[].errorCode\"]\n");
+    assert_has(
+        &yaml,
+        "    # fault.errors[].errorCode is not a usual place: recognised as the code in 1 body (a required string with code-like examples in 1); likely\n",
+    );
+    assert_has(&yaml, "  ValidationFailed: [400, 500]\n");
+    assert_eq!(json["recognised_codes"][0]["confidence"], "likely");
+    assert_eq!(json["recognised_codes"].as_array().unwrap().len(), 1);
+}
+
+/// Berlin Group's `tppMessages[]` hold a `category` (ERROR, WARNING) and a `code`, both
+/// required enums: the one named like a code is the code; a one-value enum is a code in a
+/// `code` field (the 404's) but a discriminator in `type`.
+#[test]
+fn a_field_named_like_a_code_wins_over_a_category_and_a_constant() {
+    let (yaml, json) = contract_of_twins("messages");
+    assert_has(&yaml, "    path: [\"tppMessages[].code\"]\n");
+    assert_has(&yaml, "  TOKEN_EXPIRED: 401\n");
+    assert_has(&yaml, "  RESOURCE_UNKNOWN: 404\n");
+    assert!(!yaml.contains("WARNING"), "{yaml}");
+    assert_eq!(json["recognised_codes"].as_array().unwrap().len(), 1);
+}

@@ -90,10 +90,17 @@ fn rendered(markdown: &str) -> (String, Vec<Vec<String>>) {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut cell: Option<String> = None;
+    let mut open_blocks = 0;
     let events: Vec<Event> = Parser::new_ext(markdown, options).collect();
     for event in &events {
         match event {
-            Event::Html(html) | Event::InlineHtml(html) => panic!("raw HTML {html:?}"),
+            // The only HTML is errlint's own collapsible list, around Markdown.
+            Event::Html(html) | Event::InlineHtml(html) => match html.trim_end() {
+                "<details><summary>Every operation, by status</summary>"
+                | "<details><summary>Every operation, by code</summary>" => open_blocks += 1,
+                "</details>" if open_blocks > 0 => open_blocks -= 1,
+                _ => panic!("raw HTML {html:?}"),
+            },
             Event::Start(Tag::TableHead | Tag::TableRow) => rows.push(Vec::new()),
             Event::Start(Tag::TableCell) => cell = Some(String::new()),
             Event::End(TagEnd::TableCell) => {
@@ -114,12 +121,14 @@ fn rendered(markdown: &str) -> (String, Vec<Vec<String>>) {
                         | Tag::Item
                         | Tag::Table(_)
                         | Tag::CodeBlock(_)
+                        | Tag::HtmlBlock
                 ),
                 "the page makes no {tag:?}"
             ),
             _ => {}
         }
     }
+    assert_eq!(open_blocks, 0, "every collapsible list is closed");
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     (html, rows)
@@ -186,9 +195,8 @@ fn a_hostile_document_gives_an_inert_page() {
         "<iframe",
         "<img",
         "<b>",
-        "<details",
-        "</details",
-        "<summary",
+        "<details open",
+        "<summary>x",
         "<!--",
         "href=",
         "<del>",
@@ -235,4 +243,158 @@ fn a_hostile_document_gives_an_inert_page() {
         ),
         "{markdown}"
     );
+}
+
+/// The page of a fixture under `fixtures/contract/`, written in YAML and in JSON: both give
+/// the same page.
+fn page_of_twins(name: &str) -> String {
+    let yaml = page(Path::new(&format!("fixtures/contract/{name}.yaml")), None);
+    let json = page(Path::new(&format!("fixtures/contract/{name}.json")), None);
+    assert_eq!(yaml, json, "the YAML and the JSON twin give one page");
+    yaml
+}
+
+/// The rows of the table whose header starts with `first_column`, as the text of their cells.
+fn table_rows(markdown: &str, first_column: &str) -> Vec<Vec<String>> {
+    let (_, rows) = rendered(markdown);
+    let start = rows
+        .iter()
+        .position(|r| r.first().is_some_and(|c| c == first_column))
+        .unwrap_or_else(|| panic!("no table starts with {first_column:?} in {markdown}"));
+    rows[start + 1..]
+        .iter()
+        .take_while(|r| r.len() == rows[start].len() && r[0] != rows[start][0])
+        .cloned()
+        .collect()
+}
+
+/// Stripe's `{error: {type, code, message, param, doc_url}}`: every field of the envelope, at
+/// every depth, with its type, whether its object requires it, and its description.
+#[test]
+fn a_nested_envelope_is_shown_as_a_tree_of_fields() {
+    let markdown = page_of_twins("nested-envelope");
+    let rows = table_rows(&markdown, "field");
+    let row = |name: &str| {
+        rows.iter()
+            .find(|r| r[0] == name)
+            .unwrap_or_else(|| panic!("no row {name:?} in {markdown}"))
+            .clone()
+    };
+    assert_eq!(row("error"), ["error", "object", "yes", ""]);
+    assert_eq!(
+        row("error.type"),
+        ["error.type", "string", "yes", "The type of error returned."]
+    );
+    for (name, description) in [
+        (
+            "error.code",
+            "A short string indicating the error code reported.",
+        ),
+        ("error.param", "The parameter the error relates to, if any."),
+        (
+            "error.doc_url",
+            "A URL to more information about the error code reported.",
+        ),
+        ("error.source.id", "The source's id."),
+    ] {
+        assert_eq!(row(name), [name, "string", "no", description]);
+    }
+    // Parents come before their children.
+    let names: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(names.first(), Some(&"error"), "{names:?}");
+    let source = names.iter().position(|n| *n == "error.source").unwrap();
+    assert_eq!(names[source + 1], "error.source.id", "{names:?}");
+    insta::assert_snapshot!("nested-envelope", markdown);
+}
+
+/// Identical inline schemas are one shape: the envelope's support counts every response
+/// that has its structure, not the uses of one schema node.
+#[test]
+fn support_is_counted_by_shape_not_by_schema_node() {
+    let markdown = page_of_twins("statuses");
+    assert!(
+        markdown.contains("14 of 16 error responses with a JSON body use this shape."),
+        "{markdown}"
+    );
+}
+
+/// A status's meaning is there only when the document gives one for it; codes are shown
+/// with how many of the status's operations document them; the envelope does not say
+/// "no code" without naming the bodies that have one.
+#[test]
+fn statuses_say_only_what_the_document_says() {
+    let markdown = page_of_twins("statuses");
+    let rows = table_rows(&markdown, "status");
+    let row = |status: &str| rows.iter().find(|r| r[0] == status).unwrap().clone();
+    // A shared response, and descriptions that agree.
+    assert_eq!(row("400")[1], "The request is malformed");
+    assert_eq!(row("401")[1], "Authentication required");
+    // "Order not found", "Customer not found", "Invoice not found": none of them.
+    assert_eq!(row("404")[1], "");
+    assert_eq!(row("404")[2], "");
+    assert_eq!(row("401")[2], "missing, invalid (in 1 of 5 operations)");
+    assert_eq!(row("422")[2], "missing, invalid");
+    assert!(
+        markdown.contains(
+            "This body has no machine-readable code; other error bodies have one at `errors[].code` (on 401, 422)."
+        ),
+        "{markdown}"
+    );
+}
+
+/// A status or code with many operations shows their count and the first few; the full list
+/// is in a collapsible block below the table (and in the JSON form).
+#[test]
+fn long_lists_are_summarised_with_the_full_list_collapsible() {
+    let markdown = page_of_twins("statuses");
+    let rows = table_rows(&markdown, "status");
+    let operations = &rows.iter().find(|r| r[0] == "404").unwrap()[3];
+    assert_eq!(
+        operations,
+        "GET /customers, GET /customers/{id}, GET /invoices and 2 more (5 in all, listed below)"
+    );
+    let block = markdown
+        .split("<details><summary>Every operation, by status</summary>\n\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n</details>").next())
+        .unwrap_or_else(|| panic!("no collapsible list in {markdown}"));
+    let listed_404 = block
+        .split("404 (5 operations):\n\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("404 is not listed in {block}"));
+    let items: Vec<&str> = listed_404
+        .lines()
+        .take_while(|l| l.starts_with("- "))
+        .collect();
+    assert_eq!(
+        items,
+        [
+            "- `GET /customers`",
+            "- `GET /customers/{id}`",
+            "- `GET /invoices`",
+            "- `GET /orders/{id}`",
+            "- `POST /orders`",
+        ]
+    );
+    // A row that fits is not repeated there.
+    assert!(!block.contains("422"), "{block}");
+    let options = Options {
+        config: ConfigChoice {
+            no_discovery: true,
+            ..Default::default()
+        },
+        ..Options::default()
+    };
+    let json = serde_json::to_value(
+        errlint::reference_page::page_of(Path::new("fixtures/contract/statuses.yaml"), &options)
+            .unwrap(),
+    )
+    .unwrap();
+    let status_404 = json["statuses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["status"] == "404")
+        .unwrap();
+    assert_eq!(status_404["operations"].as_array().unwrap().len(), 5);
 }

@@ -6,11 +6,13 @@
 
 mod facts;
 mod field_path;
+mod tree;
 mod types;
 mod walk;
 
 pub use facts::Facts;
 pub use field_path::{FieldPath, Segment};
+pub use tree::TreeField;
 pub use types::Types;
 
 use super::Api;
@@ -91,6 +93,12 @@ impl<'d> Api<'d> {
 
     /// The field at a dotted path of a schema, merged across every declaration.
     pub fn field(&self, schema: NodeRef, path: &FieldPath) -> Lookup {
+        self.field_and_own_requirement(schema, path).0
+    }
+
+    /// The field at a path, and whether the object that holds its last step requires it
+    /// (`error.type` may be required inside an optional `error`).
+    fn field_and_own_requirement(&self, schema: NodeRef, path: &FieldPath) -> (Lookup, bool) {
         let mut steps: Vec<Step<'_>> = Vec::new();
         let mut named: Vec<(usize, usize)> = Vec::new();
         for (index, segment) in path.segments.iter().enumerate() {
@@ -101,24 +109,17 @@ impl<'d> Api<'d> {
             }
         }
         let walked = self.walk(schema, &steps, &mut Visited::default());
+        let absent = |lacking, opaque| (Lookup::Absent { lacking, opaque }, false);
         let Some(facts) = walked.leaf else {
-            return Lookup::Absent {
-                lacking: walked.lacking,
-                opaque: walked.opaque,
-            };
+            return absent(walked.lacking, walked.opaque);
         };
         let Some(&(leaf_step, _)) = named.last() else {
-            return Lookup::Absent {
-                lacking: None,
-                opaque: false,
-            };
+            return absent(None, false);
         };
         let Some(key) = walked.steps[leaf_step].key else {
-            return Lookup::Absent {
-                lacking: None,
-                opaque: walked.opaque,
-            };
+            return absent(None, walked.opaque);
         };
+        let own_requirement = walked.steps[leaf_step].required;
         let mut optional_steps = named.iter().filter_map(|&(step, segment)| {
             let facts = walked.steps[step];
             (!facts.required).then(|| OptionalStep {
@@ -129,12 +130,13 @@ impl<'d> Api<'d> {
         });
         let optional = optional_steps.next();
         let more_optional = optional_steps.collect();
-        Lookup::Found(Field {
+        let field = Field {
             key,
             optional,
             more_optional,
             facts,
-        })
+        };
+        (Lookup::Found(field), own_requirement)
     }
 
     /// What a schema, with all its composition, says about the value it describes.
@@ -217,7 +219,13 @@ mod tests {
     use super::*;
     use crate::document::{DocumentSet, LoadOptions};
 
-    fn with_schema(version: &str, schema_yaml: &str, check: impl FnOnce(&Api<'_>, NodeRef)) {
+    /// Runs `check` on the schema `E` of a document whose `components.schemas` are
+    /// `schema_yaml` (the schema modules' tests share it).
+    pub(super) fn with_schema(
+        version: &str,
+        schema_yaml: &str,
+        check: impl FnOnce(&Api<'_>, NodeRef),
+    ) {
         let text = format!("openapi: {version}\ncomponents:\n  schemas:\n{schema_yaml}");
         let docs = DocumentSet::load_text("t.yaml".into(), &text, None, LoadOptions::default());
         assert!(docs.problems.is_empty(), "{:?}", docs.problems);
