@@ -132,28 +132,58 @@ fn readme_table() -> String {
     table
 }
 
-/// The README as it would be with today's rule table between its markers.
-fn readme_with_current_table() -> String {
-    let path = repository_root().join("README.md");
-    let readme = std::fs::read_to_string(path).expect("a readable README.md");
-    let start = readme
-        .find(TABLE_START)
-        .expect("the README marks its rule table")
-        + TABLE_START.len();
+/// The lines around `docs/diff.md`'s table of change ids.
+const CHANGES_START: &str = "<!-- Generated from src/catalog/changes.rs by `cargo test write_rule_pages -- --ignored`. -->\n";
+const CHANGES_END: &str = "<!-- End of the generated change table. -->";
+
+/// `docs/diff.md`'s table: every change id `errlint diff` reports, with its default.
+fn change_table() -> String {
+    let mut table = String::from("| id | change | default |\n|---|---|---|\n");
+    for change in errlint::diff::CHANGES {
+        let class = match change.class {
+            errlint::catalog::Class::Breaking => "breaking",
+            errlint::catalog::Class::Warning => "warning",
+            errlint::catalog::Class::Info => "info",
+        };
+        table.push_str(&format!(
+            "| `{}` | {} | {class} |\n",
+            change.id, change.summary
+        ));
+    }
+    table
+}
+
+/// The generated tables outside `docs/rules/`: each file, its markers and its table.
+fn generated_tables() -> [(&'static str, &'static str, &'static str, String); 2] {
+    [
+        ("README.md", TABLE_START, TABLE_END, readme_table()),
+        ("docs/diff.md", CHANGES_START, CHANGES_END, change_table()),
+    ]
+}
+
+/// A file as it would be with today's table between its markers.
+fn with_current_table(file: &str, start_marker: &str, end_marker: &str, table: &str) -> String {
+    let text = std::fs::read_to_string(repository_root().join(file)).expect("a readable file");
+    let start = text
+        .find(start_marker)
+        .unwrap_or_else(|| panic!("{file} marks its table"))
+        + start_marker.len();
     let end = start
-        + readme[start..]
-            .find(TABLE_END)
-            .expect("the README ends its rule table");
-    format!("{}{}{}", &readme[..start], readme_table(), &readme[end..])
+        + text[start..]
+            .find(end_marker)
+            .unwrap_or_else(|| panic!("{file} ends its table"));
+    format!("{}{table}{}", &text[..start], &text[end..])
 }
 
 #[test]
-fn the_readme_rule_table_is_current() {
-    let committed = std::fs::read_to_string(repository_root().join("README.md")).unwrap();
-    assert!(
-        committed == readme_with_current_table(),
-        "the README's rule table is stale: run `{REGENERATE}`"
-    );
+fn the_generated_tables_are_current() {
+    for (file, start, end, table) in generated_tables() {
+        let committed = std::fs::read_to_string(repository_root().join(file)).unwrap();
+        assert!(
+            committed == with_current_table(file, start, end, &table),
+            "the table in {file} is stale: run `{REGENERATE}`"
+        );
+    }
 }
 
 /// Every file that belongs in `docs/rules/`, by name, as the rules describe themselves today.
@@ -205,7 +235,8 @@ fn every_rule_page_is_current() {
 }
 
 /// Writes the pages `every_rule_page_is_current` expects, removes the pages of rules that are
-/// gone, and writes the README's rule table. Ignored so that `cargo test` never writes into the work tree.
+/// gone, and writes the README's rule table and `docs/diff.md`'s change table. Ignored so
+/// that `cargo test` never writes into the work tree.
 #[test]
 #[ignore = "writes docs/rules/: run it after changing a rule's doc comment"]
 fn write_rule_pages() {
@@ -220,8 +251,10 @@ fn write_rule_pages() {
     for (name, text) in generated {
         std::fs::write(folder.join(name), text).expect("a page can be written");
     }
-    let readme = readme_with_current_table();
-    std::fs::write(repository_root().join("README.md"), readme).expect("README.md can be written");
+    for (file, start, end, table) in generated_tables() {
+        let text = with_current_table(file, start, end, &table);
+        std::fs::write(repository_root().join(file), text).expect("a table's file can be written");
+    }
 }
 
 /// SARIF's `helpUri` and the language server's code description come from the same addresses:

@@ -1,6 +1,7 @@
 //! The change ids of `errlint diff`: what each kind of change is, and how it stands against
 //! the contract's promise. A new kind of change is one entry here (and the code in `diff` that
-//! reports it).
+//! reports it); `errlint rules`, the config schema and the table in `docs/diff.md` are made
+//! from this list.
 
 /// How a change stands against the contract's promise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,7 +28,7 @@ pub const CHANGES: &[ChangeMeta] = &[
     ChangeMeta {
         id: "error-code-removed",
         class: Class::Breaking,
-        summary: "a code documented for an operation is no longer documented for it",
+        summary: "a code documented for an operation (by `enum`, `const` or example) is no longer documented for it",
     },
     ChangeMeta {
         id: "error-code-moved",
@@ -37,27 +38,27 @@ pub const CHANGES: &[ChangeMeta] = &[
     ChangeMeta {
         id: "error-code-field-changed",
         class: Class::Breaking,
-        summary: "the code's location or type changed in an operation's error bodies",
+        summary: "the code's location (`code` → `error.code`) or type changed in an error body",
     },
     ChangeMeta {
         id: "error-field-removed",
         class: Class::Breaking,
-        summary: "a field required in error bodies is gone, optional, or retyped",
+        summary: "a field required in an error body is gone, optional, or retyped",
     },
     ChangeMeta {
         id: "error-body-removed",
         class: Class::Breaking,
-        summary: "an error status that documented a body no longer does",
+        summary: "an error status that documented a body no longer does (one change, naming the code, codes and required fields that went with it)",
     },
     ChangeMeta {
         id: "error-media-type-changed",
         class: Class::Breaking,
-        summary: "an error status's body is now of another media type",
+        summary: "an error status's body is now of another media type (`application/json` → `application/problem+json`)",
     },
     ChangeMeta {
         id: "rate-limit-added",
         class: Class::Breaking,
-        summary: "an operation that was not rate-limited now documents 429 or is declared rate-limited",
+        summary: "an operation that was not rate-limited (declared, or no 429) documents 429 or is declared rate-limited",
     },
     ChangeMeta {
         id: "retry-hint-removed",
@@ -82,12 +83,12 @@ pub const CHANGES: &[ChangeMeta] = &[
     ChangeMeta {
         id: "version-not-bumped",
         class: Class::Breaking,
-        summary: "breaking changes without a major version bump of `info.version`",
+        summary: "breaking changes without a major version bump of `info.version` (a later date, under `versions: date`)",
     },
     ChangeMeta {
         id: "version-gate-unavailable",
         class: Class::Warning,
-        summary: "`info.version` is not semver, so breaking changes cannot be gated on it",
+        summary: "`info.version` does not read as the contract's `versions:` say (semver by default), so breaking changes cannot be gated on it",
     },
 ];
 

@@ -103,8 +103,23 @@ impl<'v> Gate<'v> {
                 "clients written against the old version do not expect this status: document it in the changelog".into()
             }
             ("error-code-added" | "error-status-removed", _) => "compatible for clients".into(),
-            _ if date => "clients switch on this: keep it, or release it under a later date".into(),
-            _ => "clients switch on this: keep it, or increase the major version".into(),
+            _ => {
+                let release = if date {
+                    "release it under a later date"
+                } else {
+                    "increase the major version"
+                };
+                match id {
+                    // Nothing was taken away: clients that never retried meet a new answer.
+                    "rate-limit-added" => format!(
+                        "clients written against the old version do not retry: leave the operation unlimited, or {release}"
+                    ),
+                    "retry-hint-removed" => {
+                        format!("clients wait as the hint says: keep it, or {release}")
+                    }
+                    _ => format!("clients switch on this: keep it, or {release}"),
+                }
+            }
         }
     }
 }
