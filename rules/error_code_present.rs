@@ -103,7 +103,7 @@ impl Rule for ErrorCodePresent {
             "add a required {wanted} property at one of `{}`",
             candidates.join("`, `")
         );
-        let (at, message, help) = match &body.facts.code {
+        let (at, message, help) = match &body.analysis.code {
             Code::Stable { .. } | Code::Unknown | Code::NotAsked => return,
             Code::Missing {
                 lacking: Some(branch),
@@ -135,7 +135,7 @@ impl Rule for ErrorCodePresent {
             Code::WrongType { path, field } => wrong_type(cx.contract.code_type, path, field),
         };
         let mut report = Report::new(at, message).help(help);
-        if let Code::Optional { field, .. } = &body.facts.code {
+        if let Code::Optional { field, .. } = &body.analysis.code {
             // The step that is not required: the code itself or its optional parent.
             let key = field.optional.as_ref().map_or(field.key, |step| step.key);
             if let Some(name) = cx.api.scalar(key) {
@@ -194,7 +194,7 @@ fn wrong_type(code_type: CodeType, path: &str, field: &Field) -> (NodeRef, Strin
         CodeType::String => "string",
         CodeType::Integer => "integer",
     };
-    let types = field.facts.types;
+    let types = field.constraints.types;
     let wanted_type = match code_type {
         CodeType::String => types.is_string(),
         CodeType::Integer => types.is_numeric(),

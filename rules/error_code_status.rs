@@ -71,7 +71,7 @@ impl Rule for ErrorCodeStatus {
 
     fn check_error_body(&mut self, cx: &mut Context<'_, '_>, body: &ErrorBody<'_>) {
         let (api, model, contract) = (cx.api, cx.model, cx.contract);
-        let code = &body.facts.code;
+        let code = &body.analysis.code;
         let (Some(field), Some(path)) = (code.field(), code.location()) else {
             return;
         };
@@ -83,8 +83,8 @@ impl Rule for ErrorCodeStatus {
             return;
         }
         // The values the schema documents hold for every use; examples belong to one use.
-        let closed = field.facts.values.is_some();
-        let values = body.facts.documented_codes(api);
+        let closed = field.constraints.values.is_some();
+        let values = body.analysis.documented_codes(api);
         if contract.code_closed && !closed {
             cx.report(
                 Report::new(
@@ -104,7 +104,7 @@ impl Rule for ErrorCodeStatus {
                 _ => None,
             };
             let examples = model.media(u).map_or(&[][..], |m| m.examples.as_slice());
-            let in_examples = body.facts.codes_in(api, examples);
+            let in_examples = body.analysis.codes_in(api, examples);
             for value in values.iter().copied().chain(in_examples) {
                 if let Some((message, help)) = judge(api, contract, value, status) {
                     cx.report(

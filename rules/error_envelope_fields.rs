@@ -116,7 +116,7 @@ fn judge(api: &Api<'_>, contract: &Contract, schema: NodeRef) -> Vec<Problem> {
                 ));
             }
             Lookup::Found(field) => {
-                let types = field.facts.types;
+                let types = field.constraints.types;
                 let mismatch = Types::named(type_name)
                     .is_some_and(|expected| !types.is_any() && !types.overlaps(expected));
                 if mismatch {

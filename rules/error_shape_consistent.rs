@@ -119,7 +119,7 @@ impl Rule for ErrorShapeConsistent {
     rule_meta!(ErrorShapeConsistent);
 
     fn check_error_body(&mut self, cx: &mut Context<'_, '_>, body: &ErrorBody<'_>) {
-        let Some(location) = body.facts.code.location() else {
+        let Some(location) = body.analysis.code.location() else {
             return;
         };
         let uses = body.error_uses;
@@ -133,7 +133,7 @@ impl Rule for ErrorShapeConsistent {
                 self.locations.len() - 1
             }
         };
-        if matches!(body.facts.code, Code::Stable { .. }) {
+        if matches!(body.analysis.code, Code::Stable { .. }) {
             let shape = cx.api.tree(body.schema).to_json(body.schema.node).to_string();
             self.sound_shapes.entry(index).or_default().insert(shape);
         }

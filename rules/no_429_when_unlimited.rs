@@ -133,7 +133,7 @@ impl Rule for No429WhenUnlimited {
                 ));
             }
             for media in &response.media {
-                let facts = media.body.map(|b| cx.facts(b));
+                let facts = media.body.map(|b| cx.body_analysis(b));
                 if let Some((path, field)) = facts
                     .and_then(|f| f.retry_field.as_ref())
                     .filter(|(_, f)| f.required())

@@ -64,7 +64,7 @@ impl Rule for RetryAfterOn429 {
             .media
             .iter()
             .filter_map(|m| m.body)
-            .any(|body| cx.facts(body).retry_field.is_some());
+            .any(|body| cx.body_analysis(body).retry_field.is_some());
         if body_has_field {
             return;
         }

@@ -124,9 +124,9 @@ impl Rule for RetryAfterScope {
     }
 
     fn check_error_body(&mut self, cx: &mut Context<'_, '_>, body: &ErrorBody<'_>) {
-        let required = body.facts.retry_field.as_ref().filter(|(_, f)| f.required());
+        let required = body.analysis.retry_field.as_ref().filter(|(_, f)| f.required());
         let in_examples: Vec<NodeRef> = body
-            .facts
+            .analysis
             .examples
             .iter()
             .filter_map(|example| example_retry_key(cx.api, cx.contract, *example))

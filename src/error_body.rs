@@ -4,7 +4,7 @@
 
 use crate::contract::{CodeType, Contract};
 use crate::document::NodeRef;
-use crate::openapi::schema::{Facts, Field, FieldPath, Lookup, Segment, Types};
+use crate::openapi::schema::{Constraints, Field, FieldPath, Lookup, Segment, Types};
 use crate::openapi::{Api, Model, StatusKey, Use, fold_name};
 
 /// What the body says about its machine-readable code.
@@ -52,9 +52,9 @@ impl Code {
     }
 }
 
-/// Facts about one body schema.
+/// Constraints about one body schema.
 #[derive(Debug)]
-pub struct BodyFacts {
+pub struct BodyAnalysis {
     pub code: Code,
     /// The retry field the body declares: one the contract names, else the first whose name
     /// means "retry after" (`retryAfterSec`), at the top level or inside `error`.
@@ -63,7 +63,7 @@ pub struct BodyFacts {
     pub examples: Vec<NodeRef>,
 }
 
-impl BodyFacts {
+impl BodyAnalysis {
     /// `error_body`: whether an error response uses the body. Only then is its code looked for:
     /// success bodies are most bodies (Stripe has 230 distinct ones against one error schema),
     /// and looking for a code in each would be most of the time spent on bodies.
@@ -75,12 +75,12 @@ impl BodyFacts {
         error_body: bool,
     ) -> Self {
         // What the schema says as a whole is walked once and shared by the questions below.
-        let whole = api.facts(schema);
+        let whole = api.constraints(schema);
         let code = match error_body {
             true => code_of(api, contract, schema, &whole, problem_json),
             false => Code::NotAsked,
         };
-        BodyFacts {
+        BodyAnalysis {
             code,
             retry_field: retry_field(api, contract, schema, &whole),
             examples: whole.examples,
@@ -88,15 +88,15 @@ impl BodyFacts {
     }
 }
 
-impl BodyFacts {
+impl BodyAnalysis {
     /// The code values the schema documents for every use of the body: the code's `enum` or
     /// `const`, its own examples, and the code in the body schema's examples.
     pub fn documented_codes(&self, api: &Api<'_>) -> Vec<NodeRef> {
         let Some(field) = self.code.field() else {
             return Vec::new();
         };
-        let mut values: Vec<NodeRef> = field.facts.values.clone().unwrap_or_default();
-        values.extend(&field.facts.examples);
+        let mut values: Vec<NodeRef> = field.constraints.values.clone().unwrap_or_default();
+        values.extend(&field.constraints.examples);
         values.extend(self.codes_in(api, &self.examples));
         values
     }
@@ -124,7 +124,7 @@ pub struct ErrorBody<'a> {
     pub uses: &'a [Use],
     /// The uses where it is an error body; see [`error_uses`].
     pub error_uses: &'a [Use],
-    pub facts: &'a BodyFacts,
+    pub analysis: &'a BodyAnalysis,
 }
 
 /// The uses where a body is an error body: a 4xx, 5xx or `default` response of an operation
@@ -152,7 +152,7 @@ fn code_of(
     api: &Api<'_>,
     contract: &Contract,
     schema: NodeRef,
-    whole: &Facts,
+    whole: &Constraints,
     problem_json: bool,
 ) -> Code {
     let mut first_declared: Option<Code> = None;
@@ -170,7 +170,7 @@ fn code_of(
                 continue;
             }
         };
-        let types = field.facts.types;
+        let types = field.constraints.types;
         // In problem+json the `type` member is always a string, whatever the contract says.
         let of_the_type = if (problem_json && path == &contract.problem_code_path)
             || contract.code_type == CodeType::String
@@ -183,7 +183,7 @@ fn code_of(
         // cannot switch on, however required it is.
         let expected = of_the_type && !types.contains(Types::NULL);
         // A type hidden behind a `$ref` that did not resolve is not judged.
-        let unknown_type = types.is_any() && field.facts.opaque;
+        let unknown_type = types.is_any() && field.constraints.opaque;
         let name = path.text.clone();
         let verdict = if !expected && !unknown_type {
             Code::WrongType { path: name, field }
@@ -211,9 +211,9 @@ fn code_of(
 /// `not_found`), and last a top-level `type` with a closed set, which is often a
 /// discriminator. Looked for at the top level and two levels down, through objects and the
 /// items of arrays (`fault.errors[].errorCode`); on a tie the shallower, earlier one.
-fn near_miss(api: &Api<'_>, schema: NodeRef, whole: &Facts) -> Option<String> {
+fn near_miss(api: &Api<'_>, schema: NodeRef, whole: &Constraints) -> Option<String> {
     let mut best: Option<(u8, String)> = None;
-    let mut scopes: Vec<(String, Facts)> = vec![(String::new(), whole.clone())];
+    let mut scopes: Vec<(String, Constraints)> = vec![(String::new(), whole.clone())];
     for depth in 0..3 {
         let mut deeper = Vec::new();
         for (prefix, facts) in &scopes {
@@ -225,7 +225,7 @@ fn near_miss(api: &Api<'_>, schema: NodeRef, whole: &Facts) -> Option<String> {
                 let Some(field) = api.field(schema, &FieldPath::parse(&path)).found() else {
                     continue;
                 };
-                let score = code_likeness(api, &name, &field.facts, depth > 0);
+                let score = code_likeness(api, &name, &field.constraints, depth > 0);
                 if score > best.as_ref().map_or(0, |(b, _)| *b) {
                     best = Some((score, path.clone()));
                 }
@@ -234,12 +234,12 @@ fn near_miss(api: &Api<'_>, schema: NodeRef, whole: &Facts) -> Option<String> {
                 if folded.contains("status") || folded.contains("http") {
                     continue;
                 }
-                if field.facts.types.contains(Types::OBJECT) {
-                    deeper.push((format!("{path}."), field.facts));
-                } else if field.facts.types.contains(Types::ARRAY) {
+                if field.constraints.types.contains(Types::OBJECT) {
+                    deeper.push((format!("{path}."), field.constraints));
+                } else if field.constraints.types.contains(Types::ARRAY) {
                     let items = FieldPath::parse(&format!("{path}[]"));
                     if let Some(items) = api.field(schema, &items).found() {
-                        deeper.push((format!("{path}[]."), items.facts));
+                        deeper.push((format!("{path}[]."), items.constraints));
                     }
                 }
             }
@@ -250,7 +250,7 @@ fn near_miss(api: &Api<'_>, schema: NodeRef, whole: &Facts) -> Option<String> {
 }
 
 /// How much a property looks like an error code, 0 for not at all (see [`near_miss`]).
-fn code_likeness(api: &Api<'_>, name: &str, facts: &Facts, nested: bool) -> u8 {
+fn code_likeness(api: &Api<'_>, name: &str, facts: &Constraints, nested: bool) -> u8 {
     let folded = fold_name(name);
     if folded.contains("status") || folded.contains("http") {
         return 0;
@@ -307,7 +307,7 @@ fn retry_field(
     api: &Api<'_>,
     contract: &Contract,
     schema: NodeRef,
-    whole: &Facts,
+    whole: &Constraints,
 ) -> Option<(String, Field)> {
     let named = contract
         .retry_fields
@@ -321,7 +321,7 @@ fn retry_field(
                     None => api.declared_keys(whole),
                     Some(path) => {
                         let inner = api.field(schema, &FieldPath::parse(path)).found()?;
-                        api.declared_keys(&inner.facts)
+                        api.declared_keys(&inner.constraints)
                     }
                 };
                 let (name, _) = keys.into_iter().find(|(name, _)| means_retry_after(name))?;

@@ -10,9 +10,9 @@ mod yaml;
 
 use crate::config::{Contract, Requirement};
 use crate::document::NodeRef;
-use crate::facts::{BodyShape, ErrorFacts, OperationFacts};
 use crate::openapi::StatusKey;
 use crate::openapi::schema::FieldPath;
+use crate::promises::{BodyShape, ErrorPromises, OperationPromises};
 pub use code_field::{Confidence, RecognisedCode};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -120,7 +120,7 @@ enum Met {
     ByDefault,
 }
 
-fn satisfies(contract: &Contract, op: &OperationFacts, requirement: &Requirement) -> Met {
+fn satisfies(contract: &Contract, op: &OperationPromises, requirement: &Requirement) -> Met {
     let by_status = op.statuses.iter().any(|s| {
         requirement
             .alternatives
@@ -148,7 +148,12 @@ struct Declared {
 
 /// Sums up a document's error facts (read with `contract`, whose code locations and retry
 /// names are the candidates).
-fn infer(document: &str, facts: &ErrorFacts, contract: &Contract, declared: Declared) -> Inferred {
+fn infer(
+    document: &str,
+    facts: &ErrorPromises,
+    contract: &Contract,
+    declared: Declared,
+) -> Inferred {
     let mut bodies: BTreeMap<NodeRef, &BodyShape> = BTreeMap::new();
     let mut statuses = BTreeSet::new();
     let mut codes: BTreeMap<String, BTreeSet<u16>> = BTreeMap::new();
@@ -182,7 +187,7 @@ fn infer(document: &str, facts: &ErrorFacts, contract: &Contract, declared: Decl
     }
     let (locations, types) = code_support(&bodies);
     let fields = field_support(&bodies);
-    let operations: Vec<&OperationFacts> = facts.operations.values().collect();
+    let operations: Vec<&OperationPromises> = facts.operations.values().collect();
     let requirements = requirement_support(contract, &operations);
     Inferred {
         document: document.to_string(),
@@ -261,12 +266,12 @@ fn field_support(bodies: &BTreeMap<NodeRef, &BodyShape>) -> Vec<FieldSupport> {
 /// Each candidate requirement, with how many of the operations that have its trait satisfy it.
 fn requirement_support(
     contract: &Contract,
-    operations: &[&OperationFacts],
+    operations: &[&OperationPromises],
 ) -> Vec<RequirementSupport> {
     candidates(contract)
         .into_iter()
         .map(|(name, requirement)| {
-            let with_trait: Vec<&&OperationFacts> = operations
+            let with_trait: Vec<&&OperationPromises> = operations
                 .iter()
                 .filter(|op| match name {
                     "authenticated" => op.authenticated,
@@ -332,7 +337,7 @@ pub fn infer_path(
                 .iter()
                 .map(|r| FieldPath::parse(&r.path)),
         );
-        let facts = ErrorFacts::of(api, model, &widened);
+        let facts = ErrorPromises::of(api, model, &widened);
         infer(&name, &facts, &widened, declared)
     })
 }
@@ -342,7 +347,12 @@ pub fn infer_path(
 pub(crate) fn with_document<T>(
     path: &std::path::Path,
     options: &crate::Options,
-    then: impl FnOnce(&crate::openapi::Api<'_>, &crate::openapi::Model<'_>, &ErrorFacts, &Contract) -> T,
+    then: impl FnOnce(
+        &crate::openapi::Api<'_>,
+        &crate::openapi::Model<'_>,
+        &ErrorPromises,
+        &Contract,
+    ) -> T,
 ) -> Result<T, Box<crate::Outcome>> {
     use crate::document::DocumentSet;
     let name = path.to_string_lossy().replace('\\', "/");
@@ -366,7 +376,7 @@ pub(crate) fn with_document<T>(
     let contract = crate::contract_for(path, options)
         .map_err(|errors| Box::new(problem_outcome(&docs, errors.findings)))?;
     let model = crate::openapi::Model::build(&api);
-    let facts = ErrorFacts::of(&api, &model, &contract);
+    let facts = ErrorPromises::of(&api, &model, &contract);
     Ok(then(&api, &model, &facts, &contract))
 }
 

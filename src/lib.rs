@@ -47,7 +47,6 @@ pub mod diff;
 pub mod document;
 mod engine;
 mod error_body;
-pub mod facts;
 pub mod finding;
 pub mod fix;
 mod glob;
@@ -57,6 +56,7 @@ pub mod inputs;
 pub mod lsp;
 pub mod openapi;
 pub mod output;
+pub mod promises;
 pub mod reference_page;
 pub mod report;
 #[path = "../rules/mod.rs"]

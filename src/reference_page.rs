@@ -7,9 +7,9 @@ mod envelope;
 mod markdown;
 
 use crate::document::{Kind, NodeRef};
-use crate::facts::{ErrorFacts, RetryHint, StatusFacts};
 use crate::openapi::json_schema::Validators;
 use crate::openapi::{Api, Model, StatusKey};
+use crate::promises::{ErrorPromises, RetryHint, StatusPromises};
 pub use envelope::{CodeLocation, Envelope, FieldRow};
 use markdown::{Table, code, json_block, text};
 use serde::Serialize;
@@ -144,7 +144,7 @@ fn status_order(status: &str) -> (u8, String) {
 pub fn page(
     api: &Api<'_>,
     model: &Model<'_>,
-    facts: &ErrorFacts,
+    facts: &ErrorPromises,
     contract: &crate::config::Contract,
 ) -> Page {
     let info = api.get(api.root, "info");
@@ -203,7 +203,7 @@ struct Tables {
 
 impl Tables {
     /// Statuses, codes and retry hints, across operations.
-    fn across(api: &Api<'_>, facts: &ErrorFacts) -> Tables {
+    fn across(api: &Api<'_>, facts: &ErrorPromises) -> Tables {
         let mut tables = Tables::default();
         for op in facts.operations.values() {
             let name = op.name.to_string();
@@ -221,7 +221,7 @@ impl Tables {
     }
 
     /// One operation's use of a status: its row, with the codes it shows.
-    fn add_status(&mut self, api: &Api<'_>, operation: &str, status: &StatusFacts) {
+    fn add_status(&mut self, api: &Api<'_>, operation: &str, status: &StatusPromises) {
         let row = self
             .statuses
             .entry(status_order(&status.text))
@@ -254,7 +254,7 @@ impl Tables {
         &mut self,
         api: &Api<'_>,
         operation: &str,
-        status: &StatusFacts,
+        status: &StatusPromises,
         code: &str,
         at: NodeRef,
     ) {
@@ -279,7 +279,7 @@ impl Tables {
     }
 
     /// A retry hint that a status of one operation gives.
-    fn add_retry_hint(&mut self, hint: &RetryHint, status: &StatusFacts) {
+    fn add_retry_hint(&mut self, hint: &RetryHint, status: &StatusPromises) {
         let row = self
             .hints
             .entry((hint.name.clone(), hint.header))

@@ -2,14 +2,14 @@
 //! its retry hint.
 
 use super::compare::{Found, quoted};
-use crate::facts::StatusFacts;
 use crate::openapi::StatusKey;
+use crate::promises::StatusPromises;
 
 /// The code field and the required fields of BASE's first body against NEW's. `lost` are the
 /// codes that went with a code field now gone: that change names them.
 pub(super) fn compare_bodies(
-    base: &StatusFacts,
-    new: &StatusFacts,
+    base: &StatusPromises,
+    new: &StatusPromises,
     lost: &[&str],
     found: &mut Found<'_>,
 ) {
@@ -57,7 +57,7 @@ pub(super) fn compare_bodies(
     compare_required_fields(base, new, found);
 }
 
-fn compare_required_fields(base: &StatusFacts, new: &StatusFacts, found: &mut Found<'_>) {
+fn compare_required_fields(base: &StatusPromises, new: &StatusPromises, found: &mut Found<'_>) {
     let status = &new.text;
     let body_at = new.body().unwrap_or(new.key);
     let new_code = new.code_field().map(|(path, _, _)| path.as_str());
@@ -104,7 +104,7 @@ fn compare_required_fields(base: &StatusFacts, new: &StatusFacts, found: &mut Fo
 
 /// A 429 or 503 that said when to retry and no longer does, or that now says it only in an
 /// optional body field where it sent `Retry-After`.
-pub(super) fn compare_retry(base: &StatusFacts, new: &StatusFacts, found: &mut Found<'_>) {
+pub(super) fn compare_retry(base: &StatusPromises, new: &StatusPromises, found: &mut Found<'_>) {
     let retry_statuses = [StatusKey::Code(429), StatusKey::Code(503)];
     if !retry_statuses.contains(&new.status) {
         return;
@@ -128,8 +128,12 @@ pub(super) fn compare_retry(base: &StatusFacts, new: &StatusFacts, found: &mut F
 /// The body's media types: one that BASE documented is gone and another took its place
 /// (`application/json` → `application/problem+json`). Clients that check the type, or ask for
 /// it in `Accept`, no longer match.
-pub(super) fn compare_media_types(base: &StatusFacts, new: &StatusFacts, found: &mut Found<'_>) {
-    let has = |side: &StatusFacts, name: &str| {
+pub(super) fn compare_media_types(
+    base: &StatusPromises,
+    new: &StatusPromises,
+    found: &mut Found<'_>,
+) {
+    let has = |side: &StatusPromises, name: &str| {
         side.media_types
             .iter()
             .any(|(n, _)| n.eq_ignore_ascii_case(name))
@@ -147,12 +151,12 @@ pub(super) fn compare_media_types(base: &StatusFacts, new: &StatusFacts, found: 
 }
 
 /// NEW's first body is a choice of branches.
-fn branched(status: &StatusFacts) -> bool {
+fn branched(status: &StatusPromises) -> bool {
     status.bodies.first().is_some_and(|b| b.branched)
 }
 
 /// A branch of NEW's first body that lacks `name` while others declare it.
-fn lacking_branch(status: &StatusFacts, name: &str) -> Option<crate::document::NodeRef> {
+fn lacking_branch(status: &StatusPromises, name: &str) -> Option<crate::document::NodeRef> {
     let body = status.bodies.first()?;
     let (_, branch) = body.in_some_branches.iter().find(|(n, _)| n == name)?;
     Some(*branch)
@@ -160,8 +164,8 @@ fn lacking_branch(status: &StatusFacts, name: &str) -> Option<crate::document::N
 
 /// NEW's code admits a value BASE's did not (`integer` → `number`, `string` → `string or
 /// null`); a narrower type reads as before.
-fn widened(base: &StatusFacts, new: &StatusFacts) -> bool {
-    let types = |side: &StatusFacts| side.bodies.first().map(|b| b.code_types);
+fn widened(base: &StatusPromises, new: &StatusPromises) -> bool {
+    let types = |side: &StatusPromises| side.bodies.first().map(|b| b.code_types);
     match (types(base), types(new)) {
         (Some(was), Some(now)) => !was.contains(now),
         _ => false,

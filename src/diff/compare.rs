@@ -2,8 +2,8 @@
 //! with one change for one cause (a status, body or code field gone takes its codes with it).
 
 use crate::document::NodeRef;
-use crate::facts::{ErrorFacts, OperationFacts, StatusFacts};
 use crate::openapi::StatusKey;
+use crate::promises::{ErrorPromises, OperationPromises, StatusPromises};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -21,7 +21,7 @@ pub(super) struct Change {
 }
 
 /// Compares the error facts of two versions, operation by operation.
-pub(super) fn compare(base: &ErrorFacts, new: &ErrorFacts) -> Vec<Change> {
+pub(super) fn compare(base: &ErrorPromises, new: &ErrorPromises) -> Vec<Change> {
     let mut changes = Vec::new();
     for (key, new_op) in &new.operations {
         let Some(base_op) = base.operations.get(key) else {
@@ -65,7 +65,11 @@ pub(super) type Related = Option<(NodeRef, String)>;
 
 /// BASE's status lost what held its codes: the status, its body or its code field. Then one
 /// change says so for all its codes.
-fn takes_its_codes(base: &OperationFacts, new: &OperationFacts, status: &StatusFacts) -> bool {
+fn takes_its_codes(
+    base: &OperationPromises,
+    new: &OperationPromises,
+    status: &StatusPromises,
+) -> bool {
     match stand_in(base, new, status.status) {
         None => true,
         Some(now) if !status.bodies.is_empty() && now.bodies.is_empty() => true,
@@ -77,7 +81,7 @@ fn takes_its_codes(base: &OperationFacts, new: &OperationFacts, status: &StatusF
 /// took them (its key's place), with what they are gone with.
 type LostCodes<'b> = BTreeMap<NodeRef, Vec<&'b str>>;
 
-fn compare_operation(base: &OperationFacts, new: &OperationFacts, found: &mut Found<'_>) {
+fn compare_operation(base: &OperationPromises, new: &OperationPromises, found: &mut Found<'_>) {
     let (lost, moved) = compare_codes(base, new, found);
     for new_status in &new.statuses {
         let Some(base_status) = base.status(new_status.status) else {
@@ -109,8 +113,8 @@ fn compare_operation(base: &OperationFacts, new: &OperationFacts, found: &mut Fo
 /// Codes removed or moved. A code whose status, body or code field is gone is not reported
 /// on its own: it is returned with that loss, which reports it.
 fn compare_codes<'b>(
-    base: &'b OperationFacts,
-    new: &OperationFacts,
+    base: &'b OperationPromises,
+    new: &OperationPromises,
     found: &mut Found<'_>,
 ) -> (LostCodes<'b>, Vec<&'b str>) {
     let new_codes = new.codes();
@@ -151,9 +155,9 @@ fn compare_codes<'b>(
 /// A status NEW documents that BASE did not: a change unless a range or `default` covered it,
 /// it is the 429 of `rate-limit-added`, or it is a range standing in for a status it covers.
 fn status_added(
-    base: &OperationFacts,
-    new: &OperationFacts,
-    new_status: &StatusFacts,
+    base: &OperationPromises,
+    new: &OperationPromises,
+    new_status: &StatusPromises,
     found: &mut Found<'_>,
 ) {
     let newly_limited = new_status.status == StatusKey::Code(429) && base.rate_limited.is_none();
@@ -177,8 +181,8 @@ fn status_added(
 /// A status NEW no longer documents: when codes went with it, one breaking change names them
 /// all; otherwise a compatible one.
 fn status_removed(
-    base_status: &StatusFacts,
-    new: &OperationFacts,
+    base_status: &StatusPromises,
+    new: &OperationPromises,
     lost: &LostCodes<'_>,
     found: &mut Found<'_>,
 ) {
@@ -214,10 +218,10 @@ pub(super) fn quoted(codes: &[&str]) -> String {
 /// What NEW documents for BASE's `status`: the status itself, or a range BASE did not have
 /// that covers it (404 replaced by 4XX).
 fn stand_in<'n>(
-    base: &OperationFacts,
-    new: &'n OperationFacts,
+    base: &OperationPromises,
+    new: &'n OperationPromises,
     status: StatusKey,
-) -> Option<&'n StatusFacts> {
+) -> Option<&'n StatusPromises> {
     new.status(status).or_else(|| {
         new.statuses
             .iter()
@@ -226,7 +230,7 @@ fn stand_in<'n>(
 }
 
 /// `4XX` covers `404`.
-fn covers_as_range(range: &StatusFacts, status: StatusKey) -> bool {
+fn covers_as_range(range: &StatusPromises, status: StatusKey) -> bool {
     match (range.status, status) {
         (StatusKey::Range(r), StatusKey::Code(c)) => u16::from(r) == c / 100,
         _ => false,
@@ -235,8 +239,8 @@ fn covers_as_range(range: &StatusFacts, status: StatusKey) -> bool {
 
 /// One status of BASE against what NEW documents for it.
 fn compare_status(
-    base: &StatusFacts,
-    new: &StatusFacts,
+    base: &StatusPromises,
+    new: &StatusPromises,
     (moved, lost): (&[&str], &LostCodes<'_>),
     found: &mut Found<'_>,
 ) {
@@ -263,7 +267,7 @@ fn compare_status(
 
 /// The status's body is gone: one change, which names the code, codes and required fields
 /// that went with it.
-fn body_removed(base: &StatusFacts, new: &StatusFacts, lost: &[&str], found: &mut Found<'_>) {
+fn body_removed(base: &StatusPromises, new: &StatusPromises, lost: &[&str], found: &mut Found<'_>) {
     let mut gone = Vec::new();
     if let Some((path, _, _)) = base.code_field() {
         gone.push(match lost.is_empty() {

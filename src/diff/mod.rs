@@ -10,9 +10,9 @@ mod temp_folder;
 
 use crate::config::Contract;
 use crate::document::{DocumentSet, NodeRef};
-use crate::facts::ErrorFacts;
 use crate::finding::{Finding, Location, Outcome, Related, Severity, Sources};
 use crate::openapi::{Api, Model};
+use crate::promises::ErrorPromises;
 use compare::{Change, compare};
 use gate::Gate;
 use std::collections::{BTreeMap, HashMap};
@@ -156,11 +156,11 @@ fn compare_sides(
             outcome.findings.push(Finding::problem(&side.docs, problem));
         }
     }
-    let facts = |side: &Side| -> Result<ErrorFacts, Box<Finding>> {
+    let facts = |side: &Side| -> Result<ErrorPromises, Box<Finding>> {
         let api =
             Api::new(&side.docs).map_err(|e| Box::new(crate::version_finding(&side.docs, e)))?;
         let model = Model::build(&api);
-        Ok(ErrorFacts::of(&api, &model, &contract))
+        Ok(ErrorPromises::of(&api, &model, &contract))
     };
     let both = rayon::join(|| facts(&base), || facts(&new));
     let (base_facts, new_facts) = match both {
@@ -294,8 +294,8 @@ fn load_from_revision(
 /// Levels, the version gate and grouping: changes become findings.
 fn judge<'f>(
     changes: Vec<Change>,
-    base: &'f ErrorFacts,
-    new: &'f ErrorFacts,
+    base: &'f ErrorPromises,
+    new: &'f ErrorPromises,
     (contract, command_line): (&Contract, &HashMap<String, Option<Severity>>),
     (base_docs, new_docs): (&DocumentSet, &DocumentSet),
 ) -> Vec<Finding> {
@@ -310,7 +310,7 @@ fn judge<'f>(
             .unwrap_or(Some(default))
     };
     let breaking = |id: &str| find(id).is_some_and(|m| m.class == Class::Breaking);
-    let version = |facts: &'f ErrorFacts| facts.version.as_ref().map(|(v, _)| v.as_str());
+    let version = |facts: &'f ErrorPromises| facts.version.as_ref().map(|(v, _)| v.as_str());
     let gate = Gate::of(contract.versions, version(base), version(new));
     let mut findings = Vec::new();
     let mut breaking_count = 0;

@@ -12,7 +12,7 @@ pub use rule::{Rule, RuleMeta};
 use crate::contract::{CommandLine, Contract, OperationSettings, Policy};
 use crate::document::edit::Edit;
 use crate::document::{DocumentSet, FileId, NodeRef};
-use crate::error_body::{BodyFacts, ErrorBody, error_uses};
+use crate::error_body::{BodyAnalysis, ErrorBody, error_uses};
 use crate::finding::{Finding, Location, Severity};
 use crate::openapi::{Api, BodyId, Model, Operation, StructureError, Use};
 use rayon::prelude::*;
@@ -85,7 +85,7 @@ pub struct Context<'a, 'd> {
     pub api: &'a Api<'d>,
     pub model: &'a Model<'d>,
     pub contract: &'a Contract,
-    facts: &'a [BodyFacts],
+    facts: &'a [BodyAnalysis],
     sink: &'a mut Sink,
     rule: &'static RuleMeta,
     /// The uses a report applies to when it names none.
@@ -99,7 +99,7 @@ impl<'a, 'd> Context<'a, 'd> {
     }
 
     /// What the body's schema says (its code, its retry field), worked out once per body.
-    pub fn facts(&self, body: BodyId) -> &'a BodyFacts {
+    pub fn body_analysis(&self, body: BodyId) -> &'a BodyAnalysis {
         &self.facts[body.0 as usize]
     }
 
@@ -163,7 +163,7 @@ fn run_in_parts(
                 model.operations.iter().map(|op| (op.method, op.path)),
             )
         },
-        || -> Vec<(Vec<Use>, BodyFacts)> {
+        || -> Vec<(Vec<Use>, BodyAnalysis)> {
             model
                 .bodies
                 .par_iter()
@@ -171,13 +171,13 @@ fn run_in_parts(
                     let error_uses = error_uses(&model, &body.uses);
                     let error_body = !error_uses.is_empty();
                     let facts =
-                        BodyFacts::of(api, contract, body.schema, body.problem_json, error_body);
+                        BodyAnalysis::of(api, contract, body.schema, body.problem_json, error_body);
                     (error_uses, facts)
                 })
                 .collect()
         },
     );
-    let (error_uses, facts): (Vec<Vec<Use>>, Vec<BodyFacts>) = facts.into_iter().unzip();
+    let (error_uses, facts): (Vec<Vec<Use>>, Vec<BodyAnalysis>) = facts.into_iter().unzip();
     rules.retain(|r| policy.may_run(r.meta().id, r.meta().default_severity));
     let policy = std::sync::Arc::new(policy);
     let walk = Walk {
@@ -209,7 +209,7 @@ fn run_in_parts(
             problem_json: body.problem_json,
             uses: &body.uses,
             error_uses: &error_uses[i],
-            facts: &facts[i],
+            analysis: &facts[i],
         };
         for rule in rules.iter_mut() {
             let meta = rule.meta();
@@ -243,7 +243,7 @@ struct Walk<'a, 'd> {
     api: &'a Api<'d>,
     model: &'a Model<'d>,
     contract: &'a Contract,
-    facts: &'a [BodyFacts],
+    facts: &'a [BodyAnalysis],
 }
 
 impl<'w, 'd> Walk<'w, 'd> {

@@ -4,9 +4,9 @@
 //! code, top-level or nested; prose, links, ids and statuses never are.
 
 use crate::document::NodeRef;
-use crate::facts::ErrorFacts;
 use crate::openapi::schema::TreeField;
 use crate::openapi::{Api, fold_name};
+use crate::promises::ErrorPromises;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -57,7 +57,7 @@ struct Evidence {
 
 /// The code fields recognised in the error bodies that have no code at a usual place, most
 /// bodies first.
-pub fn recognise(api: &Api<'_>, facts: &ErrorFacts) -> Vec<RecognisedCode> {
+pub fn recognise(api: &Api<'_>, facts: &ErrorPromises) -> Vec<RecognisedCode> {
     let mut seen: BTreeSet<NodeRef> = BTreeSet::new();
     let mut found: BTreeMap<String, RecognisedCode> = BTreeMap::new();
     let bodies = facts
@@ -124,7 +124,7 @@ fn best_candidate(api: &Api<'_>, schema: NodeRef) -> Option<(String, Evidence)> 
 /// What makes a field look like a code, if anything does.
 fn evidence(api: &Api<'_>, f: &TreeField) -> Option<Evidence> {
     let name = f.path.rsplit(['.', ']']).next().unwrap_or("");
-    if !f.field.facts.types.is_string() || !may_name_a_code(name) {
+    if !f.field.constraints.types.is_string() || !may_name_a_code(name) {
         return None;
     }
     let all_code_like = |values: &[NodeRef]| {
@@ -139,7 +139,7 @@ fn evidence(api: &Api<'_>, f: &TreeField) -> Option<Evidence> {
     } else {
         u8::from(["error", "errortype", "type", "reason", "kind", "id"].contains(&folded.as_str()))
     };
-    let enumerated = match &f.field.facts.values {
+    let enumerated = match &f.field.constraints.values {
         // One value usually names a condition (`RESOURCE_UNKNOWN` on a 404's own schema,
         // `error: [internal_server_error]` on a 500's); in a `type`, `kind` or `object`, or
         // when it says only "error", it is a discriminator (Box's `type:
@@ -150,7 +150,7 @@ fn evidence(api: &Api<'_>, f: &TreeField) -> Option<Evidence> {
         Some(values) => all_code_like(values),
         None => false,
     };
-    if !enumerated && !all_code_like(&f.field.facts.examples) {
+    if !enumerated && !all_code_like(&f.field.constraints.examples) {
         return None;
     }
     Some(Evidence {

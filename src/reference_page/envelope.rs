@@ -5,8 +5,8 @@
 
 use super::{description, status_order, value_of};
 use crate::document::NodeRef;
-use crate::facts::{BodyShape, ErrorFacts};
 use crate::openapi::Api;
+use crate::promises::{BodyShape, ErrorPromises};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -47,7 +47,7 @@ pub struct CodeLocation {
 type Structure = (Vec<(String, String, bool)>, Option<String>);
 
 /// The envelope: the structure most error responses' (first) bodies have.
-pub fn envelope(api: &Api<'_>, facts: &ErrorFacts) -> Option<Envelope> {
+pub fn envelope(api: &Api<'_>, facts: &ErrorPromises) -> Option<Envelope> {
     let mut structures: BTreeMap<NodeRef, Arc<Structure>> = BTreeMap::new();
     let mut structure_of = |shape: &BodyShape| {
         structures
@@ -93,7 +93,13 @@ fn structure(api: &Api<'_>, shape: &BodyShape) -> Structure {
     let mut fields: Vec<(String, String, bool)> = api
         .field_tree(shape.schema)
         .into_iter()
-        .map(|f| (f.path, f.field.facts.types.describe(), f.required_in_parent))
+        .map(|f| {
+            (
+                f.path,
+                f.field.constraints.types.describe(),
+                f.required_in_parent,
+            )
+        })
         .collect();
     // The order properties are written in does not make another shape.
     fields.sort();
@@ -105,7 +111,7 @@ fn field_rows(api: &Api<'_>, schema: NodeRef) -> Vec<FieldRow> {
         .into_iter()
         .map(|f| FieldRow {
             description: description(api, value_of(api, f.field.key)),
-            r#type: f.field.facts.types.describe(),
+            r#type: f.field.constraints.types.describe(),
             required: f.required_in_parent,
             depth: f.depth,
             name: f.path,
@@ -119,7 +125,7 @@ type StatusInOrder<'f> = ((u8, String), &'f str);
 /// Where the error bodies keep a code other than at `envelope_code`, each with its statuses.
 /// Only each response's first body is read, as for the envelope's support: a response's
 /// problem+json twin is not another body of the responses the envelope counts.
-fn other_codes(facts: &ErrorFacts, envelope_code: Option<&str>) -> Vec<CodeLocation> {
+fn other_codes(facts: &ErrorPromises, envelope_code: Option<&str>) -> Vec<CodeLocation> {
     let mut found: BTreeMap<&str, BTreeSet<StatusInOrder<'_>>> = BTreeMap::new();
     for status in facts.operations.values().flat_map(|op| &op.statuses) {
         let Some((path, _, _)) = status.bodies.first().and_then(|b| b.code.as_ref()) else {

@@ -1,16 +1,16 @@
 //! Schema reasoning, as JSON Schema reads a schema: every keyword of a schema applies at once.
 //! `allOf` branches (and, from OpenAPI 3.1, the target of a `$ref` written beside other keys)
-//! are a conjunction: a property's facts are merged across every declaration, whichever branch
+//! are a conjunction: a property's constraints are merged across every declaration, whichever branch
 //! comes first. `oneOf`/`anyOf` are a disjunction: a field counts only if every branch has it,
 //! and its values are the union of the branches'. Nothing here knows about error contracts.
 
-mod facts;
+mod constraints;
 mod field_path;
 mod tree;
 mod types;
 mod walk;
 
-pub use facts::Facts;
+pub use constraints::Constraints;
 pub use field_path::{FieldPath, Segment};
 pub use tree::TreeField;
 pub use types::Types;
@@ -42,7 +42,7 @@ pub struct Field {
     /// is), outermost first.
     pub more_optional: Vec<OptionalStep>,
     /// What all declarations of the field say about its value.
-    pub facts: Facts,
+    pub constraints: Constraints,
 }
 
 impl Field {
@@ -110,7 +110,7 @@ impl<'d> Api<'d> {
         }
         let walked = self.walk(schema, &steps, &mut Visited::default());
         let absent = |lacking, opaque| (Lookup::Absent { lacking, opaque }, false);
-        let Some(facts) = walked.leaf else {
+        let Some(constraints) = walked.leaf else {
             return absent(walked.lacking, walked.opaque);
         };
         let Some(&(leaf_step, _)) = named.last() else {
@@ -121,11 +121,11 @@ impl<'d> Api<'d> {
         };
         let own_requirement = walked.steps[leaf_step].required;
         let mut optional_steps = named.iter().filter_map(|&(step, segment)| {
-            let facts = walked.steps[step];
-            (!facts.required).then(|| OptionalStep {
+            let constraints = walked.steps[step];
+            (!constraints.required).then(|| OptionalStep {
                 path: path.prefix(segment),
                 name: path.segments[segment].name.clone(),
-                key: facts.key.unwrap_or(key),
+                key: constraints.key.unwrap_or(key),
             })
         });
         let optional = optional_steps.next();
@@ -134,13 +134,13 @@ impl<'d> Api<'d> {
             key,
             optional,
             more_optional,
-            facts,
+            constraints,
         };
         (Lookup::Found(field), own_requirement)
     }
 
     /// What a schema, with all its composition, says about the value it describes.
-    pub fn facts(&self, schema: NodeRef) -> Facts {
+    pub fn constraints(&self, schema: NodeRef) -> Constraints {
         self.walk(schema, &[], &mut Visited::default())
             .leaf
             .unwrap_or_default()
@@ -149,13 +149,13 @@ impl<'d> Api<'d> {
     /// The property names a schema declares, through all its composition, in the order of the
     /// walk, each with its first key in the files.
     pub fn property_keys(&self, schema: NodeRef) -> Vec<(String, NodeRef)> {
-        self.declared_keys(&self.facts(schema))
+        self.declared_keys(&self.constraints(schema))
     }
 
-    /// The property names the schemas behind some facts declare, each with its first key.
-    pub fn declared_keys(&self, facts: &Facts) -> Vec<(String, NodeRef)> {
+    /// The property names the schemas behind some constraints declare, each with its first key.
+    pub fn declared_keys(&self, constraints: &Constraints) -> Vec<(String, NodeRef)> {
         let mut out: Vec<(String, NodeRef)> = Vec::new();
-        for &part in &facts.schemas {
+        for &part in &constraints.schemas {
             let Some(props) = self.get(part, "properties") else {
                 continue;
             };
@@ -263,7 +263,7 @@ mod tests {
             |api, e| {
                 let f = found(api, e, "code");
                 assert!(f.required());
-                assert!(f.facts.types.is_string());
+                assert!(f.constraints.types.is_string());
             },
         );
     }
@@ -282,8 +282,8 @@ mod tests {
                 |api, e| {
                     let f = found(api, e, "code");
                     assert!(f.required());
-                    assert!(f.facts.types.is_string());
-                    assert_eq!(texts(api, f.facts.values.as_deref().unwrap()), ["B"]);
+                    assert!(f.constraints.types.is_string());
+                    assert_eq!(texts(api, f.constraints.values.as_deref().unwrap()), ["B"]);
                 },
             );
         }
@@ -294,7 +294,7 @@ mod tests {
         with_schema(
             "3.0.3",
             "    E: {allOf: [{properties: {code: {description: x}}}, {properties: {code: {type: integer}}}]}\n",
-            |api, e| assert!(found(api, e, "code").facts.types.is_integer()),
+            |api, e| assert!(found(api, e, "code").constraints.types.is_integer()),
         );
     }
 
@@ -304,8 +304,8 @@ mod tests {
             "3.0.3",
             "    E: {allOf: [{properties: {n: {type: number}}}, {properties: {n: {type: integer}}}, {properties: {s: {type: string}}}, {properties: {s: {type: integer}}}]}\n",
             |api, e| {
-                assert!(found(api, e, "n").facts.types.is_integer());
-                assert!(found(api, e, "s").facts.types.is_none());
+                assert!(found(api, e, "n").constraints.types.is_integer());
+                assert!(found(api, e, "s").constraints.types.is_none());
             },
         );
     }
@@ -338,10 +338,10 @@ mod tests {
             |api, e| {
                 let f = found(api, e, "code");
                 assert_eq!(
-                    texts(api, f.facts.values.as_deref().unwrap()),
+                    texts(api, f.constraints.values.as_deref().unwrap()),
                     ["A", "B", "C"]
                 );
-                assert!(f.facts.types.is_string());
+                assert!(f.constraints.types.is_string());
             },
         );
     }
@@ -351,7 +351,7 @@ mod tests {
         with_schema(
             "3.0.3",
             "    E: {properties: {code: {anyOf: [{enum: [A]}, {type: string}]}}}\n",
-            |api, e| assert_eq!(found(api, e, "code").facts.values, None),
+            |api, e| assert_eq!(found(api, e, "code").constraints.values, None),
         );
     }
 
@@ -363,11 +363,11 @@ mod tests {
             |api, e| {
                 let f = found(api, e, "errors[].code");
                 assert!(f.required());
-                assert!(f.facts.types.is_string());
+                assert!(f.constraints.types.is_string());
                 let g = found(api, e, "error.code");
                 assert!(!g.required());
                 assert_eq!(g.optional.as_ref().unwrap().path, "error");
-                assert!(g.facts.types.is_numeric());
+                assert!(g.constraints.types.is_numeric());
             },
         );
     }
@@ -433,8 +433,11 @@ mod tests {
             "3.1.0",
             "    E:\n      allOf: [{example: {code: A}}]\n      examples: [{code: B}]\n      properties: {code: {examples: [C]}}\n",
             |api, e| {
-                assert_eq!(api.facts(e).examples.len(), 2);
-                assert_eq!(texts(api, &found(api, e, "code").facts.examples), ["C"]);
+                assert_eq!(api.constraints(e).examples.len(), 2);
+                assert_eq!(
+                    texts(api, &found(api, e, "code").constraints.examples),
+                    ["C"]
+                );
             },
         );
     }
@@ -463,7 +466,7 @@ mod tests {
         with_schema("3.0.3", &yaml, |api, e| {
             // The budget stops the walk long before 2^40 visits; the answer may be partial.
             let _ = api.field(e, &FieldPath::parse("code"));
-            let _ = api.facts(e);
+            let _ = api.constraints(e);
         });
     }
 

@@ -2,7 +2,7 @@
 //! `errors[].code`. What the reference page shows of an envelope and where inference looks
 //! for a code field under another name.
 
-use super::{Api, Facts, Field, FieldPath, Lookup, Types};
+use super::{Api, Constraints, Field, FieldPath, Lookup, Types};
 use crate::document::NodeRef;
 
 /// Deeper nesting than this is not listed: an envelope is read by people, and a recursive
@@ -35,7 +35,7 @@ impl<'d> Api<'d> {
     /// each at its path; an array's item fields follow the array as `name[].field`.
     pub fn field_tree(&self, schema: NodeRef) -> Vec<TreeField> {
         let mut out = Vec::new();
-        let root = self.facts(schema);
+        let root = self.constraints(schema);
         let mut walk = TreeWalk {
             on_path: root.schemas.clone(),
             lookups_left: MAX_LOOKUPS,
@@ -48,7 +48,7 @@ impl<'d> Api<'d> {
         &self,
         schema: NodeRef,
         prefix: &str,
-        parent: &Facts,
+        parent: &Constraints,
         depth: usize,
         walk: &mut TreeWalk,
         out: &mut Vec<TreeField>,
@@ -67,13 +67,13 @@ impl<'d> Api<'d> {
             else {
                 continue;
             };
-            let types = field.facts.types;
+            let types = field.constraints.types;
             let inner = if types.contains(Types::ARRAY) && !types.is_any() {
                 self.field(schema, &FieldPath::parse(&format!("{path}[]")))
                     .found()
-                    .map(|items| (format!("{path}[]."), items.facts))
+                    .map(|items| (format!("{path}[]."), items.constraints))
             } else if types.contains(Types::OBJECT) {
-                Some((format!("{path}."), field.facts.clone()))
+                Some((format!("{path}."), field.constraints.clone()))
             } else {
                 None
             };
@@ -122,7 +122,7 @@ mod tests {
                 .into_iter()
                 .map(|f| {
                     let required = f.field.required();
-                    let types = f.field.facts.types.describe();
+                    let types = f.field.constraints.types.describe();
                     (f.path, f.depth, types, f.required_in_parent, required)
                 })
                 .collect();

@@ -2,7 +2,7 @@
 //! other keys) along a field path, bounded so recursion and diamonds end.
 
 use super::Api;
-use super::facts::{Facts, same_value};
+use super::constraints::{Constraints, same_value};
 use super::types::Types;
 use crate::document::{Kind, NodeRef};
 
@@ -50,17 +50,17 @@ pub(super) enum Step<'p> {
 
 /// What is known of one step after a walk.
 #[derive(Debug, Clone, Copy, Default)]
-pub(super) struct StepFacts {
+pub(super) struct StepConstraints {
     pub(super) key: Option<NodeRef>,
     pub(super) required: bool,
 }
 
 /// What one part of a schema says about a path: per step, its key and whether it is
-/// required; at the end, the field's facts if this part declares the whole path.
+/// required; at the end, the field's constraints if this part declares the whole path.
 #[derive(Debug)]
 pub(super) struct Partial {
-    pub(super) steps: Vec<StepFacts>,
-    pub(super) leaf: Option<Facts>,
+    pub(super) steps: Vec<StepConstraints>,
+    pub(super) leaf: Option<Constraints>,
     pub(super) lacking: Option<NodeRef>,
     pub(super) opaque: bool,
 }
@@ -68,7 +68,7 @@ pub(super) struct Partial {
 impl Partial {
     fn absent(steps: usize) -> Self {
         Partial {
-            steps: vec![StepFacts::default(); steps],
+            steps: vec![StepConstraints::default(); steps],
             leaf: None,
             lacking: None,
             opaque: false,
@@ -80,15 +80,15 @@ impl Partial {
         let mut partial = Partial::absent(steps);
         partial.opaque = true;
         if steps == 0 {
-            partial.leaf = Some(Facts {
+            partial.leaf = Some(Constraints {
                 opaque: true,
-                ..Facts::default()
+                ..Constraints::default()
             });
         }
         partial
     }
 
-    /// Both parts hold: a step is required if either requires it; facts intersect.
+    /// Both parts hold: a step is required if either requires it; constraints intersect.
     fn and(mut self, api: &Api<'_>, other: Partial) -> Partial {
         for (mine, theirs) in self.steps.iter_mut().zip(other.steps) {
             // The declaration shown is the first in the files, not the first branch's.
@@ -112,7 +112,7 @@ impl Partial {
     }
 
     /// One of the branches holds: the path counts only if every branch declares it, a step
-    /// is required only if every branch requires it, and the facts are the union.
+    /// is required only if every branch requires it, and the constraints are the union.
     fn or(branches: Vec<(NodeRef, Partial)>) -> Partial {
         let steps = branches.first().map_or(0, |(_, p)| p.steps.len());
         let mut out = Partial::absent(steps);
@@ -139,7 +139,7 @@ impl Partial {
         out.leaf = branches
             .into_iter()
             .filter_map(|(_, p)| p.leaf)
-            .reduce(Facts::or);
+            .reduce(Constraints::or);
         out
     }
 }
@@ -158,7 +158,7 @@ impl<'d> Api<'d> {
             // A boolean schema (3.1) or a malformed one says nothing errlint reads.
             return match steps.is_empty() {
                 true => Partial {
-                    leaf: Some(Facts::default()),
+                    leaf: Some(Constraints::default()),
                     ..Partial::absent(0)
                 },
                 false => Partial::absent(steps.len()),
@@ -179,7 +179,7 @@ impl<'d> Api<'d> {
     ) -> Partial {
         let mut partial = match steps.split_first() {
             None => Partial {
-                leaf: Some(self.own_facts(schema)),
+                leaf: Some(self.own_constraints(schema)),
                 ..Partial::absent(0)
             },
             Some((step, rest)) => self.own_step(schema, *step, rest, visited),
@@ -251,10 +251,10 @@ impl<'d> Api<'d> {
 
     /// What the schema itself says about a value: `type` (3.0 `nullable` adds null), `enum`
     /// and `const` (which also fix the type when `type` is absent), `example` and `examples`.
-    fn own_facts(&self, schema: NodeRef) -> Facts {
-        let mut facts = Facts {
+    fn own_constraints(&self, schema: NodeRef) -> Constraints {
+        let mut constraints = Constraints {
             schemas: vec![schema],
-            ..Facts::default()
+            ..Constraints::default()
         };
         if let Some(declared) = self.get(schema, "type") {
             let names: Vec<NodeRef> = match self.kind(declared) {
@@ -269,14 +269,14 @@ impl<'d> Api<'d> {
                 if self.get(schema, "nullable").and_then(|v| self.as_bool(v)) == Some(true) {
                     types = types.union(Types::NULL);
                 }
-                facts.types = types;
+                constraints.types = types;
             }
         }
         let listed = self
             .get(schema, "enum")
             .map(|l| self.items(l).collect::<Vec<_>>());
         let constant = self.get(schema, "const").map(|c| vec![c]);
-        facts.values = match (listed, constant) {
+        constraints.values = match (listed, constant) {
             (Some(listed), Some(constant)) => Some(
                 listed
                     .into_iter()
@@ -285,14 +285,14 @@ impl<'d> Api<'d> {
             ),
             (listed, constant) => listed.or(constant),
         };
-        if let Some(values) = &facts.values {
+        if let Some(values) = &constraints.values {
             let admitted = values
                 .iter()
                 .fold(Types::NONE, |all, v| all.union(Types::of_value(self, *v)));
             // `type: number` with `enum: [1, 2]` admits integers only.
-            facts.types = facts.types.intersection(admitted);
+            constraints.types = constraints.types.intersection(admitted);
         }
-        facts.examples = self.own_examples(schema);
-        facts
+        constraints.examples = self.own_examples(schema);
+        constraints
     }
 }

@@ -5,27 +5,27 @@
 
 use crate::contract::Contract;
 use crate::document::NodeRef;
-use crate::error_body::BodyFacts;
+use crate::error_body::BodyAnalysis;
 use crate::openapi::schema::{FieldPath, Lookup, Types};
 use crate::openapi::{Api, Model, Operation, Response, StatusKey};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// The error facts of one document.
-pub struct ErrorFacts {
+/// What one document promises about its errors, by operation.
+pub struct ErrorPromises {
     /// By operation key (`GET /users/{}`: parameter names do not matter).
-    pub operations: BTreeMap<String, OperationFacts>,
+    pub operations: BTreeMap<String, OperationPromises>,
     /// `info.version`, as written, and its node.
     pub version: Option<(String, NodeRef)>,
 }
 
-pub struct OperationFacts {
+pub struct OperationPromises {
     /// `GET /users/{id}`, as this document writes it.
     pub name: Arc<str>,
     /// Where a change about the whole operation is shown: its `responses` key.
     pub at: NodeRef,
     /// Error statuses (4xx, 5xx, ranges, `default`), in document order.
-    pub statuses: Vec<StatusFacts>,
+    pub statuses: Vec<StatusPromises>,
     /// The 429 response or the `x-rate-limited: true` that makes it rate-limited.
     pub rate_limited: Option<NodeRef>,
     /// It requires credentials.
@@ -36,7 +36,7 @@ pub struct OperationFacts {
     pub input: bool,
 }
 
-pub struct StatusFacts {
+pub struct StatusPromises {
     pub status: StatusKey,
     pub text: String,
     /// The status key.
@@ -65,7 +65,7 @@ pub struct RetryHint {
     pub required: bool,
 }
 
-pub struct FieldFacts {
+pub struct BodyField {
     pub name: String,
     /// `string`, `integer or null`, `untyped`.
     pub types: String,
@@ -88,7 +88,7 @@ pub struct BodyShape {
     /// The code is required at every step of its path.
     pub code_required: bool,
     /// The top-level fields besides the code.
-    pub fields: Vec<FieldFacts>,
+    pub fields: Vec<BodyField>,
     /// No code in every branch: a `oneOf`/`anyOf` branch without one while others have it.
     pub code_lacking: Option<NodeRef>,
     /// Fields some `oneOf`/`anyOf` branches declare, with a branch that does not.
@@ -98,7 +98,7 @@ pub struct BodyShape {
     pub branched: bool,
 }
 
-impl StatusFacts {
+impl StatusPromises {
     /// The first body's schema, for changes about a field that is gone.
     pub fn body(&self) -> Option<NodeRef> {
         self.bodies.first().map(|b| b.schema)
@@ -110,7 +110,7 @@ impl StatusFacts {
     }
 
     /// The first body's top-level fields besides the code.
-    pub fn fields(&self) -> &[FieldFacts] {
+    pub fn fields(&self) -> &[BodyField] {
         self.bodies.first().map_or(&[], |b| b.fields.as_slice())
     }
 
@@ -119,13 +119,13 @@ impl StatusFacts {
         self.codes.iter().chain(&self.example_codes)
     }
 
-    pub fn field(&self, name: &str) -> Option<&FieldFacts> {
+    pub fn field(&self, name: &str) -> Option<&BodyField> {
         self.fields().iter().find(|f| f.name == name)
     }
 }
 
-impl OperationFacts {
-    pub fn status(&self, status: StatusKey) -> Option<&StatusFacts> {
+impl OperationPromises {
+    pub fn status(&self, status: StatusKey) -> Option<&StatusPromises> {
         self.statuses.iter().find(|s| s.status == status)
     }
 
@@ -139,7 +139,7 @@ impl OperationFacts {
     }
 
     /// Every code the operation documents, with its first status and place.
-    pub fn codes(&self) -> BTreeMap<&str, (&StatusFacts, NodeRef)> {
+    pub fn codes(&self) -> BTreeMap<&str, (&StatusPromises, NodeRef)> {
         let mut out = BTreeMap::new();
         for status in &self.statuses {
             for (code, at) in status.all_codes() {
@@ -150,12 +150,12 @@ impl OperationFacts {
     }
 }
 
-impl ErrorFacts {
+impl ErrorPromises {
     pub fn of(api: &Api<'_>, model: &Model<'_>, contract: &Contract) -> Self {
-        let bodies: Vec<BodyFacts> = model
+        let bodies: Vec<BodyAnalysis> = model
             .bodies
             .iter()
-            .map(|b| BodyFacts::of(api, contract, b.schema, b.problem_json, true))
+            .map(|b| BodyAnalysis::of(api, contract, b.schema, b.problem_json, true))
             .collect();
         let shapes: Vec<Arc<BodyShape>> = model
             .bodies
@@ -186,7 +186,7 @@ impl ErrorFacts {
                 .or(declared);
             operations.insert(
                 operation_key(op),
-                OperationFacts {
+                OperationPromises {
                     name: op.name(),
                     at: op.responses_key.unwrap_or(op.method_key),
                     statuses,
@@ -201,7 +201,7 @@ impl ErrorFacts {
             .get(api.root, "info")
             .and_then(|info| api.get(info, "version"))
             .and_then(|v| Some((api.scalar(v)?.to_string(), v)));
-        ErrorFacts {
+        ErrorPromises {
             operations,
             version,
         }
@@ -234,7 +234,7 @@ fn operation_key(op: &Operation<'_>) -> String {
 }
 
 /// What one body schema says, worked out once however many responses use it.
-fn body_shape(api: &Api<'_>, schema: NodeRef, body: &BodyFacts) -> BodyShape {
+fn body_shape(api: &Api<'_>, schema: NodeRef, body: &BodyAnalysis) -> BodyShape {
     let code = body
         .code
         .field()
@@ -242,7 +242,7 @@ fn body_shape(api: &Api<'_>, schema: NodeRef, body: &BodyFacts) -> BodyShape {
         .map(|(field, path)| {
             (
                 path.to_string(),
-                described_types(api, &field.facts),
+                described_types(api, &field.constraints),
                 field.key,
             )
         });
@@ -254,9 +254,9 @@ fn body_shape(api: &Api<'_>, schema: NodeRef, body: &BodyFacts) -> BodyShape {
             continue;
         }
         match api.field(schema, &FieldPath::parse(&name)) {
-            Lookup::Found(field) => fields.push(FieldFacts {
-                types: described_types(api, &field.facts),
-                type_set: value_types(api, &field.facts),
+            Lookup::Found(field) => fields.push(BodyField {
+                types: described_types(api, &field.constraints),
+                type_set: value_types(api, &field.constraints),
                 required: field.required(),
                 optional_at: field.optional.as_ref().map(|step| step.key),
                 name,
@@ -279,7 +279,7 @@ fn body_shape(api: &Api<'_>, schema: NodeRef, body: &BodyFacts) -> BodyShape {
         code_types: body
             .code
             .field()
-            .map_or(Types::ANY, |f| value_types(api, &f.facts)),
+            .map_or(Types::ANY, |f| value_types(api, &f.constraints)),
         code,
         code_lacking: match &body.code {
             crate::error_body::Code::Missing { lacking, .. } => *lacking,
@@ -292,11 +292,11 @@ fn body_shape(api: &Api<'_>, schema: NodeRef, body: &BodyFacts) -> BodyShape {
 
 /// The codes each declaration of the code lists, when together they leave it open: a
 /// `oneOf` branch still documents its codes though another branch takes any string.
-fn branch_codes(api: &Api<'_>, body: &BodyFacts) -> Vec<NodeRef> {
+fn branch_codes(api: &Api<'_>, body: &BodyAnalysis) -> Vec<NodeRef> {
     let Some(field) = body.code.field() else {
         return Vec::new();
     };
-    if field.facts.values.is_some() {
+    if field.constraints.values.is_some() {
         return Vec::new();
     }
     let listed = |schema: &NodeRef| -> Vec<NodeRef> {
@@ -310,7 +310,7 @@ fn branch_codes(api: &Api<'_>, body: &BodyFacts) -> Vec<NodeRef> {
             .chain(constant)
             .collect()
     };
-    field.facts.schemas.iter().flat_map(listed).collect()
+    field.constraints.schemas.iter().flat_map(listed).collect()
 }
 
 /// The codes of the `oneOf`/`anyOf` branches that have a code, when another branch has none:
@@ -336,8 +336,8 @@ fn codes_of_branches(
                 .iter()
                 .find_map(|path| api.field(branch, path).found());
             field.map_or_else(Vec::new, |f| {
-                let mut values = f.facts.values.clone().unwrap_or_default();
-                values.extend(&f.facts.examples);
+                let mut values = f.constraints.values.clone().unwrap_or_default();
+                values.extend(&f.constraints.examples);
                 values
             })
         })
@@ -345,13 +345,13 @@ fn codes_of_branches(
 }
 
 /// The types a field's value may have, as reports name them.
-fn described_types(api: &Api<'_>, facts: &crate::openapi::schema::Facts) -> String {
+fn described_types(api: &Api<'_>, facts: &crate::openapi::schema::Constraints) -> String {
     value_types(api, facts).describe()
 }
 
 /// The types a field's value may have. 3.0's `nullable: true` counts even beside an `enum`
 /// that does not list null: clients of such a schema are told to expect null.
-fn value_types(api: &Api<'_>, facts: &crate::openapi::schema::Facts) -> Types {
+fn value_types(api: &Api<'_>, facts: &crate::openapi::schema::Constraints) -> Types {
     let nullable = facts
         .schemas
         .iter()
@@ -365,10 +365,10 @@ fn value_types(api: &Api<'_>, facts: &crate::openapi::schema::Facts) -> Types {
 fn status_facts(
     api: &Api<'_>,
     contract: &Contract,
-    (bodies, shapes): (&[BodyFacts], &[Arc<BodyShape>]),
+    (bodies, shapes): (&[BodyAnalysis], &[Arc<BodyShape>]),
     response: &Response<'_>,
-) -> StatusFacts {
-    let mut facts = StatusFacts {
+) -> StatusPromises {
+    let mut facts = StatusPromises {
         status: response.status,
         text: response.status_text.to_string(),
         key: response.key,
@@ -477,11 +477,11 @@ fn extension_codes(api: &Api<'_>, contract: &Contract, response: &Response<'_>) 
 fn echoes_status(
     api: &Api<'_>,
     (contract, status): (&Contract, StatusKey),
-    body: &BodyFacts,
+    body: &BodyAnalysis,
     values: &[NodeRef],
 ) -> bool {
     let integer = matches!(&body.code, crate::error_body::Code::WrongType { field, .. }
-        if field.facts.types.is_integer());
+        if field.constraints.types.is_integer());
     let echoes = |value: &NodeRef| {
         let number = api.scalar(*value).and_then(|text| text.parse::<u16>().ok());
         number.is_some_and(|n| match status {

@@ -7,7 +7,7 @@ use crate::document::NodeRef;
 
 /// What every schema that applies to one value says about it, together.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Facts {
+pub struct Constraints {
     /// The types a value may have ([`Types::ANY`] when nothing says).
     pub types: Types,
     /// The closed set of values (`enum`, `const`), when there is one: one node per value.
@@ -20,9 +20,9 @@ pub struct Facts {
     pub opaque: bool,
 }
 
-impl Facts {
+impl Constraints {
     /// Both hold (`allOf`).
-    pub(super) fn and(mut self, api: &Api<'_>, other: Facts) -> Facts {
+    pub(super) fn and(mut self, api: &Api<'_>, other: Constraints) -> Constraints {
         self.types = self.types.intersection(other.types);
         self.values = match (self.values, other.values) {
             // Each common value is shown at its first place in the files, whichever branch
@@ -44,7 +44,7 @@ impl Facts {
     }
 
     /// One or the other holds (`oneOf`, `anyOf`).
-    pub(super) fn or(mut self, other: Facts) -> Facts {
+    pub(super) fn or(mut self, other: Constraints) -> Constraints {
         self.types = self.types.union(other.types);
         self.values = match (self.values, other.values) {
             (Some(mut mine), Some(theirs)) => {
