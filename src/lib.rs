@@ -61,6 +61,7 @@ pub mod reference_page;
 pub mod report;
 #[path = "../rules/mod.rs"]
 pub mod rules;
+pub mod run;
 pub mod suggest;
 
 pub use document::Limits;

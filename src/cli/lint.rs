@@ -8,8 +8,10 @@ use super::{
 };
 use errlint::baseline::Written;
 use errlint::config::PROFILES;
-use errlint::output::Target;
+use errlint::fix::FixedFile;
+use errlint::output::{FixRefusal, Target};
 use errlint::report::{self, Format, RenderOptions};
+use errlint::run::{Inputs, Stdin, Verdict};
 use errlint::{Options, Outcome, Severity};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -43,7 +45,7 @@ fn run(cli: &Cli) -> Step<ExitCode> {
     if let Some(document) = &cli.show_config {
         return Ok(show_config(document, &options));
     }
-    let inputs = Inputs::gather(cli, &options)?;
+    let inputs = gather_inputs(cli, &options)?;
     // With `--write-baseline`, the baseline is the run's only output. Nothing errlint reads
     // may be written over: checked now for what is known, again once `$ref`s are followed.
     let baseline_target = cli.write_baseline.as_deref().map(Target::of);
@@ -51,7 +53,7 @@ fn run(cli: &Cli) -> Step<ExitCode> {
         Some(target) => vec![target],
         None => formats.iter().map(|(_, t)| t).collect(),
     };
-    check_targets(&targets, &inputs.named_inputs(cli))?;
+    check_targets(&targets, &named_inputs(cli, &inputs))?;
     let fixes_left_alone = if cli.fix {
         match fix(cli, &inputs, &options, &targets)? {
             FixOutcome::Previewed(code) => return Ok(code),
@@ -60,7 +62,7 @@ fn run(cli: &Cli) -> Step<ExitCode> {
     } else {
         false
     };
-    let mut outcome = inputs.lint(cli, &options);
+    let mut outcome = inputs.lint(&options);
     check_targets(&targets, &outcome.read)?;
     if let Some(path) = &cli.write_baseline {
         // A fix left alone is a failure whatever else the run did.
@@ -78,14 +80,13 @@ fn run(cli: &Cli) -> Step<ExitCode> {
         .iter()
         .any(|(format, target)| *format == Format::Concise && *target == Target::Stdout);
     // The exit code judges every finding, shown or not.
-    let verdict = Verdict::of(cli, &outcome, fixes_left_alone);
+    let fail_level = fail_level(cli.fail_level, cli.deny_warnings);
+    let verdict = Verdict::of(&outcome, fail_level, fixes_left_alone);
     if cli.errors_only {
-        let before = outcome.findings.len();
-        outcome.findings.retain(|f| f.severity == Severity::Error);
-        outcome.level_hidden = before - outcome.findings.len();
+        errlint::run::keep_errors_only(&mut outcome);
     }
     report(cli, &outcome, formats)?;
-    let code = verdict.say(cli, &outcome, concise_to_stdout);
+    let code = say_verdict(cli, verdict, &outcome, concise_to_stdout);
     // The process ends here: freeing every file's text and tape one by one would only cost
     // time (3% of a folder's run).
     std::mem::forget(outcome);
@@ -122,74 +123,40 @@ fn options_of(cli: &Cli) -> Result<Options, String> {
     Ok(options)
 }
 
-/// What the run lints: the documents found from the paths named, the named files that are
-/// fragments no document uses, and standard input.
-struct Inputs {
-    paths: Vec<PathBuf>,
-    unused_fragments: Vec<PathBuf>,
-    stdin_text: Option<String>,
+/// The inputs the command line names: paths, and `-` for standard input.
+fn gather_inputs(cli: &Cli, options: &Options) -> Step<Inputs> {
+    let from_stdin = cli.files.iter().any(|f| f.as_os_str() == "-");
+    let named: Vec<PathBuf> = cli
+        .files
+        .iter()
+        .filter(|f| f.as_os_str() != "-")
+        .cloned()
+        .collect();
+    let stdin = if from_stdin {
+        Some(Stdin {
+            name: cli.stdin_filename.clone(),
+            text: read_stdin(options.limits.max_file_bytes)?,
+        })
+    } else {
+        None
+    };
+    Inputs::gather(&named, stdin, options).map_err(|m| fail(&m))
 }
 
-impl Inputs {
-    fn gather(cli: &Cli, options: &Options) -> Step<Inputs> {
-        let from_stdin = cli.files.iter().any(|f| f.as_os_str() == "-");
-        let named: Vec<PathBuf> = cli
-            .files
-            .iter()
-            .filter(|f| f.as_os_str() != "-")
-            .cloned()
-            .collect();
-        let paths = errlint::inputs::expand(&named).map_err(|m| fail(&m))?;
-        let (paths, unused_fragments) = errlint::resolve_fragments(paths, &named, options);
-        let stdin_text = if from_stdin {
-            Some(read_stdin(options.limits.max_file_bytes)?)
-        } else {
-            None
-        };
-        Ok(Inputs {
-            paths,
-            unused_fragments,
-            stdin_text,
-        })
-    }
-
-    /// The files known to be read before linting: documents, configs, the baseline.
-    fn named_inputs(&self, cli: &Cli) -> Vec<PathBuf> {
-        self.paths
-            .iter()
-            .cloned()
-            .chain(cli.contract.config.clone())
-            .chain(cli.baseline.clone())
-            .chain(
-                self.paths
-                    .iter()
-                    .filter_map(|p| errlint::config::discover(p)),
-            )
-            .collect()
-    }
-
-    fn lint(&self, cli: &Cli, options: &Options) -> Outcome {
-        let mut outcome = errlint::lint_paths(&self.paths, options);
-        if !self.unused_fragments.is_empty() {
-            let unused = self.unused_fragments.iter();
-            outcome.absorb_all(unused.map(|f| errlint::unused_fragment(f)));
-        }
-        if let Some(text) = &self.stdin_text {
-            // With a real path as its name, stdin is linted as that file would be.
-            let named = Path::new(&cli.stdin_filename);
-            let at_a_path = named
-                .parent()
-                .is_some_and(|folder| folder.as_os_str().is_empty() || folder.is_dir())
-                && cli.stdin_filename != "<stdin>";
-            let linted = if at_a_path {
-                errlint::lint_text_at(named, text, options)
-            } else {
-                errlint::lint_text(&cli.stdin_filename, text, options)
-            };
-            outcome.absorb(linted);
-        }
-        outcome
-    }
+/// The files known to be read before linting: documents, configs, the baseline.
+fn named_inputs(cli: &Cli, inputs: &Inputs) -> Vec<PathBuf> {
+    let discovered = inputs
+        .paths
+        .iter()
+        .filter_map(|p| errlint::config::discover(p));
+    inputs
+        .paths
+        .iter()
+        .cloned()
+        .chain(cli.contract.config.clone())
+        .chain(cli.baseline.clone())
+        .chain(discovered)
+        .collect()
 }
 
 fn read_stdin(limit: u64) -> Step<String> {
@@ -213,20 +180,12 @@ enum FixOutcome {
 }
 
 fn fix(cli: &Cli, inputs: &Inputs, options: &Options, targets: &[&Target]) -> Step<FixOutcome> {
-    if inputs.stdin_text.is_some() && !cli.diff {
+    if inputs.stdin.is_some() && !cli.diff {
         return Err(fail(
             "--fix cannot write to standard input: use `--fix --diff`",
         ));
     }
-    let plan = errlint::fix::plan(cli.unsafe_fixes, |overlay| {
-        inputs.lint(
-            cli,
-            &Options {
-                overlay,
-                ..options.clone()
-            },
-        )
-    });
+    let plan = inputs.plan_fixes(options, cli.unsafe_fixes);
     if cli.diff {
         let diffs: String = plan.files.iter().map(errlint::fix::unified_diff).collect();
         let _ = write_stdout(&diffs);
@@ -243,12 +202,7 @@ fn fix(cli: &Cli, inputs: &Inputs, options: &Options, targets: &[&Target]) -> St
     // The files `$ref`s reached are known now: no report may go over one of them, and that is
     // said before any fix is written.
     check_targets(targets, &plan.read)?;
-    let trees: Vec<PathBuf> = inputs
-        .paths
-        .iter()
-        .filter_map(|p| errlint::document::source::tree_of(p))
-        .collect();
-    let all = write_fixes(&plan.files, &trees);
+    let all = say_fixes_written(&errlint::run::write_fixes(&plan, &inputs.trees()));
     say_unsafe_left(plan.unsafe_left);
     Ok(FixOutcome::Written { all })
 }
@@ -263,34 +217,28 @@ fn say_unsafe_left(n: usize) {
     }
 }
 
-/// Writes each fixed file, or says why it was left alone; reports what was applied. Returns
-/// whether every file was written.
-fn write_fixes(fixed: &[errlint::fix::FixedFile], trees: &[PathBuf]) -> bool {
-    let mut written = 0;
+/// Says what each fixed file got, or why it was left alone. Returns whether every file was
+/// written.
+fn say_fixes_written(written: &[(&FixedFile, Result<(), FixRefusal>)]) -> bool {
+    let mut files = 0;
     let mut count = 0;
-    for file in fixed {
-        let replaced = errlint::output::replace_fixed(
-            &file.path,
-            file.before.as_bytes(),
-            file.after.as_bytes(),
-            trees,
-        );
-        if let Err(refusal) = replaced {
+    for (file, result) in written {
+        if let Err(refusal) = result {
             eprintln!("error: {} was left alone: {refusal}", file.name);
             continue;
         }
-        written += 1;
+        files += 1;
         count += file.applied.len();
         for (line, rule, title) in &file.applied {
             eprintln!("fixed {}:{line}: {title} [{rule}]", file.name);
         }
     }
     eprintln!(
-        "applied {count} fix{} in {written} file{}",
+        "applied {count} fix{} in {files} file{}",
         if count == 1 { "" } else { "es" },
-        if written == 1 { "" } else { "s" }
+        if files == 1 { "" } else { "s" }
     );
-    written == fixed.len()
+    files == written.len()
 }
 
 fn write_baseline(outcome: &Outcome, path: &Path) -> Step<ExitCode> {
@@ -337,52 +285,33 @@ fn report(cli: &Cli, outcome: &Outcome, formats: Vec<(Format, Target)>) -> Step<
     reports.write(outcome, formats)
 }
 
-/// How the run ends: 2 when a fix was left alone, else the outcome's code at the fail level,
-/// judged on every finding before any is hidden from the report.
-struct Verdict {
-    code: u8,
-    fail_level: Severity,
-    errors: usize,
-}
-
-impl Verdict {
-    fn of(cli: &Cli, outcome: &Outcome, fixes_left_alone: bool) -> Verdict {
-        let fail_level = fail_level(cli.fail_level, cli.deny_warnings);
-        let code = if fixes_left_alone {
-            2
+/// Says, after the report, the count a concise report on standard output is followed by, and
+/// why a run without errors failed; gives the exit code.
+fn say_verdict(
+    cli: &Cli,
+    verdict: Verdict,
+    outcome: &Outcome,
+    concise_to_stdout: bool,
+) -> ExitCode {
+    if !cli.quiet && !cli.statistics && concise_to_stdout {
+        // As ruff does: the count after one-line findings, on standard error so that the
+        // report stays one finding a line.
+        eprintln!("{}", report::summary_line(outcome));
+        if let Some(hint) = report::summary_hint(outcome) {
+            eprintln!("{hint}");
+        }
+    }
+    if verdict.failed_without_errors() && !cli.quiet {
+        let level = if verdict.fail_level == Severity::Info {
+            "info"
         } else {
-            outcome.exit_code_at(fail_level)
+            "warning"
         };
-        Verdict {
-            code: code as u8,
-            fail_level,
-            errors: outcome.summary().errors,
-        }
+        eprintln!(
+            "failed: there are no errors, but the fail level is {level} (--fail-level / --deny-warnings)"
+        );
     }
-
-    /// Says, after the report, the count a concise report on standard output is followed by,
-    /// and why a run without errors failed; gives the exit code.
-    fn say(self, cli: &Cli, outcome: &Outcome, concise_to_stdout: bool) -> ExitCode {
-        if !cli.quiet && !cli.statistics && concise_to_stdout {
-            // As ruff does: the count after one-line findings, on standard error so that the
-            // report stays one finding a line.
-            eprintln!("{}", report::summary_line(outcome));
-            if let Some(hint) = report::summary_hint(outcome) {
-                eprintln!("{hint}");
-            }
-        }
-        if self.code == 1 && self.errors == 0 && !cli.quiet {
-            let level = if self.fail_level == Severity::Info {
-                "info"
-            } else {
-                "warning"
-            };
-            eprintln!(
-                "failed: there are no errors, but the fail level is {level} (--fail-level / --deny-warnings)"
-            );
-        }
-        ExitCode::from(self.code)
-    }
+    ExitCode::from(verdict.code)
 }
 
 /// `--show-config PATH`: the layers, the effective contract and every level, for the document.

@@ -198,9 +198,7 @@ pub fn apply_baseline(
     path: &Path,
     options: &Options,
 ) -> Result<(), ExitCode> {
-    let before = outcome.findings.len();
-    let stale = errlint::baseline::apply(outcome, path, &options.access()).map_err(|m| fail(&m))?;
-    outcome.baseline_hidden = before - outcome.findings.len();
+    let stale = errlint::run::apply_baseline(outcome, path, options).map_err(|m| fail(&m))?;
     if stale > 0 {
         eprintln!(
             "{stale} baseline entries no longer match anything: run --write-baseline again to drop them"
