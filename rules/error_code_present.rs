@@ -91,10 +91,7 @@ impl Rule for ErrorCodePresent {
             return;
         }
         let api = cx.api;
-        let wanted = match cx.contract.code_type {
-            CodeType::String => "string",
-            CodeType::Integer => "integer",
-        };
+        let wanted = cx.contract.code_type.name();
         let candidates: Vec<&str> = code_locations(cx.contract, body.problem_json)
             .iter()
             .map(|p| p.text.as_str())
@@ -190,10 +187,7 @@ fn optional(path: &str, field: &Field) -> (NodeRef, String, String) {
 
 /// Where and how to report a code of another type than the contract's, or one that may be null.
 fn wrong_type(code_type: CodeType, path: &str, field: &Field) -> (NodeRef, String, String) {
-    let wanted = match code_type {
-        CodeType::String => "string",
-        CodeType::Integer => "integer",
-    };
+    let wanted = code_type.name();
     let types = field.constraints.types;
     let wanted_type = match code_type {
         CodeType::String => types.is_string(),

@@ -6,7 +6,7 @@ mod load;
 
 pub use crate::contract::{
     Catalog, CodeType, Contract, DefaultCovers, OperationSettings, Override, Requirement,
-    Requirements,
+    Requirements, VersionScheme,
 };
 pub use crate::contract::{CommandLine, IGNORE_EXTENSION, IgnoreList, Policy};
 pub use load::{
@@ -113,10 +113,7 @@ fn contract_lines(contract: &Contract) -> Vec<String> {
     lines.push(format!(
         "  code: {} ({}){}{}",
         paths(&contract.code_paths),
-        match contract.code_type {
-            CodeType::String => "string",
-            CodeType::Integer => "integer",
-        },
+        contract.code_type.name(),
         contract
             .code_pattern
             .as_ref()
@@ -189,6 +186,20 @@ fn contract_lines(contract: &Contract) -> Vec<String> {
         Catalog::EchoStatus => "  code catalog: the code echoes the HTTP status".into(),
         Catalog::Codes(codes) => format!("  code catalog: {} codes", codes.len()),
     });
+    if !contract.code_extensions.is_empty() {
+        lines.push(format!(
+            "  codes also listed in: `{}`",
+            contract.code_extensions.join("`, `")
+        ));
+    }
+    lines.push(format!(
+        "  versions (errlint diff): {}",
+        match contract.versions {
+            VersionScheme::Semver => "semver",
+            VersionScheme::Date => "date",
+            VersionScheme::Off => "off",
+        }
+    ));
     lines.push(format!("  overrides: {}", contract.overrides.len()));
     lines
 }

@@ -23,6 +23,16 @@ pub enum CodeType {
     Integer,
 }
 
+impl CodeType {
+    /// As the config writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            CodeType::String => "string",
+            CodeType::Integer => "integer",
+        }
+    }
+}
+
 /// How `errlint diff` compares the two sides' `info.version` before a breaking change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VersionScheme {
