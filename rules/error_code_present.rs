@@ -236,7 +236,7 @@ fn branch_name(api: &Api<'_>, branch: NodeRef) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::engine::tester::{Tester, lint_one};
+    use crate::engine::tester::{Tester, lint_one, one_error_body};
 
     #[test]
     fn distinct_messages_for_missing_optional_and_numeric() {
@@ -300,30 +300,16 @@ mod tests {
     /// use it too; a body only success responses use is not.
     #[test]
     fn a_code_that_may_be_null_is_no_stable_code() {
-        let nullable = r#"
-                openapi: 3.0.3
-                paths:
-                  /a:
-                    get:
-                      responses:
-                        '400':
-                          description: x
-                          content:
-                            application/json:
-                              schema:
-                                required: [code]
-                                properties: {code: {type: string, nullable: true}}
-            "#;
+        let message = "error code `code` is a string or null; the contract requires a string code";
+        let schema = "{required: [code], properties: {code: {type: string, nullable: true}}}";
+        let nullable = one_error_body(400, schema);
         Tester::new("error-code-present")
-            .fail(
-                nullable,
-                &[(12, "error code `code` is a string or null; the contract requires a string code")],
-            )
+            .fail(&nullable, &[(10, message)])
             .fail(
                 &nullable
                     .replace("3.0.3", "3.1.0")
                     .replace("type: string, nullable: true", "type: [string, 'null']"),
-                &[(12, "error code `code` is a string or null; the contract requires a string code")],
+                &[(10, message)],
             )
             .pass(&nullable.replace(", nullable: true", ""))
             .run();
@@ -624,70 +610,63 @@ mod tests {
     #[test]
     fn the_hint_names_the_field_that_looks_most_like_a_code() {
         let hint = |schema: &str| {
-            let yaml = format!(
-                "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses:\n        '400':\n          description: x\n          content:\n            application/json:\n              schema: {schema}\n"
-            );
-            let findings = crate::engine::tester::lint_one("error-code-present", &yaml);
+            let yaml = one_error_body(400, schema);
+            let findings = lint_one("error-code-present", &yaml);
             let message = findings.first().map(|f| f.message.clone()).unwrap_or_default();
             message
                 .split_once("did you mean `")
                 .map(|(_, rest)| rest.trim_end_matches("`?").to_string())
         };
-        // DigitalOcean's inference errors: a discriminator, and the code inside `error`.
-        assert_eq!(
-            hint("{required: [type], properties: {type: {type: string, enum: [error]}, error: {properties: {type: {type: string, example: invalid_request_error}}}}}"),
-            Some("error.type".into())
-        );
-        // Slack: `{ok: false, error: invalid_auth}`.
-        assert_eq!(
-            hint("{required: [ok, error], properties: {ok: {type: boolean}, error: {type: string, enum: [invalid_auth, not_authed]}}}"),
-            Some("error".into())
-        );
-        // A free-text `error` is no code.
-        assert_eq!(
-            hint("{properties: {error: {type: string, example: Something went wrong}}}"),
-            None
-        );
-        // just-eat: two levels down, through an object and an array.
-        assert_eq!(
-            hint("{properties: {fault: {properties: {errors: {type: array, items: {properties: {errorCode: {type: string}}}}}}}}"),
-            Some("fault.errors[].errorCode".into())
-        );
-        // DigitalOcean: an `id` holding `not_found`.
-        assert_eq!(
-            hint("{required: [id, message], properties: {id: {type: string, example: not_found}, message: {type: string}}}"),
-            Some("id".into())
-        );
-        // OpenCage: `status.code` echoes the HTTP status.
-        assert_eq!(
-            hint("{properties: {status: {properties: {code: {type: integer}, message: {type: string}}}}}"),
-            None
-        );
+        let cases = [
+            // DigitalOcean's inference errors: a discriminator, and the code inside `error`.
+            (
+                "{required: [type], properties: {type: {type: string, enum: [error]}, error: {properties: {type: {type: string, example: invalid_request_error}}}}}",
+                Some("error.type"),
+            ),
+            // Slack: `{ok: false, error: invalid_auth}`.
+            (
+                "{required: [ok, error], properties: {ok: {type: boolean}, error: {type: string, enum: [invalid_auth, not_authed]}}}",
+                Some("error"),
+            ),
+            // A free-text `error` is no code.
+            (
+                "{properties: {error: {type: string, example: Something went wrong}}}",
+                None,
+            ),
+            // just-eat: two levels down, through an object and an array.
+            (
+                "{properties: {fault: {properties: {errors: {type: array, items: {properties: {errorCode: {type: string}}}}}}}}",
+                Some("fault.errors[].errorCode"),
+            ),
+            // DigitalOcean: an `id` holding `not_found`.
+            (
+                "{required: [id, message], properties: {id: {type: string, example: not_found}, message: {type: string}}}",
+                Some("id"),
+            ),
+            // OpenCage: `status.code` echoes the HTTP status.
+            (
+                "{properties: {status: {properties: {code: {type: integer}, message: {type: string}}}}}",
+                None,
+            ),
+        ];
+        for (schema, expected) in cases {
+            assert_eq!(hint(schema).as_deref(), expected, "{schema}");
+        }
     }
 
     #[test]
     fn two_optional_steps_are_both_named() {
-        let yaml = r#"
-                openapi: 3.0.3
-                paths:
-                  /a:
-                    get:
-                      responses:
-                        '400':
-                          description: x
-                          content:
-                            application/json:
-                              schema:
-                                properties:
-                                  error: {type: object, properties: {code: {type: string}}}
-            "#;
+        let yaml = one_error_body(
+            400,
+            "{properties: {error: {type: object, properties: {code: {type: string}}}}}",
+        );
         Tester::new("error-code-present")
             .fail(
-                yaml,
-                &[(12, "error code `error.code` is optional: `error` and `error.code` are not required, so clients cannot rely on it")],
+                &yaml,
+                &[(10, "error code `error.code` is optional: `error` and `error.code` are not required, so clients cannot rely on it")],
             )
             .run();
-        let findings = crate::engine::tester::lint_one("error-code-present", yaml);
+        let findings = lint_one("error-code-present", &yaml);
         assert_eq!(
             findings[0].help.as_deref(),
             Some("list `error` and `code` in `required` at each level")

@@ -205,7 +205,7 @@ fn optional_message(step: &str, fields: &[&str]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::engine::tester::Tester;
+    use crate::engine::tester::{Tester, one_error_body};
 
     #[test]
     fn botect_envelope() {
@@ -240,28 +240,15 @@ mod tests {
 
     #[test]
     fn one_optional_parent_is_one_finding() {
-        let azure = r#"
-                openapi: 3.0.3
-                paths:
-                  /a:
-                    get:
-                      responses:
-                        '400':
-                          description: x
-                          content:
-                            application/json:
-                              schema:
-                                properties:
-                                  error:
-                                    type: object
-                                    required: [code, message]
-                                    properties: {code: {type: string}, message: {type: string}}
-            "#;
+        let azure = one_error_body(
+            400,
+            "{properties: {error: {type: object, required: [code, message], properties: {code: {type: string}, message: {type: string}}}}}",
+        );
         Tester::new("error-envelope-fields")
             .profile("azure")
             .fail(
-                azure,
-                &[(12, "`error` is optional, but the contract requires it and `error.message`")],
+                &azure,
+                &[(10, "`error` is optional, but the contract requires it and `error.message`")],
             )
             .run();
     }

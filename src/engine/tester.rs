@@ -147,6 +147,14 @@ pub fn lint_one(rule: &'static str, yaml: &str) -> Vec<Finding> {
     Tester::new(rule).lint(&unindent(yaml))
 }
 
+/// A 3.0 document whose one operation, `GET /a`, answers `status` with a JSON body of `schema`
+/// (YAML, on one line): the schema starts on line 10, for `(line, message)` assertions.
+pub fn one_error_body(status: u16, schema: &str) -> String {
+    format!(
+        "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses:\n        '{status}':\n          description: x\n          content:\n            application/json:\n              schema: {schema}\n"
+    )
+}
+
 /// `(line, message)` of each finding, for compact assertions.
 fn lines(findings: &[Finding], yaml: &str) -> Vec<(usize, String)> {
     findings
