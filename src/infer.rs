@@ -12,8 +12,8 @@ use crate::config::{Contract, Requirement};
 use crate::document::NodeRef;
 use crate::openapi::StatusKey;
 use crate::openapi::schema::FieldPath;
-use crate::promises::{BodyShape, ErrorPromises, OperationPromises};
-pub use code_field::{Confidence, RecognisedCode};
+use crate::promises::{BodyShape, ErrorPromises, OperationPromises, body_identity};
+pub use code_field::{Confidence, RecognisedCode, recognise};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use yaml::{comment, list, scalar};
@@ -150,10 +150,14 @@ struct Declared {
 /// names are the candidates).
 fn infer(
     document: &str,
+    api: &crate::openapi::Api<'_>,
     facts: &ErrorPromises,
     contract: &Contract,
     declared: Declared,
 ) -> Inferred {
+    // Distinct bodies, in document order: identical inline copies are one body.
+    let mut identities: BTreeMap<NodeRef, String> = BTreeMap::new();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut bodies: BTreeMap<NodeRef, &BodyShape> = BTreeMap::new();
     let mut statuses = BTreeSet::new();
     let mut codes: BTreeMap<String, BTreeSet<u16>> = BTreeMap::new();
@@ -172,7 +176,14 @@ fn infer(
                 }
             }
             for shape in &status.bodies {
-                bodies.entry(shape.schema).or_insert(shape);
+                if identities.contains_key(&shape.schema) {
+                    continue;
+                }
+                let identity = body_identity(api, shape);
+                identities.insert(shape.schema, identity.clone());
+                if seen.insert(identity) {
+                    bodies.insert(shape.schema, shape);
+                }
             }
             if let Some(hint) = status.retry.as_ref().filter(|h| h.required) {
                 retry_statuses.insert(status.text.clone());
@@ -326,7 +337,7 @@ pub fn infer_path(
             unlimited_operations,
         };
         if declared.recognised_codes.is_empty() {
-            return infer(&name, facts, contract, declared);
+            return infer(&name, api, facts, contract, declared);
         }
         // The recognised fields become code locations after the usual ones, and the facts
         // are read again: their values are then the documented codes.
@@ -338,7 +349,7 @@ pub fn infer_path(
                 .map(|r| FieldPath::parse(&r.path)),
         );
         let facts = ErrorPromises::of(api, model, &widened);
-        infer(&name, &facts, &widened, declared)
+        infer(&name, api, &facts, &widened, declared)
     })
 }
 
@@ -404,7 +415,7 @@ fn recognised_text(r: &RecognisedCode) -> String {
         ),
         (
             r.optional_with_enum,
-            "an optional string with an enum of code-like values",
+            "a string with an enum of code-like values, not required at every level",
         ),
         (
             r.required_with_examples,
@@ -412,7 +423,7 @@ fn recognised_text(r: &RecognisedCode) -> String {
         ),
         (
             r.optional_with_examples,
-            "an optional string with code-like examples",
+            "a string with code-like examples, not required at every level",
         ),
     ];
     let evidence: Vec<String> = evidence
@@ -509,6 +520,10 @@ impl Inferred {
                 list(located.iter().map(|s| s.value.clone()))
             ));
         }
+        out.push(comment(
+            "    ",
+            "errlint's default for application/problem+json bodies (RFC 9457)",
+        ));
         out.push("    problem_path: type".into());
         let code_type = match self.code_types.first() {
             Some(t) if t.value == "integer" => "integer",
@@ -616,6 +631,12 @@ impl Inferred {
 
     fn retry_yaml(&self, out: &mut Vec<String>) {
         out.push("retry:".into());
+        if self.retry_headers.is_empty() && self.retry_fields.is_empty() {
+            out.push(comment(
+                "  ",
+                "no response declares a retry hint: these are errlint's defaults",
+            ));
+        }
         if !self.retry_headers.is_empty() {
             let support = shares(&self.retry_headers, ("response", "responses"));
             out.push(comment("  ", &support));
@@ -695,7 +716,7 @@ impl Inferred {
         if self.codes.is_empty() {
             out.push(comment(
                 "",
-                "no code values are documented (enum, const or examples)",
+                "no code values are listed by an `enum` or `const` at the code field",
             ));
             out.push("codes: {}".into());
             return;

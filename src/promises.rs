@@ -233,6 +233,49 @@ fn operation_key(op: &Operation<'_>) -> String {
     format!("{method} {path}")
 }
 
+/// What makes two bodies one shape: each field's path, type and whether its object requires
+/// it (in path order, whatever order the document writes them in), and where the code is. A
+/// document that writes one body inline under every response has one shape, not hundreds.
+pub type BodyStructure = (Vec<(String, String, bool)>, Option<String>);
+
+pub fn body_structure(api: &Api<'_>, shape: &BodyShape) -> BodyStructure {
+    let mut fields: Vec<(String, String, bool)> = api
+        .field_tree(shape.schema)
+        .into_iter()
+        .map(|f| {
+            (
+                f.path,
+                f.field.constraints.types.describe(),
+                f.required_in_parent,
+            )
+        })
+        .collect();
+    fields.sort();
+    (fields, shape.code.as_ref().map(|(path, _, _)| path.clone()))
+}
+
+/// What tells two body schemas apart when bodies are counted: the schema as written, without
+/// the prose and samples that do not change what a body is (`description`, `title`,
+/// `example`, `examples`). Identical inline copies are one body; two schemas that list
+/// different codes are two.
+pub fn body_identity(api: &Api<'_>, shape: &BodyShape) -> String {
+    fn strip(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for prose in ["description", "title", "example", "examples"] {
+                    map.remove(prose);
+                }
+                map.values_mut().for_each(strip);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let mut value = api.tree(shape.schema).to_json(shape.schema.node);
+    strip(&mut value);
+    value.to_string()
+}
+
 /// What one body schema says, worked out once however many responses use it.
 fn body_shape(api: &Api<'_>, schema: NodeRef, body: &BodyAnalysis) -> BodyShape {
     let code = body

@@ -8,6 +8,7 @@ mod markdown;
 
 use crate::document::{Kind, NodeRef};
 use crate::openapi::json_schema::Validators;
+use crate::openapi::schema::FieldPath;
 use crate::openapi::{Api, Model, StatusKey};
 use crate::promises::{ErrorPromises, RetryHint, StatusPromises};
 pub use envelope::{CodeLocation, Envelope, FieldRow};
@@ -27,6 +28,9 @@ pub struct Page {
     pub retry_hints: Vec<RetryRow>,
     /// Operations declared never rate-limited.
     pub never_rate_limited: Vec<String>,
+    /// Fields read as codes because they look like one, where no config says where the code
+    /// is (as `errlint contract` recognises them).
+    pub recognised_codes: Vec<String>,
     /// Every file the page was made from (the document and what its `$ref`s reached): a page
     /// is never written over one of them.
     #[serde(skip)]
@@ -70,10 +74,16 @@ pub struct RetryRow {
     pub operations: usize,
 }
 
-/// One line of prose from a description: its first paragraph, on one line.
+/// One line of prose from a description: its first paragraph, on one line, with `…` when the
+/// description goes on.
 fn one_line(text: &str) -> String {
-    let first = text.split("\n\n").next().unwrap_or("");
-    first.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut paragraphs = text.trim().split("\n\n");
+    let first = paragraphs.next().unwrap_or("");
+    let mut line = first.split_whitespace().collect::<Vec<_>>().join(" ");
+    if paragraphs.any(|p| !p.trim().is_empty()) {
+        line.push_str(" …");
+    }
+    line
 }
 
 /// The value of a property or response written under `key`.
@@ -172,6 +182,7 @@ pub fn page(
         codes,
         retry_hints,
         never_rate_limited: never_rate_limited(api, model, contract),
+        recognised_codes: Vec::new(),
     }
 }
 
@@ -485,9 +496,19 @@ impl Page {
             ""
         };
         out.push(format!(
-            "{} of {} error responses with a JSON body use this shape. {switch}{end}{others}",
+            "{} of {} error responses with a JSON schema use this shape. {switch}{end}{others}",
             envelope.used_by, envelope.of
         ));
+        if !self.recognised_codes.is_empty() {
+            let fields: Vec<String> = self.recognised_codes.iter().map(|p| code(p)).collect();
+            out.push(String::new());
+            out.push(format!(
+                "No config says where the code is; {} {} read as the code because {} like one (`errlint contract` says how sure).",
+                fields.join(" and "),
+                if fields.len() == 1 { "is" } else { "are" },
+                if fields.len() == 1 { "it looks" } else { "they look" },
+            ));
+        }
         out.push(String::new());
         let table = Table::new(["field", "type", "required", "description"]);
         out.push(table.head());
@@ -565,7 +586,7 @@ impl Page {
         out.push("## Retrying and rate limits".into());
         out.push(String::new());
         if self.retry_hints.is_empty() {
-            out.push("No response says when to retry.".into());
+            out.push("No response declares a `Retry-After` header or a retry field.".into());
         }
         for hint in &self.retry_hints {
             out.push(format!(
@@ -616,6 +637,24 @@ pub fn page_of(
     options: &crate::Options,
 ) -> Result<Page, Box<crate::Outcome>> {
     crate::infer::with_document(path, options, |api, model, facts, contract| {
-        page(api, model, facts, contract)
+        // With no config or profile, the code may sit where the defaults do not look
+        // (just-eat's `fault.errors[].errorCode`): the fields `errlint contract` recognises
+        // are read as codes too, and the page says which.
+        let only_defaults = contract.layers.len() == 1;
+        let recognised = if only_defaults {
+            crate::infer::recognise(api, facts)
+        } else {
+            Vec::new()
+        };
+        if recognised.is_empty() {
+            return page(api, model, facts, contract);
+        }
+        let mut widened = contract.clone();
+        let paths = recognised.iter().map(|r| FieldPath::parse(&r.path));
+        widened.code_paths.extend(paths);
+        let facts = ErrorPromises::of(api, model, &widened);
+        let mut page = page(api, model, &facts, &widened);
+        page.recognised_codes = recognised.into_iter().map(|r| r.path).collect();
+        page
     })
 }

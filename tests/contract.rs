@@ -387,7 +387,7 @@ fn a_slack_style_code_field_is_recognised() {
     );
     assert_has(
         &yaml,
-        "    # error is not a usual place: recognised as the code in 5 bodies (a required string with an enum of code-like values in 4; an optional string with an enum of code-like values in 1); sure\n",
+        "    # error is not a usual place: recognised as the code in 5 bodies (a required string with an enum of code-like values in 4; a string with an enum of code-like values, not required at every level in 1); sure\n",
     );
     for code in [
         "invalid_auth",
@@ -432,4 +432,34 @@ fn a_field_named_like_a_code_wins_over_a_category_and_a_constant() {
     assert_has(&yaml, "  RESOURCE_UNKNOWN: 404\n");
     assert!(!yaml.contains("WARNING"), "{yaml}");
     assert_eq!(json["recognised_codes"].as_array().unwrap().len(), 1);
+}
+
+/// What the contract says is what the document says: identical inline bodies are one body,
+/// and the retry names and `problem_path` that no response declares are said to be defaults.
+#[test]
+fn identical_inline_bodies_are_one_and_defaults_say_so() {
+    let body = "{description: x, content: {application/json: {schema: {type: object, required: [code], properties: {code: {type: string}}}}}}";
+    let mut document = String::from("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n");
+    for i in 0..5 {
+        document.push_str(&format!(
+            "  /p{i}:\n    get:\n      responses:\n        '404': {body}\n"
+        ));
+    }
+    let folder = std::env::temp_dir().join(format!("errlint-inline-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).unwrap();
+    let path = folder.join("openapi.yaml");
+    std::fs::write(&path, document).unwrap();
+    let yaml = errlint::infer::infer_path(&path, &Options::default())
+        .unwrap()
+        .to_yaml();
+    assert_has(&yaml, "    # of 1 distinct error bodies: code in 1 body\n");
+    assert_has(
+        &yaml,
+        "  # no response declares a retry hint: these are errlint's defaults\n",
+    );
+    assert_has(
+        &yaml,
+        "    # errlint's default for application/problem+json bodies (RFC 9457)\n",
+    );
+    std::fs::remove_dir_all(&folder).unwrap();
 }

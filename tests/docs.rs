@@ -313,7 +313,7 @@ fn a_nested_envelope_is_shown_as_a_tree_of_fields() {
 fn support_is_counted_by_shape_not_by_schema_node() {
     let markdown = page_of_twins("statuses");
     assert!(
-        markdown.contains("14 of 16 error responses with a JSON body use this shape."),
+        markdown.contains("14 of 16 error responses with a JSON schema use this shape."),
         "{markdown}"
     );
 }
@@ -397,4 +397,38 @@ fn long_lists_are_summarised_with_the_full_list_collapsible() {
         .find(|s| s["status"] == "404")
         .unwrap();
     assert_eq!(status_404["operations"].as_array().unwrap().len(), 5);
+}
+
+/// With no config, a code where the defaults do not look (just-eat's
+/// `fault.errors[].errorCode`) is read as `errlint contract` recognises it, and the page says
+/// so rather than "no machine-readable code".
+#[test]
+fn a_recognised_code_is_read_when_no_config_names_one() {
+    let markdown = page_of_twins("fault");
+    assert!(
+        markdown.contains("Clients switch on `fault.errors[].errorCode` (string)."),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("No config says where the code is; `fault.errors[].errorCode` is read as the code because it looks like one"),
+        "{markdown}"
+    );
+    assert!(!markdown.contains("no machine-readable code"), "{markdown}");
+}
+
+/// A status's meaning is the first paragraph of its description, marked as cut when more
+/// follows (HERE's "Bad request" goes on for two paragraphs).
+#[test]
+fn a_meaning_cut_to_its_first_paragraph_says_so() {
+    let folder = std::env::temp_dir().join(format!("errlint-meaning-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).unwrap();
+    let document = folder.join("openapi.yaml");
+    std::fs::write(
+        &document,
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '400':\n          description: \"Bad request\\n\\nThe request object is in an incorrect format.\"\n          content: {application/json: {schema: {type: object, required: [code], properties: {code: {type: string}}}}}\n",
+    )
+    .unwrap();
+    let markdown = page(&document, None);
+    assert!(markdown.contains("| 400 | Bad request … |"), "{markdown}");
+    std::fs::remove_dir_all(&folder).unwrap();
 }

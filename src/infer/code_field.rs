@@ -6,7 +6,7 @@
 use crate::document::NodeRef;
 use crate::openapi::schema::TreeField;
 use crate::openapi::{Api, fold_name};
-use crate::promises::ErrorPromises;
+use crate::promises::{ErrorPromises, body_identity};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -58,7 +58,8 @@ struct Evidence {
 /// The code fields recognised in the error bodies that have no code at a usual place, most
 /// bodies first.
 pub fn recognise(api: &Api<'_>, facts: &ErrorPromises) -> Vec<RecognisedCode> {
-    let mut seen: BTreeSet<NodeRef> = BTreeSet::new();
+    // Identical bodies count once, as everywhere else in the contract.
+    let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut found: BTreeMap<String, RecognisedCode> = BTreeMap::new();
     let bodies = facts
         .operations
@@ -67,7 +68,7 @@ pub fn recognise(api: &Api<'_>, facts: &ErrorPromises) -> Vec<RecognisedCode> {
         .flat_map(|s| &s.bodies)
         .filter(|shape| shape.code.is_none());
     for shape in bodies {
-        if !seen.insert(shape.schema) {
+        if !seen.insert(body_identity(api, shape)) {
             continue;
         }
         let Some((path, evidence)) = best_candidate(api, shape.schema) else {

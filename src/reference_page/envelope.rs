@@ -6,7 +6,7 @@
 use super::{description, status_order, value_of};
 use crate::document::NodeRef;
 use crate::openapi::Api;
-use crate::promises::{BodyShape, ErrorPromises};
+use crate::promises::{BodyShape, BodyStructure, ErrorPromises, body_structure};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -42,21 +42,17 @@ pub struct CodeLocation {
     pub statuses: Vec<String>,
 }
 
-/// What makes two bodies the same shape: each field's path, type and requirement, and where
-/// the code is.
-type Structure = (Vec<(String, String, bool)>, Option<String>);
-
 /// The envelope: the structure most error responses' (first) bodies have.
 pub fn envelope(api: &Api<'_>, facts: &ErrorPromises) -> Option<Envelope> {
-    let mut structures: BTreeMap<NodeRef, Arc<Structure>> = BTreeMap::new();
+    let mut structures: BTreeMap<NodeRef, Arc<BodyStructure>> = BTreeMap::new();
     let mut structure_of = |shape: &BodyShape| {
         structures
             .entry(shape.schema)
-            .or_insert_with(|| Arc::new(structure(api, shape)))
+            .or_insert_with(|| Arc::new(body_structure(api, shape)))
             .clone()
     };
     // Per structure: its uses, and per schema node of that structure, its uses.
-    let mut uses: BTreeMap<Arc<Structure>, (usize, BTreeMap<NodeRef, usize>)> = BTreeMap::new();
+    let mut uses: BTreeMap<Arc<BodyStructure>, (usize, BTreeMap<NodeRef, usize>)> = BTreeMap::new();
     let mut shapes: BTreeMap<NodeRef, Arc<BodyShape>> = BTreeMap::new();
     let mut with_body = 0;
     for status in facts.operations.values().flat_map(|op| &op.statuses) {
@@ -87,23 +83,6 @@ pub fn envelope(api: &Api<'_>, facts: &ErrorPromises) -> Option<Envelope> {
         of: with_body,
         other_codes: other_codes(facts, structure.1.as_deref()),
     })
-}
-
-fn structure(api: &Api<'_>, shape: &BodyShape) -> Structure {
-    let mut fields: Vec<(String, String, bool)> = api
-        .field_tree(shape.schema)
-        .into_iter()
-        .map(|f| {
-            (
-                f.path,
-                f.field.constraints.types.describe(),
-                f.required_in_parent,
-            )
-        })
-        .collect();
-    // The order properties are written in does not make another shape.
-    fields.sort();
-    (fields, shape.code.as_ref().map(|(path, _, _)| path.clone()))
 }
 
 fn field_rows(api: &Api<'_>, schema: NodeRef) -> Vec<FieldRow> {
