@@ -102,12 +102,6 @@ fn layer_lines(
 /// The effective contract.
 fn contract_lines(contract: &Contract) -> Vec<String> {
     let mut lines = Vec::new();
-    let paths = |list: &[crate::openapi::schema::FieldPath]| {
-        list.iter()
-            .map(|p| format!("`{}`", p.text))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     lines.push("contract:".into());
     lines.push(format!("  description: {}", contract.description));
     lines.push(format!(
@@ -161,6 +155,21 @@ fn contract_lines(contract: &Contract) -> Vec<String> {
         };
         lines.push(format!("  requires for {name}: {texts}"));
     }
+    lines.extend(hint_and_catalog_lines(contract));
+    lines
+}
+
+/// `` `code`, `error.code` ``.
+fn paths(list: &[crate::openapi::schema::FieldPath]) -> String {
+    list.iter()
+        .map(|p| format!("`{}`", p.text))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The retry hints, the rate limit, the codes and what `errlint diff` reads of the contract.
+fn hint_and_catalog_lines(contract: &Contract) -> Vec<String> {
+    let mut lines = Vec::new();
     let statuses: Vec<String> = contract
         .retry_statuses
         .iter()
