@@ -1,6 +1,6 @@
 //! `error-code-present`: the error body exposes a stable, required, string error code.
 
-use crate::error_body::{Code, ErrorBody, code_locations};
+use crate::error_body::{Code, ErrorBody, code_locations, near_miss};
 use super::Rule;
 use crate::contract::CodeType;
 use crate::document::NodeRef;
@@ -113,21 +113,20 @@ impl Rule for ErrorCodePresent {
                 ),
                 format!("{add} in this branch too, so the code is there whichever branch matches"),
             ),
-            Code::Missing {
-                near_miss: Some(near),
-                ..
-            } => (
-                api.report_node(body.schema),
-                format!("error body has no machine-readable code; did you mean `{near}`?"),
-                format!(
-                    "if `{near}` is the code, say so in errlint.yaml: `envelope: {{code: {{path: '{near}'}}}}`; otherwise {add}"
+            Code::Missing { lacking: None } => match near_miss(api, body.schema) {
+                Some(near) => (
+                    api.report_node(body.schema),
+                    format!("error body has no machine-readable code; did you mean `{near}`?"),
+                    format!(
+                        "if `{near}` is the code, say so in errlint.yaml: `envelope: {{code: {{path: '{near}'}}}}`; otherwise {add}"
+                    ),
                 ),
-            ),
-            Code::Missing { .. } => (
-                api.report_node(body.schema),
-                "error body has no machine-readable code".to_string(),
-                add,
-            ),
+                None => (
+                    api.report_node(body.schema),
+                    "error body has no machine-readable code".to_string(),
+                    add,
+                ),
+            },
             Code::Optional { path, field } => optional(path, field),
             Code::WrongType { path, field } => wrong_type(cx.contract.code_type, path, field),
         };

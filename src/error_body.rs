@@ -17,12 +17,8 @@ pub enum Code {
     /// Declared (required or not) with another type than the contract's.
     WrongType { path: String, field: Field },
     /// None of the locations is declared. `lacking` is the `oneOf`/`anyOf` branch without it
-    /// when other branches have it; `near_miss` a property that looks like a code
-    /// (`errorCode`, `errors[].Code`), by its path.
-    Missing {
-        lacking: Option<NodeRef>,
-        near_miss: Option<String>,
-    },
+    /// when other branches have it ([`near_miss`] names a property that looks like a code).
+    Missing { lacking: Option<NodeRef> },
     /// Part of the schema could not be read (an unresolved `$ref`, reported at load): no
     /// verdict rather than a guess.
     Unknown,
@@ -77,7 +73,7 @@ impl BodyAnalysis {
         // What the schema says as a whole is walked once and shared by the questions below.
         let whole = api.constraints(schema);
         let code = match error_body {
-            true => code_of(api, contract, schema, &whole, problem_json),
+            true => code_of(api, contract, schema, problem_json),
             false => Code::NotAsked,
         };
         BodyAnalysis {
@@ -148,13 +144,7 @@ pub fn code_locations(contract: &Contract, problem_json: bool) -> Vec<&FieldPath
         .collect()
 }
 
-fn code_of(
-    api: &Api<'_>,
-    contract: &Contract,
-    schema: NodeRef,
-    whole: &Constraints,
-    problem_json: bool,
-) -> Code {
+fn code_of(api: &Api<'_>, contract: &Contract, schema: NodeRef, problem_json: bool) -> Code {
     let mut first_declared: Option<Code> = None;
     let mut lacking: Option<NodeRef> = None;
     let mut opaque = false;
@@ -197,10 +187,7 @@ fn code_of(
     match first_declared {
         Some(verdict) => verdict,
         None if opaque => Code::Unknown,
-        None => Code::Missing {
-            lacking,
-            near_miss: near_miss(api, schema, whole),
-        },
+        None => Code::Missing { lacking },
     }
 }
 
@@ -211,21 +198,23 @@ fn code_of(
 /// `not_found`), and last a top-level `type` with a closed set, which is often a
 /// discriminator. Looked for at the top level and two levels down, through objects and the
 /// items of arrays (`fault.errors[].errorCode`); on a tie the shallower, earlier one.
-fn near_miss(api: &Api<'_>, schema: NodeRef, whole: &Constraints) -> Option<String> {
+///
+/// Worked out only when a finding asks for it (a body without a code is reported once), and
+/// from each property's own declaration: a walk from the root per candidate made it a third
+/// of `errlint diff`, which never asks.
+pub fn near_miss(api: &Api<'_>, schema: NodeRef) -> Option<String> {
     let mut best: Option<(u8, String)> = None;
-    let mut scopes: Vec<(String, Constraints)> = vec![(String::new(), whole.clone())];
+    let mut scopes: Vec<(String, Constraints)> = vec![(String::new(), api.constraints(schema))];
     for depth in 0..3 {
         let mut deeper = Vec::new();
-        for (prefix, facts) in &scopes {
-            for (name, _) in api.declared_keys(facts) {
+        for (prefix, scope) in &scopes {
+            for (name, key) in api.declared_keys(scope) {
                 if name.contains(['.', '[', ']']) {
                     continue;
                 }
                 let path = format!("{prefix}{name}");
-                let Some(field) = api.field(schema, &FieldPath::parse(&path)).found() else {
-                    continue;
-                };
-                let score = code_likeness(api, &name, &field.constraints, depth > 0);
+                let property = api.constraints(value_of(api, key));
+                let score = code_likeness(api, &name, &property, depth > 0);
                 if score > best.as_ref().map_or(0, |(b, _)| *b) {
                     best = Some((score, path.clone()));
                 }
@@ -234,12 +223,15 @@ fn near_miss(api: &Api<'_>, schema: NodeRef, whole: &Constraints) -> Option<Stri
                 if folded.contains("status") || folded.contains("http") {
                     continue;
                 }
-                if field.constraints.types.contains(Types::OBJECT) {
-                    deeper.push((format!("{path}."), field.constraints));
-                } else if field.constraints.types.contains(Types::ARRAY) {
-                    let items = FieldPath::parse(&format!("{path}[]"));
-                    if let Some(items) = api.field(schema, &items).found() {
-                        deeper.push((format!("{path}[]."), items.constraints));
+                if property.types.contains(Types::OBJECT) {
+                    deeper.push((format!("{path}."), property));
+                } else if property.types.contains(Types::ARRAY) {
+                    let items = property
+                        .schemas
+                        .iter()
+                        .find_map(|&part| api.get(part, "items"));
+                    if let Some(items) = items {
+                        deeper.push((format!("{path}[]."), api.constraints(items)));
                     }
                 }
             }
@@ -247,6 +239,14 @@ fn near_miss(api: &Api<'_>, schema: NodeRef, whole: &Constraints) -> Option<Stri
         scopes = deeper;
     }
     best.map(|(_, path)| path)
+}
+
+/// The value written under a property's `key`.
+fn value_of(api: &Api<'_>, key: NodeRef) -> NodeRef {
+    NodeRef {
+        file: key.file,
+        node: api.tree(key).value_of_key(key.node),
+    }
 }
 
 /// How much a property looks like an error code, 0 for not at all (see [`near_miss`]).
