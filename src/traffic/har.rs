@@ -210,7 +210,8 @@ fn attachment(name: &str, folder: Option<&Path>, options: &ReadOptions) -> Body 
 /// The position of the `{` of the entry's `response` object, walking the entry's own members
 /// with the same scanner as the file.
 fn response_position(bytes: &[u8], start: Tracker) -> Option<super::Position> {
-    let mut source = Source::starting_at(bytes, start);
+    let chunk = (bytes.len() + 1).min(64 * 1024);
+    let mut source = Source::starting_at(bytes, start, chunk);
     source.expect(b'{', "an entry").ok()?;
     enter_member(&mut source, "response", "").ok()?;
     source.skip_ws().ok()?;

@@ -97,6 +97,9 @@ const MAX_KEY: usize = 256;
 pub(super) struct Source<R> {
     reader: R,
     buf: Vec<u8>,
+    /// How much to read at a time: less than [`CHUNK`] for a captured entry read again, which
+    /// would otherwise clear 64 KiB to read one.
+    chunk: usize,
     /// The next byte, an index into `buf`.
     pos: usize,
     /// The position of `buf[tracked]`; `tracked <= pos`.
@@ -113,14 +116,16 @@ pub(super) struct Source<R> {
 
 impl<R: Read> Source<R> {
     pub(super) fn new(reader: R) -> Self {
-        Source::starting_at(reader, Tracker::start())
+        Source::starting_at(reader, Tracker::start(), CHUNK)
     }
 
-    /// A source whose first byte lies at `tracker` in some larger file (a captured entry).
-    pub(super) fn starting_at(reader: R, tracker: Tracker) -> Self {
+    /// A source whose first byte lies at `tracker` in some larger file (a captured entry),
+    /// read `chunk` bytes at a time.
+    pub(super) fn starting_at(reader: R, tracker: Tracker, chunk: usize) -> Self {
         Source {
             reader,
-            buf: Vec::with_capacity(CHUNK),
+            buf: Vec::with_capacity(chunk),
+            chunk: chunk.max(1),
             pos: 0,
             tracker,
             tracked: 0,
@@ -153,7 +158,7 @@ impl<R: Read> Source<R> {
         self.pos = 0;
         self.tracked = 0;
         let start = self.buf.len();
-        self.buf.resize(start + CHUNK, 0);
+        self.buf.resize(start + self.chunk, 0);
         let read = loop {
             match self.reader.read(&mut self.buf[start..]) {
                 Ok(n) => break n,

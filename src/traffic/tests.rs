@@ -419,3 +419,86 @@ proptest! {
         }
     }
 }
+
+/// Not a test: prints how fast a generated HAR of browser-like entries is read and how much
+/// memory the process peaked at. `cargo test --release --lib traffic::tests::reading_speed
+/// -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn reading_speed() {
+    /// Each entry as a browser writes it: indented, headers and timings, a JSON error body.
+    struct Browser {
+        n: usize,
+        made: usize,
+        pending: Vec<u8>,
+        at: usize,
+    }
+    impl std::io::Read for Browser {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            if self.at == self.pending.len() {
+                self.pending.clear();
+                self.at = 0;
+                let i = self.made;
+                let sep = if i == 0 {
+                    "{\n  \"log\": {\n    \"version\": \"1.2\",\n    \"entries\": [\n"
+                } else {
+                    ",\n"
+                };
+                if i < self.n {
+                    self.pending.extend_from_slice(format!(
+                        "{sep}      {{\n        \"request\": {{\n          \"method\": \"GET\",\n          \"url\": \"https://api.github.com/repos/o/r/issues/{i}?page=2\",\n          \"headers\": [\n            {{\"name\": \"accept\", \"value\": \"application/vnd.github+json\"}},\n            {{\"name\": \"authorization\", \"value\": \"Bearer ghp_0123456789abcdef\"}}\n          ]\n        }},\n        \"response\": {{\n          \"status\": 404,\n          \"statusText\": \"Not Found\",\n          \"headers\": [\n            {{\"name\": \"content-type\", \"value\": \"application/json; charset=utf-8\"}},\n            {{\"name\": \"x-ratelimit-remaining\", \"value\": \"4999\"}}\n          ],\n          \"content\": {{\n            \"size\": 120,\n            \"mimeType\": \"application/json\",\n            \"text\": \"{{\\\"message\\\":\\\"Not Found\\\",\\\"documentation_url\\\":\\\"https://docs.github.com/rest/issues/issues#get-an-issue\\\",\\\"status\\\":\\\"404\\\"}}\"\n          }}\n        }},\n        \"time\": 35.2,\n        \"timings\": {{\"blocked\": 1.1, \"dns\": -1, \"connect\": -1, \"send\": 0.1, \"wait\": 33.0, \"receive\": 1.0}}\n      }}"
+                    ).as_bytes());
+                } else if i == self.n {
+                    self.pending.extend_from_slice(b"\n    ]\n  }\n}\n");
+                }
+                self.made += 1;
+            }
+            let n = out.len().min(self.pending.len() - self.at);
+            out[..n].copy_from_slice(&self.pending[self.at..self.at + n]);
+            self.at += n;
+            Ok(n)
+        }
+    }
+    let peak = || {
+        std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("VmHWM"))
+                    .map(str::to_string)
+            })
+            .unwrap_or_default()
+    };
+    for n in [20_000, 200_000] {
+        let counting = std::rc::Rc::new(std::cell::Cell::new(0u64));
+        struct Counted<R>(R, std::rc::Rc<std::cell::Cell<u64>>);
+        impl<R: std::io::Read> std::io::Read for Counted<R> {
+            fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+                let n = self.0.read(out)?;
+                self.1.set(self.1.get() + n as u64);
+                Ok(n)
+            }
+        }
+        let source = Counted(
+            Browser {
+                n,
+                made: 0,
+                pending: Vec::new(),
+                at: 0,
+            },
+            counting.clone(),
+        );
+        let started = std::time::Instant::now();
+        let read = super::read(source, ReadOptions::default())
+            .filter(|i| i.is_ok())
+            .count();
+        let seconds = started.elapsed().as_secs_f64();
+        let megabytes = counting.get() as f64 / 1e6;
+        assert_eq!(read, n);
+        println!(
+            "{n} entries, {megabytes:.1} MB in {seconds:.2} s: {:.0} MB/s; {}",
+            megabytes / seconds,
+            peak()
+        );
+    }
+}
