@@ -63,6 +63,7 @@ pub mod report;
 pub mod rules;
 pub mod run;
 pub mod suggest;
+pub mod traffic;
 
 pub use document::Limits;
 pub use finding::{Finding, Location, Outcome, Related, Severity, Sources, Summary};
