@@ -35,17 +35,24 @@ case "${INPUT_DENY_WARNINGS:-false}" in
   *) refuse "deny-warnings is true or false, not another value" ;;
 esac
 
-# One path or glob per line; surrounding white space and blank lines are dropped, and a path
-# may hold spaces. errlint expands globs itself.
-files=()
-while IFS= read -r line || [ -n "$line" ]; do
-  line="${line%$'\r'}"
-  line="${line#"${line%%[![:space:]]*}"}"
-  line="${line%"${line##*[![:space:]]}"}"
-  if [ -n "$line" ]; then
-    files+=("$line")
-  fi
-done <<< "${INPUT_FILES:-.}"
+# One path or glob per line of an input, into the array named by $2; surrounding white space
+# and blank lines are dropped, and a path may hold spaces.
+lines_of() {
+  local -n into=$2
+  into=()
+  local line
+  while IFS= read -r line || [ -n "$line" ]; do
+    line="${line%$'\r'}"
+    line="${line#"${line%%[![:space:]]*}"}"
+    line="${line%"${line##*[![:space:]]}"}"
+    if [ -n "$line" ]; then
+      into+=("$line")
+    fi
+  done <<< "$1"
+}
+
+# errlint expands the documents' globs itself.
+lines_of "${INPUT_FILES:-.}" files
 if [ "${#files[@]}" -eq 0 ]; then
   files=(.)
 fi
@@ -59,6 +66,47 @@ if [ -n "${INPUT_BASE:-}" ]; then
   diff_status=$?
   if [ "$diff_status" -gt "$status" ]; then
     status=$diff_status
+  fi
+fi
+
+# Recorded traffic is checked against one document: the one named, or the one `files` names.
+# Its globs are expanded here, inside the workspace only; a glob that matches nothing is an
+# error rather than a check of nothing.
+lines_of "${INPUT_TRAFFIC:-}" traffic_globs
+if [ "${#traffic_globs[@]}" -gt 0 ]; then
+  document="${INPUT_TRAFFIC_DOCUMENT:-}"
+  if [ -z "$document" ]; then
+    if [ "${#files[@]}" -ne 1 ] || [ ! -f "${files[0]}" ]; then
+      refuse "traffic needs traffic-document: files does not name exactly one document"
+    fi
+    document="${files[0]}"
+  fi
+  traffic=()
+  workspace="$(pwd -P)"
+  shopt -s nullglob globstar
+  for pattern in "${traffic_globs[@]}"; do
+    # Expanded as a glob, never split at spaces.
+    matched=()
+    while IFS= read -r path; do
+      matched+=("$path")
+    done < <(compgen -G "$pattern")
+    if [ "${#matched[@]}" -eq 0 ]; then
+      refuse "no traffic file matches a line of the traffic input"
+    fi
+    for path in "${matched[@]}"; do
+      # A link a pull request added must not lead the check out of the workspace.
+      real="$(realpath -- "$path")"
+      case "$real" in
+        "$workspace"/*) traffic+=("$path") ;;
+        *) refuse "a traffic file lies outside the workspace (through a link?)" ;;
+      esac
+    done
+  done
+  shopt -u nullglob globstar
+  errlint check-traffic "--format=${INPUT_FORMAT:-github}" "${contract[@]}" -- "$document" "${traffic[@]}"
+  traffic_status=$?
+  if [ "$traffic_status" -gt "$status" ]; then
+    status=$traffic_status
   fi
 fi
 exit "$status"

@@ -437,3 +437,42 @@ fn action_yml_puts_no_expression_inside_a_script() {
         assert!(!line.contains("${{"), "{line}");
     }
 }
+
+/// With `traffic`, the step checks recorded traffic against the document after the lint: the
+/// traffic's findings are annotations at the recorded exchange, and they fail the step.
+/// A glob that matches nothing, or a traffic file that a link leads out of the workspace,
+/// stops the step rather than checking nothing.
+#[test]
+fn the_traffic_input_checks_recorded_traffic_after_the_lint() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/traffic/checks");
+    let dir = workspace("traffic", "fixtures/traffic/checks/openapi.yaml");
+    std::fs::copy(fixtures.join("errlint.yaml"), dir.join("errlint.yaml")).unwrap();
+    std::fs::create_dir_all(dir.join("recorded/run 1")).unwrap();
+    std::fs::copy(
+        fixtures.join("traffic-code-unknown.har"),
+        dir.join("recorded/run 1/calls.har"),
+    )
+    .unwrap();
+    let inputs = |traffic: &'static str| {
+        [
+            ("INPUT_FILES", "api/openapi.yaml"),
+            ("INPUT_CONFIG", "errlint.yaml"),
+            ("INPUT_TRAFFIC", traffic),
+        ]
+    };
+    let (code, out) = run_step(&dir, &inputs("recorded/**/*.har"));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("::error file=recorded/run 1/calls.har,")
+                && l.contains("title=traffic-code-unknown::")),
+        "{out}"
+    );
+    let (code, out) = run_step(&dir, &inputs("recorded/*.ndjson"));
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("no traffic file matches"), "{out}");
+    std::os::unix::fs::symlink("/etc/hostname", dir.join("recorded/outside.har")).unwrap();
+    let (code, out) = run_step(&dir, &inputs("recorded/*.har"));
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("outside the workspace"), "{out}");
+}

@@ -534,6 +534,7 @@ fn explain_knows_every_reported_id() {
     let mut ids: Vec<&str> = errlint::rules::ALL.iter().map(|r| r.id).collect();
     ids.extend(errlint::catalog::PROBLEMS.iter().map(|(id, _)| *id));
     ids.extend(errlint::diff::CHANGES.iter().map(|c| c.id));
+    ids.extend(errlint::check_traffic::TRAFFIC_CHECKS.iter().map(|c| c.id));
     for id in [
         "invalid-syntax",
         "invalid-encoding",
@@ -549,6 +550,8 @@ fn explain_knows_every_reported_id() {
         "unused-override",
         "unused-fragment",
         "not-compared",
+        "invalid-traffic",
+        "unreadable-exchange",
     ] {
         assert!(ids.contains(&id), "`{id}` has no explanation");
     }

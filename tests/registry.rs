@@ -21,7 +21,7 @@ fn instances_follow_the_rule_list() {
 }
 
 #[test]
-fn the_schema_lists_every_rule_and_change_id_and_nothing_else() {
+fn the_schema_lists_every_rule_change_and_check_id_and_nothing_else() {
     let schema = errlint::config::schema();
     let listed: Vec<&str> = schema["$defs"]["ruleId"]["enum"]
         .as_array()
@@ -30,8 +30,9 @@ fn the_schema_lists_every_rule_and_change_id_and_nothing_else() {
         .map(|v| v.as_str().unwrap())
         .collect();
     let mut expected = ids();
-    expected.extend(rules::REDIRECTS.iter().map(|(old, _)| *old));
     expected.extend(errlint::diff::CHANGES.iter().map(|c| c.id));
+    expected.extend(errlint::check_traffic::TRAFFIC_CHECKS.iter().map(|c| c.id));
+    expected.extend(rules::REDIRECTS.iter().map(|(old, _)| *old));
     assert_eq!(listed, expected);
 }
 

@@ -90,6 +90,10 @@ const DIFF_CHANGES: &str = "
 ## Changes that `errlint diff` reports
 
 Their ids and default levels are on [the `errlint diff` page](../diff.md).
+
+## Checks of `errlint check-traffic`
+
+Their ids and default levels are on [the `errlint check-traffic` page](../check-traffic.md).
 ";
 
 fn index_page() -> String {
@@ -153,11 +157,33 @@ fn change_table() -> String {
     table
 }
 
+/// The lines around `docs/check-traffic.md`'s table of checks.
+const CHECKS_START: &str = "<!-- Generated from src/catalog/traffic.rs by `cargo test write_rule_pages -- --ignored`. -->\n";
+const CHECKS_END: &str = "<!-- End of the generated check table. -->";
+
+/// `docs/check-traffic.md`'s table: every check, with its default level.
+fn check_table() -> String {
+    let mut table = String::from("| id | a recorded response that… | default |\n|---|---|---|\n");
+    for check in errlint::check_traffic::TRAFFIC_CHECKS {
+        table.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            check.id, check.summary, check.level
+        ));
+    }
+    table
+}
+
 /// The generated tables outside `docs/rules/`: each file, its markers and its table.
-fn generated_tables() -> [(&'static str, &'static str, &'static str, String); 2] {
+fn generated_tables() -> [(&'static str, &'static str, &'static str, String); 3] {
     [
         ("README.md", TABLE_START, TABLE_END, readme_table()),
         ("docs/diff.md", CHANGES_START, CHANGES_END, change_table()),
+        (
+            "docs/check-traffic.md",
+            CHECKS_START,
+            CHECKS_END,
+            check_table(),
+        ),
     ]
 }
 

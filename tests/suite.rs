@@ -31,6 +31,7 @@ mod rule_pages;
 mod shared_uses;
 mod spans;
 mod surface;
+mod traffic;
 mod trust;
 mod writes;
 mod yaml_fast;

@@ -32,17 +32,23 @@ fn diff_help() {
 }
 
 /// The catalog's configurable ids, each with its default level and summary: the rules, then
-/// `errlint diff`'s changes.
-fn catalog_rows() -> (Vec<String>, Vec<String>) {
+/// `errlint diff`'s changes, then `errlint check-traffic`'s checks.
+fn catalog_rows() -> [Vec<String>; 3] {
     let rules = errlint::rules::ALL
         .iter()
         .map(|r| format!("{} {} {}", r.id, r.default_severity, r.summary))
         .collect();
-    let changes = errlint::catalog::change_infos()
-        .iter()
-        .map(|c| format!("{} {} {}", c.id, c.level, c.summary))
-        .collect();
-    (rules, changes)
+    let rows = |infos: Vec<errlint::report::RuleInfo>| {
+        infos
+            .iter()
+            .map(|c| format!("{} {} {}", c.id, c.level, c.summary))
+            .collect()
+    };
+    [
+        rules,
+        rows(errlint::catalog::change_infos()),
+        rows(errlint::catalog::traffic_infos()),
+    ]
 }
 
 /// `errlint rules` is the catalog in two aligned tables. Compared with the catalog rather than
@@ -50,9 +56,12 @@ fn catalog_rows() -> (Vec<String>, Vec<String>) {
 #[test]
 fn rules() {
     let listing = errlint(&["rules"], 0);
-    let (rule_section, change_section) = listing
+    let (rule_section, rest) = listing
         .split_once("\nerrlint diff:\n")
         .expect("a section for the diff's changes");
+    let (change_section, check_section) = rest
+        .split_once("\nerrlint check-traffic:\n")
+        .expect("a section for check-traffic's checks");
     // A row is three columns, two spaces or more apart; the level starts at one column.
     let columns = |section: &str| -> Vec<(usize, String)> {
         section
@@ -65,7 +74,11 @@ fn rules() {
             })
             .collect()
     };
-    let rows = [columns(rule_section), columns(change_section)];
+    let rows = [
+        columns(rule_section),
+        columns(change_section),
+        columns(check_section),
+    ];
     let level_columns: std::collections::BTreeSet<usize> =
         rows.iter().flatten().map(|(at, _)| *at).collect();
     assert_eq!(level_columns.len(), 1, "levels are aligned:\n{listing}");
@@ -73,8 +86,7 @@ fn rules() {
         .iter()
         .map(|section| section.iter().map(|(_, row)| row.clone()).collect())
         .collect();
-    let (rules, changes) = catalog_rows();
-    assert_eq!(listed, vec![rules, changes]);
+    assert_eq!(listed, catalog_rows().to_vec());
 }
 
 #[test]
@@ -117,10 +129,9 @@ fn show_config() {
         0,
     );
     let (layers, levels) = shown.split_once("levels:\n").expect("a levels section");
-    let (rules, changes) = catalog_rows();
-    let defaults: Vec<(String, String)> = rules
+    let defaults: Vec<(String, String)> = catalog_rows()
         .iter()
-        .chain(&changes)
+        .flatten()
         .map(|row| {
             let mut words = row.split(' ');
             let id = words.next().unwrap().to_string();

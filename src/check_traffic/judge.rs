@@ -472,13 +472,18 @@ impl<'d> Judge<'_, 'd> {
             .filter(|r| r.header || r.required);
         match hint {
             None if case.status == 429 || promised.is_some() => {
-                let wanted: Vec<String> = self
+                // The first of each kind names the hint; the contract lists the rest.
+                let header = self
                     .contract
                     .retry_headers
-                    .iter()
-                    .chain(self.contract.retry_fields.iter().map(|f| &f.text))
-                    .map(|n| format!("`{n}`"))
-                    .collect();
+                    .first()
+                    .map(|h| format!("a `{h}` header"));
+                let field = self
+                    .contract
+                    .retry_fields
+                    .first()
+                    .map(|f| format!("a `{}` field", f.text));
+                let wanted: Vec<String> = header.into_iter().chain(field).collect();
                 let why = match promised {
                     Some(hint) => format!(", which its documentation promises (`{}`)", hint.name),
                     None => String::new(),
@@ -490,7 +495,7 @@ impl<'d> Judge<'_, 'd> {
                         "{} answered {} without a retry hint ({}){why}",
                         case.op.name(),
                         case.status,
-                        wanted.join(", ")
+                        wanted.join(" or ")
                     ),
                     related: promised.map(|hint| (hint.at, "the documented retry hint".into())),
                     lower: false,

@@ -108,7 +108,7 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// List the rules, then the change ids of `errlint diff`: id, default level, summary.
+    /// List the rules, the change ids of `errlint diff` and the checks of `check-traffic`.
     Rules,
     /// Print a rule's documentation.
     Explain {

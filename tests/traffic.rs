@@ -1,0 +1,233 @@
+//! `errlint check-traffic`: each check on its fixtures (`fixtures/traffic/checks/<id>.ndjson`
+//! and `.har`, the same exchanges in both forms, made by `make.py` there), the secrets a
+//! traffic file holds, the command's exit codes and formats.
+
+use errlint::check_traffic::{TrafficOptions, TrafficSource, check};
+use errlint::config::ConfigChoice;
+use errlint::report::{Format, RenderOptions, render};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const FIXTURES: &str = "fixtures/traffic/checks";
+
+fn options() -> errlint::Options {
+    errlint::Options {
+        config: ConfigChoice {
+            file: Some(PathBuf::from(FIXTURES).join("errlint.yaml")),
+            ..ConfigChoice::default()
+        },
+        ..errlint::Options::default()
+    }
+}
+
+fn check_files(files: &[PathBuf]) -> errlint::Outcome {
+    let sources: Vec<TrafficSource> = files.iter().cloned().map(TrafficSource::Path).collect();
+    let document = Path::new(FIXTURES).join("openapi.yaml");
+    check(&document, &sources, &options(), &TrafficOptions::default()).outcome
+}
+
+/// What a finding says, whatever file it was found in.
+fn said(outcome: &errlint::Outcome) -> Vec<(&'static str, String, String)> {
+    outcome
+        .findings
+        .iter()
+        .map(|f| (f.rule, f.severity.to_string(), f.message.clone()))
+        .collect()
+}
+
+/// Every check id has its fixtures; each reports that check only (the clean exchanges around
+/// its defects give nothing), the same in HAR and NDJSON, and its report is as reviewed.
+#[test]
+fn each_check_reports_its_fixtures_and_nothing_else() {
+    for check in errlint::check_traffic::TRAFFIC_CHECKS {
+        let ndjson = Path::new(FIXTURES).join(format!("{}.ndjson", check.id));
+        let har = ndjson.with_extension("har");
+        assert!(
+            ndjson.is_file() && har.is_file(),
+            "{}: no fixtures",
+            check.id
+        );
+        let from_ndjson = check_files(std::slice::from_ref(&ndjson));
+        let from_har = check_files(std::slice::from_ref(&har));
+        assert!(!from_ndjson.findings.is_empty(), "{}: no finding", check.id);
+        for finding in &from_ndjson.findings {
+            assert_eq!(finding.rule, check.id, "{}: {finding:#?}", check.id);
+        }
+        assert_eq!(said(&from_ndjson), said(&from_har), "{}", check.id);
+        let mut report = render(&from_ndjson, &RenderOptions::plain(Format::Pretty));
+        report.push_str("\n--- the same exchanges as a HAR ---\n");
+        report.push_str(&render(&from_har, &RenderOptions::plain(Format::Concise)));
+        insta::assert_snapshot!(check.id, report);
+    }
+}
+
+/// Findings alike are one, counted across files: the first exchange is where it is shown.
+#[test]
+fn findings_alike_are_counted_across_files() {
+    let ndjson = Path::new(FIXTURES).join("traffic-code-unknown.ndjson");
+    let outcome = check_files(&[ndjson.clone(), ndjson.with_extension("har")]);
+    let messages: Vec<&str> = outcome
+        .findings
+        .iter()
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "GET /items/{id} answered 404 with code `item_gone`, which the contract's catalog does not list (in 6 exchanges)",
+            "GET /items/{id} answered 404 with code `no_such_item`, which the contract's catalog does not list (in 2 exchanges)",
+        ]
+    );
+    let first = outcome.findings[0].location.as_ref().unwrap();
+    assert_eq!(&*first.file, ndjson.to_str().unwrap());
+}
+
+/// The first exchange of a finding is located exactly: the `{` of its HAR entry's
+/// `response`, at its line and column, with its pointer.
+#[test]
+fn a_har_finding_points_at_its_response_object() {
+    let har = Path::new(FIXTURES).join("traffic-code-wrong-status.har");
+    let outcome = check_files(std::slice::from_ref(&har));
+    let text = std::fs::read_to_string(&har).unwrap();
+    let location = outcome.findings[0].location.as_ref().unwrap();
+    assert_eq!(location.pointer, "/log/entries/2/response");
+    let offset = location.span.start as usize;
+    assert!(
+        text[..offset].ends_with("\"response\": "),
+        "{}",
+        &text[offset - 20..offset]
+    );
+    assert_eq!(&text[offset..offset + 1], "{");
+    let (line, column) = outcome
+        .sources
+        .line_col(&location.file, location.span.start);
+    let before = &text[..offset];
+    assert_eq!(line, before.matches('\n').count() + 1);
+    assert_eq!(column, before.len() - before.rfind('\n').unwrap());
+}
+
+/// A traffic file holds credentials: no header value but `Retry-After` and `Content-Type`, no
+/// cookie, no query value, and no body text beyond the value a finding is about ever appears
+/// in a report, in any format.
+#[test]
+fn no_secret_of_the_traffic_reaches_any_report() {
+    let files: Vec<PathBuf> = errlint::check_traffic::TRAFFIC_CHECKS
+        .iter()
+        .flat_map(|c| {
+            let ndjson = Path::new(FIXTURES).join(format!("{}.ndjson", c.id));
+            [ndjson.with_extension("har"), ndjson]
+        })
+        .collect();
+    let mut args = vec![
+        "check-traffic".to_string(),
+        format!("{FIXTURES}/openapi.yaml"),
+    ];
+    args.extend(files.iter().map(|f| f.display().to_string()));
+    args.extend(["--config".into(), format!("{FIXTURES}/errlint.yaml")]);
+    for format in [
+        "pretty", "concise", "json", "sarif", "github", "gitlab", "junit",
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_errlint"))
+            .args(&args)
+            .args(["--format", format, "--coverage"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{format}");
+        let report = String::from_utf8_lossy(&output.stdout);
+        assert!(report.len() > 200, "{format}: {report}");
+        for secret in [
+            "SECRET",
+            "session=",
+            "Bearer",
+            "no item 1",
+            "bad input",
+            "Not Found",
+            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        ] {
+            assert!(
+                !report.contains(secret),
+                "{format} shows {secret}:\n{report}"
+            );
+        }
+        // The value a finding is about does appear: a code, a cut message.
+        assert!(report.contains("item_gone"), "{format}");
+    }
+}
+
+/// Exit codes as the lint's: 1 with error findings, 0 without (warnings only), 2 when the
+/// traffic or the description cannot be read; `--coverage-only` reports no finding.
+#[test]
+fn exit_codes_follow_the_lint() {
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_errlint"))
+            .arg("check-traffic")
+            .args(args)
+            .args(["--config", &format!("{FIXTURES}/errlint.yaml")])
+            .output()
+            .unwrap()
+    };
+    let doc = format!("{FIXTURES}/openapi.yaml");
+    let errors = format!("{FIXTURES}/traffic-code-unknown.ndjson");
+    let warnings = format!("{FIXTURES}/traffic-operation-unknown.ndjson");
+    assert_eq!(run(&[&doc, &errors]).status.code(), Some(1));
+    assert_eq!(run(&[&doc, &warnings]).status.code(), Some(0));
+    assert_eq!(
+        run(&[&doc, &warnings, "--deny-warnings"]).status.code(),
+        Some(1)
+    );
+    assert_eq!(
+        run(&[&doc, &errors, "--rule", "traffic-code-unknown=warning"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let missing = run(&[&doc, "no-such-traffic.har"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stdout).contains("unreadable-file"));
+    let only = run(&[&doc, &errors, "--coverage-only"]);
+    assert_eq!(only.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&only.stdout);
+    assert!(
+        text.starts_with("coverage:") && !text.contains("traffic-code-unknown"),
+        "{text}"
+    );
+    let unknown = run(&[&doc, &errors, "--rule", "traffic-code-unknwn=off"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&unknown.stderr).contains("did you mean `traffic-code-unknown`?")
+    );
+}
+
+/// `--coverage` in JSON: per operation, what was documented and not observed, and observed
+/// and not documented; the operations never reached.
+#[test]
+fn coverage_says_what_was_never_observed_and_never_documented() {
+    let output = Command::new(env!("CARGO_BIN_EXE_errlint"))
+        .args(["check-traffic", &format!("{FIXTURES}/openapi.yaml")])
+        .arg(format!("{FIXTURES}/traffic-status-undocumented.ndjson"))
+        .args(["--config", &format!("{FIXTURES}/errlint.yaml")])
+        .args(["--format", "json", "--coverage"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(report["findings"].as_array().is_some_and(|f| f.len() == 2));
+    let coverage = &report["coverage"];
+    let ingest = coverage["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["operation"] == "POST /ingest")
+        .unwrap();
+    assert_eq!(ingest["exchanges"], 3);
+    assert_eq!(ingest["statuses_not_documented"], serde_json::json!([409]));
+    assert_eq!(ingest["statuses_not_observed"], serde_json::json!([]));
+    let items = coverage["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["operation"] == "GET /items/{id}")
+        .unwrap();
+    assert_eq!(items["statuses_not_documented"], serde_json::json!([418]));
+    assert_eq!(items["statuses_not_observed"], serde_json::json!([]));
+    assert_eq!(coverage["not_observed"], serde_json::json!([]));
+}
