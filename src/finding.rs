@@ -217,6 +217,13 @@ impl Sources {
         self.places.get(name)?.get(&offset)
     }
 
+    /// Line and column of `offset` in a file whose text is not kept: at a place, or the bytes
+    /// after one on its line (a span's end), counted as characters of the text shown there.
+    fn place_line_col(&self, name: &str, offset: u32) -> Option<(usize, usize)> {
+        let (&at, place) = self.places.get(name)?.range(..=offset).next_back()?;
+        Some((place.line, place.column + (offset - at) as usize))
+    }
+
     /// 1-based line and column of a byte offset in a file, computing its line index once.
     pub fn line_col(&self, name: &str, offset: u32) -> (usize, usize) {
         match self.files.get(name) {
@@ -224,9 +231,7 @@ impl Sources {
                 .lines
                 .get_or_init(|| LineIndex::new(&s.text))
                 .line_col(&s.text, offset as usize),
-            None => self
-                .place(name, offset)
-                .map_or((1, 1), |p| (p.line, p.column)),
+            None => self.place_line_col(name, offset).unwrap_or((1, 1)),
         }
     }
 

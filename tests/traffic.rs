@@ -104,6 +104,9 @@ fn a_har_finding_points_at_its_response_object() {
     let before = &text[..offset];
     assert_eq!(line, before.matches('\n').count() + 1);
     assert_eq!(column, before.len() - before.rfind('\n').unwrap());
+    // The span is the `{`: it ends one column on, on the same line.
+    let end = outcome.sources.line_col(&location.file, location.span.end);
+    assert_eq!(end, (line, column + 1));
 }
 
 /// A traffic file holds credentials: no header value but `Retry-After` and `Content-Type`, no
@@ -230,4 +233,78 @@ fn coverage_says_what_was_never_observed_and_never_documented() {
     assert_eq!(items["statuses_not_documented"], serde_json::json!([418]));
     assert_eq!(items["statuses_not_observed"], serde_json::json!([]));
     assert_eq!(coverage["not_observed"], serde_json::json!([]));
+}
+
+/// One response the fixture description and contract allow: an operation, a status it
+/// documents, a code the catalog gives that status, a message within the schema's bounds, the
+/// retry hint a 429 needs, as a producer may spell it (header case, media type parameters,
+/// the body as JSON or as text, the host a staging server has).
+fn allowed_exchange() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
+    use proptest::prelude::*;
+    let answer = prop::sample::select(vec![
+        ("GET", "/items/ID", 404, "item_missing"),
+        ("GET", "/items/ID", 429, "rate_limited"),
+        ("POST", "/ingest", 400, "invalid_request"),
+    ]);
+    let host = prop::sample::select(vec![
+        "https://api.example.com/v1",
+        "http://localhost:8080/v1",
+        "",
+    ]);
+    let media = prop::sample::select(vec![
+        "application/json",
+        "application/json; charset=utf-8",
+        "Application/JSON",
+    ]);
+    let header = prop::sample::select(vec!["Content-Type", "content-type", "CONTENT-TYPE"]);
+    (
+        answer,
+        host,
+        "[a-zA-Z0-9_-]{1,12}",
+        "[ -~éü€😀]{0,200}",
+        media,
+        header,
+        prop::bool::ANY,
+        prop::bool::ANY,
+    )
+        .prop_map(|((method, path, status, code), host, id, message, media, header, as_text, hint_in_body)| {
+            let mut body = serde_json::json!({"code": code, "message": message});
+            let mut headers = serde_json::Map::new();
+            headers.insert(header.to_string(), media.into());
+            if status == 429 {
+                match hint_in_body {
+                    true => body["retry_after"] = 3.into(),
+                    false => {
+                        headers.insert("retry-after".into(), "3".into());
+                    }
+                }
+            }
+            let body = match as_text {
+                true => serde_json::Value::String(body.to_string()),
+                false => body,
+            };
+            serde_json::json!({
+                "method": method,
+                "url": format!("{host}{}", path.replace("ID", &id)),
+                "status": status,
+                "headers": headers,
+                "body": body,
+            })
+        })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+
+    /// A response built to satisfy its schema and its contract yields no finding.
+    #[test]
+    fn a_response_the_contract_allows_gives_no_finding(
+        exchanges in proptest::collection::vec(allowed_exchange(), 1..8)
+    ) {
+        let file = Path::new(env!("CARGO_TARGET_TMPDIR")).join("allowed-traffic.ndjson");
+        let lines: Vec<String> = exchanges.iter().map(|e| e.to_string()).collect();
+        std::fs::write(&file, lines.join("\n")).unwrap();
+        let outcome = check_files(&[file]);
+        proptest::prop_assert!(outcome.findings.is_empty(), "{:#?}\n{}", outcome.findings, lines.join("\n"));
+    }
 }

@@ -121,6 +121,19 @@ impl Matcher {
                 }
             }
         }
+        // A log that recorded paths only may have written them relative to the server (a
+        // client configured with `https://api.example.com/v1` logs `/items/7`): when nothing
+        // matched with a server's path, the path is taken as what follows one.
+        if best.is_none() && host.is_none() {
+            for route in self.groups.iter().flat_map(|g| &g.paths) {
+                let Some(rank) = route.rank(path) else {
+                    continue;
+                };
+                if best.as_ref().is_none_or(|(_, r, _)| &rank > r) {
+                    best = Some((0, rank, route));
+                }
+            }
+        }
         let Some((_, _, route)) = best else {
             return Match::NoPath {
                 shape: path_shape(path),

@@ -102,6 +102,17 @@ fn a_host_no_server_names_is_matched_by_the_servers_paths() {
     );
 }
 
+/// A log of paths only may write them relative to the server (`/items/3` for
+/// `https://api.example.com/v1/items/3`); with a server's path, that reading wins.
+#[test]
+fn a_path_alone_may_be_relative_to_the_server() {
+    let yaml = "openapi: 3.0.3\nservers: [{url: 'https://api.example.com/v1'}]\npaths:\n  /items/{id}: {get: {responses: {'200': {description: ok}}}}\n  /v1/items/{id}: {get: {responses: {'200': {description: ok}}}}\n";
+    assert_eq!(
+        matches(yaml, &[("GET", "/items/3"), ("GET", "/v1/items/3"), ("GET", "https://api.example.com/items/3")]),
+        ["GET /items/{id}", "GET /items/{id}", "no path /items/{n}"]
+    );
+}
+
 #[test]
 fn swagger_2_host_and_base_path() {
     let yaml = "
