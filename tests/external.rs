@@ -54,13 +54,18 @@ pub fn program(test: &str, name: &str) -> Option<PathBuf> {
             .find(|candidate| candidate.is_file())
     });
     if found.is_none() {
-        let required = std::env::var(REQUIRE_VARIABLE).unwrap_or_default();
-        if required.split(',').any(|tool| tool.trim() == name) {
+        if required(name) {
             panic!("{test}: `{name}` is not on PATH, and {REQUIRE_VARIABLE} requires it");
         }
         skip(test, &format!("`{name}` is not on PATH"));
     }
     found
+}
+
+/// Whether `ERRLINT_REQUIRE_TOOLS` names `tool`: its absence must then fail the test.
+pub fn required(tool: &str) -> bool {
+    let required = std::env::var(REQUIRE_VARIABLE).unwrap_or_default();
+    required.split(',').any(|name| name.trim() == tool)
 }
 
 /// Runs a tool's command, which must succeed; a failure shows what it printed.

@@ -25,6 +25,7 @@ mod npm;
 mod packaging;
 mod pre_commit;
 mod precedence;
+mod producers;
 mod properties;
 mod registry;
 mod rule_pages;
