@@ -267,30 +267,41 @@ fn allowed_exchange() -> impl proptest::strategy::Strategy<Value = serde_json::V
         prop::bool::ANY,
         prop::bool::ANY,
     )
-        .prop_map(|((method, path, status, code), host, id, message, media, header, as_text, hint_in_body)| {
-            let mut body = serde_json::json!({"code": code, "message": message});
-            let mut headers = serde_json::Map::new();
-            headers.insert(header.to_string(), media.into());
-            if status == 429 {
-                match hint_in_body {
-                    true => body["retry_after"] = 3.into(),
-                    false => {
-                        headers.insert("retry-after".into(), "3".into());
+        .prop_map(
+            |(
+                (method, path, status, code),
+                host,
+                id,
+                message,
+                media,
+                header,
+                as_text,
+                hint_in_body,
+            )| {
+                let mut body = serde_json::json!({"code": code, "message": message});
+                let mut headers = serde_json::Map::new();
+                headers.insert(header.to_string(), media.into());
+                if status == 429 {
+                    match hint_in_body {
+                        true => body["retry_after"] = 3.into(),
+                        false => {
+                            headers.insert("retry-after".into(), "3".into());
+                        }
                     }
                 }
-            }
-            let body = match as_text {
-                true => serde_json::Value::String(body.to_string()),
-                false => body,
-            };
-            serde_json::json!({
-                "method": method,
-                "url": format!("{host}{}", path.replace("ID", &id)),
-                "status": status,
-                "headers": headers,
-                "body": body,
-            })
-        })
+                let body = match as_text {
+                    true => serde_json::Value::String(body.to_string()),
+                    false => body,
+                };
+                serde_json::json!({
+                    "method": method,
+                    "url": format!("{host}{}", path.replace("ID", &id)),
+                    "status": status,
+                    "headers": headers,
+                    "body": body,
+                })
+            },
+        )
 }
 
 proptest::proptest! {
@@ -307,4 +318,84 @@ proptest::proptest! {
         let outcome = check_files(&[file]);
         proptest::prop_assert!(outcome.findings.is_empty(), "{:#?}\n{}", outcome.findings, lines.join("\n"));
     }
+}
+
+fn errlint_traffic(args: &[&str], stdin: Option<&[u8]>) -> std::process::Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_errlint"))
+        .arg("check-traffic")
+        .arg(format!("{FIXTURES}/openapi.yaml"))
+        .args(args)
+        .args([
+            "--config",
+            &format!("{FIXTURES}/errlint.yaml"),
+            "--format",
+            "concise",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.unwrap_or_default()).unwrap();
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+/// `-` reads the traffic from standard input, named `<stdin>` in reports.
+#[test]
+fn traffic_is_read_from_standard_input() {
+    let ndjson = std::fs::read(format!("{FIXTURES}/traffic-code-unknown.ndjson")).unwrap();
+    let output = errlint_traffic(&["-"], Some(&ndjson));
+    assert_eq!(output.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.starts_with("<stdin>:3:1: error[traffic-code-unknown] GET /items/{id} answered 404 with code `item_gone`"),
+        "{text}"
+    );
+}
+
+/// A HAR cut short: the exchanges before the cut are checked, and the cut is an error at its
+/// place, exit code 2.
+#[test]
+fn a_truncated_har_is_checked_up_to_the_cut() {
+    let har = std::fs::read_to_string(format!("{FIXTURES}/traffic-code-unknown.har")).unwrap();
+    // Cut inside the fourth entry's response.
+    let cut = har.match_indices("\"response\"").nth(3).unwrap().0 + 40;
+    let file = Path::new(env!("CARGO_TARGET_TMPDIR")).join("truncated.har");
+    std::fs::write(&file, &har[..cut]).unwrap();
+    let output = errlint_traffic(&[file.to_str().unwrap()], None);
+    assert_eq!(output.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&output.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(
+        lines[0].contains("error[traffic-code-unknown]") && !lines[0].contains("(in "),
+        "{text}"
+    );
+    let line = har[..cut].lines().count();
+    assert!(
+        lines[1].contains(&format!(":{line}:")) && lines[1].contains("error[invalid-traffic]"),
+        "{text}"
+    );
+}
+
+/// A Playwright `_file` attachment that leads out of the HAR's folder is not read: the
+/// exchange is reported unreadable and left out, and nothing of the file it names is shown.
+#[test]
+fn an_attachment_outside_the_har_folder_is_refused() {
+    let folder = Path::new(env!("CARGO_TARGET_TMPDIR")).join("escaping-attachment");
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).unwrap();
+    let har = r#"{"log": {"version": "1.2", "entries": [
+      {"request": {"method": "GET", "url": "https://api.example.com/v1/items/1", "headers": []},
+       "response": {"status": 404, "headers": [], "content": {"mimeType": "application/json", "_file": "../../../../../../etc/passwd"}}}
+    ]}}"#;
+    std::fs::write(folder.join("recording.har"), har).unwrap();
+    let output = errlint_traffic(&[folder.join("recording.har").to_str().unwrap()], None);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(text.contains("warning[unreadable-exchange]"), "{text}");
+    assert!(!text.contains("root:"), "{text}");
 }

@@ -147,8 +147,13 @@ impl<'d> Judge<'_, 'd> {
     ) -> Option<String> {
         let recorded = case.exchange.media_type.as_deref().map(essence);
         let documented: Vec<&Media<'_>> = response.media.iter().collect();
-        let has_body = !matches!(case.exchange.body, Body::Absent)
-            && !matches!(&case.exchange.body, Body::Text(t) if t.trim().is_empty());
+        // A body that could not be read is reported as such (`unreadable-exchange`), not
+        // judged.
+        let has_body = match &case.exchange.body {
+            Body::Absent | Body::Unreadable(_) => false,
+            Body::Text(text) => !text.trim().is_empty(),
+            Body::Json(_) | Body::NotUtf8 { .. } => true,
+        };
         if !has_body || documented.is_empty() {
             return None;
         }

@@ -108,7 +108,14 @@ fn a_host_no_server_names_is_matched_by_the_servers_paths() {
 fn a_path_alone_may_be_relative_to_the_server() {
     let yaml = "openapi: 3.0.3\nservers: [{url: 'https://api.example.com/v1'}]\npaths:\n  /items/{id}: {get: {responses: {'200': {description: ok}}}}\n  /v1/items/{id}: {get: {responses: {'200': {description: ok}}}}\n";
     assert_eq!(
-        matches(yaml, &[("GET", "/items/3"), ("GET", "/v1/items/3"), ("GET", "https://api.example.com/items/3")]),
+        matches(
+            yaml,
+            &[
+                ("GET", "/items/3"),
+                ("GET", "/v1/items/3"),
+                ("GET", "https://api.example.com/items/3")
+            ]
+        ),
         ["GET /items/{id}", "GET /items/{id}", "no path /items/{n}"]
     );
 }
