@@ -40,6 +40,10 @@ struct Group {
     servers_node: Option<NodeRef>,
     bases: Vec<Base>,
     paths: Vec<PathRoute>,
+    /// The paths by their number of segments and first segment (empty when it is
+    /// templated): a request is ranked against the few that can match it, not against
+    /// GitHub's 900.
+    by_shape: rustc_hash::FxHashMap<(usize, String), Vec<usize>>,
 }
 
 /// One server URL: its host, when it names one, and its path prefix, each a pattern.
@@ -78,6 +82,7 @@ impl Matcher {
                         servers_node,
                         bases: bases(api, servers_node),
                         paths: Vec::new(),
+                        by_shape: Default::default(),
                     });
                     groups.len() - 1
                 }
@@ -96,6 +101,16 @@ impl Matcher {
             };
             paths[route].methods.push((method_of(operation), index));
         }
+        for group in &mut groups {
+            for (i, route) in group.paths.iter().enumerate() {
+                let first = match route.segments.first() {
+                    Some(Segment::Literal(text)) => text.clone(),
+                    Some(Segment::Template(_)) | None => String::new(),
+                };
+                let key = (route.segments.len(), first);
+                group.by_shape.entry(key).or_default().push(i);
+            }
+        }
         Matcher { groups }
     }
 
@@ -108,7 +123,7 @@ impl Matcher {
         let mut best: Option<(usize, Vec<bool>, &PathRoute)> = None;
         for group in &self.groups {
             for (specificity, rest) in group.remainders(host, path) {
-                for route in &group.paths {
+                for route in group.candidates(&rest) {
                     let Some(rank) = route.rank(&rest) else {
                         continue;
                     };
@@ -125,7 +140,7 @@ impl Matcher {
         // client configured with `https://api.example.com/v1` logs `/items/7`): when nothing
         // matched with a server's path, the path is taken as what follows one.
         if best.is_none() && host.is_none() {
-            for route in self.groups.iter().flat_map(|g| &g.paths) {
+            for route in self.groups.iter().flat_map(|g| g.candidates(path)) {
                 let Some(rank) = route.rank(path) else {
                     continue;
                 };
@@ -153,6 +168,23 @@ impl Matcher {
 }
 
 impl Group {
+    /// The paths that may match `path`: those of its length whose first segment is its first
+    /// or a template.
+    fn candidates<'g>(&'g self, path: &str) -> impl Iterator<Item = &'g PathRoute> + 'g {
+        let count = segments(path).count();
+        let first = segments(path).next().unwrap_or("").to_string();
+        let literal = match first.is_empty() {
+            true => None,
+            false => self.by_shape.get(&(count, first)),
+        };
+        let templated = self.by_shape.get(&(count, String::new()));
+        literal
+            .into_iter()
+            .chain(templated)
+            .flatten()
+            .map(|&i| &self.paths[i])
+    }
+
     /// What is left of `path` after each server this group may be served from, with how
     /// specific that server is. A server whose host is the request's (or that names none) is
     /// taken first; when none is, the hosts are set aside, since traffic is often recorded

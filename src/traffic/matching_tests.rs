@@ -234,3 +234,29 @@ fn path_shapes_hide_numbers_and_uuids_only() {
         "/x/3f2b8c1e-9a4d-4e7b-8c2d-1a2b3c4d5e6"
     );
 }
+
+/// Paths are found by their length and first segment: one that starts with a template is a
+/// candidate for every request of its length, and a literal one still wins over it.
+#[test]
+fn a_template_in_the_first_segment_is_matched_beside_literal_ones() {
+    let yaml = "openapi: 3.0.3\npaths:\n  /{tenant}/items: {get: {responses: {'200': {description: ok}}}}\n  /{tenant}/items/{id}: {get: {responses: {'200': {description: ok}}}}\n  /static/items: {get: {responses: {'200': {description: ok}}}}\n  /: {get: {responses: {'200': {description: ok}}}}\n";
+    assert_eq!(
+        matches(
+            yaml,
+            &[
+                ("GET", "/acme/items"),
+                ("GET", "/static/items"),
+                ("GET", "/acme/items/7"),
+                ("GET", "/"),
+                ("GET", "/acme/other/7"),
+            ]
+        ),
+        [
+            "GET /{tenant}/items",
+            "GET /static/items",
+            "GET /{tenant}/items/{id}",
+            "GET /",
+            "no path /acme/other/{n}"
+        ]
+    );
+}
