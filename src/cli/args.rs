@@ -120,8 +120,13 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<ProfilesAction>,
     },
-    /// Print the JSON Schema of errlint.yaml and profile files (for editors).
-    Schema,
+    /// Print a JSON Schema: of errlint.yaml and profile files (for editors), or of one line
+    /// of an NDJSON traffic log.
+    Schema {
+        /// config (errlint.yaml and profiles) or traffic (an NDJSON traffic line).
+        #[arg(value_enum, default_value_t = SchemaOf::Config)]
+        what: SchemaOf,
+    },
     /// Compare the error contract of two versions of a document.
     ///
     /// BASE and NEW are each a path,
@@ -285,6 +290,13 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+/// What `errlint schema` describes.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SchemaOf {
+    Config,
+    Traffic,
 }
 
 /// The lowest level that makes a run fail.

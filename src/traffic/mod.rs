@@ -22,6 +22,7 @@ mod ndjson;
 mod source;
 
 pub use exchange::{Body, Exchange, Header};
+pub use ndjson::SCHEMA as NDJSON_SCHEMA;
 pub use source::Position;
 
 use attachments::Attachments;
