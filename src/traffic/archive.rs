@@ -50,9 +50,15 @@ pub(super) struct Opened {
 
 /// Opens `archive`: exactly one entry whose name ends in `.har` (Playwright's `har.har`),
 /// stored or deflated and not encrypted. The message says what is wrong otherwise.
-pub(super) fn open(archive: Archive) -> Result<Opened, String> {
-    let mut zip = ZipArchive::new(archive)
-        .map_err(|e| format!("it is a zip archive that cannot be read: {e}"))?;
+pub(super) fn open(mut archive: Archive) -> Result<Opened, String> {
+    let unreadable =
+        |e: &dyn std::fmt::Display| format!("it is a zip archive that cannot be read: {e}");
+    if !has_end_record(&mut archive).map_err(|e| unreadable(&e))? {
+        return Err(unreadable(
+            &"its end (the directory of its entries) is missing",
+        ));
+    }
+    let mut zip = ZipArchive::new(archive).map_err(|e| unreadable(&e))?;
     let hars: Vec<usize> = (0..zip.len())
         .filter(|&i| {
             zip.name_for_index(i)
@@ -110,6 +116,19 @@ pub(super) fn open(archive: Archive) -> Result<Opened, String> {
         },
         attachments: Attachments { zip },
     })
+}
+
+/// Whether the archive's last 22 + 65,535 bytes (the end record and the longest comment) hold
+/// the end record's signature, where APPNOTE puts it. The zip crate looks for it through the
+/// whole file, which for a 2 GB file of zeros takes seconds; a zip cut short is told at once.
+fn has_end_record(archive: &mut Archive) -> std::io::Result<bool> {
+    const TAIL: u64 = 22 + 65_535;
+    let len = archive.seek(SeekFrom::End(0))?;
+    archive.seek(SeekFrom::Start(len.saturating_sub(TAIL)))?;
+    let mut tail = Vec::new();
+    archive.by_ref().take(TAIL).read_to_end(&mut tail)?;
+    archive.rewind()?;
+    Ok(memchr::memmem::find(&tail, b"PK\x05\x06").is_some())
 }
 
 /// The HAR text, inflated as it is read, never past the size the archive declares for it
