@@ -120,8 +120,9 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<ProfilesAction>,
     },
-    /// Print a JSON Schema: of errlint.yaml and profile files (for editors), or of one line
-    /// of an NDJSON traffic log.
+    /// Print the JSON Schema of errlint.yaml and profile files (for editors).
+    ///
+    /// `errlint schema traffic` prints that of one line of an NDJSON traffic log instead.
     Schema {
         /// config (errlint.yaml and profiles) or traffic (an NDJSON traffic line).
         #[arg(value_enum, default_value_t = SchemaOf::Config)]
