@@ -59,25 +59,38 @@ pub(super) fn open(mut archive: Archive) -> Result<Opened, String> {
         ));
     }
     let mut zip = ZipArchive::new(archive).map_err(|e| unreadable(&e))?;
+    let index = the_har(&zip)?;
+    Ok(Opened {
+        har: inflating(&mut zip, index)?,
+        attachments: Attachments { zip },
+    })
+}
+
+/// The index of the archive's one `.har` entry, in any case.
+fn the_har(zip: &ZipArchive<Archive>) -> Result<usize, String> {
     let hars: Vec<usize> = (0..zip.len())
         .filter(|&i| {
             zip.name_for_index(i)
                 .is_some_and(|n| n.to_ascii_lowercase().ends_with(".har"))
         })
         .collect();
-    let index = match hars[..] {
-        [one] => one,
-        [] => return Err("the zip archive holds no `.har` entry".into()),
+    match hars[..] {
+        [one] => Ok(one),
+        [] => Err("the zip archive holds no `.har` entry".into()),
         [a, b, ..] => {
             let name = |i| zip.name_for_index(i).unwrap_or_default();
-            return Err(format!(
+            Err(format!(
                 "the zip archive holds {} `.har` entries (`{}`, `{}`), so which one to read is unclear",
                 hars.len(),
                 name(a),
                 name(b)
-            ));
+            ))
         }
-    };
+    }
+}
+
+/// The entry `index`, to be inflated from a reader of its own, as it is read.
+fn inflating(zip: &mut ZipArchive<Archive>, index: usize) -> Result<Inflated, String> {
     let entry = zip
         .by_index_raw(index)
         .map_err(|e| format!("the zip archive's HAR entry cannot be read: {e}"))?;
@@ -88,15 +101,14 @@ pub(super) fn open(mut archive: Archive) -> Result<Opened, String> {
     let (Some(start), method) = (entry.data_start(), entry.compression()) else {
         return Err(format!("the zip archive's `{name}` has no data"));
     };
-    let compressed = entry.compressed_size();
-    let declared = entry.size();
-    let crc = entry.crc32();
+    let (compressed, declared, expected_crc) =
+        (entry.compressed_size(), entry.size(), entry.crc32());
     drop(entry);
     let mut raw = zip.clone().into_inner();
     raw.seek(SeekFrom::Start(start))
         .map_err(|e| format!("the zip archive's `{name}` cannot be read: {e}"))?;
     let raw = raw.take(compressed);
-    let inflating: Box<dyn Read + Send> = match method {
+    let inner: Box<dyn Read + Send> = match method {
         CompressionMethod::Stored => Box::new(raw),
         CompressionMethod::Deflated => Box::new(flate2::read::DeflateDecoder::new(raw)),
         other => {
@@ -105,16 +117,13 @@ pub(super) fn open(mut archive: Archive) -> Result<Opened, String> {
             ));
         }
     };
-    Ok(Opened {
-        har: Inflated {
-            name,
-            inner: inflating,
-            declared,
-            read: 0,
-            crc: flate2::Crc::new(),
-            expected_crc: crc,
-        },
-        attachments: Attachments { zip },
+    Ok(Inflated {
+        name,
+        inner,
+        declared,
+        read: 0,
+        crc: flate2::Crc::new(),
+        expected_crc,
     })
 }
 
