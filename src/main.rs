@@ -23,7 +23,7 @@ fn run_command(command: &Command) -> ExitCode {
         Command::Profiles {
             action: Some(ProfilesAction::Show { name }),
         } => cli::info::show_profile(name),
-        Command::Schema => cli::info::schema(),
+        Command::Schema { what } => cli::info::schema(*what),
         Command::Completions { shell } => cli::info::completions(*shell),
         Command::Man => cli::info::man(),
         Command::Check { args } => cli::lint::check(args),

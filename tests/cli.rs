@@ -219,6 +219,14 @@ fn rules_explain_profiles_and_schema_commands() {
         schema["title"],
         "errlint configuration and error-contract profile"
     );
+    assert_eq!(
+        errlint(&["schema", "config"]).stdout,
+        errlint(&["schema"]).stdout
+    );
+    assert_eq!(
+        stdout(&errlint(&["schema", "traffic"])),
+        errlint::traffic::NDJSON_SCHEMA
+    );
 }
 
 #[test]

@@ -17,6 +17,7 @@ mod external;
 mod fix;
 mod formats;
 mod hostile;
+mod hostile_traffic;
 mod house;
 mod library;
 mod links;

@@ -1,8 +1,9 @@
 //! Traffic reader: whatever the bytes, reading ends without panic; the exchanges and errors
 //! are the same whether the file comes whole or a byte at a time; positions rise through the
-//! file, each is where a naive count puts it, and a HAR response's is its `{`.
+//! file, each is where a naive count puts it, and a HAR response's is its `{`. The same bytes
+//! read as a zipped HAR (`read_zip`) end without panic too, an attachment never past the cap.
 #![no_main]
-use errlint::traffic::{read, Format, ReadOptions, TrafficError};
+use errlint::traffic::{read, read_zip, Body, Exchange, Format, ReadOptions, TrafficError};
 use libfuzzer_sys::fuzz_target;
 
 /// Hands out one byte per read, so that every token straddles the reader's refills.
@@ -29,14 +30,47 @@ fn naive(data: &[u8], offset: usize) -> (u64, u64) {
     (line, column)
 }
 
+/// A fatal error, if any, is the one and the last item: nothing is read after it.
+fn assert_fatal_only_last(items: &[Result<Exchange, TrafficError>]) {
+    let fatal = items.iter().filter(|i| matches!(i, Err(TrafficError { fatal: true, .. }))).count();
+    assert!(fatal <= 1 && (fatal == 0 || items.last().is_some_and(|i| i.is_err())));
+}
+
+/// Reads `data` as a zip archive: refused, or read to its end with at most one fatal error,
+/// the last, positions rising through the HAR text.
+fn check_zip(data: &[u8]) {
+    for cap in [u64::MAX, 64] {
+        let options = ReadOptions { max_entry_bytes: cap, attachments: None };
+        let Ok(traffic) = read_zip(data.into(), options) else {
+            continue;
+        };
+        let items: Vec<_> = traffic.collect();
+        assert_fatal_only_last(&items);
+        let mut last = 0;
+        for item in &items {
+            let at = match item {
+                Ok(exchange) => {
+                    if let Body::Text(text) = &exchange.body {
+                        assert!(cap == u64::MAX || text.len() as u64 <= cap);
+                    }
+                    exchange.at
+                }
+                Err(error) => error.at,
+            };
+            assert!(at.offset >= last, "positions rise through the HAR text");
+            last = at.offset;
+        }
+    }
+}
+
 fuzz_target!(|data: &[u8]| {
+    check_zip(data);
     for cap in [u64::MAX, 64] {
         let options = ReadOptions { max_entry_bytes: cap, attachments: None };
         let whole: Vec<_> = read(data, options.clone()).collect();
         let trickled: Vec<_> = read(Trickle(data), options).collect();
         assert_eq!(whole, trickled);
-        let fatal = whole.iter().filter(|i| matches!(i, Err(TrafficError { fatal: true, .. }))).count();
-        assert!(fatal <= 1 && (fatal == 0 || whole.last().is_some_and(|i| i.is_err())));
+        assert_fatal_only_last(&whole);
         let mut last = 0;
         for item in &whole {
             let at = match item {

@@ -121,7 +121,13 @@ pub enum Command {
         action: Option<ProfilesAction>,
     },
     /// Print the JSON Schema of errlint.yaml and profile files (for editors).
-    Schema,
+    ///
+    /// `errlint schema traffic` prints that of one line of an NDJSON traffic log instead.
+    Schema {
+        /// config (errlint.yaml and profiles) or traffic (an NDJSON traffic line).
+        #[arg(value_enum, default_value_t = SchemaOf::Config)]
+        what: SchemaOf,
+    },
     /// Compare the error contract of two versions of a document.
     ///
     /// BASE and NEW are each a path,
@@ -340,6 +346,13 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+/// What `errlint schema` describes.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SchemaOf {
+    Config,
+    Traffic,
 }
 
 /// The lowest level that makes a run fail.

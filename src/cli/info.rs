@@ -84,9 +84,13 @@ pub fn show_profile(name: &str) -> ExitCode {
     }
 }
 
-/// `errlint schema`: the JSON Schema of errlint.yaml, for editors.
-pub fn schema() -> ExitCode {
-    print(&format!("{:#}\n", errlint::config::schema()))
+/// `errlint schema [WHAT]`: the JSON Schema of errlint.yaml, for editors, or of one line of an
+/// NDJSON traffic log.
+pub fn schema(what: super::args::SchemaOf) -> ExitCode {
+    match what {
+        super::args::SchemaOf::Config => print(&format!("{:#}\n", errlint::config::schema())),
+        super::args::SchemaOf::Traffic => print(errlint::traffic::NDJSON_SCHEMA),
+    }
 }
 
 /// `errlint completions SHELL`: a completion script.

@@ -107,12 +107,18 @@ pub(super) fn method(method: String) -> String {
     method.to_ascii_uppercase()
 }
 
-/// A recorded status: a number from 100 to 599, or 0 (no response).
+/// A recorded status: a number from 100 to 599, or 0 (no response). What is taken is what
+/// `errlint schema traffic` says: a whole number (`404.0` too, as JSON Schema's `integer`), or
+/// its decimal text exactly (`"429"`, not `" 429"` or `"0429"`).
 pub(super) fn status(value: &serde_json::Value) -> Result<u16, String> {
     let code = match value {
-        serde_json::Value::Number(n) => n.as_u64(),
+        serde_json::Value::Number(n) => n.as_u64().or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && (0.0..=599.0).contains(f))
+                .map(|f| f as u64)
+        }),
         // Some loggers write the status as text.
-        serde_json::Value::String(s) => s.trim().parse().ok(),
+        serde_json::Value::String(s) => s.parse::<u64>().ok().filter(|c| c.to_string() == *s),
         _ => None,
     };
     match code {
@@ -158,6 +164,10 @@ mod tests {
     fn statuses_are_numbers_in_range() {
         assert_eq!(status(&serde_json::json!(404)), Ok(404));
         assert_eq!(status(&serde_json::json!("429")), Ok(429));
+        assert_eq!(status(&serde_json::json!(404.0)), Ok(404));
+        assert!(status(&serde_json::json!(" 429")).is_err());
+        assert!(status(&serde_json::json!("+429")).is_err());
+        assert!(status(&serde_json::json!("0429")).is_err());
         assert_eq!(status(&serde_json::json!(0)), Ok(0));
         assert!(status(&serde_json::json!(600)).is_err());
         assert!(status(&serde_json::json!(-1)).is_err());

@@ -1,12 +1,12 @@
 //! HAR 1.2: finds `log.entries` without parsing what comes before it (`pages`, `creator` are
 //! passed byte by byte), then captures one entry at a time and parses just that entry.
 
+use super::attachments::Attachments;
 use super::exchange::{self, Body, Exchange, Header};
 use super::source::{Captured, ScanError, Source, Tracker};
 use super::{ReadOptions, TrafficError};
 use serde::Deserialize;
 use std::io::Read;
-use std::path::Path;
 
 /// Where the walk through `log.entries` is.
 pub(super) struct Walk {
@@ -29,6 +29,7 @@ impl Walk {
         &mut self,
         source: &mut Source<R>,
         options: &ReadOptions,
+        attachments: &Attachments,
     ) -> Option<Result<Exchange, TrafficError>> {
         match self.before_entry(source) {
             Ok(true) => {}
@@ -45,7 +46,7 @@ impl Walk {
                     options.max_entry_bytes
                 ),
             )),
-            Ok(Captured::Whole(bytes, start)) => entry(&bytes, start, options),
+            Ok(Captured::Whole(bytes, start)) => entry(&bytes, start, options, attachments),
         })
     }
 
@@ -116,7 +117,8 @@ struct Content {
     mime_type: Option<String>,
     text: Option<String>,
     encoding: Option<String>,
-    /// Playwright's attachment: a file beside the HAR that holds the body.
+    /// Playwright's attachment: a file beside the HAR, or an entry of its zip, that holds
+    /// the body.
     #[serde(rename = "_file")]
     file: Option<String>,
 }
@@ -137,7 +139,12 @@ impl From<NameValue> for Header {
 }
 
 /// One captured entry as an exchange, or what is wrong with it, where.
-fn entry(bytes: &[u8], start: Tracker, options: &ReadOptions) -> Result<Exchange, TrafficError> {
+fn entry(
+    bytes: &[u8],
+    start: Tracker,
+    options: &ReadOptions,
+    attachments: &Attachments,
+) -> Result<Exchange, TrafficError> {
     let parsed: Entry = serde_json::from_slice(bytes).map_err(|e| {
         let at = position_in(bytes, start, e.line(), e.column());
         let message = e.to_string();
@@ -163,7 +170,7 @@ fn entry(bytes: &[u8], start: Tracker, options: &ReadOptions) -> Result<Exchange
                 .find(|h| h.name.eq_ignore_ascii_case("content-type"))
                 .map(|h| h.value.clone())
         });
-    let body = content.map_or(Body::Absent, |c| body(c, options));
+    let body = content.map_or(Body::Absent, |c| body(c, options, attachments));
     Ok(Exchange {
         method: exchange::method(parsed.request.method),
         url: exchange::without_query(parsed.request.url),
@@ -181,29 +188,11 @@ fn entry(bytes: &[u8], start: Tracker, options: &ReadOptions) -> Result<Exchange
     })
 }
 
-fn body(content: Content, options: &ReadOptions) -> Body {
+fn body(content: Content, options: &ReadOptions, attachments: &Attachments) -> Body {
     match (content.text, content.file) {
         (Some(text), _) => Body::decode(text, content.encoding.as_deref()),
-        (None, Some(file)) => attachment(&file, options.attachments.as_deref(), options),
+        (None, Some(file)) => attachments.read(&file, options.max_entry_bytes),
         (None, None) => Body::Absent,
-    }
-}
-
-/// A Playwright attachment, read only from the HAR's own folder (after following links), as
-/// a regular file under the entry cap. The `.zip` form of a Playwright HAR is not read yet.
-fn attachment(name: &str, folder: Option<&Path>, options: &ReadOptions) -> Body {
-    let Some(folder) = folder else {
-        return Body::Unreadable(format!(
-            "its body is in the attachment `{name}`, which is read only beside a HAR file"
-        ));
-    };
-    let path = folder.join(name);
-    let roots = [folder.to_path_buf()];
-    match crate::document::source::read_contained(&path, &roots, options.max_entry_bytes) {
-        Ok(bytes) => Body::from_bytes(bytes),
-        Err(refusal) => Body::Unreadable(format!(
-            "its body is in the attachment `{name}`, which is not read: {refusal}"
-        )),
     }
 }
 

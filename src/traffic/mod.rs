@@ -1,5 +1,6 @@
 //! Recorded HTTP traffic, read offline: HAR 1.2 files (browsers, Playwright, mitmproxy,
-//! Schemathesis) and NDJSON logs, one exchange at a time, each with its exact place in the file.
+//! Schemathesis), Playwright's zipped HAR and NDJSON logs, one exchange at a time, each with its
+//! exact place in the HAR or log text.
 //! Knows nothing of OpenAPI; [`matching`] puts an exchange beside the operation it answers.
 //!
 //! ```
@@ -12,6 +13,8 @@
 //! assert!(matches!(&exchange.body, Body::Json(v) if v["code"] == "not_found"));
 //! ```
 
+mod archive;
+mod attachments;
 mod exchange;
 mod har;
 pub mod matching;
@@ -19,11 +22,14 @@ mod ndjson;
 mod source;
 
 pub use exchange::{Body, Exchange, Header};
+pub use ndjson::SCHEMA as NDJSON_SCHEMA;
 pub use source::Position;
 
+use attachments::Attachments;
 use source::{ScanError, Source};
-use std::io::Read;
+use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The kinds of traffic file, told apart by their content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,7 +45,8 @@ pub struct ReadOptions {
     /// memory stays bounded whatever the file holds. The lint's document size cap by default.
     pub max_entry_bytes: u64,
     /// The folder of the HAR file, where Playwright's `content._file` attachments lie; none
-    /// is read without it, and none outside it.
+    /// is read without it, and none outside it. A zipped HAR's attachments are read from its
+    /// archive instead.
     pub attachments: Option<PathBuf>,
 }
 
@@ -92,7 +99,11 @@ pub struct Traffic<R> {
     source: Source<R>,
     state: State,
     options: ReadOptions,
+    attachments: Attachments,
 }
+
+/// The traffic of a file: its own bytes, or the HAR inflated out of its zip archive.
+pub type Opened = Traffic<Box<dyn Read + Send>>;
 
 enum State {
     Start,
@@ -101,26 +112,43 @@ enum State {
     Done,
 }
 
-/// Reads the traffic in `reader`, of either format.
+/// Reads the traffic in `reader`, of either format. A zip archive is read only by [`open`]
+/// or [`read_zip`], which can seek in it.
 pub fn read<R: Read>(reader: R, options: ReadOptions) -> Traffic<R> {
+    let attachments = match &options.attachments {
+        Some(folder) => Attachments::Folder(folder.clone()),
+        None => Attachments::Nowhere,
+    };
     Traffic {
         source: Source::new(reader),
         state: State::Start,
         options,
+        attachments,
     }
 }
 
 /// Opens a traffic file for reading: a regular file (never a FIFO or a device, which could
-/// block or never end), whose folder holds its attachments.
-pub fn open(path: &Path, mut options: ReadOptions) -> Result<Traffic<std::fs::File>, String> {
+/// block or never end), whose folder holds its attachments, or a zip archive (told by its
+/// first bytes) that holds a HAR and its attachments. The message says why it cannot be read.
+pub fn open(path: &Path, mut options: ReadOptions) -> Result<Opened, String> {
     let mut open = std::fs::OpenOptions::new();
     open.read(true);
-    let file = crate::document::source::without_blocking(&mut open)
+    let mut file = crate::document::source::without_blocking(&mut open)
         .open(path)
         .map_err(|e| e.to_string())?;
     let meta = file.metadata().map_err(|e| e.to_string())?;
     if !meta.is_file() {
         return Err("it is not a regular file".into());
+    }
+    let mut head = Vec::with_capacity(4);
+    (&file)
+        .take(4)
+        .read_to_end(&mut head)
+        .and_then(|_| file.rewind())
+        .map_err(|e| e.to_string())?;
+    if archive::is_zip(&head) {
+        let shared = archive::SharedFile::new(file, meta.len());
+        return from_archive(archive::Archive::File(shared), options);
     }
     if options.attachments.is_none() {
         let folder = match path.parent() {
@@ -129,7 +157,25 @@ pub fn open(path: &Path, mut options: ReadOptions) -> Result<Traffic<std::fs::Fi
         };
         options.attachments = std::fs::canonicalize(folder).ok();
     }
-    Ok(read(file, options))
+    let reader: Box<dyn Read + Send> = Box::new(file);
+    Ok(read(reader, options))
+}
+
+/// Reads a zip archive held in memory as [`open`] reads one from a file: its one `.har` entry,
+/// with its attachments from the same archive.
+pub fn read_zip(bytes: Arc<[u8]>, options: ReadOptions) -> Result<Opened, String> {
+    from_archive(
+        archive::Archive::Memory(std::io::Cursor::new(bytes)),
+        options,
+    )
+}
+
+fn from_archive(archive: archive::Archive, options: ReadOptions) -> Result<Opened, String> {
+    let opened = archive::open(archive)?;
+    let reader: Box<dyn Read + Send> = Box::new(opened.har);
+    let mut traffic = read(reader, options);
+    traffic.attachments = Attachments::Zip(opened.attachments);
+    Ok(traffic)
 }
 
 impl<R: Read> Traffic<R> {
@@ -145,6 +191,11 @@ impl<R: Read> Traffic<R> {
     fn start(&mut self) -> Result<(), ScanError> {
         self.source.skip_bom()?;
         let head = self.source.lookahead(4096)?;
+        if archive::is_zip(head) {
+            return Err(self
+                .source
+                .error("this is a zip archive, which is read from a file, not from a stream"));
+        }
         self.state = match detect(head) {
             None => return Err(self.source.error("the traffic file is empty")),
             Some(Format::Har) => State::Har(har::Walk::start(&mut self.source)?),
@@ -162,7 +213,7 @@ impl<R: Read> Traffic<R> {
         }
         let next = match &mut self.state {
             State::Start | State::Done => return None,
-            State::Har(walk) => walk.next(&mut self.source, &self.options),
+            State::Har(walk) => walk.next(&mut self.source, &self.options, &self.attachments),
             State::Ndjson => ndjson::next(&mut self.source, &self.options),
         };
         if matches!(next, None | Some(Err(TrafficError { fatal: true, .. }))) {

@@ -1,6 +1,8 @@
 //! NDJSON traffic logs, one exchange a line, for test suites that log their own calls:
 //! `{"method", "url", "status", "headers", "body"}`, where `headers` and `body` are the
-//! response's (`body` text or any JSON value), and `request_headers` optional.
+//! response's (`body` text or any JSON value), and `request_headers` optional. What a line may
+//! hold is `assets/traffic-ndjson.schema.json` (`errlint schema traffic`); a test holds the
+//! reader and the schema to the same lines.
 
 use super::exchange::{self, Body, Exchange, Header};
 use super::source::{Captured, Source};
@@ -22,20 +24,26 @@ struct Line {
 }
 
 /// Headers as an object (`{"Retry-After": "3"}`, a list value for a repeated header) or as
-/// HAR's list of `{"name", "value"}`.
+/// HAR's list of `{"name", "value"}`. The list's items are taken as objects, not as serde's
+/// structs, which would take `["Retry-After", "3"]` too, a form the schema does not describe.
 #[derive(Deserialize, Default)]
 #[serde(untagged)]
 enum Headers {
     #[default]
     None,
-    List(Vec<NameValue>),
+    List(Vec<serde_json::Map<String, serde_json::Value>>),
     Map(serde_json::Map<String, serde_json::Value>),
 }
 
-#[derive(Deserialize)]
-struct NameValue {
-    name: String,
-    value: String,
+/// The string member `key` of a header of the list.
+fn member(
+    item: &mut serde_json::Map<String, serde_json::Value>,
+    key: &str,
+) -> Result<String, String> {
+    match item.remove(key) {
+        Some(serde_json::Value::String(text)) => Ok(text),
+        _ => Err(format!("a header of the list has no string `{key}`")),
+    }
 }
 
 impl Headers {
@@ -43,10 +51,14 @@ impl Headers {
         let mut list = Vec::new();
         match self {
             Headers::None => {}
-            Headers::List(items) => list.extend(items.into_iter().map(|h| Header {
-                name: h.name,
-                value: h.value,
-            })),
+            Headers::List(items) => {
+                for mut item in items {
+                    list.push(Header {
+                        name: member(&mut item, "name")?,
+                        value: member(&mut item, "value")?,
+                    });
+                }
+            }
             Headers::Map(map) => {
                 for (name, value) in map {
                     let values = match value {
@@ -105,6 +117,10 @@ pub(super) fn next<R: Read>(
 }
 
 fn line(bytes: &[u8]) -> Result<Exchange, String> {
+    // serde would read a struct from an array too (`["GET", "/a", 404]`).
+    if bytes.trim_ascii_start().first() == Some(&b'[') {
+        return Err("the line is not a traffic record: it is an array, not an object".into());
+    }
     let line: Line = serde_json::from_slice(bytes).map_err(|e| {
         let message = e.to_string();
         let message = message
@@ -141,3 +157,10 @@ fn line(bytes: &[u8]) -> Result<Exchange, String> {
         },
     })
 }
+
+/// The JSON Schema of one line, as `errlint schema traffic` prints it.
+pub const SCHEMA: &str = include_str!("../../assets/traffic-ndjson.schema.json");
+
+#[cfg(test)]
+#[path = "ndjson_tests.rs"]
+mod tests;

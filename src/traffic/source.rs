@@ -88,6 +88,11 @@ pub(super) struct ScanError {
     pub message: String,
 }
 
+/// What a NUL byte ends the reading with. No JSON text holds one (in a string it must be
+/// escaped), and a file of them is what a sparse or preallocated file reads as: stopping at the
+/// first keeps such a file, gigabytes of nothing, from being scanned to its end.
+const NUL: &str = "the file holds a NUL byte, which no JSON text does: it is binary or damaged";
+
 /// How much is read from the reader at a time.
 const CHUNK: usize = 64 * 1024;
 
@@ -266,10 +271,14 @@ impl<R: Read> Source<R> {
     fn skip_string(&mut self) -> Result<(), ScanError> {
         self.bump();
         loop {
-            match memchr::memchr2(b'"', b'\\', &self.buf[self.pos..]) {
+            match memchr::memchr3(b'"', b'\\', 0, &self.buf[self.pos..]) {
                 Some(i) if self.buf[self.pos + i] == b'"' => {
                     self.pos += i + 1;
                     return Ok(());
+                }
+                Some(i) if self.buf[self.pos + i] == 0 => {
+                    self.pos += i;
+                    return Err(self.error(NUL));
                 }
                 Some(i) => {
                     // An escape: the byte after the backslash is never the string's end.
@@ -325,11 +334,14 @@ impl<R: Read> Source<R> {
             match rest.iter().position(|b| {
                 matches!(
                     b,
-                    b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r' | b'"' | b':'
+                    b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r' | b'"' | b':' | 0
                 )
             }) {
                 Some(i) => {
                     self.pos += i;
+                    if self.buf[self.pos] == 0 {
+                        return Err(self.error(NUL));
+                    }
                     return Ok(());
                 }
                 None => {
@@ -350,6 +362,10 @@ impl<R: Read> Source<R> {
             while i < self.buf.len() {
                 match self.buf[i] {
                     b'"' => break,
+                    0 => {
+                        self.pos = i;
+                        return Err(self.error(NUL));
+                    }
                     b'{' | b'[' => depth += 1,
                     b'}' | b']' => {
                         depth -= 1;
@@ -404,7 +420,12 @@ impl<R: Read> Source<R> {
         self.capture_cap = cap;
         self.capture_over = false;
         let found = loop {
-            match memchr::memchr(b'\n', &self.buf[self.pos..]) {
+            match memchr::memchr2(b'\n', 0, &self.buf[self.pos..]) {
+                Some(i) if self.buf[self.pos + i] == 0 => {
+                    self.pos += i;
+                    self.capture = None;
+                    return Err(self.error(NUL));
+                }
                 Some(i) => {
                     self.pos += i;
                     break true;
