@@ -205,11 +205,8 @@ pub(super) struct Attachments {
 impl Attachments {
     /// The body in the entry named exactly `name`, at most `cap` bytes of it inflated.
     pub(super) fn read(&self, name: &str, cap: u64) -> Body {
-        let refused = |why: &str| {
-            Body::Unreadable(format!(
-                "its body is in the attachment `{name}`, which is not read: {why}"
-            ))
-        };
+        let refused =
+            |why: &str| Body::Unreadable(format!("its body is in the attachment `{name}`: {why}"));
         if name.is_empty() || name.starts_with('/') || name.contains('\\') {
             return refused("it is no plain entry name of the zip archive");
         }

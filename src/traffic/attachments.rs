@@ -32,8 +32,8 @@ fn from_folder(name: &str, folder: &std::path::Path, cap: u64) -> Body {
     let roots = [folder.to_path_buf()];
     match crate::document::source::read_contained(&path, &roots, cap) {
         Ok(bytes) => Body::from_bytes(bytes),
-        Err(refusal) => Body::Unreadable(format!(
-            "its body is in the attachment `{name}`, which is not read: {refusal}"
-        )),
+        Err(refusal) => {
+            Body::Unreadable(format!("its body is in the attachment `{name}`: {refusal}"))
+        }
     }
 }
