@@ -399,3 +399,65 @@ fn an_attachment_outside_the_har_folder_is_refused() {
     assert!(text.contains("warning[unreadable-exchange]"), "{text}");
     assert!(!text.contains("root:"), "{text}");
 }
+
+/// The checks take their levels as rules do: `rules:` in the config, path overrides (which
+/// also declare an operation not rate-limited and forbid statuses), `--rule` above both.
+#[test]
+fn config_levels_and_overrides_apply_to_the_checks() {
+    let folder = Path::new(env!("CARGO_TARGET_TMPDIR")).join("traffic-config");
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).unwrap();
+    let base = std::fs::read_to_string(format!("{FIXTURES}/errlint.yaml")).unwrap();
+    let config = format!(
+        "{base}rules:\n  traffic-operation-unknown: 'off'\noverrides:\n  - paths: ['GET /items/*']\n    rules: {{traffic-code-unknown: warning}}\n    rate_limited: false\n  - paths: ['POST /ingest']\n    forbid_statuses: [400]\n"
+    );
+    std::fs::write(folder.join("errlint.yaml"), config).unwrap();
+    let options = errlint::Options {
+        config: ConfigChoice {
+            file: Some(folder.join("errlint.yaml")),
+            ..ConfigChoice::default()
+        },
+        ..errlint::Options::default()
+    };
+    let traffic: Vec<TrafficSource> = ["traffic-operation-unknown", "traffic-code-unknown"]
+        .iter()
+        .map(|id| TrafficSource::Path(Path::new(FIXTURES).join(format!("{id}.ndjson"))))
+        .collect();
+    let document = Path::new(FIXTURES).join("openapi.yaml");
+    let outcome = check(&document, &traffic, &options, &TrafficOptions::default()).outcome;
+    let found: Vec<(&str, String)> = outcome
+        .findings
+        .iter()
+        .map(|f| (f.rule, f.severity.to_string()))
+        .collect();
+    // Unknown operations are off; unknown codes are warnings on GET /items/*; the clean 429s
+    // of GET /items/{id} are now 429s of an operation declared not rate-limited; the clean
+    // 400 of POST /ingest is a forbidden status.
+    assert!(
+        !found
+            .iter()
+            .any(|(rule, _)| *rule == "traffic-operation-unknown"),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("traffic-code-unknown", "warning".into())),
+        "{found:?}"
+    );
+    assert!(
+        !found.contains(&("traffic-code-unknown", "error".into())),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("traffic-429-unlimited", "error".into())),
+        "{found:?}"
+    );
+    let forbidden = outcome
+        .findings
+        .iter()
+        .find(|f| f.message.contains("forbid"))
+        .expect("the forbidden 400");
+    assert_eq!(
+        forbidden.message,
+        "POST /ingest answered 400, a status the contract's overrides forbid for it (in 2 exchanges)"
+    );
+}

@@ -24,7 +24,7 @@ pub const TRAFFIC_CHECKS: &[TrafficCheck] = &[
     TrafficCheck {
         id: "traffic-status-undocumented",
         level: Severity::Error,
-        summary: "a recorded response has an error status its operation does not document (one matched only by `default` is reported a level lower)",
+        summary: "a recorded response has an error status its operation does not document, or one the contract's overrides forbid for it (one matched only by `default` is reported a level lower)",
         help: "document the status with its error body, or change the API so it answers a status the operation documents",
     },
     TrafficCheck {

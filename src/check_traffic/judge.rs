@@ -75,6 +75,25 @@ impl<'d> Judge<'_, 'd> {
                 lower: false,
             });
         }
+        if self
+            .policy
+            .settings(op.index)
+            .forbid_statuses
+            .contains(&case.status)
+        {
+            out.push(Observation {
+                check: "traffic-status-undocumented",
+                detail: "forbidden".into(),
+                message: format!(
+                    "{} answered {}, a status the contract's overrides forbid for it",
+                    op.name(),
+                    case.status
+                ),
+                related: Some((op.method_key, "the operation".into())),
+                lower: false,
+            });
+            return None;
+        }
         let Some((index, how)) = response_for(op, case.status) else {
             if unlimited.is_none() {
                 out.push(Observation {
