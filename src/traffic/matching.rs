@@ -64,6 +64,10 @@ struct PathRoute {
 
 enum Segment {
     Literal(String),
+    /// A segment that is one template, whole (`{owner}`): any segment matches, without a
+    /// pattern.
+    Any,
+    /// A segment with a template in it (`v{major}`, `{name}.json`).
     Template(Regex),
 }
 
@@ -105,7 +109,7 @@ impl Matcher {
             for (i, route) in group.paths.iter().enumerate() {
                 let first = match route.segments.first() {
                     Some(Segment::Literal(text)) => text.clone(),
-                    Some(Segment::Template(_)) | None => String::new(),
+                    Some(Segment::Any | Segment::Template(_)) | None => String::new(),
                 };
                 let key = (route.segments.len(), first);
                 group.by_shape.entry(key).or_default().push(i);
@@ -119,47 +123,29 @@ impl Matcher {
     pub fn operation(&self, method: &str, url: &str) -> Match {
         let url = url.split(['?', '#']).next().unwrap_or(url);
         let (host, path) = split_url(url);
-        // Best: the most specific server, then the most concrete path.
-        let mut best: Option<(usize, Vec<bool>, &PathRoute)> = None;
+        let mut best = Best::default();
         for group in &self.groups {
             for (specificity, rest) in group.remainders(host, path) {
-                for route in group.candidates(&rest) {
-                    let Some(rank) = route.rank(&rest) else {
-                        continue;
-                    };
-                    let better = best
-                        .as_ref()
-                        .is_none_or(|(s, r, _)| (specificity, &rank) > (*s, r));
-                    if better {
-                        best = Some((specificity, rank, route));
-                    }
-                }
+                let parts: Vec<&str> = segments(&rest).collect();
+                best.consider(specificity, group.candidates(&parts), &parts, method);
             }
         }
         // A log that recorded paths only may have written them relative to the server (a
         // client configured with `https://api.example.com/v1` logs `/items/7`): when nothing
         // matched with a server's path, the path is taken as what follows one.
-        if best.is_none() && host.is_none() {
-            for route in self.groups.iter().flat_map(|g| g.candidates(path)) {
-                let Some(rank) = route.rank(path) else {
-                    continue;
-                };
-                if best.as_ref().is_none_or(|(_, r, _)| &rank > r) {
-                    best = Some((0, rank, route));
-                }
+        if best.route.is_none() && host.is_none() {
+            let parts: Vec<&str> = segments(path).collect();
+            for group in &self.groups {
+                best.consider(0, group.candidates(&parts), &parts, method);
             }
         }
-        let Some((_, _, route)) = best else {
+        let Some((_, route)) = best.route else {
             return Match::NoPath {
                 shape: path_shape(path),
             };
         };
-        match route
-            .methods
-            .iter()
-            .find(|(m, _)| m.eq_ignore_ascii_case(method))
-        {
-            Some(&(_, index)) => Match::Operation(index),
+        match route.method(method) {
+            Some(index) => Match::Operation(index),
             None => Match::NoMethod {
                 path: route.template.clone(),
             },
@@ -167,17 +153,44 @@ impl Matcher {
     }
 }
 
+/// The best route found so far: the most specific server, then the most concrete path (per
+/// segment from the left, a literal over a template), then one that has the request's method
+/// (two templates alike, `/a/{id}` and `/a/{digest}`, differ only by their methods).
+#[derive(Default)]
+struct Best<'m> {
+    route: Option<((usize, Vec<bool>, bool), &'m PathRoute)>,
+}
+
+impl<'m> Best<'m> {
+    fn consider(
+        &mut self,
+        specificity: usize,
+        candidates: impl Iterator<Item = &'m PathRoute>,
+        parts: &[&str],
+        method: &str,
+    ) {
+        for route in candidates {
+            let Some(rank) = route.rank(parts) else {
+                continue;
+            };
+            let key = (specificity, rank, route.method(method).is_some());
+            if self.route.as_ref().is_none_or(|(best, _)| key > *best) {
+                self.route = Some((key, route));
+            }
+        }
+    }
+}
+
 impl Group {
-    /// The paths that may match `path`: those of its length whose first segment is its first
-    /// or a template.
-    fn candidates<'g>(&'g self, path: &str) -> impl Iterator<Item = &'g PathRoute> + 'g {
-        let count = segments(path).count();
-        let first = segments(path).next().unwrap_or("").to_string();
+    /// The paths that may match a request of these segments: those of its length whose first
+    /// segment is its first or a template.
+    fn candidates<'g>(&'g self, parts: &[&str]) -> impl Iterator<Item = &'g PathRoute> + 'g {
+        let first = parts.first().copied().unwrap_or("");
         let literal = match first.is_empty() {
             true => None,
-            false => self.by_shape.get(&(count, first)),
+            false => self.by_shape.get(&(parts.len(), first.to_string())),
         };
-        let templated = self.by_shape.get(&(count, String::new()));
+        let templated = self.by_shape.get(&(parts.len(), String::new()));
         literal
             .into_iter()
             .chain(templated)
@@ -215,18 +228,28 @@ impl Group {
 impl PathRoute {
     /// Whether the path matches this template, and if so how concretely: per segment, from
     /// the left, whether it matched a literal. A greater rank is a better match.
-    fn rank(&self, path: &str) -> Option<Vec<bool>> {
-        let mut rank = Vec::with_capacity(self.segments.len());
-        let mut given = segments(path);
-        for segment in &self.segments {
-            let part = given.next()?;
+    fn rank(&self, parts: &[&str]) -> Option<Vec<bool>> {
+        if parts.len() != self.segments.len() {
+            return None;
+        }
+        let mut rank = Vec::with_capacity(parts.len());
+        for (segment, part) in self.segments.iter().zip(parts) {
             rank.push(match segment {
                 Segment::Literal(text) if text == part => true,
+                Segment::Any => false,
                 Segment::Template(pattern) if pattern.is_match(part) => false,
                 _ => return None,
             });
         }
-        given.next().is_none().then_some(rank)
+        Some(rank)
+    }
+
+    /// The operation of this path for a request's method, in any case.
+    fn method(&self, method: &str) -> Option<usize> {
+        self.methods
+            .iter()
+            .find(|(m, _)| m.eq_ignore_ascii_case(method))
+            .map(|&(_, index)| index)
     }
 }
 
@@ -234,6 +257,9 @@ impl Segment {
     fn of(text: &str) -> Segment {
         if !text.contains('{') {
             return Segment::Literal(text.to_string());
+        }
+        if text.starts_with('{') && text.ends_with('}') && text.matches('{').count() == 1 {
+            return Segment::Any;
         }
         let pattern = format!("^{}$", template_pattern(text, &|_| "[^/]+".to_string()));
         // Every part is escaped or a fixed class: the pattern always compiles.

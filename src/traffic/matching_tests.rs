@@ -260,3 +260,21 @@ fn a_template_in_the_first_segment_is_matched_beside_literal_ones() {
         ]
     );
 }
+
+/// Two templates alike (`/a/{id}` and `/a/{digest}`) are told apart by their methods, as
+/// GitHub's attestations are: the request goes to the one that has its method.
+#[test]
+fn templates_alike_are_told_apart_by_their_methods() {
+    let yaml = "openapi: 3.0.3\npaths:\n  /att/{id}: {delete: {responses: {'204': {description: ok}}}}\n  /att/{digest}: {get: {responses: {'200': {description: ok}}}}\n";
+    assert_eq!(
+        matches(
+            yaml,
+            &[("GET", "/att/x"), ("DELETE", "/att/x"), ("PUT", "/att/x")]
+        ),
+        [
+            "GET /att/{digest}",
+            "DELETE /att/{id}",
+            "no PUT on /att/{id}"
+        ]
+    );
+}
