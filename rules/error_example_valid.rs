@@ -5,7 +5,8 @@ use crate::error_body::ErrorBody;
 use crate::document::{Kind, NodeRef};
 use crate::engine::{Context, Report};
 use crate::openapi::{Api, Method, Operation, Response};
-use jsonschema::error::{TypeKind, ValidationErrorKind};
+use crate::openapi::schema_errors::{describe, display_path};
+use jsonschema::error::ValidationErrorKind;
 use crate::openapi::json_schema::Validators;
 
 declare_rule! {
@@ -124,7 +125,7 @@ impl ErrorExampleValid {
         let tokens =
             crate::document::pointer::parse_pointer(first.instance_path().as_str()).ok()?;
         let value = value_at(api, example, &tokens);
-        let name = display_path(&tokens);
+        let name = display_path(&tokens, "the example");
         let (at, message, help) = explain(api, value, &name, first.kind());
         let at = at.unwrap_or(value);
         let mut message = message;
@@ -173,34 +174,6 @@ fn value_at(api: &Api<'_>, from: NodeRef, tokens: &[String]) -> NodeRef {
     }
 }
 
-/// `errors[0].code`, or `the example` for the whole value.
-fn display_path(tokens: &[String]) -> String {
-    if tokens.is_empty() {
-        return "the example".into();
-    }
-    let mut out = String::new();
-    for token in tokens {
-        if token.bytes().all(|b| b.is_ascii_digit()) && !out.is_empty() {
-            out.push_str(&format!("[{token}]"));
-        } else {
-            if !out.is_empty() {
-                out.push('.');
-            }
-            out.push_str(token);
-        }
-    }
-    format!("`{out}`")
-}
-
-/// `1 property`, `2 properties`.
-fn count(n: u64, noun: &str) -> String {
-    match (n, noun) {
-        (1, _) => format!("1 {noun}"),
-        (_, "property") => format!("{n} properties"),
-        _ => format!("{n} {noun}s"),
-    }
-}
-
 /// `402 (an integer)`, `"x" (a string)`, `null`, `an object`; a long text is cut at 40
 /// characters, with `…` to say so.
 fn shown(api: &Api<'_>, at: NodeRef) -> String {
@@ -228,35 +201,18 @@ fn explain(
     name: &str,
     kind: &ValidationErrorKind,
 ) -> (Option<NodeRef>, String, String) {
-    let is = || format!("{name} is {}", shown(api, value));
-    let literal = |v: &serde_json::Value| match v {
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    match kind {
-        ValidationErrorKind::Type { kind } => {
-            let expected: Vec<&str> = match kind {
-                TypeKind::Single(t) => vec![t.as_str()],
-                TypeKind::Multiple(set) => set.iter().map(|t| t.as_str()).collect(),
-            };
-            (
-                None,
-                format!("{}; the schema says {}", is(), expected.join(" or ")),
-                "make the example match the schema's type, or fix the schema".into(),
-            )
-        }
+    let message = describe(name, name == "the example", &shown(api, value), kind);
+    let (at, help) = match kind {
+        ValidationErrorKind::Type { .. } => (
+            None,
+            "make the example match the schema's type, or fix the schema".into(),
+        ),
         ValidationErrorKind::Required { property } => {
-            let property = literal(property);
-            let whole = if name == "the example" {
-                String::new()
-            } else {
-                format!(" in {name}")
+            let property = match property {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
             };
-            (
-                None,
-                format!("`{property}` is missing{whole}; the schema requires it"),
-                format!("add `{property}` to the example"),
-            )
+            (None, format!("add `{property}` to the example"))
         }
         ValidationErrorKind::AdditionalProperties { unexpected } => {
             let first = unexpected.first().cloned().unwrap_or_default();
@@ -266,94 +222,24 @@ fn explain(
             });
             (
                 key,
-                format!("`{first}` is not allowed here: the schema has `additionalProperties: false`"),
                 "remove it from the example, or declare it in the schema".into(),
             )
         }
-        ValidationErrorKind::Enum { options } => {
-            let allowed: Vec<String> = options
-                .as_array()
-                .map(|a| a.iter().map(literal).collect())
-                .unwrap_or_default();
-            const SHOWN: usize = 8;
-            let mut listed = allowed.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(", ");
-            if allowed.len() > SHOWN {
-                listed.push_str(&format!(" and {} more", allowed.len() - SHOWN));
-            }
-            (
-                None,
-                format!("{}; the schema allows only {listed}", is()),
-                "use one of the listed values".into(),
-            )
-        }
-        ValidationErrorKind::Constant { expected_value } => (
-            None,
-            format!("{}; the schema says it is always {}", is(), literal(expected_value)),
-            "use the constant value".into(),
-        ),
+        ValidationErrorKind::Enum { .. } => (None, "use one of the listed values".into()),
+        ValidationErrorKind::Constant { .. } => (None, "use the constant value".into()),
         ValidationErrorKind::OneOfNotValid { .. } | ValidationErrorKind::AnyOf { .. } => (
             None,
-            format!("{name} matches none of the schema's alternatives"),
             "make the example match one `oneOf`/`anyOf` branch".into(),
         ),
-        ValidationErrorKind::OneOfMultipleValid { .. } => (
+        ValidationErrorKind::OneOfMultipleValid { .. } => {
+            (None, "make the branches exclusive, or use `anyOf`".into())
+        }
+        _ => (
             None,
-            format!("{name} matches more than one `oneOf` branch; `oneOf` needs exactly one"),
-            "make the branches exclusive, or use `anyOf`".into(),
-        ),
-        other => (
-            None,
-            format!("{}; {}", is(), in_words(other)),
             "make the example match the schema, or fix the schema".into(),
         ),
-    }
-}
-
-/// The remaining keywords, each said once.
-fn in_words(kind: &ValidationErrorKind) -> String {
-    match kind {
-        ValidationErrorKind::Minimum { limit } => format!("the schema's minimum is {limit}"),
-        ValidationErrorKind::Maximum { limit } => format!("the schema's maximum is {limit}"),
-        ValidationErrorKind::ExclusiveMinimum { limit } => {
-            format!("the schema says it must be more than {limit}")
-        }
-        ValidationErrorKind::ExclusiveMaximum { limit } => {
-            format!("the schema says it must be less than {limit}")
-        }
-        ValidationErrorKind::MinLength { limit } => {
-            format!("the schema says at least {}", count(*limit, "character"))
-        }
-        ValidationErrorKind::MaxLength { limit } => {
-            format!("the schema says at most {}", count(*limit, "character"))
-        }
-        ValidationErrorKind::MinItems { limit } => format!("the schema says at least {}", count(*limit, "item")),
-        ValidationErrorKind::MaxItems { limit } => format!("the schema says at most {}", count(*limit, "item")),
-        ValidationErrorKind::Pattern { pattern } => {
-            format!("the schema's pattern is `{pattern}`")
-        }
-        ValidationErrorKind::Format { format } => format!("the schema's format is `{format}`"),
-        ValidationErrorKind::MinProperties { limit } => {
-            format!("the schema says at least {}", count(*limit, "property"))
-        }
-        ValidationErrorKind::MaxProperties { limit } => {
-            format!("the schema says at most {}", count(*limit, "property"))
-        }
-        ValidationErrorKind::MultipleOf { multiple_of, .. } => {
-            format!("the schema says a multiple of {multiple_of}")
-        }
-        ValidationErrorKind::Contains => "the schema says it contains a matching item".into(),
-        ValidationErrorKind::Not { .. } => "the schema's `not` rejects it".into(),
-        ValidationErrorKind::UnevaluatedProperties { unexpected } => format!(
-            "the schema has `unevaluatedProperties: false`, and `{}` is not declared",
-            unexpected.join("`, `")
-        ),
-        ValidationErrorKind::FalseSchema => "the schema allows nothing here".into(),
-        ValidationErrorKind::UniqueItems => "the schema says its items are unique".into(),
-        other => format!("the schema rejects it ({other:?})")
-            .chars()
-            .take(120)
-            .collect(),
-    }
+    };
+    (at, message, help)
 }
 
 /// The document node of the schema keyword at `path` in the bundled schema (`/$defs/f0n12/…`

@@ -135,6 +135,20 @@ const LARGE_TEXT: usize = 256 * 1024;
 #[derive(Debug, Clone, Default)]
 pub struct Sources {
     files: BTreeMap<Arc<str>, SourceText>,
+    /// Files whose text is not kept (a recorded traffic file: too large to hold, and full of
+    /// credentials): the places findings point at, by byte offset.
+    places: BTreeMap<Arc<str>, BTreeMap<u32, Place>>,
+}
+
+/// A place in a file whose text is not kept: its position, and what a code frame shows there
+/// in place of the text (chosen by whoever reports it, and safe to print).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    /// 1-based.
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
+    pub shown: String,
 }
 
 #[derive(Debug, Clone)]
@@ -188,6 +202,19 @@ impl Sources {
         for (name, text) in other.files {
             self.files.entry(name).or_insert(text);
         }
+        for (name, places) in other.places {
+            self.places.entry(name).or_default().extend(places);
+        }
+    }
+
+    /// Remembers a place in a file whose text is not kept, at byte `offset`.
+    pub fn insert_place(&mut self, name: Arc<str>, offset: u32, place: Place) {
+        self.places.entry(name).or_default().insert(offset, place);
+    }
+
+    /// The place at byte `offset` of a file whose text is not kept.
+    pub fn place(&self, name: &str, offset: u32) -> Option<&Place> {
+        self.places.get(name)?.get(&offset)
     }
 
     /// 1-based line and column of a byte offset in a file, computing its line index once.
@@ -197,7 +224,9 @@ impl Sources {
                 .lines
                 .get_or_init(|| LineIndex::new(&s.text))
                 .line_col(&s.text, offset as usize),
-            None => (1, 1),
+            None => self
+                .place(name, offset)
+                .map_or((1, 1), |p| (p.line, p.column)),
         }
     }
 

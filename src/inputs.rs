@@ -303,6 +303,19 @@ fn has_key_within(text: &[u8]) -> bool {
     })
 }
 
+/// A path as reports name it: `/` between folders, and no `.` steps, so that `--base REV .`
+/// reports `api.yaml` and `REV:api.yaml` as a lint of `api.yaml` would.
+pub fn shown(path: &Path) -> String {
+    let steps: PathBuf = path
+        .components()
+        .filter(|c| *c != std::path::Component::CurDir)
+        .collect();
+    match steps.as_os_str().is_empty() {
+        true => ".".into(),
+        false => steps.to_string_lossy().replace('\\', "/"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -41,6 +41,7 @@
 
 pub mod baseline;
 pub mod catalog;
+pub mod check_traffic;
 pub mod config;
 pub mod contract;
 pub mod diff;

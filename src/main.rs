@@ -28,6 +28,7 @@ fn run_command(command: &Command) -> ExitCode {
         Command::Man => cli::info::man(),
         Command::Check { args } => cli::lint::check(args),
         Command::Diff(args) => cli::diff::diff(args),
+        Command::CheckTraffic(args) => cli::traffic::check_traffic(args),
         Command::Contract { document, format } => cli::page::contract(document, *format),
         Command::Docs {
             document,

@@ -210,7 +210,7 @@ impl ErrorPromises {
 
 /// `GET /users/{}`: operations match by method and path template, whatever their parameters
 /// are called.
-fn operation_key(op: &Operation<'_>) -> String {
+pub(crate) fn operation_key(op: &Operation<'_>) -> String {
     let mut path = String::with_capacity(op.path.len());
     let mut in_parameter = false;
     for c in op.path.chars() {

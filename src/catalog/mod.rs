@@ -1,16 +1,19 @@
 //! The one catalog of every id errlint reports: the rules (declared in `rules/`), the
-//! problems with a document, a config or a run ([`problems`]), and the changes `errlint diff`
-//! reports ([`changes`]); renamed ids are in `ids`. `explain`, `rules`, the config schema and
+//! problems with a document, a config or a run ([`problems`]), the changes `errlint diff`
+//! reports ([`changes`]) and the checks of `errlint check-traffic` ([`traffic`]); renamed ids
+//! are in `ids`. `explain`, `rules`, the config schema and
 //! its validation, and the reports' rule metadata all read it, so a new kind of id is one
 //! entry in one of these lists.
 
 pub mod changes;
 pub mod problems;
+pub mod traffic;
 
 use crate::ids::Severity;
 
 pub use changes::{CHANGES, ChangeMeta, Class};
 pub use problems::PROBLEMS;
+pub use traffic::{TRAFFIC_CHECKS, TrafficCheck};
 
 /// What a report says about a rule (SARIF's `tool.driver.rules`, JUnit's test cases).
 #[derive(Debug, Clone)]
@@ -41,6 +44,7 @@ pub enum Entry {
     /// A problem with the document, the config or the run: its id and what it means.
     Problem(&'static str, &'static str),
     Change(&'static ChangeMeta),
+    TrafficCheck(&'static TrafficCheck),
 }
 
 /// What `id` is (a renamed rule's old id finds the rule).
@@ -51,16 +55,25 @@ pub fn find(id: &str) -> Option<Entry> {
     if let Some((id, text)) = PROBLEMS.iter().find(|(known, _)| *known == id) {
         return Some(Entry::Problem(id, text));
     }
-    changes::find(id).map(Entry::Change)
+    if let Some(change) = changes::find(id) {
+        return Some(Entry::Change(change));
+    }
+    traffic::find(id).map(Entry::TrafficCheck)
 }
 
-/// The ids whose level a config or `--rule` may set: every rule, every change, and the old
-/// ids of renamed rules.
+/// The ids whose level a config or `--rule` may set: every rule, every change and every
+/// traffic check.
 pub fn configurable_ids() -> impl Iterator<Item = &'static str> {
-    crate::rules::ALL
-        .iter()
-        .map(|r| r.id)
-        .chain(CHANGES.iter().map(|c| c.id))
+    levelled_ids().map(|(id, _)| id)
+}
+
+/// Every id with a level, with the level it has unless a config says otherwise: the rules,
+/// the changes of `errlint diff`, the checks of `errlint check-traffic`.
+pub fn levelled_ids() -> impl Iterator<Item = (&'static str, Severity)> {
+    let rules = crate::rules::ALL.iter().map(|r| (r.id, r.default_severity));
+    let changes = CHANGES.iter().map(|c| (c.id, change_level(c)));
+    let checks = TRAFFIC_CHECKS.iter().map(|c| (c.id, c.level));
+    rules.chain(changes).chain(checks)
 }
 
 /// The level a change reports at unless a config says otherwise.
@@ -96,6 +109,20 @@ pub fn change_infos() -> Vec<RuleInfo> {
             summary: c.summary,
             docs: c.summary.to_string(),
             url: docs_url(changes::DOCS_PAGE),
+        })
+        .collect()
+}
+
+/// What reports say about each check of `errlint check-traffic`.
+pub fn traffic_infos() -> Vec<RuleInfo> {
+    TRAFFIC_CHECKS
+        .iter()
+        .map(|c| RuleInfo {
+            id: c.id,
+            level: c.level,
+            summary: c.summary,
+            docs: c.summary.to_string(),
+            url: docs_url(traffic::DOCS_PAGE),
         })
         .collect()
 }

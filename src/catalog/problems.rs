@@ -58,4 +58,12 @@ pub const PROBLEMS: &[(&str, &str)] = &[
         "unused-fragment",
         "A file named on the command line that is a piece of an OpenAPI document (a YAML or JSON mapping) which no document in its tree uses through `$ref`.",
     ),
+    (
+        "invalid-traffic",
+        "A traffic file given to `errlint check-traffic` cannot be read on: it is neither a HAR (a JSON object whose first key is `log`) nor NDJSON, or it is truncated or broken at the place shown. The exchanges before that place were checked; nothing after it was (exit code 2).",
+    ),
+    (
+        "unreadable-exchange",
+        "One exchange of a traffic file could not be read: an NDJSON line or a HAR entry that is not what the format says, one over the size limit, or a body that could not be decoded (bad base64, a Playwright `_file` attachment that is missing or lies outside the HAR's folder). It is left out, the rest of the file is checked, and the finding says where it is.",
+    ),
 ];

@@ -130,6 +130,13 @@ pub enum Command {
     /// compared with itself at REV. Breaking changes are errors unless the major of
     /// `info.version` increased.
     Diff(DiffArgs),
+    /// Check recorded traffic against the error contract: does the API send what it promises?
+    ///
+    /// TRAFFIC is HAR (browsers, Playwright, mitmproxy, Schemathesis) or NDJSON, one exchange
+    /// a line (`errlint schema traffic`); `-` reads standard input. Each recorded error
+    /// response is checked against the operation it answers; alike findings are counted as
+    /// one.
+    CheckTraffic(TrafficArgs),
     /// Print the error contract a document follows today, as a profile.
     ///
     /// Each fact comes with how much of the document supports it.
@@ -231,6 +238,54 @@ pub struct DiffArgs {
     /// Findings only: no summary line.
     #[arg(short, long)]
     pub quiet: bool,
+    #[command(flatten)]
+    pub contract: ContractArgs,
+    /// When to use colours in the pretty format.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// `errlint check-traffic`'s arguments: the description, the traffic, and the lint's report
+/// flags, which apply to the checks as to rules.
+#[derive(clap::Args, Debug)]
+pub struct TrafficArgs {
+    /// The OpenAPI document the traffic is checked against (split files included).
+    #[arg(value_name = "DOC")]
+    pub document: PathBuf,
+    /// HAR or NDJSON files; `-` is standard input.
+    #[arg(required = true, value_name = "TRAFFIC")]
+    pub traffic: Vec<String>,
+    /// Output format, as for linting: pretty, concise, json, sarif, github, gitlab, junit;
+    /// `FORMAT=PATH` writes to a file. Repeatable.
+    #[arg(long, value_name = "FORMAT[=PATH]", default_value = "pretty")]
+    pub format: Vec<String>,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Add, per operation, the documented error statuses and codes never observed and the
+    /// observed ones never documented (to the pretty and JSON reports).
+    #[arg(long)]
+    pub coverage: bool,
+    /// Print only that coverage view, no findings.
+    #[arg(long, conflicts_with = "coverage")]
+    pub coverage_only: bool,
+    /// Set a check's level, above every config: `--rule traffic-operation-unknown=off`.
+    /// Repeatable.
+    #[arg(long = "rule", value_name = "ID=LEVEL")]
+    pub rules: Vec<String>,
+    /// Exit with 1 when there are warnings, too (the same as `--fail-level warning`).
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// The lowest level that makes the run fail (exit 1): error, warning or info.
+    #[arg(long, value_name = "LEVEL")]
+    pub fail_level: Option<FailLevel>,
+    /// Findings only: no summary line.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// The largest traffic entry (HAR entry or NDJSON line) read, in bytes; a larger one is
+    /// reported and left out.
+    #[arg(long, value_name = "BYTES", default_value_t = errlint::Limits::default().max_file_bytes)]
+    pub max_entry_size: u64,
     #[command(flatten)]
     pub contract: ContractArgs,
     /// When to use colours in the pretty format.

@@ -6,7 +6,8 @@ use super::{fail, print};
 use errlint::config::PROFILES;
 use std::process::ExitCode;
 
-/// `errlint rules`: every rule, then the change ids of `errlint diff`, with level and summary.
+/// `errlint rules`: every rule, then the change ids of `errlint diff` and the checks of
+/// `errlint check-traffic`, with level and summary.
 pub fn rules() -> ExitCode {
     let width = errlint::catalog::configurable_ids()
         .map(str::len)
@@ -22,6 +23,10 @@ pub fn rules() -> ExitCode {
     table.push_str("\nerrlint diff:\n");
     for change in errlint::catalog::change_infos() {
         table.push_str(&row(change.id, change.level.as_str(), change.summary));
+    }
+    table.push_str("\nerrlint check-traffic:\n");
+    for check in errlint::catalog::traffic_infos() {
+        table.push_str(&row(check.id, check.level.as_str(), check.summary));
     }
     print(&table)
 }
@@ -44,6 +49,13 @@ pub fn explain(id: &str) -> ExitCode {
             meta.id,
             errlint::catalog::docs_url(errlint::catalog::changes::DOCS_PAGE),
             meta.summary
+        )),
+        Some(Entry::TrafficCheck(check)) => print(&format!(
+            "# {}\n\nDefault level: {}.\n\nA check of `errlint check-traffic` (see {}): {}.\n",
+            check.id,
+            check.level,
+            errlint::catalog::docs_url(errlint::catalog::traffic::DOCS_PAGE),
+            check.summary
         )),
         None => fail(&format!("unknown rule `{id}`: `errlint rules` lists them")),
     }

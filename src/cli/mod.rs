@@ -9,6 +9,7 @@ pub mod info;
 pub mod init;
 pub mod lint;
 pub mod page;
+pub mod traffic;
 
 use args::{ColorChoice, FailLevel};
 use errlint::output::Target;
@@ -101,6 +102,17 @@ impl Reports<'_> {
         outcome: &errlint::Outcome,
         formats: Vec<(Format, Target)>,
     ) -> Result<(), ExitCode> {
+        self.write_with_trailer(outcome, formats, "")
+    }
+
+    /// [`Reports::write`], with `trailer` after the pretty report (a view that is no finding,
+    /// such as check-traffic's coverage).
+    pub fn write_with_trailer(
+        &self,
+        outcome: &errlint::Outcome,
+        formats: Vec<(Format, Target)>,
+        trailer: &str,
+    ) -> Result<(), ExitCode> {
         let stdout_is_terminal = std::io::stdout().is_terminal();
         for (format, target) in formats {
             let to_stdout = target == Target::Stdout;
@@ -123,7 +135,16 @@ impl Reports<'_> {
                     ..RenderOptions::plain(format)
                 },
             );
-            match target.write_with(|out| rendered.write_to(out)) {
+            let trailer = if format == Format::Pretty {
+                trailer
+            } else {
+                ""
+            };
+            let written = target.write_with(|out| {
+                rendered.write_to(out)?;
+                out.write_all(trailer.as_bytes())
+            });
+            match written {
                 Ok(()) => {}
                 // The reader has what it wanted; the exit code still says how the run went.
                 Err(e) if to_stdout && e.kind() == std::io::ErrorKind::BrokenPipe => break,

@@ -49,21 +49,18 @@ pub const PROFILES: &[(&str, &str)] = &[
 const SCHEMA_TEMPLATE: &str = include_str!("../../assets/errlint.schema.json");
 
 /// The JSON Schema of configuration files and profiles: the template with `$defs.ruleId`
-/// listing every rule id, the old ids of renamed rules, which still work, and the change ids
-/// of `errlint diff`.
+/// listing every rule id, the old ids of renamed rules, which still work, the change ids
+/// of `errlint diff` and the checks of `errlint check-traffic`.
 pub fn schema() -> serde_json::Value {
     let mut schema: serde_json::Value =
         serde_json::from_str(SCHEMA_TEMPLATE).expect("the embedded schema is JSON");
-    let rules = crate::rules::ALL.iter().map(|m| m.id);
     let renamed = crate::ids::REDIRECTS.iter().map(|(old, _)| *old);
-    let changes = crate::catalog::CHANGES.iter().map(|c| c.id);
-    let ids: Vec<serde_json::Value> = rules
+    let ids: Vec<serde_json::Value> = crate::catalog::configurable_ids()
         .chain(renamed)
-        .chain(changes)
         .map(Into::into)
         .collect();
     schema["$defs"]["ruleId"] = serde_json::json!({
-        "description": "A rule id (`errlint rules` lists them) or a change id of `errlint diff`.",
+        "description": "A rule id (`errlint rules` lists them), a change id of `errlint diff` or a check of `errlint check-traffic`.",
         "enum": ids,
     });
     schema
@@ -516,7 +513,7 @@ fn check_semantics(name: &str, tree: &Tree, errors: &mut ConfigErrors) {
             use crate::catalog::Entry;
             let configurable = matches!(
                 crate::catalog::find(id),
-                Some(Entry::Rule(_) | Entry::Change(_))
+                Some(Entry::Rule(_) | Entry::Change(_) | Entry::TrafficCheck(_))
             );
             if !configurable {
                 let known = crate::catalog::configurable_ids();

@@ -213,17 +213,14 @@ fn hint_and_catalog_lines(contract: &Contract) -> Vec<String> {
     lines
 }
 
-/// The level of every rule and change id, the command line's `--rule` last.
+/// The level of every rule, change and traffic check, the command line's `--rule` last.
 fn level_lines(
     contract: &Contract,
     command_line: &std::collections::HashMap<String, Option<crate::finding::Severity>>,
 ) -> Vec<String> {
     let mut lines = Vec::new();
     lines.push("levels:".into());
-    let rules = crate::rules::ALL.iter().map(|r| (r.id, r.default_severity));
-    let changes = crate::catalog::CHANGES.iter();
-    let ids = rules.chain(changes.map(|c| (c.id, crate::catalog::change_level(c))));
-    for (id, default) in ids {
+    for (id, default) in crate::catalog::levelled_ids() {
         let level = command_line
             .get(id)
             .or_else(|| contract.severities.get(id))

@@ -227,26 +227,17 @@ impl Unloaded {
 }
 
 fn shown_at(rev: &str, path: &Path) -> String {
-    format!("{rev}:{}", shown(path))
-}
-
-/// A path as reports name it: `/` between folders, and no `.` steps, so that `--base REV .`
-/// reports `api.yaml` and `REV:api.yaml` as a lint of `api.yaml` would.
-fn shown(path: &Path) -> String {
-    let steps: PathBuf = path
-        .components()
-        .filter(|c| *c != std::path::Component::CurDir)
-        .collect();
-    match steps.as_os_str().is_empty() {
-        true => ".".into(),
-        false => steps.to_string_lossy().replace('\\', "/"),
-    }
+    format!("{rev}:{}", crate::inputs::shown(path))
 }
 
 fn load(input: &Input, options: &crate::Options) -> Result<Side, Unloaded> {
     match input {
         Input::Path(path) => {
-            let docs = DocumentSet::load_path(path, shown(path), crate::load_options(options));
+            let docs = DocumentSet::load_path(
+                path,
+                crate::inputs::shown(path),
+                crate::load_options(options),
+            );
             Ok(Side {
                 docs,
                 _revision: None,
@@ -276,7 +267,7 @@ fn load_from_revision(
     })?;
     let mut docs = DocumentSet::load_path_within(
         &document,
-        shown(path),
+        crate::inputs::shown(path),
         revision.root(),
         crate::load_options(options),
     );

@@ -5,11 +5,13 @@ pub mod json_schema;
 mod model;
 mod operation;
 pub mod schema;
+pub mod schema_errors;
 mod status;
 
 pub use model::{Body, BodyId, Model, Route, Use};
 pub use operation::{
     Auth, Header, Media, Method, Operation, Response, SchemaUse, is_json_media_type,
+    is_problem_json,
 };
 pub use status::StatusKey;
 

@@ -89,7 +89,9 @@ impl SourceCode for Excerpt {
 /// Cuts the line holding `location` down to what a frame shows (at most `window` characters,
 /// unless the span itself is longer), and the span within it.
 fn excerpt(sources: &Sources, location: &Location, window: usize) -> Option<(Excerpt, SourceSpan)> {
-    let (text, lines) = sources.line_index(&location.file)?;
+    let Some((text, lines)) = sources.line_index(&location.file) else {
+        return placed_excerpt(sources, location, window);
+    };
     let start = location.span.start as usize;
     let (line, column) = lines.line_col(text, start);
     let range = lines.line_range(text, line);
@@ -122,6 +124,25 @@ fn excerpt(sources: &Sources, location: &Location, window: usize) -> Option<(Exc
         column: column - 1,
     };
     Some((excerpt, SourceSpan::new(offset.into(), length)))
+}
+
+/// The frame of a place in a file whose text is not kept: its position, and what its
+/// reporter chose to show there, underlined whole.
+fn placed_excerpt(
+    sources: &Sources,
+    location: &Location,
+    window: usize,
+) -> Option<(Excerpt, SourceSpan)> {
+    let place = sources.place(&location.file, location.span.start)?;
+    let text: String = super::visible(&place.shown).chars().take(window).collect();
+    let span = SourceSpan::new(0.into(), text.len());
+    let excerpt = Excerpt {
+        name: fit_name(&super::visible(&location.file), window),
+        text,
+        line: place.line.saturating_sub(1),
+        column: place.column.saturating_sub(1),
+    };
+    Some((excerpt, span))
 }
 
 /// A file's name as a frame's header shows it (`╭─[NAME:line:column]`): whole when it fits

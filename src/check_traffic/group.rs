@@ -1,0 +1,309 @@
+//! Observations alike become one finding: one per check, operation, status and detail (the
+//! code, the field, the failing place), counted, at the first exchange that showed it, with
+//! the place in the description it is measured against.
+
+use super::judge::Observation;
+use crate::document::{DocumentSet, NodeRef, Span};
+use crate::finding::{Finding, Location, Place, Related, Severity, Sources};
+use crate::openapi::Operation;
+use crate::traffic::{Exchange, Position, TrafficError};
+use rustc_hash::FxHashMap;
+use std::sync::Arc;
+
+/// The most distinct details one check keeps for one operation and status (or, for requests
+/// no operation answers, in all): beyond it, a server that puts a request id in every code
+/// would grow the report with the traffic. The rest are counted in one finding.
+const DETAILS_KEPT: usize = 50;
+
+/// What makes observations one finding: check, operation (or the request's shape), status,
+/// detail.
+type Key = (&'static str, Arc<str>, u16, String);
+
+/// Where the first exchange of a finding lies.
+#[derive(Debug, Clone)]
+struct First {
+    file: Arc<str>,
+    /// The file is a HAR, whose entries a JSON pointer names.
+    har: bool,
+    /// The exchange's place among the file's entries (or lines).
+    index: usize,
+    at: Position,
+    /// What the report shows at that place: the request and its status, never the recorded
+    /// text (which holds credentials).
+    shown: String,
+}
+
+struct Group {
+    severity: Severity,
+    message: String,
+    operation: Option<Arc<str>>,
+    related: Option<(NodeRef, String)>,
+    first: First,
+    count: u64,
+}
+
+/// Observations beyond [`DETAILS_KEPT`] for one check, operation and status.
+struct Overflow {
+    severity: Severity,
+    first: First,
+    count: u64,
+    operation: Option<Arc<str>>,
+}
+
+#[derive(Default)]
+pub struct Groups {
+    groups: FxHashMap<Key, Group>,
+    details: FxHashMap<(&'static str, Arc<str>, u16), usize>,
+    overflow: FxHashMap<(&'static str, Arc<str>, u16), Overflow>,
+    /// Problems that end the reading of a file.
+    fatal: Vec<(Finding, Option<(Position, String)>)>,
+}
+
+impl Groups {
+    /// Counts one observation about `exchange` (the `index`th of file `name`), answered by
+    /// `operation` where one matched.
+    pub fn add(
+        &mut self,
+        (name, har): (&Arc<str>, bool),
+        index: usize,
+        exchange: &Exchange,
+        operation: Option<&Operation<'_>>,
+        observation: Observation,
+        level: Option<Severity>,
+    ) {
+        let Some(severity) = level else {
+            return;
+        };
+        let op_name = operation.map(Operation::name);
+        let status = if operation.is_some() {
+            exchange.status
+        } else {
+            0
+        };
+        let subject: Arc<str> = op_name.clone().unwrap_or_else(|| Arc::from(""));
+        let key = (observation.check, subject, status, observation.detail);
+        if let Some(group) = self.groups.get_mut(&key) {
+            group.count += 1;
+            return;
+        }
+        let first = || First {
+            file: name.clone(),
+            har,
+            index,
+            at: exchange.at,
+            shown: format!(
+                "{} {} → {}",
+                exchange.method,
+                exchange.path(),
+                exchange.status
+            ),
+        };
+        let (check, subject, status, detail) = key;
+        let kept = self
+            .details
+            .entry((check, subject.clone(), status))
+            .or_default();
+        if *kept >= DETAILS_KEPT {
+            let overflow = self
+                .overflow
+                .entry((check, subject, status))
+                .or_insert_with(|| Overflow {
+                    severity,
+                    first: first(),
+                    count: 0,
+                    operation: op_name,
+                });
+            overflow.count += 1;
+            return;
+        }
+        *kept += 1;
+        self.groups.insert(
+            (check, subject, status, detail),
+            Group {
+                severity,
+                message: observation.message,
+                operation: op_name,
+                related: observation.related,
+                first: first(),
+                count: 1,
+            },
+        );
+    }
+
+    /// A problem the reader met: one that ends the file's reading is its own finding; one
+    /// about a single exchange is counted with others like it.
+    pub fn traffic_error(
+        &mut self,
+        (name, har): (&Arc<str>, bool),
+        index: usize,
+        error: &TrafficError,
+    ) {
+        if error.fatal {
+            let finding = Finding {
+                fatal: true,
+                help: Some("the exchanges before this place were checked; fix or re-record the file to check the rest".into()),
+                ..Finding::new("invalid-traffic", Severity::Error, name.clone(), error.message.clone())
+            };
+            self.fatal
+                .push((finding, Some((error.at, "the reading stopped here".into()))));
+            return;
+        }
+        let key = (
+            "unreadable-exchange",
+            Arc::from(""),
+            0,
+            error.message.clone(),
+        );
+        if let Some(group) = self.groups.get_mut(&key) {
+            group.count += 1;
+            return;
+        }
+        self.groups.insert(
+            key,
+            Group {
+                severity: Severity::Warning,
+                message: format!(
+                    "an exchange could not be read and was left out: {}",
+                    error.message
+                ),
+                operation: None,
+                related: None,
+                first: First {
+                    file: name.clone(),
+                    har,
+                    index,
+                    at: error.at,
+                    shown: "this exchange".into(),
+                },
+                count: 1,
+            },
+        );
+    }
+
+    /// A traffic file that could not be opened at all.
+    pub fn unreadable_file(&mut self, name: Arc<str>, why: String) {
+        let finding = Finding {
+            fatal: true,
+            ..Finding::new(
+                "unreadable-file",
+                Severity::Error,
+                name,
+                format!("the traffic file could not be read: {why}"),
+            )
+        };
+        self.fatal.push((finding, None));
+    }
+
+    /// The findings, each at its first exchange, with the places their texts need.
+    pub fn into_findings(self, docs: &DocumentSet, sources: &mut Sources) -> Vec<Finding> {
+        let mut findings = Vec::with_capacity(self.groups.len() + self.fatal.len());
+        for ((check, _, _, _), group) in self.groups {
+            let mut message = group.message;
+            if group.count > 1 {
+                message.push_str(&format!(" (in {} exchanges)", thousands(group.count)));
+            }
+            let related = group
+                .related
+                .map(|(at, message)| Related {
+                    location: Location::of(docs, at),
+                    message,
+                })
+                .into_iter()
+                .collect();
+            findings.push(Finding {
+                location: Some(place(sources, &group.first)),
+                operation: group.operation,
+                related,
+                help: help(check),
+                ..Finding::new(check, group.severity, group.first.file.clone(), message)
+            });
+        }
+        for ((check, subject, status), overflow) in self.overflow {
+            let about = match (subject.is_empty(), status) {
+                (true, _) => "requests".to_string(),
+                (false, status) => format!("{subject} answering {status}"),
+            };
+            let message = format!(
+                "{} more {about} with other {check} findings, not listed one by one (each check keeps {DETAILS_KEPT} distinct ones per operation and status)",
+                thousands(overflow.count)
+            );
+            findings.push(Finding {
+                location: Some(place(sources, &overflow.first)),
+                operation: overflow.operation,
+                help: help(check),
+                ..Finding::new(
+                    check,
+                    overflow.severity,
+                    overflow.first.file.clone(),
+                    message,
+                )
+            });
+        }
+        for (mut finding, at) in self.fatal {
+            if let Some((at, shown)) = at {
+                let first = First {
+                    file: finding.file.clone(),
+                    har: false,
+                    index: usize::MAX,
+                    at,
+                    shown,
+                };
+                finding.location = Some(place(sources, &first));
+            }
+            findings.push(finding);
+        }
+        findings
+    }
+}
+
+/// The location of an exchange in its traffic file, remembered in `sources` with what a
+/// frame shows there. Offsets past 4 GiB are kept at 4 GiB: the line and column stay exact.
+fn place(sources: &mut Sources, first: &First) -> Location {
+    let offset = u32::try_from(first.at.offset).unwrap_or(u32::MAX - 1);
+    sources.insert_place(
+        first.file.clone(),
+        offset,
+        Place {
+            line: first.at.line as usize,
+            column: first.at.column as usize,
+            shown: first.shown.clone(),
+        },
+    );
+    let pointer = match first.har {
+        true => format!("/log/entries/{}/response", first.index),
+        false => String::new(),
+    };
+    Location {
+        file: first.file.clone(),
+        span: Span::new(offset as usize, offset as usize + 1),
+        pointer,
+    }
+}
+
+/// What to do about a finding of `check`.
+fn help(check: &str) -> Option<std::borrow::Cow<'static, str>> {
+    crate::catalog::traffic::find(check).map(|c| c.help.into())
+}
+
+/// `3,412`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_are_written_with_thousands_separators() {
+        assert_eq!(super::thousands(7), "7");
+        assert_eq!(super::thousands(3412), "3,412");
+        assert_eq!(super::thousands(1_000_000), "1,000,000");
+    }
+}
