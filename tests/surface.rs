@@ -31,6 +31,11 @@ fn diff_help() {
     insta::assert_snapshot!("diff-help", errlint(&["diff", "--help"], 0));
 }
 
+#[test]
+fn check_traffic_help() {
+    insta::assert_snapshot!("check-traffic-help", errlint(&["check-traffic", "--help"], 0));
+}
+
 /// The catalog's configurable ids, each with its default level and summary: the rules, then
 /// `errlint diff`'s changes, then `errlint check-traffic`'s checks.
 fn catalog_rows() -> [Vec<String>; 3] {

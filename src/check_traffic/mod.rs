@@ -269,29 +269,16 @@ impl<'a, 'd> Checker<'a, 'd> {
                 (Some(index), code)
             }
             Match::NoMethod { path } => {
-                out.push(Observation {
-                    check: "traffic-operation-unknown",
-                    detail: format!("{} {path}", exchange.method),
-                    message: format!(
-                        "{} {path}: the description has this path, but no {} operation on it",
-                        exchange.method, exchange.method
-                    ),
-                    related: None,
-                    lower: false,
-                });
+                let what = format!(
+                    "the description has this path, but no {} operation on it",
+                    exchange.method
+                );
+                out.push(unknown_operation(&exchange.method, &path, &what));
                 (None, None)
             }
             Match::NoPath { shape } => {
-                out.push(Observation {
-                    check: "traffic-operation-unknown",
-                    detail: format!("{} {shape}", exchange.method),
-                    message: format!(
-                        "{} {shape}: no path of the description matches this request",
-                        exchange.method
-                    ),
-                    related: None,
-                    lower: false,
-                });
+                let what = "no path of the description matches this request";
+                out.push(unknown_operation(&exchange.method, &shape, what));
                 (None, None)
             }
         }
@@ -311,5 +298,16 @@ impl<'a, 'd> Checker<'a, 'd> {
             (true, Severity::Error) => Severity::Warning,
             (true, _) => Severity::Info,
         })
+    }
+}
+
+/// A request no operation answers, named by its method and path (template or shape).
+fn unknown_operation(method: &str, path: &str, what: &str) -> Observation {
+    Observation {
+        check: "traffic-operation-unknown",
+        detail: format!("{method} {path}"),
+        message: format!("{method} {path}: {what}"),
+        related: None,
+        lower: false,
     }
 }

@@ -221,13 +221,6 @@ pub struct DiffArgs {
     /// Compare each document with itself at this git revision (a new document is skipped).
     #[arg(long, value_name = "REV")]
     pub base: Option<String>,
-    /// Output format, as for linting: pretty, concise, json, sarif, github, gitlab, junit;
-    /// `FORMAT=PATH` writes to a file. Repeatable.
-    #[arg(long, value_name = "FORMAT[=PATH]", default_value = "pretty")]
-    pub format: Vec<String>,
-    /// Write the report to FILE instead of standard output.
-    #[arg(long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
     /// Report only changes that are not in this baseline file.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
@@ -235,20 +228,10 @@ pub struct DiffArgs {
     /// Repeatable.
     #[arg(long = "rule", value_name = "ID=LEVEL")]
     pub rules: Vec<String>,
-    /// Exit with 1 when there are warnings, too (the same as `--fail-level warning`).
-    #[arg(long)]
-    pub deny_warnings: bool,
-    /// The lowest level that makes the run fail (exit 1): error, warning or info.
-    #[arg(long, value_name = "LEVEL")]
-    pub fail_level: Option<FailLevel>,
-    /// Findings only: no summary line.
-    #[arg(short, long)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub report: ReportArgs,
     #[command(flatten)]
     pub contract: ContractArgs,
-    /// When to use colours in the pretty format.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
 }
 
 /// `errlint check-traffic`'s arguments: the description, the traffic, and the lint's report
@@ -261,13 +244,6 @@ pub struct TrafficArgs {
     /// HAR or NDJSON files; `-` is standard input.
     #[arg(required = true, value_name = "TRAFFIC")]
     pub traffic: Vec<String>,
-    /// Output format, as for linting: pretty, concise, json, sarif, github, gitlab, junit;
-    /// `FORMAT=PATH` writes to a file. Repeatable.
-    #[arg(long, value_name = "FORMAT[=PATH]", default_value = "pretty")]
-    pub format: Vec<String>,
-    /// Write the report to FILE instead of standard output.
-    #[arg(long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
     /// Add, per operation, the documented error statuses and codes never observed and the
     /// observed ones never documented (to the pretty and JSON reports).
     #[arg(long)]
@@ -279,6 +255,27 @@ pub struct TrafficArgs {
     /// Repeatable.
     #[arg(long = "rule", value_name = "ID=LEVEL")]
     pub rules: Vec<String>,
+    /// The largest traffic entry (HAR entry or NDJSON line) read, in bytes; a larger one is
+    /// reported and left out.
+    #[arg(long, value_name = "BYTES", default_value_t = errlint::Limits::default().max_file_bytes)]
+    pub max_entry_size: u64,
+    #[command(flatten)]
+    pub report: ReportArgs,
+    #[command(flatten)]
+    pub contract: ContractArgs,
+}
+
+/// How `diff` and `check-traffic` report, as the lint does: formats and their files, what
+/// fails the run, the summary line, colours.
+#[derive(clap::Args, Debug)]
+pub struct ReportArgs {
+    /// Output format, as for linting: pretty, concise, json, sarif, github, gitlab, junit;
+    /// `FORMAT=PATH` writes to a file. Repeatable.
+    #[arg(long, value_name = "FORMAT[=PATH]", default_value = "pretty")]
+    pub format: Vec<String>,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
     /// Exit with 1 when there are warnings, too (the same as `--fail-level warning`).
     #[arg(long)]
     pub deny_warnings: bool,
@@ -288,12 +285,6 @@ pub struct TrafficArgs {
     /// Findings only: no summary line.
     #[arg(short, long)]
     pub quiet: bool,
-    /// The largest traffic entry (HAR entry or NDJSON line) read, in bytes; a larger one is
-    /// reported and left out.
-    #[arg(long, value_name = "BYTES", default_value_t = errlint::Limits::default().max_file_bytes)]
-    pub max_entry_size: u64,
-    #[command(flatten)]
-    pub contract: ContractArgs,
     /// When to use colours in the pretty format.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

@@ -13,7 +13,8 @@ pub fn diff(args: &DiffArgs) -> ExitCode {
 }
 
 fn run(args: &DiffArgs) -> Result<ExitCode, ExitCode> {
-    let formats = parse_formats(&args.format, args.output.as_ref()).map_err(|m| fail(&m))?;
+    let formats =
+        parse_formats(&args.report.format, args.report.output.as_ref()).map_err(|m| fail(&m))?;
     let options = options_of(args).map_err(|m| fail(&m))?;
     // A revision's files are written to a temporary folder: a signal must not leave it behind.
     errlint::diff::remove_on_signals().map_err(|m| fail(&m))?;
@@ -42,12 +43,15 @@ fn run(args: &DiffArgs) -> Result<ExitCode, ExitCode> {
     }
     let rules = errlint::catalog::change_infos();
     let reports = Reports {
-        color: args.color,
+        color: args.report.color,
         rules: &rules,
-        quiet: args.quiet,
+        quiet: args.report.quiet,
     };
     reports.write(&outcome, formats)?;
-    let code = outcome.exit_code_at(fail_level(args.fail_level, args.deny_warnings));
+    let code = outcome.exit_code_at(fail_level(
+        args.report.fail_level,
+        args.report.deny_warnings,
+    ));
     Ok(ExitCode::from(code as u8))
 }
 

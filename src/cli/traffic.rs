@@ -13,7 +13,8 @@ pub fn check_traffic(args: &TrafficArgs) -> ExitCode {
 }
 
 fn run(args: &TrafficArgs) -> Result<ExitCode, ExitCode> {
-    let formats = parse_formats(&args.format, args.output.as_ref()).map_err(|m| fail(&m))?;
+    let formats =
+        parse_formats(&args.report.format, args.report.output.as_ref()).map_err(|m| fail(&m))?;
     let options = options_of(args).map_err(|m| fail(&m))?;
     let traffic: Vec<TrafficSource> = args
         .traffic
@@ -40,9 +41,9 @@ fn run(args: &TrafficArgs) -> Result<ExitCode, ExitCode> {
     let fatal = outcome.findings.iter().any(|f| f.fatal);
     let rules = errlint::catalog::traffic_infos();
     let reports = Reports {
-        color: args.color,
+        color: args.report.color,
         rules: &rules,
-        quiet: args.quiet,
+        quiet: args.report.quiet,
     };
     let wants_coverage = args.coverage || args.coverage_only;
     let mut plain = Vec::new();
@@ -77,7 +78,10 @@ fn run(args: &TrafficArgs) -> Result<ExitCode, ExitCode> {
     let code = match (args.coverage_only, fatal) {
         (_, true) => 2,
         (true, false) => 0,
-        (false, false) => outcome.exit_code_at(fail_level(args.fail_level, args.deny_warnings)),
+        (false, false) => outcome.exit_code_at(fail_level(
+            args.report.fail_level,
+            args.report.deny_warnings,
+        )),
     };
     Ok(ExitCode::from(code as u8))
 }
