@@ -158,8 +158,12 @@ impl Matcher {
 /// (two templates alike, `/a/{id}` and `/a/{digest}`, differ only by their methods).
 #[derive(Default)]
 struct Best<'m> {
-    route: Option<((usize, Vec<bool>, bool), &'m PathRoute)>,
+    route: Option<(Rank, &'m PathRoute)>,
 }
+
+/// How well a route matches: the server's specificity, the literal segments from the left,
+/// whether it has the method.
+type Rank = (usize, Vec<bool>, bool);
 
 impl<'m> Best<'m> {
     fn consider(
