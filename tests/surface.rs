@@ -33,7 +33,10 @@ fn diff_help() {
 
 #[test]
 fn check_traffic_help() {
-    insta::assert_snapshot!("check-traffic-help", errlint(&["check-traffic", "--help"], 0));
+    insta::assert_snapshot!(
+        "check-traffic-help",
+        errlint(&["check-traffic", "--help"], 0)
+    );
 }
 
 /// The catalog's configurable ids, each with its default level and summary: the rules, then

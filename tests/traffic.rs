@@ -461,3 +461,41 @@ fn config_levels_and_overrides_apply_to_the_checks() {
         "POST /ingest answered 400, a status the contract's overrides forbid for it (in 2 exchanges)"
     );
 }
+
+/// A browser's recording holds other services' requests (fonts, analytics, the page): a host
+/// no server names whose requests answer no operation is one finding, whatever its paths; a
+/// host that answers some operation (a staging or local server of the API) has a finding per
+/// path shape, as a named host does.
+#[test]
+fn another_services_requests_are_one_finding_for_its_host() {
+    let line = |url: &str| {
+        format!(
+            r#"{{"method": "GET", "url": "{url}", "status": 200, "headers": {{"Content-Type": "text/css"}}, "body": "x"}}"#
+        )
+    };
+    let lines = [
+        line("https://fonts.example.net/css2"),
+        line("https://fonts.example.net/s/roboto/v30/a.woff2"),
+        line("https://fonts.example.net/s/roboto/v30/b.woff2"),
+        line("http://localhost:8080/v1/items/1"),
+        line("http://localhost:8080/v1/widgets/1"),
+        line("http://localhost:8080/v1/widgets/2"),
+        line("http://localhost:8080/v1/gadgets"),
+    ];
+    let file = Path::new(env!("CARGO_TARGET_TMPDIR")).join("other-hosts.ndjson");
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let outcome = check_files(&[file]);
+    let messages: Vec<&str> = outcome
+        .findings
+        .iter()
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "requests to fonts.example.net, a host no server of the description names, match no operation (the first: GET /css2) (in 3 exchanges)",
+            "GET /v1/widgets/{n}: no path of the description matches this request (in 2 exchanges)",
+            "GET /v1/gadgets: no path of the description matches this request",
+        ]
+    );
+}

@@ -50,8 +50,24 @@ struct Overflow {
     operation: Option<Arc<str>>,
 }
 
+/// The requests to one host no server names that matched no path: another service's (a
+/// font, an analytics call, the web page itself) unless some request to the host answered an
+/// operation (then it is the API on a staging or local host, and each shape is a finding).
+struct OtherHost {
+    severity: Severity,
+    first: First,
+    /// The first request's method and path shape.
+    example: String,
+    count: u64,
+    /// By method and path shape: where it was first seen, and how often.
+    shapes: FxHashMap<String, (First, u64)>,
+}
+
 #[derive(Default)]
 pub struct Groups {
+    other_hosts: std::collections::BTreeMap<String, OtherHost>,
+    /// Hosts no server names whose requests answered an operation.
+    answering_hosts: rustc_hash::FxHashSet<String>,
     groups: FxHashMap<Key, Group>,
     details: FxHashMap<(&'static str, Arc<str>, u16), usize>,
     overflow: FxHashMap<(&'static str, Arc<str>, u16), Overflow>,
@@ -128,6 +144,56 @@ impl Groups {
                 count: 1,
             },
         );
+    }
+
+    /// A request to `host`, which no server names, that matched no path (of `shape`).
+    pub fn add_on_other_host(
+        &mut self,
+        (name, har): (&Arc<str>, bool),
+        index: usize,
+        exchange: &Exchange,
+        (host, shape): (String, String),
+        level: Option<Severity>,
+    ) {
+        let Some(severity) = level else {
+            return;
+        };
+        let first = || First {
+            file: name.clone(),
+            har,
+            index,
+            at: exchange.at,
+            shown: format!(
+                "{} {} → {}",
+                exchange.method,
+                exchange.path(),
+                exchange.status
+            ),
+        };
+        let example = format!("{} {shape}", exchange.method);
+        let other = self.other_hosts.entry(host).or_insert_with(|| OtherHost {
+            severity,
+            first: first(),
+            example: example.clone(),
+            count: 0,
+            shapes: FxHashMap::default(),
+        });
+        other.count += 1;
+        let kept = other.shapes.len() < DETAILS_KEPT;
+        match other.shapes.get_mut(&example) {
+            Some((_, count)) => *count += 1,
+            None if kept => {
+                other.shapes.insert(example, (first(), 1));
+            }
+            None => {}
+        }
+    }
+
+    /// A request to `host` answered an operation: its other requests are the API's.
+    pub fn host_answered(&mut self, host: &str) {
+        if !self.answering_hosts.contains(host) {
+            self.answering_hosts.insert(host.to_string());
+        }
     }
 
     /// A problem the reader met: one that ends the file's reading is its own finding; one
@@ -238,6 +304,37 @@ impl Groups {
                     message,
                 )
             });
+        }
+        for (host, other) in self.other_hosts {
+            let mut finding = |first: &First, message: String| Finding {
+                location: Some(place(sources, first)),
+                help: help("traffic-operation-unknown"),
+                ..Finding::new(
+                    "traffic-operation-unknown",
+                    other.severity,
+                    first.file.clone(),
+                    message,
+                )
+            };
+            if !self.answering_hosts.contains(&host) {
+                let mut message = format!(
+                    "requests to {host}, a host no server of the description names, match no operation (the first: {})",
+                    other.example
+                );
+                if other.count > 1 {
+                    message.push_str(&format!(" (in {} exchanges)", thousands(other.count)));
+                }
+                findings.push(finding(&other.first, message));
+                continue;
+            }
+            for (example, (first, count)) in &other.shapes {
+                let mut message =
+                    format!("{example}: no path of the description matches this request");
+                if *count > 1 {
+                    message.push_str(&format!(" (in {} exchanges)", thousands(*count)));
+                }
+                findings.push(finding(first, message));
+            }
         }
         for (mut finding, at) in self.fatal {
             if let Some((at, shown)) = at {

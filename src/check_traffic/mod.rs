@@ -224,7 +224,21 @@ impl<'a, 'd> Checker<'a, 'd> {
                 }
             };
             observations.clear();
-            let (operation, code) = self.judge_exchange(&exchange, &mut observations);
+            let matched = self.matcher.operation(&exchange.method, &exchange.url);
+            if let Match::NoPath {
+                shape,
+                foreign_host: Some(host),
+            } = matched
+            {
+                let level = self.check_level("traffic-operation-unknown", None);
+                groups.add_on_other_host((name, har), index, &exchange, (host, shape), level);
+                index += 1;
+                continue;
+            }
+            let (operation, code) = self.judge_exchange(&exchange, matched, &mut observations);
+            if let (Some(_), Some(host)) = (operation, exchange.host()) {
+                groups.host_answered(host);
+            }
             if let Some(op) = operation {
                 coverage.observe(op, exchange.status, code.as_deref());
             }
@@ -242,6 +256,7 @@ impl<'a, 'd> Checker<'a, 'd> {
     fn judge_exchange(
         &self,
         exchange: &Exchange,
+        matched: Match,
         out: &mut Vec<Observation>,
     ) -> (Option<usize>, Option<String>) {
         if let Body::Unreadable(why) = &exchange.body {
@@ -253,7 +268,7 @@ impl<'a, 'd> Checker<'a, 'd> {
                 lower: false,
             });
         }
-        match self.matcher.operation(&exchange.method, &exchange.url) {
+        match matched {
             Match::Operation(index) => {
                 if !(400..600).contains(&exchange.status) {
                     return (Some(index), None);
@@ -276,23 +291,37 @@ impl<'a, 'd> Checker<'a, 'd> {
                 out.push(unknown_operation(&exchange.method, &path, &what));
                 (None, None)
             }
-            Match::NoPath { shape } => {
+            Match::NoPath {
+                shape,
+                foreign_host: None,
+            } => {
                 let what = "no path of the description matches this request";
                 out.push(unknown_operation(&exchange.method, &shape, what));
                 (None, None)
             }
+            // Left to the reading loop: whether it is another service's request is known
+            // only once every request to its host has been seen.
+            Match::NoPath {
+                foreign_host: Some(_),
+                ..
+            } => (None, None),
+        }
+    }
+
+    /// The level a check reports at for an operation (or none), or `None` when it is off; a
+    /// problem with the traffic itself, not a check, is always said, as a warning.
+    fn check_level(&self, id: &str, operation: Option<usize>) -> Option<Severity> {
+        match find(id) {
+            Some(check) => self
+                .policy
+                .level(check.id, check.level, operation.map(|i| i as u32)),
+            None => Some(Severity::Warning),
         }
     }
 
     /// The level an observation reports at, or `None` when its check is off.
     fn level(&self, observation: &Observation, operation: Option<usize>) -> Option<Severity> {
-        let Some(check) = find(observation.check) else {
-            // A problem with the traffic itself, not a check: always said.
-            return Some(Severity::Warning);
-        };
-        let level = self
-            .policy
-            .level(check.id, check.level, operation.map(|i| i as u32))?;
+        let level = self.check_level(observation.check, operation)?;
         Some(match (observation.lower, level) {
             (false, level) => level,
             (true, Severity::Error) => Severity::Warning,

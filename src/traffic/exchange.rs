@@ -35,6 +35,18 @@ impl Exchange {
             .map(|h| h.value.as_str())
     }
 
+    /// The host of the request URL, with its port (`api.example.com:8443`); `None` when the
+    /// log recorded a path alone.
+    pub fn host(&self) -> Option<&str> {
+        let after_scheme = &self.url[self.url.find("://")? + 3..];
+        let authority = after_scheme.split('/').next().unwrap_or(after_scheme);
+        Some(
+            authority
+                .rsplit_once('@')
+                .map_or(authority, |(_, host)| host),
+        )
+    }
+
     /// The path of the request URL (`/items/7`), whether the URL is absolute or not.
     pub fn path(&self) -> &str {
         let after_scheme = match self.url.find("://") {

@@ -17,8 +17,13 @@ pub enum Match {
     /// the description writes it.
     NoMethod { path: String },
     /// No path matched: the request's path shape (see [`path_shape`]), to report once for
-    /// every request of that shape.
-    NoPath { shape: String },
+    /// every request of that shape; and its host, when the description's servers name hosts
+    /// and none of them is this one (a browser's recording holds every other host's requests
+    /// too: fonts, analytics, the page itself).
+    NoPath {
+        shape: String,
+        foreign_host: Option<String>,
+    },
 }
 
 /// How a status found its response.
@@ -142,6 +147,7 @@ impl Matcher {
         let Some((_, route)) = best.route else {
             return Match::NoPath {
                 shape: path_shape(path),
+                foreign_host: host.filter(|h| self.is_foreign(h)).map(str::to_string),
             };
         };
         match route.method(method) {
@@ -150,6 +156,19 @@ impl Matcher {
                 path: route.template.clone(),
             },
         }
+    }
+}
+
+impl Matcher {
+    /// Whether the servers name hosts, and `host` is none of them.
+    fn is_foreign(&self, host: &str) -> bool {
+        let hosts = || {
+            self.groups
+                .iter()
+                .flat_map(|g| &g.bases)
+                .filter_map(|b| b.host.as_ref())
+        };
+        hosts().next().is_some() && !hosts().any(|pattern| pattern.is_match(host))
     }
 }
 

@@ -16,7 +16,14 @@ fn matches(yaml: &str, requests: &[(&str, &str)]) -> Vec<String> {
         .map(|(method, url)| match matcher.operation(method, url) {
             Match::Operation(i) => model.operations[i].name().to_string(),
             Match::NoMethod { path } => format!("no {method} on {path}"),
-            Match::NoPath { shape } => format!("no path {shape}"),
+            Match::NoPath {
+                shape,
+                foreign_host: None,
+            } => format!("no path {shape}"),
+            Match::NoPath {
+                shape,
+                foreign_host: Some(host),
+            } => format!("no path {shape} on {host}"),
         })
         .collect()
 }
@@ -80,7 +87,8 @@ fn servers_with_variables_then_concrete_paths_before_templated_ones() {
 }
 
 /// Traffic recorded against a host the description does not list (staging, a local server)
-/// is matched by the servers' paths; a host outside a server's `enum` is such a host too.
+/// is matched by the servers' paths; a host outside a server's `enum` is such a host too. When
+/// no path matches, the host is said with the shape.
 #[test]
 fn a_host_no_server_names_is_matched_by_the_servers_paths() {
     assert_eq!(
@@ -97,7 +105,7 @@ fn a_host_no_server_names_is_matched_by_the_servers_paths() {
             "GET /items/{id}",
             "GET /items/{id}",
             "GET /items/{id}",
-            "no path /items/{n}"
+            "no path /items/{n} on localhost:8080"
         ]
     );
 }
