@@ -478,3 +478,46 @@ fn reading_speed() {
         );
     }
 }
+
+/// Hands out one byte per read, so that every token straddles the reader's refills.
+struct Trickle<'a>(&'a [u8]);
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let Some((&first, rest)) = self.0.split_first() else {
+            return Ok(0);
+        };
+        out[0] = first;
+        self.0 = rest;
+        Ok(1)
+    }
+}
+
+/// Files the fuzzer found read differently whole and a byte at a time: each must read the
+/// same both ways.
+#[test]
+fn regressions_read_the_same_whole_and_a_byte_at_a_time() {
+    let folder =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/traffic/regressions");
+    for file in std::fs::read_dir(folder).unwrap() {
+        let path = file.unwrap().path();
+        let data = std::fs::read(&path).unwrap();
+        let whole: Vec<_> = read(&data[..], ReadOptions::default()).collect();
+        let trickled: Vec<_> = read(Trickle(&data), ReadOptions::default()).collect();
+        assert_eq!(whole, trickled, "{}", path.display());
+    }
+}
+
+/// A key that straddles a refill of the reader's window is read whole: `entries` after
+/// 64 KiB of `pages`, wherever it falls, is found.
+#[test]
+fn a_key_across_the_window_s_edge_is_found() {
+    let entry = r#"{"request": {"method": "GET", "url": "/a"}, "response": {"status": 404}}"#;
+    for shift in 0..12 {
+        let head = "{\"log\": {\"pages\": \"";
+        let padding = "p".repeat(64 * 1024 - head.len() - 3 - shift);
+        let text = format!("{head}{padding}\", \"entries\": [{entry}]}}}}");
+        let items = read_all(text.as_bytes());
+        assert_eq!(ok(items).len(), 1, "shift {shift}");
+    }
+}
