@@ -499,3 +499,41 @@ fn another_services_requests_are_one_finding_for_its_host() {
         ]
     );
 }
+
+/// Findings do not grow with the traffic: each check keeps 50 distinct details per operation
+/// and status (unreadable exchanges included), and counts the rest in one more finding.
+#[test]
+fn distinct_details_are_capped_and_the_rest_counted() {
+    let lines: String = (0..120)
+        .map(|i| format!("{{\"method\": \"GET\", \"url\": \"/x\", \"status\": \"s{i}\"}}\n"))
+        .chain((0..120).map(|i| {
+            format!(
+                "{{\"method\": \"GET\", \"url\": \"https://api.example.com/v1/items/{i}\", \"status\": 404, \"headers\": {{\"Content-Type\": \"application/json\"}}, \"body\": {{\"code\": \"req_{i}\", \"message\": \"m\"}}}}\n"
+            )
+        }))
+        .collect();
+    let file = Path::new(env!("CARGO_TARGET_TMPDIR")).join("many-details.ndjson");
+    std::fs::write(&file, lines).unwrap();
+    let outcome = check_files(&[file]);
+    let count = |rule: &str| outcome.findings.iter().filter(|f| f.rule == rule).count();
+    assert_eq!(count("unreadable-exchange"), 51);
+    assert_eq!(count("traffic-code-unknown"), 51);
+    let rest: Vec<&str> = outcome
+        .findings
+        .iter()
+        .filter(|f| f.message.contains("not listed one by one"))
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(rest.len(), 2, "{rest:?}");
+    assert!(
+        rest.iter().any(|m| m.starts_with(
+            "70 more GET /items/{id} answering 404 with other traffic-code-unknown findings"
+        )),
+        "{rest:?}"
+    );
+    assert!(
+        rest.iter()
+            .any(|m| m.starts_with("70 more exchanges with other unreadable-exchange findings")),
+        "{rest:?}"
+    );
+}

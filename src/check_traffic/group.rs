@@ -98,10 +98,6 @@ impl Groups {
         };
         let subject: Arc<str> = op_name.clone().unwrap_or_else(|| Arc::from(""));
         let key = (observation.check, subject, status, observation.detail);
-        if let Some(group) = self.groups.get_mut(&key) {
-            group.count += 1;
-            return;
-        }
         let first = || First {
             file: name.clone(),
             har,
@@ -114,12 +110,36 @@ impl Groups {
                 exchange.status
             ),
         };
+        self.count(key, severity, first, |first| Group {
+            severity,
+            message: observation.message,
+            operation: op_name,
+            related: observation.related,
+            first,
+            count: 1,
+        });
+    }
+
+    /// Counts one observation under `key`: in its group; in a new group while its check,
+    /// subject and status keep fewer than [`DETAILS_KEPT`]; else in their overflow.
+    fn count(
+        &mut self,
+        key: Key,
+        severity: Severity,
+        first: impl Fn() -> First,
+        group: impl FnOnce(First) -> Group,
+    ) {
+        if let Some(group) = self.groups.get_mut(&key) {
+            group.count += 1;
+            return;
+        }
         let (check, subject, status, detail) = key;
         let kept = self
             .details
             .entry((check, subject.clone(), status))
             .or_default();
         if *kept >= DETAILS_KEPT {
+            let operation = (!subject.is_empty()).then(|| subject.clone());
             let overflow = self
                 .overflow
                 .entry((check, subject, status))
@@ -127,23 +147,14 @@ impl Groups {
                     severity,
                     first: first(),
                     count: 0,
-                    operation: op_name,
+                    operation,
                 });
             overflow.count += 1;
             return;
         }
         *kept += 1;
-        self.groups.insert(
-            (check, subject, status, detail),
-            Group {
-                severity,
-                message: observation.message,
-                operation: op_name,
-                related: observation.related,
-                first: first(),
-                count: 1,
-            },
-        );
+        self.groups
+            .insert((check, subject, status, detail), group(first()));
     }
 
     /// A request to `host`, which no server names, that matched no path (of `shape`).
@@ -220,30 +231,24 @@ impl Groups {
             0,
             error.message.clone(),
         );
-        if let Some(group) = self.groups.get_mut(&key) {
-            group.count += 1;
-            return;
-        }
-        self.groups.insert(
-            key,
-            Group {
-                severity: Severity::Warning,
-                message: format!(
-                    "an exchange could not be read and was left out: {}",
-                    error.message
-                ),
-                operation: None,
-                related: None,
-                first: First {
-                    file: name.clone(),
-                    har,
-                    index,
-                    at: error.at,
-                    shown: "this exchange".into(),
-                },
-                count: 1,
-            },
-        );
+        let first = || First {
+            file: name.clone(),
+            har,
+            index,
+            at: error.at,
+            shown: "this exchange".into(),
+        };
+        self.count(key, Severity::Warning, first, |first| Group {
+            severity: Severity::Warning,
+            message: format!(
+                "an exchange could not be read and was left out: {}",
+                error.message
+            ),
+            operation: None,
+            related: None,
+            first,
+            count: 1,
+        });
     }
 
     /// A traffic file that could not be opened at all.
@@ -286,7 +291,7 @@ impl Groups {
         }
         for ((check, subject, status), overflow) in self.overflow {
             let about = match (subject.is_empty(), status) {
-                (true, _) => "requests".to_string(),
+                (true, _) => "exchanges".to_string(),
                 (false, status) => format!("{subject} answering {status}"),
             };
             let message = format!(
