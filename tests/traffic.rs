@@ -537,3 +537,20 @@ fn distinct_details_are_capped_and_the_rest_counted() {
         "{rest:?}"
     );
 }
+
+/// Other hosts are details too: past 50, their requests are counted in one finding.
+#[test]
+fn other_hosts_are_capped_and_the_rest_counted() {
+    let lines: String = (0..80)
+        .map(|i| format!("{{\"method\": \"GET\", \"url\": \"https://h{i}.example.net/x\", \"status\": 200}}\n"))
+        .collect();
+    let file = Path::new(env!("CARGO_TARGET_TMPDIR")).join("many-hosts.ndjson");
+    std::fs::write(&file, lines).unwrap();
+    let outcome = check_files(&[file]);
+    assert_eq!(outcome.findings.len(), 51);
+    assert!(
+        outcome.findings[50]
+            .message
+            .starts_with("30 more exchanges with other traffic-operation-unknown findings")
+    );
+}

@@ -182,6 +182,18 @@ impl Groups {
             ),
         };
         let example = format!("{} {shape}", exchange.method);
+        // Hosts are details too: past the cap, the requests to the rest are counted in one.
+        if self.other_hosts.len() >= DETAILS_KEPT && !self.other_hosts.contains_key(&host) {
+            let key = ("traffic-operation-unknown", Arc::from(""), 0);
+            let overflow = self.overflow.entry(key).or_insert_with(|| Overflow {
+                severity,
+                first: first(),
+                count: 0,
+                operation: None,
+            });
+            overflow.count += 1;
+            return;
+        }
         let other = self.other_hosts.entry(host).or_insert_with(|| OtherHost {
             severity,
             first: first(),
@@ -202,7 +214,9 @@ impl Groups {
 
     /// A request to `host` answered an operation: its other requests are the API's.
     pub fn host_answered(&mut self, host: &str) {
-        if !self.answering_hosts.contains(host) {
+        // Bounded too: traffic to more hosts than this that answer is no browser's recording.
+        const HOSTS_KEPT: usize = 4096;
+        if self.answering_hosts.len() < HOSTS_KEPT && !self.answering_hosts.contains(host) {
             self.answering_hosts.insert(host.to_string());
         }
     }
