@@ -53,6 +53,11 @@ pub struct Finding {
     /// A mechanical change that resolves the finding, for `--fix` and editors.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<Fix>,
+    /// What makes it the same finding in another run when its place and words are not (a
+    /// finding counted over recorded traffic: its count and its first exchange change with
+    /// every recording). `None`: its place and words are its identity.
+    #[serde(skip)]
+    pub identity: Option<String>,
 }
 
 /// A change whose result is certain: replacements of byte spans in source files, keeping
@@ -115,6 +120,7 @@ impl Finding {
             fatal: false,
             file,
             fix: None,
+            identity: None,
         }
     }
 

@@ -554,3 +554,32 @@ fn other_hosts_are_capped_and_the_rest_counted() {
             .starts_with("30 more exchanges with other traffic-operation-unknown findings")
     );
 }
+
+/// A finding keeps its fingerprint (SARIF's `partialFingerprints`, GitLab's) when the traffic
+/// is recorded again: its count and its first exchange change, not what it is.
+#[test]
+fn a_finding_keeps_its_fingerprint_across_recordings() {
+    let original =
+        std::fs::read_to_string(format!("{FIXTURES}/traffic-code-unknown.ndjson")).unwrap();
+    let file = Path::new(env!("CARGO_TARGET_TMPDIR")).join("recorded-again.ndjson");
+    let fingerprints = |text: &str| {
+        std::fs::write(&file, text).unwrap();
+        let outcome = check_files(std::slice::from_ref(&file));
+        outcome
+            .findings
+            .iter()
+            .map(errlint::report::fingerprint)
+            .collect::<Vec<_>>()
+    };
+    let first = fingerprints(&original);
+    // Recorded again: more calls, in another order, the same defects.
+    let mut lines: Vec<&str> = original.lines().collect();
+    lines.reverse();
+    let again = format!("{}\n{}\n", lines.join("\n"), original);
+    let mut second = fingerprints(&again);
+    second.sort();
+    let mut first_sorted = first.clone();
+    first_sorted.sort();
+    assert_eq!(first.len(), 2);
+    assert_eq!(first_sorted, second);
+}

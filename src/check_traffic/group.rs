@@ -282,7 +282,7 @@ impl Groups {
     /// The findings, each at its first exchange, with the places their texts need.
     pub fn into_findings(self, docs: &DocumentSet, sources: &mut Sources) -> Vec<Finding> {
         let mut findings = Vec::with_capacity(self.groups.len() + self.fatal.len());
-        for ((check, _, _, _), group) in self.groups {
+        for ((check, subject, status, detail), group) in self.groups {
             let mut message = group.message;
             if group.count > 1 {
                 message.push_str(&format!(" (in {} exchanges)", thousands(group.count)));
@@ -300,6 +300,7 @@ impl Groups {
                 operation: group.operation,
                 related,
                 help: help(check),
+                identity: Some(format!("{subject}\u{0}{status}\u{0}{detail}")),
                 ..Finding::new(check, group.severity, group.first.file.clone(), message)
             });
         }
@@ -316,6 +317,7 @@ impl Groups {
                 location: Some(place(sources, &overflow.first)),
                 operation: overflow.operation,
                 help: help(check),
+                identity: Some(format!("{subject}\u{0}{status}\u{0}more")),
                 ..Finding::new(
                     check,
                     overflow.severity,
@@ -325,9 +327,10 @@ impl Groups {
             });
         }
         for (host, other) in self.other_hosts {
-            let mut finding = |first: &First, message: String| Finding {
+            let mut finding = |first: &First, identity: String, message: String| Finding {
                 location: Some(place(sources, first)),
                 help: help("traffic-operation-unknown"),
+                identity: Some(identity),
                 ..Finding::new(
                     "traffic-operation-unknown",
                     other.severity,
@@ -343,7 +346,7 @@ impl Groups {
                 if other.count > 1 {
                     message.push_str(&format!(" (in {} exchanges)", thousands(other.count)));
                 }
-                findings.push(finding(&other.first, message));
+                findings.push(finding(&other.first, host.clone(), message));
                 continue;
             }
             for (example, (first, count)) in &other.shapes {
@@ -352,7 +355,7 @@ impl Groups {
                 if *count > 1 {
                     message.push_str(&format!(" (in {} exchanges)", thousands(*count)));
                 }
-                findings.push(finding(first, message));
+                findings.push(finding(first, format!("{host}\u{0}{example}"), message));
             }
         }
         for (mut finding, at) in self.fatal {

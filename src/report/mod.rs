@@ -145,11 +145,16 @@ pub(crate) fn visible_in_place(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// A finding's identity that survives unrelated edits: rule, file, pointer and message, not
-/// the line (FNV-1a, stable across versions and platforms).
+/// the line; or rule, file and the identity the finding gives itself, when it has one (FNV-1a,
+/// stable across versions and platforms).
 pub fn fingerprint(finding: &crate::finding::Finding) -> String {
     let pointer = finding.location.as_ref().map_or("", |l| l.pointer.as_str());
+    let parts = match &finding.identity {
+        Some(identity) => [finding.rule, &finding.file, identity.as_str(), ""],
+        None => [finding.rule, &finding.file, pointer, &finding.message],
+    };
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in [finding.rule, &finding.file, pointer, &finding.message] {
+    for part in parts {
         for byte in part.bytes().chain(std::iter::once(0)) {
             hash ^= u64::from(byte);
             hash = hash.wrapping_mul(0x0100_0000_01b3);
