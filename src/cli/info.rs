@@ -51,11 +51,12 @@ pub fn explain(id: &str) -> ExitCode {
             meta.summary
         )),
         Some(Entry::TrafficCheck(check)) => print(&format!(
-            "# {}\n\nDefault level: {}.\n\nA check of `errlint check-traffic` (see {}): {}.\n",
+            "# {}\n\nDefault level: {}.\n\nA check of `errlint check-traffic`: {}.\n\nWhat to do: {}.\n\nThe checks, the traffic they read and how requests are matched: {}\n",
             check.id,
             check.level,
+            check.summary,
+            check.help,
             errlint::catalog::docs_url(errlint::catalog::traffic::DOCS_PAGE),
-            check.summary
         )),
         None => fail(&format!("unknown rule `{id}`: `errlint rules` lists them")),
     }
