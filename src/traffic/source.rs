@@ -468,19 +468,7 @@ pub(super) enum Captured {
 mod tests {
     use super::*;
 
-    /// A reader that hands out one byte per read, so that every value straddles refills.
-    struct Trickle<'a>(&'a [u8]);
-
-    impl Read for Trickle<'_> {
-        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-            let Some((&first, rest)) = self.0.split_first() else {
-                return Ok(0);
-            };
-            out[0] = first;
-            self.0 = rest;
-            Ok(1)
-        }
-    }
+    use crate::traffic::tests::Trickle;
 
     fn naive(text: &[u8], offset: usize) -> (u64, u64) {
         let before = String::from_utf8_lossy(&text[..offset]).replace("\r\n", "\n");

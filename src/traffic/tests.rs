@@ -480,7 +480,7 @@ fn reading_speed() {
 }
 
 /// Hands out one byte per read, so that every token straddles the reader's refills.
-struct Trickle<'a>(&'a [u8]);
+pub(super) struct Trickle<'a>(pub &'a [u8]);
 
 impl std::io::Read for Trickle<'_> {
     fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
