@@ -178,10 +178,7 @@ fn value_at(api: &Api<'_>, from: NodeRef, tokens: &[String]) -> NodeRef {
 /// characters, with `…` to say so.
 fn shown(api: &Api<'_>, at: NodeRef) -> String {
     let text = api.scalar(at).unwrap_or("");
-    let mut short: String = text.chars().take(40).collect();
-    if short.len() < text.len() {
-        short.push('…');
-    }
+    let short = crate::openapi::schema_errors::cut(text);
     match api.kind(at) {
         Kind::Null => "null".into(),
         Kind::Bool => format!("{short} (a boolean)"),

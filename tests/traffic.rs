@@ -26,6 +26,15 @@ fn check_files(files: &[PathBuf]) -> errlint::Outcome {
     check(&document, &sources, &options(), &TrafficOptions::default()).outcome
 }
 
+/// Each finding's message, in report order.
+fn messages(outcome: &errlint::Outcome) -> Vec<&str> {
+    outcome
+        .findings
+        .iter()
+        .map(|f| f.message.as_str())
+        .collect()
+}
+
 /// What a finding says, whatever file it was found in.
 fn said(outcome: &errlint::Outcome) -> Vec<(&'static str, String, String)> {
     outcome
@@ -66,11 +75,7 @@ fn each_check_reports_its_fixtures_and_nothing_else() {
 fn findings_alike_are_counted_across_files() {
     let ndjson = Path::new(FIXTURES).join("traffic-code-unknown.ndjson");
     let outcome = check_files(&[ndjson.clone(), ndjson.with_extension("har")]);
-    let messages: Vec<&str> = outcome
-        .findings
-        .iter()
-        .map(|f| f.message.as_str())
-        .collect();
+    let messages = messages(&outcome);
     assert_eq!(
         messages,
         [
@@ -485,11 +490,7 @@ fn another_services_requests_are_one_finding_for_its_host() {
     let file = Path::new(env!("CARGO_TARGET_TMPDIR")).join("other-hosts.ndjson");
     std::fs::write(&file, lines.join("\n")).unwrap();
     let outcome = check_files(&[file]);
-    let messages: Vec<&str> = outcome
-        .findings
-        .iter()
-        .map(|f| f.message.as_str())
-        .collect();
+    let messages = messages(&outcome);
     assert_eq!(
         messages,
         [

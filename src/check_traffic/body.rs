@@ -3,11 +3,8 @@
 //! rendering of a value for a message.
 
 use crate::openapi::schema::FieldPath;
+pub use crate::openapi::schema_errors::cut;
 use serde_json::Value;
-
-/// The longest part of a recorded value a message quotes: recorded bodies may hold anything a
-/// server echoed back, and only the value a finding is about may appear, cut short.
-const SHOWN_CHARS: usize = 40;
 
 /// The value at `path` in a body: the first item of each `[]` step (an error list's first
 /// error speaks for the list). `None` when a step is missing or not a container.
@@ -63,15 +60,6 @@ pub fn code_text(value: &Value) -> Option<String> {
         Value::Number(n) => Some(n.to_string()),
         _ => None,
     }
-}
-
-/// A recorded text cut to what a message may quote, with `…` when cut.
-pub fn cut(text: &str) -> String {
-    let mut short: String = text.chars().take(SHOWN_CHARS).collect();
-    if short.len() < text.len() {
-        short.push('…');
-    }
-    short
 }
 
 /// A value as a message shows it: `"nope" (a string)`, `42 (an integer)`, `an object`.

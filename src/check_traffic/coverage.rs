@@ -130,10 +130,8 @@ impl Observed {
     /// The documented status a recorded one is answered by: exact, else its range, else
     /// `default` (as matching finds responses).
     fn documented_for(&self, status: u16) -> Option<usize> {
-        let find = |wanted: StatusKey| self.documented.iter().position(|(s, _, _)| *s == wanted);
-        find(StatusKey::Code(status))
-            .or_else(|| find(StatusKey::Range((status / 100) as u8)))
-            .or_else(|| find(StatusKey::Default))
+        let keys = self.documented.iter().map(|(key, _, _)| *key);
+        crate::traffic::matching::status_key_for(keys, status).map(|(i, _)| i)
     }
 
     fn row(&self) -> Row {

@@ -33,6 +33,24 @@ struct First {
     shown: String,
 }
 
+impl First {
+    /// The place of the `index`th exchange of a file.
+    fn of_exchange((file, har): (&Arc<str>, bool), index: usize, exchange: &Exchange) -> Self {
+        First {
+            file: file.clone(),
+            har,
+            index,
+            at: exchange.at,
+            shown: format!(
+                "{} {} → {}",
+                exchange.method,
+                exchange.path(),
+                exchange.status
+            ),
+        }
+    }
+}
+
 struct Group {
     severity: Severity,
     message: String,
@@ -98,18 +116,7 @@ impl Groups {
         };
         let subject: Arc<str> = op_name.clone().unwrap_or_else(|| Arc::from(""));
         let key = (observation.check, subject, status, observation.detail);
-        let first = || First {
-            file: name.clone(),
-            har,
-            index,
-            at: exchange.at,
-            shown: format!(
-                "{} {} → {}",
-                exchange.method,
-                exchange.path(),
-                exchange.status
-            ),
-        };
+        let first = || First::of_exchange((name, har), index, exchange);
         self.count(key, severity, first, |first| Group {
             severity,
             message: observation.message,
@@ -169,18 +176,7 @@ impl Groups {
         let Some(severity) = level else {
             return;
         };
-        let first = || First {
-            file: name.clone(),
-            har,
-            index,
-            at: exchange.at,
-            shown: format!(
-                "{} {} → {}",
-                exchange.method,
-                exchange.path(),
-                exchange.status
-            ),
-        };
+        let first = || First::of_exchange((name, har), index, exchange);
         let example = format!("{} {shape}", exchange.method);
         // Hosts are details too: past the cap, the requests to the rest are counted in one.
         if self.other_hosts.len() >= DETAILS_KEPT && !self.other_hosts.contains_key(&host) {

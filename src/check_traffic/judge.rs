@@ -6,7 +6,7 @@ use crate::contract::{Catalog, Contract, Policy};
 use crate::document::NodeRef;
 use crate::openapi::json_schema::Validators;
 use crate::openapi::schema::FieldPath;
-use crate::openapi::{Api, Media, Operation, Response, StatusKey};
+use crate::openapi::{Api, Media, Operation, Response, StatusKey, essence};
 use crate::promises::{OperationPromises, StatusPromises};
 use crate::traffic::matching::{StatusMatch, response_for};
 use crate::traffic::{Body, Exchange};
@@ -556,11 +556,6 @@ fn list(statuses: &[u16]) -> String {
         Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
         None => String::new(),
     }
-}
-
-/// A media type without its parameters.
-fn essence(media_type: &str) -> &str {
-    media_type.split(';').next().unwrap_or("").trim()
 }
 
 /// Whether a recorded media type is one a documented key stands for: the same type, in any

@@ -214,40 +214,50 @@ impl<'a, 'd> Checker<'a, 'd> {
         let mut observations = Vec::new();
         let mut index = 0;
         while let Some(item) = traffic.next() {
-            let har = traffic.format() == Some(crate::traffic::Format::Har);
-            let exchange = match item {
-                Ok(exchange) => exchange,
-                Err(error) => {
-                    groups.traffic_error((name, har), index, &error);
-                    index += 1;
-                    continue;
+            let at = (name, traffic.format() == Some(crate::traffic::Format::Har));
+            match item {
+                Ok(exchange) => {
+                    self.check_exchange(at, index, &exchange, (groups, coverage), &mut observations)
                 }
-            };
-            observations.clear();
-            let matched = self.matcher.operation(&exchange.method, &exchange.url);
-            if let Match::NoPath {
-                shape,
-                foreign_host: Some(host),
-            } = matched
-            {
-                let level = self.check_level("traffic-operation-unknown", None);
-                groups.add_on_other_host((name, har), index, &exchange, (host, shape), level);
-                index += 1;
-                continue;
-            }
-            let (operation, code) = self.judge_exchange(&exchange, matched, &mut observations);
-            if let (Some(_), Some(host)) = (operation, exchange.host()) {
-                groups.host_answered(host);
-            }
-            if let Some(op) = operation {
-                coverage.observe(op, exchange.status, code.as_deref());
-            }
-            let answered = operation.map(|i| &self.model.operations[i]);
-            for observation in observations.drain(..) {
-                let level = self.level(&observation, operation);
-                groups.add((name, har), index, &exchange, answered, observation, level);
+                Err(error) => groups.traffic_error(at, index, &error),
             }
             index += 1;
+        }
+    }
+
+    /// Judges the `index`th exchange of a file and counts what it showed.
+    fn check_exchange(
+        &self,
+        at: (&Arc<str>, bool),
+        index: usize,
+        exchange: &Exchange,
+        (groups, coverage): (&mut Groups, &mut Coverage),
+        observations: &mut Vec<Observation>,
+    ) {
+        let matched = self.matcher.operation(&exchange.method, &exchange.url);
+        if let Match::NoPath {
+            shape,
+            foreign_host: Some(host),
+        } = matched
+        {
+            // Whether it is another service's request is known only once every request to
+            // its host has been seen.
+            let level = self.check_level("traffic-operation-unknown", None);
+            groups.add_on_other_host(at, index, exchange, (host, shape), level);
+            return;
+        }
+        observations.clear();
+        let (operation, code) = self.judge_exchange(exchange, matched, observations);
+        if let Some(op) = operation {
+            if let Some(host) = exchange.host() {
+                groups.host_answered(host);
+            }
+            coverage.observe(op, exchange.status, code.as_deref());
+        }
+        let answered = operation.map(|i| &self.model.operations[i]);
+        for observation in observations.drain(..) {
+            let level = self.level(&observation, operation);
+            groups.add(at, index, exchange, answered, observation, level);
         }
     }
 
@@ -299,8 +309,7 @@ impl<'a, 'd> Checker<'a, 'd> {
                 out.push(unknown_operation(&exchange.method, &shape, what));
                 (None, None)
             }
-            // Left to the reading loop: whether it is another service's request is known
-            // only once every request to its host has been seen.
+            // Another host's requests are counted by `check_exchange` before they come here.
             Match::NoPath {
                 foreign_host: Some(_),
                 ..

@@ -456,7 +456,7 @@ impl Contract {
 
     /// Whether a media type is one the contract allows for error bodies.
     pub fn is_error_media_type(&self, media_type: &str) -> bool {
-        let essence = media_type.split(';').next().unwrap_or("").trim();
+        let essence = crate::openapi::essence(media_type);
         if self.media_types.is_empty() {
             return crate::openapi::is_json_media_type(media_type);
         }

@@ -10,7 +10,7 @@ mod status;
 
 pub use model::{Body, BodyId, Model, Route, Use};
 pub use operation::{
-    Auth, Header, Media, Method, Operation, Response, SchemaUse, is_json_media_type,
+    Auth, Header, Media, Method, Operation, Response, SchemaUse, essence, is_json_media_type,
     is_problem_json,
 };
 pub use status::StatusKey;

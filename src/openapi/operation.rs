@@ -107,7 +107,9 @@ pub fn is_problem_json(media_type: &str) -> bool {
     essence(media_type).eq_ignore_ascii_case("application/problem+json")
 }
 
-fn essence(media_type: &str) -> &str {
+/// A media type without its parameters (`application/json; charset=utf-8` →
+/// `application/json`).
+pub fn essence(media_type: &str) -> &str {
     media_type.split(';').next().unwrap_or("").trim()
 }
 

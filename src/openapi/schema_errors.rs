@@ -63,6 +63,20 @@ pub fn describe(name: &str, whole: bool, shown: &str, kind: &ValidationErrorKind
     }
 }
 
+/// The longest part of a value a message quotes: a schema's long example, or a recorded body
+/// (which may hold anything a server echoed back: only the value a finding is about may
+/// appear, cut short).
+const SHOWN_CHARS: usize = 40;
+
+/// A text cut to what a message may quote, with `…` when cut.
+pub fn cut(text: &str) -> String {
+    let mut short: String = text.chars().take(SHOWN_CHARS).collect();
+    if short.len() < text.len() {
+        short.push('…');
+    }
+    short
+}
+
 /// `errors[0].code` as a message names a place in a value, or `whole` for the value itself.
 pub fn display_path(tokens: &[String], whole: &str) -> String {
     if tokens.is_empty() {

@@ -440,7 +440,16 @@ fn template_pattern(text: &str, placeholder: &dyn Fn(&str) -> String) -> String 
 /// The response of `operation` that a status finds: the exact code, else its range, else
 /// `default`; its index in [`Operation::responses`].
 pub fn response_for(operation: &Operation<'_>, status: u16) -> Option<(usize, StatusMatch)> {
-    let find = |wanted: StatusKey| operation.responses.iter().position(|r| r.status == wanted);
+    status_key_for(operation.responses.iter().map(|r| r.status), status)
+}
+
+/// Which of `keys` a status finds, as a response is found: the exact code, else its range,
+/// else `default`; its index among them.
+pub fn status_key_for(
+    keys: impl Iterator<Item = StatusKey> + Clone,
+    status: u16,
+) -> Option<(usize, StatusMatch)> {
+    let find = |wanted: StatusKey| keys.clone().position(|key| key == wanted);
     if let Some(i) = find(StatusKey::Code(status)) {
         return Some((i, StatusMatch::Exact));
     }
